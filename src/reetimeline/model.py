@@ -1,0 +1,199 @@
+"""The domain: partial dates and events, as frozen values. No I/O here."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+CATEGORIES: tuple[str, ...] = (
+    "export-control",
+    "suspension",
+    "tariff",
+    "truce",
+    "meeting",
+    "agreement",
+    "investment",
+    "price",
+    "statement",
+    "military",
+    "other",
+)
+# Categories whose events are measures with a state (announced, in force, suspended, expired).
+MEASURE_CATEGORIES: tuple[str, ...] = ("export-control", "tariff")
+CONFIDENCES: tuple[str, ...] = ("confirmed", "reported")
+TARGET_KINDS: tuple[str, ...] = ("date", "effective", "expires")
+
+_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known to the day, the month or only the year.
+
+    The precision is kept as written: `2025-04` is April 2025, never 1 April 2025. A partial date
+    covers a period, from `first()` to `last()` inclusive.
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.year <= 9999:
+            raise ValueError(f"year {self.year} is out of range")
+        if self.month is None:
+            if self.day is not None:
+                raise ValueError("a day needs a month")
+            return
+        if not 1 <= self.month <= 12:
+            raise ValueError(f"month {self.month} does not exist")
+        if self.day is not None:
+            last = calendar.monthrange(self.year, self.month)[1]
+            if not 1 <= self.day <= last:
+                raise ValueError(
+                    f"{self.year:04d}-{self.month:02d} has no day {self.day} (it has {last})"
+                )
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; raise ValueError with a readable reason."""
+        match = _PARTIAL_DATE.fullmatch(text.strip())
+        if not match:
+            raise ValueError(f"'{text}' is not a date (write YYYY-MM-DD, YYYY-MM or YYYY)")
+        year, month, day = (int(g) if g is not None else None for g in match.groups())
+        assert year is not None
+        return cls(year, month, day)
+
+    @classmethod
+    def from_date(cls, value: dt.date) -> PartialDate:
+        return cls(value.year, value.month, value.day)
+
+    @property
+    def precision(self) -> str:
+        if self.day is not None:
+            return "day"
+        return "month" if self.month is not None else "year"
+
+    def first(self) -> dt.date:
+        """The first day of the period this date covers."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def last(self) -> dt.date:
+        """The last day of the period this date covers (inclusive)."""
+        if self.day is not None:
+            return self.first()
+        if self.month is None:
+            return dt.date(self.year, 12, 31)
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def sort_key(self) -> tuple[dt.date, int]:
+        # A coarser date sorts before a finer one that starts the same day.
+        return (self.first(), _PRECISION_RANK[self.precision])
+
+    def days_from(self, as_of: dt.date) -> int:
+        """Calendar days from `as_of` to this date: positive ahead, negative behind, 0 inside.
+
+        For a month or year, the count runs to the first day of the period when it lies ahead,
+        from its last day when it lies behind, and is 0 while `as_of` is inside it.
+        """
+        first, last = self.first(), self.last()
+        if as_of < first:
+            return (first - as_of).days
+        if as_of > last:
+            return (last - as_of).days
+        return 0
+
+    def __str__(self) -> str:
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str
+    publisher: str | None = None
+    accessed: PartialDate | None = None
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an event was read from, for messages. Not part of an event's identity."""
+
+    path: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    date: PartialDate
+    title: str
+    category: str
+    summary: str | None = None
+    minerals: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    effective: PartialDate | None = None
+    expires: PartialDate | None = None
+    suspends: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    confidence: str = "confirmed"
+    sources: tuple[Source, ...] = ()
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    def targets(self) -> tuple[tuple[str, PartialDate], ...]:
+        """The dated targets of this event: its date, then `effective` and `expires` if set."""
+        out: list[tuple[str, PartialDate]] = [("date", self.date)]
+        if self.effective is not None:
+            out.append(("effective", self.effective))
+        if self.expires is not None:
+            out.append(("expires", self.expires))
+        return tuple(out)
+
+    def starts(self) -> PartialDate:
+        """When the event's effect begins: `effective` if set, else `date`."""
+        return self.effective if self.effective is not None else self.date
+
+    def sort_key(self) -> tuple[tuple[dt.date, int], str]:
+        return (self.date.sort_key(), self.id)
+
+
+def event_to_record(event: Event) -> dict[str, object]:
+    """The event in the store's field names, dates as written: the `--json` schema.
+
+    Every key is present so that programs see one stable shape: absent dates and summary are
+    null, absent lists are empty.
+    """
+    return {
+        "id": event.id,
+        "date": str(event.date),
+        "precision": event.date.precision,
+        "title": event.title,
+        "summary": event.summary,
+        "category": event.category,
+        "minerals": list(event.minerals),
+        "countries": list(event.countries),
+        "tags": list(event.tags),
+        "effective": str(event.effective) if event.effective else None,
+        "expires": str(event.expires) if event.expires else None,
+        "suspends": list(event.suspends),
+        "related": list(event.related),
+        "confidence": event.confidence,
+        "sources": [source_to_record(s) for s in event.sources],
+    }
+
+
+def source_to_record(source: Source) -> dict[str, object]:
+    record: dict[str, object] = {"title": source.title, "url": source.url}
+    if source.publisher is not None:
+        record["publisher"] = source.publisher
+    if source.accessed is not None:
+        record["accessed"] = str(source.accessed)
+    return record

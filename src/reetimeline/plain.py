@@ -1,0 +1,79 @@
+"""Plain-text views, for output that is not a terminal (pipes, files). No Rich here: plain
+writes are about a hundred times cheaper than Rich tables and start faster.
+
+Text from a store is data: `visible()` turns control characters, bidirectional overrides and
+zero-width characters into visible escapes before anything is shown to a person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from .model import Event
+from .query import Status, Target, describe_days
+
+# C0 and C1 controls, DEL, bidi embeddings/overrides/isolates, zero-width and invisible marks.
+_INVISIBLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\u206a-\u206f\ufeff]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str, *, keep_newlines: bool = False) -> str:
+    """`text` with every invisible or terminal-controlling character shown as an escape."""
+    if keep_newlines:
+        return "\n".join(_INVISIBLE.sub(_escape, line) for line in text.split("\n"))
+    return _INVISIBLE.sub(_escape, text)
+
+
+def joined(items: Iterable[str]) -> str:
+    return ", ".join(visible(i) for i in items)
+
+
+def list_lines(events: Iterable[Event]) -> Iterator[str]:
+    """`list` as tab-separated lines: date, category, title, minerals, countries."""
+    yield "date\tcategory\ttitle\tminerals\tcountries"
+    for e in events:
+        fields = (
+            str(e.date),
+            e.category,
+            visible(e.title),
+            joined(e.minerals),
+            joined(e.countries),
+        )
+        yield "\t".join(fields)
+
+
+def countdown_lines(targets: Iterable[Target]) -> Iterator[str]:
+    yield "date\tkind\tdays\twhen\tid\ttitle"
+    for t in targets:
+        when = describe_days(t.kind, t.days)
+        yield f"{t.date}\t{t.kind}\t{t.days}\t{when}\t{t.event.id}\t{visible(t.event.title)}"
+
+
+def status_lines(statuses: Iterable[Status]) -> Iterator[str]:
+    yield "state\tuntil\tid\ttitle\tnote"
+    for s in statuses:
+        until = str(s.until or "")
+        yield "\t".join((s.state, until, s.event.id, visible(s.event.title), status_note(s)))
+
+
+def status_note(s: Status) -> str:
+    """The human sentence behind a state: who suspends it, or which suspension lapsed when."""
+    if s.state == "suspended" and s.by is not None:
+        end = f" until {s.until}" if s.until else " with no end date"
+        return f"suspended by {s.by.id}{end}"
+    if s.state == "announced" and s.until:
+        return f"takes effect {s.until}"
+    if s.state == "expired" and s.since:
+        return f"expired {s.since}"
+    if s.state == "in-force" and s.lapsed is not None and s.lapsed.expires is not None:
+        return f"suspension by {s.lapsed.id} lapsed on {s.lapsed.expires}"
+    if s.state == "in-force" and s.until:
+        return f"expires {s.until}"
+    return ""

@@ -1,0 +1,223 @@
+"""The only module that imports Rich: it builds renderables, the CLI prints them.
+
+Store text is never parsed as markup: every piece of it goes into a `rich.text.Text` after
+`plain.visible()` has made control characters visible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from .model import Event
+from .plain import joined, status_note, visible
+from .query import Status, Target, describe_days, urgency
+
+# One colour per category, chosen from the 16 standard colours so that they read on dark and
+# light backgrounds alike (no white, no bright yellow).
+CATEGORY_STYLES = {
+    "export-control": "red",
+    "suspension": "yellow",
+    "tariff": "magenta",
+    "truce": "green",
+    "meeting": "cyan",
+    "agreement": "blue",
+    "investment": "bright_green",
+    "price": "bright_magenta",
+    "statement": "bright_blue",
+    "military": "bright_red",
+    "other": "default",
+}
+URGENCY_STYLES = {"now": "bold red", "soon": "yellow", "later": "default", "past": "dim"}
+STATE_STYLES = {
+    "announced": "cyan",
+    "in-force": "bold red",
+    "suspended": "yellow",
+    "expired": "dim",
+}
+MARKERS = {"date": "●", "effective": "▶", "expires": "◆"}
+
+
+def _text(value: str | None, style: str = "") -> Text:
+    return Text(visible(value or ""), style=style)
+
+
+def category_text(category: str) -> Text:
+    return Text(category, style=CATEGORY_STYLES.get(category, "default"))
+
+
+def events_table(events: Sequence[Event]) -> Table:
+    """`list`: date as written, category, title, minerals, countries."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    table.add_column("date", no_wrap=True)
+    table.add_column("category", no_wrap=True)
+    table.add_column("title", ratio=3)
+    table.add_column("minerals", ratio=1)
+    table.add_column("countries", ratio=1)
+    for e in events:
+        table.add_row(
+            Text(str(e.date)),
+            category_text(e.category),
+            _text(e.title),
+            Text(joined(e.minerals)),
+            Text(joined(e.countries)),
+        )
+    return table
+
+
+def _target_label(target: Target) -> Text:
+    title = visible(target.event.title)
+    if target.kind == "effective":
+        verb = "takes effect" if target.days > 0 else ("takes effect today" if target.days == 0
+                                                       else "took effect")  # fmt: skip
+        return Text.assemble((f"{verb}: ", "italic"), title)
+    if target.kind == "expires":
+        verb = "expires" if target.days >= 0 else "expired"
+        return Text.assemble((f"{verb}: ", "italic"), title)
+    return Text(title)
+
+
+def timeline(targets: Sequence[Target], as_of: dt.date, *, today_label: str = "today") -> Group:
+    """The vertical timeline: year headings, a coloured marker per dated target, the "today" rule
+    between past and future, and "in N days" on future rows."""
+    parts: list[RenderableType] = []
+    grid: Table | None = None
+    year: int | None = None
+    ruled = False
+
+    def new_grid() -> Table:
+        table = Table.grid(padding=(0, 1))
+        table.add_column(width=1, no_wrap=True)
+        table.add_column(width=10, no_wrap=True)
+        table.add_column(ratio=1)
+        table.add_column(justify="right", no_wrap=True)
+        parts.append(table)
+        return table
+
+    for target in targets:
+        if not ruled and target.days > 0:
+            parts.append(Rule(f"{today_label} {as_of.isoformat()}", style="bold"))
+            ruled = True
+            grid = None
+        if target.date.year != year:
+            year = target.date.year
+            parts.append(Text(str(year), style="bold underline"))
+            grid = None
+        if grid is None:
+            grid = new_grid()
+        style = CATEGORY_STYLES.get(target.event.category, "default")
+        when = describe_days(target.kind, target.days) if target.days >= 0 else ""
+        grid.add_row(
+            Text(MARKERS[target.kind], style=style),
+            Text(str(target.date), style="dim" if target.days < 0 else ""),
+            _target_label(target),
+            Text(when, style=URGENCY_STYLES[urgency(target.days)]),
+        )
+    if not ruled:
+        parts.append(Rule(f"{today_label} {as_of.isoformat()}", style="bold"))
+    return Group(*parts)
+
+
+def countdown_table(targets: Sequence[Target]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("date", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("when", no_wrap=True, justify="right")
+    table.add_column("event", ratio=1)
+    for t in targets:
+        style = URGENCY_STYLES[urgency(t.days)]
+        table.add_row(
+            Text(str(t.date)),
+            Text(t.kind, style=CATEGORY_STYLES.get(t.event.category, "default")),
+            Text(describe_days(t.kind, t.days), style=style),
+            Text.assemble(_text(t.event.title), (f"  {t.event.id}", "dim")),
+        )
+    return table
+
+
+def status_table(statuses: Sequence[Status]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("state", no_wrap=True)
+    table.add_column("until", no_wrap=True)
+    table.add_column("measure", ratio=2)
+    table.add_column("note", ratio=1)
+    for s in statuses:
+        table.add_row(
+            Text(s.state, style=STATE_STYLES[s.state]),
+            Text(str(s.until) if s.until else ""),
+            Text.assemble(_text(s.event.title), (f"  {s.event.id}", "dim")),
+            Text(status_note(s)),
+        )
+    return table
+
+
+def event_detail(
+    event: Event,
+    *,
+    targets: Sequence[Target],
+    suspended_by: Sequence[Event],
+    lookup,
+) -> Group:
+    """`show`: one event in full."""
+    head = Text.assemble(
+        (visible(event.title), "bold"), "\n", (event.id, "dim"), "  ", category_text(event.category)
+    )
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold", no_wrap=True)
+    facts.add_column(ratio=1)
+    for t in targets:
+        role = {"date": "date", "effective": "takes effect", "expires": "expires"}[t.kind]
+        facts.add_row(
+            role,
+            Text.assemble(
+                str(t.date),
+                (f"  ({t.date.precision})", "dim") if t.date.precision != "day" else "",
+                "  ",
+                (describe_days(t.kind, t.days), URGENCY_STYLES[urgency(t.days)]),
+            ),
+        )
+    reported = event.confidence == "reported"
+    facts.add_row("confidence", Text(event.confidence, style="yellow" if reported else ""))
+    if event.minerals:
+        facts.add_row("minerals", Text(joined(event.minerals)))
+    if event.countries:
+        facts.add_row("countries", Text(joined(event.countries)))
+    if event.tags:
+        facts.add_row("tags", Text(joined(event.tags)))
+    for label, ids in (("suspends", event.suspends), ("related", event.related)):
+        for ref in ids:
+            other = lookup(ref)
+            facts.add_row(label, Text.assemble(ref, "  ", _text(other.title if other else "")))
+            label = ""
+    for label, other in zip(
+        ["suspended by"] + [""] * len(suspended_by), suspended_by, strict=False
+    ):
+        until = f" until {other.expires}" if other.expires else ""
+        facts.add_row(label, Text.assemble(other.id, (until, "yellow"), "  ", _text(other.title)))
+    parts: list[RenderableType] = [head, Text(""), facts]
+    if event.summary:
+        parts += [Text(""), Text(visible(event.summary, keep_newlines=True))]
+    if event.sources:
+        parts.append(Text("\nsources", style="bold"))
+        for number, source in enumerate(event.sources, 1):
+            line = Text(f"[{number}] ")
+            line.append(visible(source.title))
+            if source.publisher:
+                line.append(f" ({visible(source.publisher)})", style="dim")
+            line.append("\n    ")
+            # the link is http(s) only, checked by the store; shown as text, clickable where the
+            # terminal supports it
+            line.append(visible(source.url), style=f"link {source.url}" if _safe_link(source.url)
+                        else "")  # fmt: skip
+            parts.append(line)
+    return Group(*parts)
+
+
+def _safe_link(url: str) -> bool:
+    return url.startswith(("http://", "https://")) and visible(url) == url and " " not in url
