@@ -15,16 +15,32 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from . import __version__, query, store
 from .datespec import parse_when
-from .errors import EXIT_INTERRUPTED, ReeError, UsageError
+from .errors import EXIT_INTERRUPTED, EXIT_USAGE, ReeError, UsageError
 from .model import CATEGORIES, Event, PartialDate, event_to_record
 from .plain import countdown_lines, list_lines, status_lines
 
 ENV_STORE = "REETIMELINE_STORE"
 
+
+class _Commands(TyperGroup):
+    """Turns the project's errors into messages on stderr and exit codes, in one place, for
+    every command (and for tests that invoke the app in-process)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ReeError as exc:
+            for message in exc.messages():
+                say(f"reetimeline: error: {message}" if exc.exit_code == EXIT_USAGE else message)
+            raise typer.Exit(exc.exit_code) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="reetimeline",
     help="A sourced timeline of China's critical-mineral export controls and the reactions.",
     no_args_is_help=True,
@@ -539,12 +555,9 @@ def _status_record(s: query.Status) -> dict[str, Any]:
 
 
 def main() -> None:
-    """Run the app; turn the project's errors into one message each and an exit code."""
+    """The console script. Errors are turned into messages by `_Commands`; a Ctrl-C that
+    arrives outside a command (while starting) still exits 130 without a traceback."""
     try:
         app()
-    except ReeError as exc:
-        for message in exc.messages():
-            say(message if exc.exit_code != 2 else f"reetimeline: error: {message}")
-        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)

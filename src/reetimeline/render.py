@@ -92,7 +92,7 @@ def timeline(targets: Sequence[Target], as_of: dt.date, *, today_label: str = "t
     ruled = False
 
     def new_grid() -> Table:
-        table = Table.grid(padding=(0, 1))
+        table = Table.grid(padding=(0, 1), expand=True)
         table.add_column(width=1, no_wrap=True)
         table.add_column(width=10, no_wrap=True)
         table.add_column(ratio=1)
@@ -129,7 +129,7 @@ def countdown_table(targets: Sequence[Target]) -> Table:
     table.add_column("date", no_wrap=True)
     table.add_column("kind", no_wrap=True)
     table.add_column("when", no_wrap=True, justify="right")
-    table.add_column("event", ratio=1)
+    table.add_column("event", ratio=1, overflow="fold")
     for t in targets:
         style = URGENCY_STYLES[urgency(t.days)]
         table.add_row(
@@ -145,8 +145,8 @@ def status_table(statuses: Sequence[Status]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("state", no_wrap=True)
     table.add_column("until", no_wrap=True)
-    table.add_column("measure", ratio=2)
-    table.add_column("note", ratio=1)
+    table.add_column("measure", ratio=2, overflow="fold")
+    table.add_column("note", ratio=1, overflow="fold")
     for s in statuses:
         table.add_row(
             Text(s.state, style=STATE_STYLES[s.state]),

@@ -1,0 +1,246 @@
+"""The command line on the curated store and on small stores: exact output and exit codes."""
+
+import json
+
+import pytest
+
+from reetimeline import __version__
+from reetimeline.cli import app
+
+DYSPROSIUM_MUST = {
+    "china-halts-rare-earths-to-japan-2010",
+    "seven-medium-heavy-ree-controls",
+    "october-9-export-control-package",
+}
+
+
+def json_of(result):
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_version(run):
+    result = run("--version")
+    assert (result.exit_code, result.stdout) == (0, f"reetimeline {__version__}\n")
+
+
+def test_check_passes_on_the_curated_store(run):
+    result = run("check")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("ok: 54 events in ")
+    assert result.stdout.rstrip().endswith("events.toml")
+
+
+def test_check_json(run, small_store):
+    report = json_of(run("--store", str(small_store), "check", "--json"))
+    assert report == {"files": [str(small_store)], "events": 4, "problems": []}
+
+
+def test_list_dysprosium(run):
+    events = json_of(run("list", "--mineral", "dysprosium", "--json"))
+    ids = {e["id"] for e in events}
+    assert DYSPROSIUM_MUST <= ids
+    # nothing that concerns only gallium (or only other minerals outside the rare earths)
+    for event in events:
+        assert {"dysprosium", "rare-earths", "heavy-rare-earths"} & set(event["minerals"])
+    assert "china-bans-ga-ge-sb-to-us" not in ids
+    assert "ga-ge-export-licensing" not in ids
+    for alias in ("Dy", "диспрозий", "镝", "ジスプロシウム"):
+        assert [e["id"] for e in json_of(run("list", "-m", alias, "--json"))] == [
+            e["id"] for e in events
+        ]
+
+
+def test_list_json_uses_the_store_field_names(run):
+    [event] = json_of(run("list", "-q", "Busan summit", "--json"))
+    assert event["id"] == "busan-trump-xi-summit"
+    assert event["date"] == "2025-10-30"
+    assert list(event) == [
+        "id", "date", "precision", "title", "summary", "category", "minerals", "countries",
+        "tags", "effective", "expires", "suspends", "related", "confidence", "sources",
+    ]  # fmt: skip
+
+
+def test_list_plain_when_piped(run, small_store):
+    result = run("--store", str(small_store), "list", "-m", "gallium")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "date\tcategory\ttitle\tminerals\tcountries\n"
+        "2024-12-03\texport-control\tBan on gallium exports\tgallium\tCN, US\n"
+        "2025-11-09\tsuspension\tBan suspended\tgallium\tCN, US\n"
+    )
+
+
+def test_nothing_matches_is_success_said_on_stderr(run, small_store):
+    result = run("--store", str(small_store), "list", "-m", "cobalt")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0,
+        "date\tcategory\ttitle\tminerals\tcountries\n",
+        "no events match\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["list", "-m", "dysprosim"],
+            "reetimeline: error: unknown mineral 'dysprosim' (did you mean 'dysprosium'?); "
+            "`reetimeline vocab minerals` lists them\n",
+        ),
+        (
+            ["list", "-k", "tarif"],
+            "reetimeline: error: unknown category 'tarif' (did you mean 'tariff'?); categories: "
+            "export-control, suspension, tariff, truce, meeting, agreement, investment, price, "
+            "statement, military, other\n",
+        ),
+        (
+            ["show", "busan-trump-xi-sumit"],
+            "reetimeline: error: no event 'busan-trump-xi-sumit' "
+            "(did you mean 'busan-trump-xi-summit'?)\n",
+        ),
+        (["list", "--since", "soon"], "reetimeline: error: --since: 'soon' is not a date: use "
+         "YYYY-MM-DD, YYYY-MM, YYYY, today, +90d, '30 days ago' or 'next month'\n"),
+        (["countdown", "--as-of", "2026-11"], "reetimeline: error: --as-of: '2026-11' is a "
+         "month; give a day (YYYY-MM-DD)\n"),
+    ],
+)  # fmt: skip
+def test_usage_errors_exit_2_with_a_did_you_mean(run, args, message):
+    result = run(*args)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
+
+
+def test_unknown_option_exits_2_without_traceback(run):
+    result = run("list", "--minerals", "x")
+    assert result.exit_code == 2
+    assert "No such option: --minerals" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_store_exits_1_with_every_problem(run, write_store):
+    path = write_store('[[events]]\nid = "a"\ndate = "2025-02-30"\ntitle = "A"\ncategory = "x"\n')
+    result = run("--store", str(path), "list")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"{path}:3: event 'a': date: 2025-02 has no day 30 (it has 28)\n"
+        f"{path}:5: event 'a': category: unknown category 'x'\n"
+    )
+
+
+def test_store_from_the_environment_and_empty_store_message(run, write_store):
+    path = write_store("# nothing yet\n")
+    result = run("list", env={"REETIMELINE_STORE": str(path)})
+    assert result.exit_code == 0
+    assert result.stderr == f"no events in {path}\n"
+
+
+def test_the_user_store_is_merged_with_the_curated_one(run, write_store, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    write_store(
+        '[[events]]\nid = "mine"\ndate = 2026-11-20\ntitle = "My note"\ncategory = "other"\n',
+        folder=tmp_path / "data" / "reetimeline",
+    )
+    ids = [e["id"] for e in json_of(run("list", "--json"))]
+    assert len(ids) == 55 and "mine" in ids
+
+
+def countdown_days(run, *args):
+    return {
+        (t["id"], t["kind"]): (t["date"], t["days"])
+        for t in json_of(run("countdown", *args, "--json"))
+    }
+
+
+def test_countdown_to_the_suspension_expiries(run):
+    rows = countdown_days(run, "--as-of", "2026-01-12")
+    assert rows[("mofcom-suspends-october-measures", "expires")] == ("2026-11-10", 302)
+    rows = countdown_days(run, "--as-of", "2026-11-25")
+    assert rows[("mofcom-suspends-october-measures", "expires")] == ("2026-11-10", -15)
+    assert rows[("mofcom-suspends-us-ga-ge-sb-ban", "expires")] == ("2026-11-27", 2)
+    assert set(rows) == {
+        ("china-tariff-commission-suspension", "expires"),
+        ("mofcom-suspends-october-measures", "expires"),
+        ("us-executive-orders-tariff-cut", "expires"),
+        ("mofcom-suspends-us-ga-ge-sb-ban", "expires"),
+    }
+
+
+def test_countdown_json_shape_and_wording(run):
+    [date, row] = json_of(
+        run("countdown", "mofcom-suspends-us-ga-ge-sb-ban", "--as-of", "2026-11-25", "--json")
+    )
+    assert (date["kind"], date["date"], date["days"], date["when"]) == (
+        "date",
+        "2025-11-09",
+        -381,
+        "381 days ago",
+    )
+    assert row == {
+        "id": "mofcom-suspends-us-ga-ge-sb-ban",
+        "title": "MOFCOM Announcement No. 72: US-specific Ga/Ge/Sb ban suspended until 27 Nov 2026",
+        "category": "suspension",
+        "kind": "expires",
+        "date": "2026-11-27",
+        "precision": "day",
+        "days": 2,
+        "when": "in 2 days",
+    }
+
+
+def states(run, *args):
+    return {s["id"]: (s["state"], s["until"]) for s in json_of(run("status", *args, "--json"))}
+
+
+def test_status_on_1_june_2026(run):
+    holmium = states(run, "--as-of", "2026-06-01", "-m", "holmium")
+    assert holmium["october-9-export-control-package"] == ("suspended", "2026-11-10")
+    dysprosium = states(run, "--as-of", "2026-06-01", "-m", "dysprosium")
+    assert dysprosium["seven-medium-heavy-ree-controls"] == ("in-force", None)
+    gallium_us = states(run, "--as-of", "2026-06-01", "-m", "gallium", "-c", "US")
+    assert gallium_us == {"china-bans-ga-ge-sb-to-us": ("suspended", "2026-11-27")}
+
+
+def test_status_says_when_a_suspension_lapsed(run):
+    [row] = [
+        s
+        for s in json_of(run("status", "--as-of", "2026-11-25", "-m", "holmium", "--json"))
+        if s["id"] == "october-9-export-control-package"
+    ]
+    assert (row["state"], row["lapsed"], row["lapsed_on"]) == (
+        "in-force",
+        "mofcom-suspends-october-measures",
+        "2026-11-10",
+    )
+    assert row["note"] == "suspension by mofcom-suspends-october-measures lapsed on 2026-11-10"
+
+
+def test_show_json_lists_what_suspends_it(run):
+    record = json_of(run("show", "china-bans-ga-ge-sb-to-us", "--json", "--as-of", "2026-11-25"))
+    assert record["suspended_by"] == ["mofcom-suspends-us-ga-ge-sb-ban"]
+    assert record["targets"][0]["days"] == -722
+
+
+def test_show_renders_every_part(run):
+    result = run(
+        "--color", "never", "show", "mofcom-suspends-us-ga-ge-sb-ban", "--as-of", "2026-11-25"
+    )
+    assert result.exit_code == 0
+    out = result.stdout
+    for expected in (
+        "MOFCOM Announcement No. 72",
+        "2026-11-27  in 2 days",
+        "china-bans-ga-ge-sb-to-us",
+        "[1] China suspends ban on exports of gallium, germanium, antimony to US",
+        "https://www.businesstimes.com.sg/",
+        "confidence",
+    ):
+        assert expected in out
+
+
+def test_every_command_has_help_with_an_example():
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        assert command.help, name
+        assert "Example" in command.help, name

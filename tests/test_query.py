@@ -1,0 +1,217 @@
+import datetime as dt
+
+import pytest
+
+from reetimeline.datespec import parse_when
+from reetimeline.errors import UsageError
+from reetimeline.model import PartialDate
+from reetimeline.query import countdown, describe_days, make_filter, select, status
+from reetimeline.store import load
+
+TODAY = dt.date(2026, 11, 25)  # a Wednesday
+
+
+@pytest.fixture
+def events(small_store):
+    return load([small_store]).events
+
+
+def ids(events):
+    return [e.id for e in events]
+
+
+def test_mineral_filter_follows_groups_both_ways(events):
+    # "embargo" lists rare-earths, "plan" lists dysprosium
+    assert ids(select(events, make_filter(minerals=["dysprosium"]))) == ["embargo", "plan"]
+    assert ids(select(events, make_filter(minerals=["rare-earths"]))) == ["embargo", "plan"]
+    assert ids(select(events, make_filter(minerals=["Ga"]))) == ["ban", "pause"]
+
+
+def test_exact_turns_group_expansion_off(events):
+    assert ids(select(events, make_filter(minerals=["dysprosium"], exact=True))) == ["plan"]
+    assert ids(select(events, make_filter(minerals=["REE"], exact=True))) == ["embargo"]
+
+
+def test_country_filter_follows_groups(write_store):
+    path = write_store(
+        """
+        [[events]]
+        id = "g7"
+        date = 2025-06-17
+        title = "G7 plan"
+        category = "agreement"
+        countries = ["G7"]
+        """
+    )
+    store = load([path])
+    assert ids(select(store.events, make_filter(countries=["JP"]))) == ["g7"]
+    assert ids(select(store.events, make_filter(countries=["JP"], exact=True))) == []
+    assert ids(select(store.events, make_filter(countries=["CN"]))) == []
+
+
+def test_and_across_options_or_within_one(events):
+    flt = make_filter(minerals=["gallium", "dysprosium"], countries=["JP"])
+    assert ids(select(events, flt)) == ["embargo", "plan"]
+    flt = make_filter(minerals=["gallium", "dysprosium"], countries=["US"])
+    assert ids(select(events, flt)) == ["ban", "pause"]
+    flt = make_filter(categories=["suspension", "investment"])
+    assert ids(select(events, flt)) == ["pause", "plan"]
+
+
+def test_text_searches_title_summary_and_source_titles(events):
+    assert ids(select(events, make_filter(text="SUSPENDED"))) == ["pause"]
+    assert ids(select(events, make_filter(text="report"))) == ["ban", "pause"]
+
+
+def test_date_ranges_compare_periods(events):
+    since = PartialDate.parse("2010-09-20")
+    assert ids(select(events, make_filter(since=since, until=PartialDate(2010)))) == ["embargo"]
+    # "plan" is dated 2026 (the whole year): inside --since 2026-11-25 and --until 2026-01
+    assert ids(select(events, make_filter(since=PartialDate(2026, 11, 25)))) == ["plan"]
+    assert ids(select(events, make_filter(until=PartialDate(2026, 1)))) == [
+        "embargo",
+        "ban",
+        "pause",
+        "plan",
+    ]
+    assert ids(select(events, make_filter(until=PartialDate(2024, 12, 2)))) == ["embargo"]
+
+
+def test_reverse_and_limit(events):
+    assert ids(select(events, make_filter(), reverse=True, limit=2)) == ["plan", "pause"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"minerals": ["dysprosim"]}, "unknown mineral 'dysprosim' (did you mean 'dysprosium'?)"),
+        ({"countries": ["Japna"]}, "unknown country 'Japna' (did you mean 'JP'?)"),
+        ({"categories": ["tarif"]}, "unknown category 'tarif' (did you mean 'tariff'?)"),
+    ],
+)
+def test_unknown_names_are_usage_errors(kwargs, message):
+    with pytest.raises(UsageError) as error:
+        make_filter(**kwargs)
+    assert str(error.value).startswith(message)
+
+
+def test_countdown_defaults_to_upcoming_and_the_last_30_days(events):
+    rows = countdown(events, dt.date(2026, 1, 12))
+    assert [(t.event.id, t.kind, str(t.date), t.days) for t in rows] == [
+        ("plan", "date", "2026", 0),
+        ("plan", "effective", "2026-02-01", 20),
+        ("pause", "expires", "2026-11-27", 319),
+    ]
+    rows = countdown(events, dt.date(2026, 1, 12), show_all=True)
+    assert len(rows) == 7
+    rows = countdown(events, dt.date(2026, 1, 12), within=20)
+    assert [(t.event.id, t.kind) for t in rows] == [("plan", "date"), ("plan", "effective")]
+
+
+@pytest.mark.parametrize(
+    ("kind", "days", "text"),
+    [
+        ("expires", 302, "in 302 days"),
+        ("expires", 1, "in 1 day"),
+        ("expires", 0, "today"),
+        ("expires", -15, "expired 15 days ago"),
+        ("effective", -1, "took effect 1 day ago"),
+        ("date", -3, "3 days ago"),
+    ],
+)
+def test_countdown_wording(kind, days, text):
+    assert describe_days(kind, days) == text
+
+
+def states(events, day):
+    return [
+        (s.event.id, s.state, str(s.until) if s.until else None)
+        for s in status(events, events, day)
+    ]
+
+
+def test_status_follows_suspension_windows(events):
+    assert states(events, dt.date(2025, 11, 8)) == [
+        ("embargo", "expired", None),
+        ("ban", "in-force", None),
+    ]
+    assert states(events, dt.date(2025, 11, 9)) == [
+        ("embargo", "expired", None),
+        ("ban", "suspended", "2026-11-27"),
+    ]
+    # the expiry day itself is still covered
+    assert states(events, dt.date(2026, 11, 27))[1] == ("ban", "suspended", "2026-11-27")
+    after = status(events, events, dt.date(2026, 11, 28))[1]
+    assert (after.state, after.lapsed.id, str(after.lapsed.expires)) == (
+        "in-force",
+        "pause",
+        "2026-11-27",
+    )
+
+
+def test_status_leaves_out_measures_not_yet_announced(events):
+    assert states(events, dt.date(2010, 8, 31)) == []
+    assert states(events, dt.date(2010, 9, 1)) == [("embargo", "in-force", "2010-11")]
+
+
+def test_status_of_an_announced_measure(write_store):
+    path = write_store(
+        """
+        [[events]]
+        id = "m"
+        date = 2023-07-03
+        effective = 2023-08-01
+        title = "Licensing"
+        category = "export-control"
+        """
+    )
+    events = load([path]).events
+    assert states(events, dt.date(2023, 7, 31)) == [("m", "announced", "2023-08-01")]
+    assert states(events, dt.date(2023, 8, 1)) == [("m", "in-force", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025", "2025"),
+        ("2025-04", "2025-04"),
+        ("2025-04-04", "2025-04-04"),
+        ("today", "2026-11-25"),
+        ("yesterday", "2026-11-24"),
+        ("tomorrow", "2026-11-26"),
+        ("+90d", "2027-02-23"),
+        ("-2w", "2026-11-11"),
+        ("+3m", "2027-02-25"),
+        ("-1y", "2025-11-25"),
+        ("30 days ago", "2026-10-26"),
+        ("2 months ago", "2026-09-25"),
+        ("in 2 weeks", "2026-12-09"),
+        ("next month", "2026-12"),
+        ("last month", "2026-10"),
+        ("next year", "2027"),
+        ("this week", "2026-11-23"),
+        ("1 June 2026", "2026-06-01"),
+        ("June 2026", "2026-06"),
+    ],
+)
+def test_dates_as_people_type_them(text, expected):
+    assert str(parse_when(text, TODAY)) == expected
+
+
+def test_month_arithmetic_clamps_to_the_month_end():
+    assert str(parse_when("+1m", dt.date(2026, 1, 31))) == "2026-02-28"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2025-13", "month 13 does not exist"),
+        ("soon", "'soon' is not a date: use YYYY-MM-DD, YYYY-MM, YYYY, today, +90d, "
+                 "'30 days ago' or 'next month'"),
+        ("June", "'June' has no year"),
+    ],
+)  # fmt: skip
+def test_bad_dates_say_why(text, message):
+    with pytest.raises(ValueError) as error:
+        parse_when(text, TODAY)
+    assert str(error.value) == message
