@@ -39,7 +39,7 @@ def test_check_json(run, small_store):
 def test_list_dysprosium(run):
     events = json_of(run("list", "--mineral", "dysprosium", "--json"))
     ids = {e["id"] for e in events}
-    assert DYSPROSIUM_MUST <= ids
+    assert ids >= DYSPROSIUM_MUST
     # nothing that concerns only gallium (or only other minerals outside the rare earths)
     for event in events:
         assert {"dysprosium", "rare-earths", "heavy-rare-earths"} & set(event["minerals"])
