@@ -364,8 +364,8 @@ def parse_event(
                 if bad:
                     report.add(name, f"{bad[0]!r} is not an id")
                     continue
-            elif any(not t.strip() or _CONTROL.search(t) for t in items):
-                report.add(name, "tags must be non-empty single-line text")
+            elif any(not t.strip() or _CONTROL.search(t) or ";" in t for t in items):
+                report.add(name, "tags must be non-empty single-line text without ';'")
                 continue
             values[name] = tuple(dict.fromkeys(items))
 
@@ -441,8 +441,8 @@ def _resolve_all(
 
 def check_url(url: str) -> str | None:
     """Why `url` is not an acceptable source link, or None when it is (http and https only)."""
-    if _CONTROL.search(url) or any(c.isspace() for c in url):
-        return "a link may not hold spaces or control characters"
+    if _CONTROL.search(url) or any(c.isspace() or c in '<>"\\^`{|}' for c in url):
+        return 'a link may not hold spaces, control characters or any of < > " \\ ^ ` { | }'
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         return f"{url!r} is not an http or https link"
@@ -659,7 +659,7 @@ def append_events(
             new_bytes = b"\xef\xbb\xbf" + new_text.encode("utf-8")
         else:
             new_bytes = new_text.encode("utf-8")
-        _replace_atomically(target, new_bytes, expected_old=old_bytes, display=str(path))
+        replace_file(target, new_bytes, expected_old=old_bytes, display=str(path))
     return final
 
 
@@ -725,13 +725,25 @@ def glob_escape(text: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", text)
 
 
-def _replace_atomically(target: Path, data: bytes, *, expected_old: bytes, display: str) -> None:
+def replace_file(
+    path: Path, data: bytes, *, expected_old: bytes | None = None, display: str | None = None
+) -> None:
+    """Replace the file at `path` with `data` atomically: a temporary file in the same folder,
+    flushed and fsynced, then `os.replace`. The file's permissions are kept; a symlink is written
+    through to its target. With `expected_old`, the file must still hold exactly those bytes
+    just before the replace (else nothing is written). On any failure the old file is intact and
+    the temporary file is removed.
+    """
     import tempfile
 
+    target = Path(os.path.realpath(path))
+    display = display or str(path)
     try:
         mode = target.stat().st_mode & 0o7777
     except FileNotFoundError:
-        mode = 0o644 & ~_umask()
+        mode = 0o666 & ~_umask()
+    except OSError as exc:
+        raise WriteError(f"{display}: cannot write: {exc.strerror or exc}") from exc
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(
@@ -742,21 +754,22 @@ def _replace_atomically(target: Path, data: bytes, *, expected_old: bytes, displ
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, mode)
-        try:
-            current = target.read_bytes()
-        except FileNotFoundError:
-            current = b""
-        if current != expected_old:
-            raise WriteError(
-                f"{display}: the store changed on disk while it was being written "
-                "(edited by something that does not take the lock); nothing was written, try again"
-            )
+        if expected_old is not None:
+            try:
+                current = target.read_bytes()
+            except FileNotFoundError:
+                current = b""
+            if current != expected_old:
+                raise WriteError(
+                    f"{display}: the store changed on disk while it was being written (edited by "
+                    "something that does not take the lock); nothing was written, try again"
+                )
         os.replace(tmp_name, target)
         tmp_name = None
         _fsync_folder(target.parent)
     except OSError as exc:
         raise WriteError(
-            f"{display}: cannot write: {exc.strerror or exc}; the store is unchanged"
+            f"{display}: cannot write: {exc.strerror or exc}; the file is unchanged"
         ) from exc
     finally:
         if tmp_name is not None:

@@ -1,0 +1,249 @@
+"""Appending events: every old byte kept, atomic replace, locking, and nothing lost."""
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reetimeline import store
+from reetimeline.errors import WriteError
+from reetimeline.ids import derive_id, next_free_id
+from reetimeline.store import append_events, load, render_events_toml
+from tests.test_export import events as random_events
+
+OLD = """\
+# My team's events. Keep this comment!
+schema = 1
+
+[[events]]
+id = "old"   # an inline comment
+date = 2025-01-01
+title = "Old event"
+category = "other"
+"""
+
+
+def test_add_keeps_every_old_byte(run, tmp_path):
+    path = tmp_path / "events.toml"
+    path.write_text(OLD, encoding="utf-8")
+    result = run(
+        "--store", str(path), "add", "--date", "2026-11-27", "--title", "Suspension lapses",
+        "-k", "suspension", "-m", "Ga", "-c", "US", "--source-url", "https://example.com/r",
+        "--source-title", "Report",
+    )  # fmt: skip
+    assert (result.exit_code, result.stdout) == (0, "2026-11-27-suspension-lapses\n")
+    assert result.stderr == f"added '2026-11-27-suspension-lapses' to {path}\n"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(OLD)
+    assert text[len(OLD) :] == (
+        "\n[[events]]\n"
+        'id = "2026-11-27-suspension-lapses"\n'
+        "date = 2026-11-27\n"
+        'title = "Suspension lapses"\n'
+        'category = "suspension"\n'
+        'minerals = [\n    "gallium",\n]\n'
+        'countries = [\n    "US",\n]\n'
+        'sources = [\n    { title = "Report", url = "https://example.com/r" },\n]\n'
+    )
+    assert [e.id for e in load([path]).events] == ["old", "2026-11-27-suspension-lapses"]
+
+
+def test_add_validates_like_check_and_writes_nothing_on_error(run, tmp_path):
+    path = tmp_path / "events.toml"
+    path.write_text(OLD, encoding="utf-8")
+    result = run(
+        "--store", str(path), "add", "--date", "2025-02-30", "--title", "X", "-m", "dysprosim",
+        "--suspends", "nope",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "the command line: event '2025-02-30-x': date: 2025-02 has no day 30 (it has 28)\n"
+        "the command line: event '2025-02-30-x': minerals: unknown mineral 'dysprosim' "
+        "(did you mean 'dysprosium'?)\n"
+    )
+    assert path.read_text(encoding="utf-8") == OLD
+
+
+def test_add_refuses_an_existing_id_and_derives_a_free_one(run, tmp_path):
+    path = tmp_path / "events.toml"
+    path.write_text(OLD, encoding="utf-8")
+    taken = run("--store", str(path), "add", "--date", "2025-01-01", "--title", "T", "--id", "old")
+    assert (taken.exit_code, taken.stderr) == (
+        2,
+        "reetimeline: error: --id: 'old' already exists\n",
+    )
+    first = run("--store", str(path), "add", "--date", "2025-01-01", "--title", "Old event")
+    second = run("--store", str(path), "add", "--date", "2025-01-01", "--title", "Old event")
+    assert (first.stdout, second.stdout) == ("2025-01-01-old-event\n", "2025-01-01-old-event-2\n")
+
+
+def test_add_creates_the_user_store_with_a_header(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    result = run("add", "--date", "2026-11", "--title", "My note", "--suspends",
+                 "mofcom-suspends-us-ga-ge-sb-ban", "-k", "other")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    path = tmp_path / "data" / "reetimeline" / "events.toml"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(store.NEW_STORE_HEADER)
+    assert 'date = "2026-11"' in text
+    # the user store is now merged with the curated one
+    listed = run("list", "--json", "-q", "My note")
+    assert '"id": "2026-11-my-note"' in listed.stdout
+
+
+def test_ids_are_derived_from_date_and_title():
+    assert derive_id("2026-11-27", "Suspension lapses?") == "2026-11-27-suspension-lapses"
+    assert derive_id("2026", "Réunion à Évian") == "2026-reunion-a-evian"
+    assert derive_id("2026", "镝") == "2026"
+    assert next_free_id("a", {"a", "a-2"}) == "a-3"
+
+
+def test_a_symlinked_store_is_written_through_and_permissions_kept(tmp_path):
+    real = tmp_path / "real.toml"
+    real.write_text(OLD, encoding="utf-8")
+    real.chmod(0o640)
+    link = tmp_path / "link.toml"
+    link.symlink_to(real)
+    [new] = load([_one_event_store(tmp_path)]).events
+    append_events(link, [new])
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8").startswith(OLD)
+    assert [e.id for e in load([link]).events] == ["old", "new"]
+    assert real.stat().st_mode & 0o777 == 0o640
+
+
+def _one_event_store(tmp_path):
+    path = tmp_path / "one.toml"
+    path.write_text('[[events]]\nid = "new"\ndate = 2026-01-01\ntitle = "N"\ncategory = "other"\n')
+    return path
+
+
+def test_a_failing_write_leaves_the_store_intact(tmp_path, monkeypatch):
+    path = tmp_path / "events.toml"
+    path.write_text(OLD, encoding="utf-8")
+    [new] = load([_one_event_store(tmp_path)]).events
+
+    def full_disk(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(WriteError) as error:
+        append_events(path, [new])
+    assert (
+        str(error.value) == f"{path}: cannot write: No space left on device; the file is unchanged"
+    )
+    assert path.read_text(encoding="utf-8") == OLD
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "events.toml",
+        "events.toml.lock",
+        "one.toml",
+    ]
+
+
+def test_a_store_changed_on_disk_during_the_write_is_not_overwritten(tmp_path, monkeypatch):
+    path = tmp_path / "events.toml"
+    path.write_text(OLD, encoding="utf-8")
+    [new] = load([_one_event_store(tmp_path)]).events
+    real_chmod = os.chmod
+
+    def someone_edits(name, mode):
+        real_chmod(name, mode)
+        path.write_text(OLD + "# edited by hand\n", encoding="utf-8")
+
+    monkeypatch.setattr(os, "chmod", someone_edits)
+    with pytest.raises(WriteError) as error:
+        append_events(path, [new])
+    assert "changed on disk while it was being written" in str(error.value)
+    assert path.read_text(encoding="utf-8") == OLD + "# edited by hand\n"
+
+
+def test_a_read_only_folder_gives_a_clear_error(run, tmp_path, monkeypatch):
+    # Simulated: the suite runs as root in CI, and root may write into a 0o500 folder.
+    import tempfile
+
+    path = tmp_path / "events.toml"
+    path.write_text(OLD, encoding="utf-8")
+
+    def read_only(*_args, **_kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    result = run("--store", str(path), "add", "--date", "2026", "--title", "X")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"{path}: cannot write: Permission denied; the file is unchanged\n"
+    assert path.read_text(encoding="utf-8") == OLD
+
+
+def test_a_read_only_lock_location_gives_a_clear_error(run, tmp_path, monkeypatch):
+    path = tmp_path / "events.toml"
+    path.write_text(OLD, encoding="utf-8")
+    real_open = os.open
+
+    def no_lock(name, *args, **kwargs):
+        if str(name).endswith(".lock"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(name, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", no_lock)
+    result = run("--store", str(path), "add", "--date", "2026", "--title", "X")
+    assert result.exit_code == 1
+    assert result.stderr == f"{path}.lock: cannot create the lock file: Permission denied\n"
+    assert path.read_text(encoding="utf-8") == OLD
+
+
+def test_short_records_never_become_keys_of_the_previous_event(tmp_path):
+    path = tmp_path / "events.toml"
+    path.write_text(OLD, encoding="utf-8")
+    [new] = load([_one_event_store(tmp_path)]).events
+    assert render_events_toml([new]).startswith("[[events]]\n")
+    append_events(path, [new])
+    old, added = load([path]).events
+    assert old.id == "old" and added == new
+
+
+@settings(
+    max_examples=60,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(st.lists(random_events(), min_size=1, max_size=3, unique_by=lambda e: e.id))
+def test_appended_random_events_read_back_equal(tmp_path, batch):
+    path = tmp_path / "prop.toml"
+    path.write_text(OLD, encoding="utf-8")
+    batch = [e for e in batch if e.id != "old"]
+    append_events(path, batch)
+    loaded = {e.id: e for e in load([path]).events}
+    assert loaded.pop("old").title == "Old event"
+    assert loaded == {e.id: e for e in batch}
+    assert path.read_text(encoding="utf-8").startswith(OLD)
+
+
+CONCURRENT_WRITERS = 20
+
+
+def _add_process(path, number):
+    return subprocess.run(
+        [sys.executable, "-m", "reetimeline", "--store", str(path), "add", "--date", "2026-01-01",
+         "--title", "Same title", "--summary", f"writer {number}"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_concurrent_adds_all_land(tmp_path):
+    path = tmp_path / "events.toml"
+    path.write_text(OLD, encoding="utf-8")
+    with ThreadPoolExecutor(CONCURRENT_WRITERS) as pool:
+        results = list(pool.map(lambda n: _add_process(path, n), range(CONCURRENT_WRITERS)))
+    assert [r.returncode for r in results] == [0] * CONCURRENT_WRITERS, [r.stderr for r in results]
+    events = load([path]).events
+    assert len(events) == CONCURRENT_WRITERS + 1
+    assert sorted(e.summary for e in events if e.id != "old") == sorted(
+        f"writer {n}" for n in range(CONCURRENT_WRITERS)
+    )
+    assert len({e.id for e in events}) == CONCURRENT_WRITERS + 1
+    assert path.read_text(encoding="utf-8").startswith(OLD)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.toml", "events.toml.lock"]
