@@ -244,3 +244,101 @@ def test_every_command_has_help_with_an_example():
     for name, command in group.commands.items():
         assert command.help, name
         assert "Example" in command.help, name
+
+
+def test_timeline_saves_svg_and_html(run, small_store, tmp_path):
+    svg, page = tmp_path / "t.svg", tmp_path / "t.html"
+    result = run("--store", str(small_store), "timeline", "--as-of", "2026-01-12", "--svg",
+                 str(svg), "--html", str(page), "--width", "100")  # fmt: skip
+    assert result.exit_code == 0
+    assert "takes effect: Deep-sea mining test" in result.stdout
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg.read_text(encoding="utf-8"))
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = "".join(root.itertext()).replace("\xa0", " ")
+    assert "Deep-sea mining test" in texts and "in 319 days" in texts
+    assert "Deep-sea&#160;mining&#160;test" in page.read_text(encoding="utf-8") or (
+        "Deep-sea mining test" in page.read_text(encoding="utf-8")
+    )
+
+
+def test_a_closed_stdout_prints_no_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    pipeline = subprocess.run(
+        f"'{sys.executable}' -m reetimeline export --format json | head -c 1",
+        shell=True, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert pipeline.stdout == "["
+    assert pipeline.stderr == ""
+
+
+def test_import_reports_every_bad_row_and_writes_nothing(run, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "id,date,title,category,minerals\r\n"
+        "ok,2025-01-01,Fine,other,gallium\r\n"
+        "x1,2025-02-30,Bad date,other,\r\n"
+        "x2,2025-01-01,Bad mineral,other,dysprosim\r\n"
+        "x3,2025-01-01,Too,many,cells,here\r\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "store.toml"
+    result = run("--store", str(target), "import", str(bad))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"{bad}: row 3: event 'x1': date: 2025-02 has no day 30 (it has 28)\n"
+        f"{bad}: row 4: event 'x2': minerals: unknown mineral 'dysprosim' "
+        "(did you mean 'dysprosium'?)\n"
+        f"{bad}: row 5: has 6 cells, the header has 5\n"
+    )
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("bad.json", '[{"id": "a"', "{f}:1: not JSON: Expecting ',' delimiter"),
+        ("bad.json", '{"id": "a"}', "{f}: must be a list of events, as `export --format json` "
+         "writes"),
+        ("bad.jsonl", '{"id": "a", "date": "2025", "title": "A", "category": "other"}\n[1]\n',
+         "{f}:2: must be an object"),
+        ("bad.csv", "foo,bar\r\n1,2\r\n", "{f}: row 1: header: missing id, date, title, category; "
+         "unknown foo, bar (columns: id, date, title, summary, category, minerals, countries, "
+         "tags, effective, expires, suspends, related, confidence, sources, source_publishers, "
+         "source_accessed)"),
+    ],
+)  # fmt: skip
+def test_import_of_malformed_files(run, tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    result = run("--store", str(tmp_path / "s.toml"), "import", str(path))
+    assert (result.exit_code, result.stderr) == (1, message.format(f=path) + "\n")
+
+
+def test_import_dry_run_and_skip_existing(run, small_store, tmp_path):
+    exported = tmp_path / "e.jsonl"
+    run("--store", str(small_store), "export", "-f", "jsonl", "-q", "halt", "-o", str(exported))
+    new = '{"id": "new", "date": "2026-12", "title": "New one", "category": "other"}\n'
+    exported.write_text(exported.read_text(encoding="utf-8") + new, encoding="utf-8")
+    before = small_store.read_bytes()
+    refused = run("--store", str(small_store), "import", str(exported))
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        f"{exported}: event 'embargo': id: already exists in the stores in use "
+        "(use --skip-existing to skip it)\n",
+    )
+    dry = run("--store", str(small_store), "import", str(exported), "--skip-existing", "--dry-run")
+    assert (dry.exit_code, dry.stdout) == (0, "would add new\t2026-12\tNew one\n")
+    assert dry.stderr == (
+        "skipped 'embargo': already exists\n"
+        f"would add 1 events to {small_store} (dry run: nothing written)\n"
+    )
+    assert small_store.read_bytes() == before
+    done = run("--store", str(small_store), "import", str(exported), "--skip-existing")
+    assert done.stderr == (
+        f"skipped 'embargo': already exists\nadded 1 events to {small_store}, skipped 1\n"
+    )
+    assert small_store.read_bytes().startswith(before)

@@ -119,6 +119,28 @@ RULES = [
         'id = "a"\ndate = 2025-01-01\ntitle = "A"\ncategory = "other"\nrelated = ["a"]',
         "{f}:2: event 'a': related: 'a' is this event itself",
     ),
+    (
+        'id = "a"\ndate = 2025-01-01\ntitle = "A"\ncategory = "other"\nrelated = ["gone"]',
+        "{f}:2: event 'a': related: no event 'gone' in the stores",
+    ),
+    (
+        'id = "a"\ndate = 2025-01-01\ntitle = "A"\ncategory = "other"\ntags = ["a;b"]',
+        "{f}:7: event 'a': tags: tags must be non-empty single-line text without ';'",
+    ),
+    (
+        'id = "a"\ndate = 2025-01-01\ntitle = "A"',
+        "{f}:2: event 'a': category: missing (one of: export-control, suspension, tariff, truce, "
+        "meeting, agreement, investment, price, statement, military, other)",
+    ),
+    (
+        'id = "a"\ndate = 2025-01-01\ntitle = "A"\ncategory = "other"\n'
+        'sources = [{ url = "https://x.org" }]',
+        "{f}:7: event 'a': sources: sources[1]: title is missing or not text",
+    ),
+    (
+        'id = "a"\ndate = 2025-01-01\ntitle = "A"\ncategory = "other"\neffective = "soon"',
+        "{f}:7: event 'a': effective: 'soon' is not a date (write YYYY-MM-DD, YYYY-MM or YYYY)",
+    ),
 ]
 
 

@@ -4,6 +4,7 @@ The only module that imports Typer, prints, exits, reads environment variables o
 today's date. Rich and the exporters are imported only by the commands that draw or write them.
 """
 
+import contextlib
 import datetime as dt
 import functools
 import inspect
@@ -886,7 +887,8 @@ def import_command(
         raise UsageError(f"--format: give one of {', '.join(FORMATS)} (the file name does not say)")
     target = writable_store()
     loaded = _context_for_writing(target)
-    new = read_events(file, fmt)
+    with _progress_bar(f"reading {file.name}") as progress:
+        new = read_events(file, fmt, progress=progress)
     duplicates = [e.id for e in new if loaded.get(e.id) is not None]
     seen: set[str] = set()
     repeated = [e.id for e in new if e.id in seen or seen.add(e.id)]
@@ -922,6 +924,32 @@ def import_command(
         f"added {len(new)} events to {target}"
         + (f", skipped {len(duplicates)}" if duplicates else "")
     )
+
+
+PROGRESS_MIN_ROWS = 500
+
+
+@contextlib.contextmanager
+def _progress_bar(label: str):
+    """A progress bar on stderr for long work, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = None
+
+        def advance(done: int, total: int) -> None:
+            nonlocal task
+            if total < PROGRESS_MIN_ROWS:
+                return
+            if task is None:
+                task = bar.add_task(label, total=total)
+            bar.update(task, completed=done)
+
+        yield advance
 
 
 def _check_new_references(new: list[Event], loaded: store.Store, file: Path) -> None:

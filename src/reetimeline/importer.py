@@ -28,8 +28,11 @@ def guess_format(path: Path) -> str | None:
     return {"ndjson": "jsonl"}.get(suffix, suffix) if suffix in (*FORMATS, "ndjson") else None
 
 
-def read_events(path: Path, fmt: str, *, text: str | None = None) -> list[Event]:
-    """Parse and validate every row of an export file; raise DataError listing all problems."""
+def read_events(path: Path, fmt: str, *, text: str | None = None, progress=None) -> list[Event]:
+    """Parse and validate every row of an export file; raise DataError listing all problems.
+
+    `progress(done, total)`, if given, is called as rows are validated.
+    """
     name = str(path)
     if text is None:
         try:
@@ -46,7 +49,10 @@ def read_events(path: Path, fmt: str, *, text: str | None = None) -> list[Event]
     }[fmt]
     events: list[Event] = []
     problems: list[Problem] = []
-    for number, raw in rows(name, text, problems):
+    parsed = list(rows(name, text, problems))
+    for done, (number, raw) in enumerate(parsed, 1):
+        if progress is not None:
+            progress(done, len(parsed))
         event, event_problems = parse_event(
             raw, path=name, line=number, label=f"#{number}", unit=unit
         )
@@ -57,7 +63,7 @@ def read_events(path: Path, fmt: str, *, text: str | None = None) -> list[Event]
         if event is not None:
             events.append(event)
     if problems:
-        raise DataError(problems)
+        raise DataError(sorted(problems, key=lambda p: p.line or 0))
     return events
 
 
