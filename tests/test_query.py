@@ -5,7 +5,14 @@ import pytest
 from reetimeline.datespec import parse_when
 from reetimeline.errors import UsageError
 from reetimeline.model import PartialDate
-from reetimeline.query import countdown, describe_days, make_filter, select, status
+from reetimeline.query import (
+    countdown,
+    describe_days,
+    make_filter,
+    select,
+    status,
+    suspensions_by_measure,
+)
 from reetimeline.store import load
 
 TODAY = dt.date(2026, 11, 25)  # a Wednesday
@@ -126,7 +133,7 @@ def test_countdown_wording(kind, days, text):
 def states(events, day):
     return [
         (s.event.id, s.state, str(s.until) if s.until else None)
-        for s in status(events, events, day)
+        for s in status(events, suspensions_by_measure(events), day)
     ]
 
 
@@ -141,7 +148,7 @@ def test_status_follows_suspension_windows(events):
     ]
     # the expiry day itself is still covered
     assert states(events, dt.date(2026, 11, 27))[1] == ("ban", "suspended", "2026-11-27")
-    after = status(events, events, dt.date(2026, 11, 28))[1]
+    after = status(events, suspensions_by_measure(events), dt.date(2026, 11, 28))[1]
     assert (after.state, after.lapsed.id, str(after.lapsed.expires)) == (
         "in-force",
         "pause",

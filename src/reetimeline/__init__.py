@@ -1,8 +1,5 @@
 """reetimeline: a sourced timeline of critical-mineral export controls, in your terminal."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("reetimeline")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+# The one place the version is written (pyproject reads it from here): importing
+# importlib.metadata to look it up would cost every command 20-50 ms.
+__version__ = "0.1.0"

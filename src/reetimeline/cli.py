@@ -8,21 +8,18 @@ import contextlib
 import datetime as dt
 import functools
 import inspect
-import json
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import typer
 from typer.core import TyperGroup
 
-from . import __version__, query, store
-from .datespec import parse_when
+from . import query, store
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, ReeError, UsageError
-from .model import CATEGORIES, Event, PartialDate, event_to_record
-from .plain import countdown_lines, list_lines, status_lines
+from .model import CATEGORIES, Event, PartialDate, event_to_record, json_fragment
+from .plain import LIST_HEADER, countdown_lines, list_line, status_lines
 
 ENV_STORE = "REETIMELINE_STORE"
 
@@ -55,8 +52,7 @@ app = typer.Typer(
 # --- global settings -------------------------------------------------------------------------
 
 
-@dataclass
-class Settings:
+class Settings(NamedTuple):
     stores: list[Path] | None = None
     color: str = "auto"
 
@@ -71,6 +67,8 @@ def _settings() -> Settings:
 
 def _version(value: bool) -> None:
     if value:
+        from . import __version__
+
         typer.echo(f"reetimeline {__version__}")
         raise typer.Exit()
 
@@ -138,9 +136,18 @@ def user_store_path() -> Path:
     return Path(base) / "reetimeline" / "events.toml"
 
 
+def cache_dir() -> Path | None:
+    """$XDG_CACHE_HOME/reetimeline (default ~/.cache/reetimeline); REETIMELINE_NO_CACHE=1 turns
+    the cache off."""
+    if os.environ.get("REETIMELINE_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "reetimeline"
+
+
 def load_store() -> store.Store:
-    loaded = store.load(store_paths())
-    if not loaded.events:
+    loaded = store.load(store_paths(), cache_dir=cache_dir())
+    if loaded.is_empty():
         say("no events in " + ", ".join(str(p) for p in loaded.files or store_paths()))
     return loaded
 
@@ -152,6 +159,8 @@ def today() -> dt.date:
 def parse_date_option(value: str | None, option: str) -> PartialDate | None:
     if value is None:
         return None
+    from .datespec import parse_when
+
     try:
         return parse_when(value, today())
     except ValueError as exc:
@@ -207,21 +216,34 @@ def console(*, record: bool = False, width: int | None = None):
     )
 
 
-def print_lines(lines) -> None:
+def print_lines(lines) -> int:
     write = sys.stdout.write
-    for line in lines:
+    count = 0
+    for count, line in enumerate(lines, 1):  # noqa: B007 - the count is returned
         write(line + "\n")
+    return count
+
+
+def print_json_list(fragments) -> int:
+    """Print `json_fragment`s as one JSON list, exactly as `print_json` would print the list."""
+    write = sys.stdout.write
+    count = 0
+    for count, fragment in enumerate(fragments, 1):
+        write(("[\n" if count == 1 else ",\n") + fragment)
+    write("\n]\n" if count else "[]\n")
+    return count
 
 
 def print_json(data: Any) -> None:
+    import json
+
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 # --- filters: the same options on every command that reads events ----------------------------
 
 
-@dataclass(frozen=True)
-class FilterArgs:
+class FilterArgs(NamedTuple):
     mineral: list[str] | None
     country: list[str] | None
     category: list[str] | None
@@ -320,13 +342,18 @@ def with_filters(command):
     return wrapper
 
 
-def selected(filters: FilterArgs, *, loaded: store.Store | None = None, **kwargs) -> list[Event]:
+def selected(filters: FilterArgs, **kwargs) -> list[Event]:
     flt = filters.build()  # usage errors before the store is read
-    loaded = loaded or load_store()
-    events = query.select(loaded.events, flt, **kwargs)
-    if not events and loaded.events:
+    loaded = load_store()
+    events = loaded.select(flt, **kwargs)
+    if not events and not loaded.is_empty():
         say("no events match")
     return events
+
+
+def _say_if_nothing_matched(count: int, loaded: store.Store) -> None:
+    if count == 0 and not loaded.is_empty():
+        say("no events match")
 
 
 AsOf = Annotated[
@@ -352,7 +379,7 @@ def check_command(
     Example: reetimeline --store team-events/ check
     """
     paths = store_paths()
-    loaded, problems = store.read(paths)
+    loaded, problems = store.read(paths, cache_dir=cache_dir())
     if json_output:
         print_json(
             {
@@ -388,15 +415,21 @@ def list_events(
 
     Example: reetimeline list --mineral dysprosium --since 2025
     """
-    events = selected(filters, reverse=reverse, limit=limit)
-    if json_output:
-        print_json([event_to_record(e) for e in events])
-    elif use_rich():
+    if use_rich() and not json_output:
         from .render import events_table
 
-        console().print(events_table(events))
+        console().print(events_table(selected(filters, reverse=reverse, limit=limit)))
+        return
+    # For programs and pipes, stream text that the cache keeps ready for each event.
+    flt = filters.build()
+    loaded = load_store()
+    if json_output:
+        fragments = loaded.texts(flt, "json", json_fragment, reverse=reverse, limit=limit)
+        count = print_json_list(fragments)
     else:
-        print_lines(list_lines(events))
+        print_lines([LIST_HEADER])
+        count = print_lines(loaded.texts(flt, "list_line", list_line, reverse=reverse, limit=limit))
+    _say_if_nothing_matched(count, loaded)
 
 
 @app.command("timeline")
@@ -454,10 +487,7 @@ def show_command(
     loaded = load_store()
     event = loaded.get(event_id)
     if event is None:
-        from .vocab import closest
-
-        hint = closest(event_id, loaded.ids())
-        raise UsageError(f"no event '{event_id}'" + (f" (did you mean '{hint}'?)" if hint else ""))
+        raise _no_such_event(event_id, loaded)
     suspended_by = [e for e in loaded.events if event.id in e.suspends]
     targets = query.targets([event], day)
     if json_output:
@@ -471,6 +501,13 @@ def show_command(
     console().print(
         event_detail(event, targets=targets, suspended_by=suspended_by, lookup=loaded.get)
     )
+
+
+def _no_such_event(event_id: str, loaded: store.Store) -> UsageError:
+    from .vocab import closest
+
+    hint = closest(event_id, loaded.ids())
+    return UsageError(f"no event '{event_id}'" + (f" (did you mean '{hint}'?)" if hint else ""))
 
 
 def _target_record(t: query.Target) -> dict[str, Any]:
@@ -515,19 +552,17 @@ def countdown_command(
     Example: reetimeline countdown --within 30
     """
     day = as_of_date(as_of)
+    flt = filters.build()
     loaded = load_store()
-    events = selected(filters, loaded=loaded)
     if event_id is not None:
-        if loaded.get(event_id) is None:
-            from .vocab import closest
-
-            hint = closest(event_id, loaded.ids())
-            raise UsageError(
-                f"no event '{event_id}'" + (f" (did you mean '{hint}'?)" if hint else "")
-            )
-        events = [e for e in events if e.id == event_id]
-    rows = query.countdown(events, day, within=within, show_all=show_all or event_id is not None)
-    if not rows and events:
+        event = loaded.get(event_id)
+        if event is None:
+            raise _no_such_event(event_id, loaded)
+        # with an ID, all of that event's targets
+        rows = query.countdown(query.select([event], flt), day, within=within, show_all=True)
+    else:
+        rows = loaded.countdown(flt, day, within=within, show_all=show_all)
+    if not rows and not loaded.is_empty():
         say("no dated targets in that window (try --all)")
     if json_output:
         print_json([_target_record(t) for t in rows])
@@ -554,9 +589,8 @@ def status_command(
     Example: reetimeline status --as-of 2026-06-01 -m gallium -c US
     """
     day = as_of_date(as_of)
-    loaded = load_store()
-    events = selected(filters, loaded=loaded)
-    rows = query.status(events, loaded.events, day)
+    flt = filters.build()
+    rows = load_store().status(flt, day)
     if json_output:
         print_json([_status_record(s) for s in rows])
     elif use_rich():

@@ -9,7 +9,7 @@ Exit codes:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 EXIT_OK = 0
 EXIT_DATA = 1
@@ -32,8 +32,7 @@ class UsageError(ReeError):
     exit_code = EXIT_USAGE
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong in a data file, with where it is.
 
     `line` is 1-based; for imports of CSV/JSON it is the row number and `unit` says so.

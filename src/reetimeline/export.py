@@ -11,8 +11,8 @@ import html
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .model import Event, PartialDate, event_to_record
 from .store import check_url
@@ -295,8 +295,7 @@ def to_timelinejs(events: Sequence[Event], **_options) -> str:
 # --- registry --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Exporter:
+class Exporter(NamedTuple):
     write: Callable[..., str]
     suffix: str
     description: str

@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 CATEGORIES: tuple[str, ...] = (
     "export-control",
@@ -27,6 +28,15 @@ TARGET_KINDS: tuple[str, ...] = ("date", "effective", "expires")
 
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
+
+
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _DAYS[month - 1]
 
 
 @dataclass(frozen=True)
@@ -51,7 +61,7 @@ class PartialDate:
         if not 1 <= self.month <= 12:
             raise ValueError(f"month {self.month} does not exist")
         if self.day is not None:
-            last = calendar.monthrange(self.year, self.month)[1]
+            last = _days_in_month(self.year, self.month)
             if not 1 <= self.day <= last:
                 raise ValueError(
                     f"{self.year:04d}-{self.month:02d} has no day {self.day} (it has {last})"
@@ -87,7 +97,7 @@ class PartialDate:
             return self.first()
         if self.month is None:
             return dt.date(self.year, 12, 31)
-        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return dt.date(self.year, self.month, _days_in_month(self.year, self.month))
 
     def sort_key(self) -> tuple[dt.date, int]:
         # A coarser date sorts before a finer one that starts the same day.
@@ -114,16 +124,14 @@ class PartialDate:
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     title: str
     url: str
     publisher: str | None = None
     accessed: PartialDate | None = None
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """Where an event was read from, for messages. Not part of an event's identity."""
 
     path: str
@@ -165,6 +173,24 @@ class Event:
         return (self.date.sort_key(), self.id)
 
 
+class Brief(NamedTuple):
+    """The few fields of an event that countdowns and states need, read cheaply from the cache.
+    It answers `starts()` and `sort_key()` like `Event`."""
+
+    id: str
+    title: str
+    category: str
+    date: PartialDate
+    effective: PartialDate | None
+    expires: PartialDate | None
+
+    def starts(self) -> PartialDate:
+        return self.effective if self.effective is not None else self.date
+
+    def sort_key(self) -> tuple[tuple[dt.date, int], str]:
+        return (self.date.sort_key(), self.id)
+
+
 def event_to_record(event: Event) -> dict[str, object]:
     """The event in the store's field names, dates as written: the `--json` schema.
 
@@ -188,6 +214,15 @@ def event_to_record(event: Event) -> dict[str, object]:
         "confidence": event.confidence,
         "sources": [source_to_record(s) for s in event.sources],
     }
+
+
+def json_fragment(event: Event) -> str:
+    """The event as it stands inside `json.dumps(events, indent=2)`: indented one level, so that
+    fragments joined with ",\n" between "[\n" and "\n]" print the same list."""
+    import json
+
+    text = json.dumps(event_to_record(event), ensure_ascii=False, indent=2)
+    return "\n".join("  " + line for line in text.split("\n"))
 
 
 def source_to_record(source: Source) -> dict[str, object]:

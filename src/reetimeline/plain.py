@@ -35,18 +35,19 @@ def joined(items: Iterable[str]) -> str:
     return ", ".join(visible(i) for i in items)
 
 
+LIST_HEADER = "date\tcategory\ttitle\tminerals\tcountries"
+
+
 def list_lines(events: Iterable[Event]) -> Iterator[str]:
     """`list` as tab-separated lines: date, category, title, minerals, countries."""
-    yield "date\tcategory\ttitle\tminerals\tcountries"
+    yield LIST_HEADER
     for e in events:
-        fields = (
-            str(e.date),
-            e.category,
-            visible(e.title),
-            joined(e.minerals),
-            joined(e.countries),
-        )
-        yield "\t".join(fields)
+        yield list_line(e)
+
+
+def list_line(e: Event) -> str:
+    fields = (str(e.date), e.category, visible(e.title), joined(e.minerals), joined(e.countries))
+    return "\t".join(fields)
 
 
 def countdown_lines(targets: Iterable[Target]) -> Iterator[str]:

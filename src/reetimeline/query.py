@@ -10,16 +10,15 @@ Date ranges compare periods: an event dated `2025-04` (all of April) is inside
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 from .errors import UsageError
-from .model import CATEGORIES, MEASURE_CATEGORIES, Event, PartialDate
+from .model import CATEGORIES, MEASURE_CATEGORIES, Brief, Event, PartialDate
 from .vocab import COUNTRIES_VOCAB, MINERALS, Vocabulary, closest
 
 
-@dataclass(frozen=True)
-class Filter:
+class Filter(NamedTuple):
     """What to select. None means "no condition"; a set means "any of these"."""
 
     minerals: frozenset[str] | None = None
@@ -43,10 +42,11 @@ class Filter:
             return False
         if self.until is not None and event.date.first() > self.until:
             return False
-        return self.text is None or self.text in _searchable(event)
+        return self.text is None or self.text in searchable(event)
 
 
-def _searchable(event: Event) -> str:
+def searchable(event: Event) -> str:
+    """The case-folded text that `--text` searches: title, summary and source titles."""
     parts = [event.title, event.summary or "", *(s.title for s in event.sources)]
     return "\n".join(parts).casefold()
 
@@ -127,11 +127,10 @@ def select(
 RECENT_DAYS = 30
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """One dated target of an event, counted from `as_of` in calendar days."""
 
-    event: Event
+    event: Event | Brief
     kind: str  # "date", "effective" or "expires"
     date: PartialDate
     days: int
@@ -197,8 +196,7 @@ def urgency(days: int) -> str:
 STATES = ("announced", "in-force", "suspended", "expired")
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(NamedTuple):
     """The state of one measure on a date.
 
     `until` bounds the state where a date does: when an announced measure takes effect, when a
@@ -206,32 +204,39 @@ class Status:
     the suspending event whose window ended before the date, with nothing after it in the store.
     """
 
-    event: Event
+    event: Event | Brief
     state: str
     until: PartialDate | None = None
     since: PartialDate | None = None
-    by: Event | None = None
-    lapsed: Event | None = None
+    by: Event | Brief | None = None
+    lapsed: Event | Brief | None = None
 
 
-def status(events: Sequence[Event], all_events: Sequence[Event], as_of: dt.date) -> list[Status]:
-    """The state on `as_of` of each measure (export-control and tariff events) in `events`.
+def suspensions_by_measure(events: Iterable[Event]) -> dict[str, list[Event]]:
+    """Measure id -> the events that suspend it."""
+    suspensions: dict[str, list[Event]] = {}
+    for event in events:
+        for measure_id in event.suspends:
+            suspensions.setdefault(measure_id, []).append(event)
+    return suspensions
+
+
+def status(measures: Iterable, suspensions: Mapping[str, list], as_of: dt.date) -> list[Status]:
+    """The state on `as_of` of each measure (export-control and tariff events) in `measures`.
 
     A measure announced after `as_of` is left out. Periods are read generously: a measure is in
     force from the first day of its `effective` (else `date`) period, expires after the last day
     of its `expires` period, and a suspension covers its `effective` (else `date`) through its
-    `expires`, both days included; a suspension with no `expires` has no end. Suspensions are
-    looked up in `all_events`, so a filter on minerals does not hide the suspension of a measure.
+    `expires`, both days included; a suspension with no `expires` has no end. `suspensions`
+    maps a measure id to its suspending events, from every store (a filter on minerals must not
+    hide the suspension of a measure): see `suspensions_by_measure`. Measures and suspensions
+    may be `Event`s or `Brief`s.
     """
-    suspensions: dict[str, list[Event]] = {}
-    for event in all_events:
-        for measure_id in event.suspends:
-            suspensions.setdefault(measure_id, []).append(event)
-    out = []
-    for event in events:
-        if event.category not in MEASURE_CATEGORIES or event.date.first() > as_of:
-            continue
-        out.append(_status_of(event, suspensions.get(event.id, []), as_of))
+    out = [
+        _status_of(m, suspensions.get(m.id, []), as_of)
+        for m in measures
+        if m.category in MEASURE_CATEGORIES and m.date.first() <= as_of
+    ]
     out.sort(key=lambda s: s.event.sort_key())
     return out
 

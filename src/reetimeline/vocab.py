@@ -12,11 +12,8 @@ level deep: `rare-earths` names all 17 elements and both sub-groups.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
-
-from .iso3166 import COUNTRIES
 
 LIGHT_RARE_EARTHS = (
     "lanthanum", "cerium", "praseodymium", "neodymium", "promethium", "samarium", "europium",
@@ -132,14 +129,33 @@ def normalise(name: str) -> str:
     return _SEPARATORS.sub("-", name.strip().casefold().replace("ё", "е"))
 
 
-@dataclass(frozen=True)
 class Vocabulary:
-    """One vocabulary: canonical names, their display names, aliases and one-level groups."""
+    """One vocabulary: canonical names, their display names, aliases and one-level groups.
 
-    kind: str  # "mineral" or "country", for messages
-    names: Mapping[str, str]  # canonical -> display name
-    aliases: Mapping[str, tuple[str, ...]]
-    groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    The tables come from `load()`, called on first use: a command that resolves no country
+    does not pay for the ISO table.
+    """
+
+    def __init__(self, kind: str, load: Callable[[], tuple[Mapping, Mapping, Mapping]]):
+        self.kind = kind  # "mineral" or "country", for messages
+        self._load = load
+
+    @cached_property
+    def _tables(self) -> tuple[Mapping[str, str], Mapping[str, tuple[str, ...]], Mapping]:
+        return self._load()
+
+    @property
+    def names(self) -> Mapping[str, str]:
+        """Canonical name -> display name."""
+        return self._tables[0]
+
+    @property
+    def aliases(self) -> Mapping[str, tuple[str, ...]]:
+        return self._tables[1]
+
+    @property
+    def groups(self) -> Mapping[str, tuple[str, ...]]:
+        return self._tables[2]
 
     @cached_property
     def _keys(self) -> dict[str, str]:
@@ -159,7 +175,16 @@ class Vocabulary:
 
     def resolve(self, name: str) -> str | None:
         """The canonical name for `name`, or None when the vocabulary does not know it."""
-        return self._keys.get(normalise(name))
+        try:
+            return self._resolved[name]
+        except KeyError:
+            canonical = self._resolved[name] = self._keys.get(normalise(name))
+            return canonical
+
+    @cached_property
+    def _resolved(self) -> dict[str, str | None]:
+        """What was typed -> canonical name: stores repeat the same few names thousands of times."""
+        return {}
 
     def suggest(self, name: str) -> str | None:
         """The closest known name, for a did-you-mean, or None."""
@@ -201,16 +226,20 @@ def closest(word: str, candidates: Iterable[str], display=lambda c: c) -> str | 
     return display(matches[0]) if matches else None
 
 
-def _country_vocabulary() -> Vocabulary:
+def _country_tables():
+    from .iso3166 import COUNTRIES
+
     names = {code: name for code, (name, _aliases) in COUNTRIES.items()}
     names.update({"EU": "European Union", "G7": "Group of Seven"})
     aliases = {code: other for code, (_name, other) in COUNTRIES.items()}
     for code, extra in EXTRA_COUNTRY_ALIASES.items():
         aliases[code] = (*aliases.get(code, ()), *extra)
-    return Vocabulary("country", names, aliases, COUNTRY_GROUPS)
+    return names, aliases, COUNTRY_GROUPS
 
 
-MINERALS = Vocabulary(
-    "mineral", {name: name for name in MINERAL_ALIASES}, MINERAL_ALIASES, MINERAL_GROUPS
-)
-COUNTRIES_VOCAB = _country_vocabulary()
+def _mineral_tables():
+    return {name: name for name in MINERAL_ALIASES}, MINERAL_ALIASES, MINERAL_GROUPS
+
+
+MINERALS = Vocabulary("mineral", _mineral_tables)
+COUNTRIES_VOCAB = Vocabulary("country", _country_tables)

@@ -1,0 +1,348 @@
+"""The only package that reads or writes store files: load (through the cache), validate, append.
+
+A store is a TOML file of `[[events]]` tables, or a folder whose `*.toml` files are stores (the
+format: docs/store-format.md). Loading collects every problem in every file and fails once with
+all of them (`DataError`). `Store` answers queries the same way whether an event was parsed just
+now or comes from the cache (store/cache.py); tests check that the two agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import itertools
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from .. import query
+from ..errors import DataError, Problem
+from ..model import MEASURE_CATEGORIES, Event, Origin
+from ..plain import list_line
+from .cache import CachedFile, build_cache, fingerprint, open_cache
+
+# Parsing (tomllib, urllib) and writing load only when a command needs them: a store read from
+# the cache never imports the TOML parser.
+_LAZY = {
+    "parse": (
+        "EVENT_FIELDS",
+        "ID_PATTERN",
+        "NEW_STORE_HEADER",
+        "check_url",
+        "decode",
+        "events_from_document",
+        "parse_date_value",
+        "parse_event",
+        "parse_toml",
+        "read_file",
+    ),
+    "write": ("append_events", "event_to_toml_record", "render_events_toml", "replace_file"),
+}
+
+
+def __getattr__(name: str):
+    import importlib
+
+    for module, names in _LAZY.items():
+        if name in names:
+            return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "EVENT_FIELDS", "ID_PATTERN", "NEW_STORE_HEADER", "Store", "append_events", "check_url",
+    "curated_store_path", "decode", "event_to_toml_record", "events_from_document",
+    "expand_store_paths", "load", "parse_date_value", "parse_event", "parse_toml", "read",
+    "render_events_toml", "replace_file",
+]  # fmt: skip
+
+# A store this large is cached by a background process, so that the first run is not slower
+# than parsing alone; smaller ones are cached before the command answers.
+BACKGROUND_CACHE_MIN_EVENTS = 5000
+# Process ids of background cache builders started by this process (tests wait for them).
+background_builds: list[int] = []
+
+
+def _key(event) -> tuple[int, int, str]:
+    first, rank = event.date.sort_key()
+    return (first.toordinal(), rank, event.id)
+
+
+class Store:
+    """Events merged from one or more store files: some parsed now, some read from caches."""
+
+    def __init__(self, files: Sequence[Path], parsed: Sequence[Event], cached=()):
+        self.files = tuple(files)
+        self._parsed = sorted(parsed, key=Event.sort_key)
+        self._cached: tuple[CachedFile, ...] = tuple(cached)
+        self._index = {e.id: e for e in self._parsed}
+        self._all: tuple[Event, ...] | None = None
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """Every event, sorted by date (this reads all cached events: prefer `select`)."""
+        if self._all is None:
+            if not self._cached:
+                self._all = tuple(self._parsed)
+            else:
+                merged = [*self._parsed, *(e for c in self._cached for e in c.events())]
+                self._all = tuple(sorted(merged, key=Event.sort_key))
+        return self._all
+
+    def is_empty(self) -> bool:
+        return not self._parsed and all(c.count() == 0 for c in self._cached)
+
+    def get(self, event_id: str) -> Event | None:
+        if event_id in self._index:
+            return self._index[event_id]
+        for part in self._cached:
+            if (event := part.get(event_id)) is not None:
+                return event
+        return None
+
+    def ids(self) -> list[str]:
+        return [*self._index, *(i for c in self._cached for i in c.ids())]
+
+    def select(self, flt: query.Filter, *, reverse=False, limit: int | None = None) -> list[Event]:
+        chosen = [*self._parsed, *(e for c in self._cached for e in c.events(flt))]
+        return query.select(chosen, flt, reverse=reverse, limit=limit)
+
+    def texts(
+        self, flt: query.Filter, column: str, render, *, reverse=False, limit: int | None = None
+    ) -> Iterator[str]:
+        """Ready-to-print text per matching event, in date order: `column` from the cache
+        ("list_line" or "json"), `render(event)` for parsed events."""
+        streams = [[(_key(e), render(e)) for e in query.select(self._parsed, flt, reverse=reverse)]]
+        streams += [c.rows(column, flt, reverse=reverse, limit=limit) for c in self._cached]
+        merged = heapq.merge(*streams, key=lambda row: row[0], reverse=reverse)
+        return (text for _key_, text in itertools.islice(merged, limit))
+
+    def countdown(
+        self,
+        flt: query.Filter,
+        as_of: dt.date,
+        *,
+        within: int | None = None,
+        show_all: bool = False,
+        recent: int = query.RECENT_DAYS,
+    ) -> list[query.Target]:
+        """`query.countdown` over the matching events; cached ones are read as light rows."""
+        rows = query.countdown(
+            query.select(self._parsed, flt), as_of, within=within, show_all=show_all,
+            recent=recent,
+        )  # fmt: skip
+        lowest = None if show_all else (as_of - dt.timedelta(days=recent)).toordinal()
+        highest = None if within is None else (as_of + dt.timedelta(days=within)).toordinal()
+        for part in self._cached:
+            for brief, kind, date in part.targets(flt, lowest, highest):
+                rows.append(query.Target(brief, kind, date, date.days_from(as_of)))
+        rows.sort(key=query.Target.sort_key)
+        return rows
+
+    def status(self, flt: query.Filter, as_of: dt.date) -> list[query.Status]:
+        """`query.status` of the matching measures; suspensions come from every store."""
+        measures = [
+            e
+            for e in query.select(self._parsed, flt)
+            if e.category in MEASURE_CATEGORIES and e.date.first() <= as_of
+        ]
+        suspensions = query.suspensions_by_measure(self._parsed)
+        for part in self._cached:
+            measures.extend(part.briefs(flt, MEASURE_CATEGORIES, as_of.toordinal()))
+            for measure, suspender in part.suspensions():
+                suspensions.setdefault(measure, []).append(suspender)
+        return query.status(measures, suspensions, as_of)
+
+
+# --- where stores are ------------------------------------------------------------------------
+
+
+def curated_store_path() -> Path:
+    """The curated store shipped in the package, or the repository's when run from a checkout."""
+    packaged = Path(__file__).resolve().parent.parent / "events.toml"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "events.toml"
+
+
+def expand_store_paths(paths: Iterable[Path]) -> list[Path]:
+    """Store files behind `paths`: a folder stands for the `*.toml` files directly in it."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.glob("*.toml") if p.is_file()))
+        else:
+            files.append(path)
+    return files
+
+
+def code_stamp() -> str:
+    """Changes whenever the tool's code does, so caches made by other code are not trusted."""
+    folder = Path(__file__).resolve().parent.parent
+    stamps = []
+    for sub in (folder, folder / "store"):
+        with os.scandir(sub) as entries:
+            stamps.extend(f"{e.name}:{e.stat().st_mtime_ns}:{e.stat().st_size}"
+                          for e in entries if e.name.endswith(".py"))  # fmt: skip
+    from .. import __version__
+
+    return f"{__version__}/{hash_text(';'.join(sorted(stamps)))}"
+
+
+def hash_text(text: str) -> str:
+    import zlib
+
+    return f"{zlib.crc32(text.encode('utf-8')):08x}"
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def load(paths: Sequence[Path], *, cache_dir: Path | None = None) -> Store:
+    """Load and validate every store file behind `paths`; raise DataError listing every problem.
+
+    With `cache_dir`, valid store files are read from and written to the cache.
+    """
+    store, problems = read(paths, cache_dir=cache_dir)
+    if problems:
+        raise DataError(problems)
+    return store
+
+
+def read(paths: Sequence[Path], *, cache_dir: Path | None = None) -> tuple[Store, list[Problem]]:
+    """Load every store file behind `paths`, returning the valid events and every problem found."""
+    files = expand_store_paths(paths)
+    stamp = code_stamp() if cache_dir is not None else ""
+    parsed: list[Event] = []
+    cached: list[CachedFile] = []
+    problems: list[Problem] = []
+    for path in files:
+        fp = None
+        if cache_dir is not None:
+            try:
+                fp = fingerprint(path)
+            except OSError:
+                fp = None
+            if fp is not None and (part := open_cache(cache_dir, path, fp, stamp)) is not None:
+                cached.append(part)
+                continue
+        from .parse import read_file
+
+        events, file_problems = read_file(path)
+        file_problems += check_references(events, external_ok=True)
+        parsed.extend(events)
+        problems.extend(file_problems)
+        if fp is not None and not file_problems:
+            _cache(cache_dir, path, fp, stamp, events)
+    if len(files) > 1 or parsed or any(c.external_refs() for c in cached):
+        problems.extend(_cross_file_problems(parsed, cached))
+    return Store(files, _first_of_each_id(parsed), cached), problems
+
+
+def _cache(cache_dir: Path, path: Path, fp, stamp: str, events: list[Event]) -> None:
+    def build() -> None:
+        build_cache(cache_dir, path, fp, stamp, events, list_line=list_line,
+                    search_text=query.searchable)  # fmt: skip
+
+    if len(events) < BACKGROUND_CACHE_MIN_EVENTS or not hasattr(os, "fork"):
+        build()
+        return
+    try:
+        pid = os.fork()
+    except OSError:
+        return
+    if pid > 0:
+        background_builds.append(pid)
+        return
+    # the child builds the cache and leaves without touching the parent's output
+    try:
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        build()
+    finally:
+        os._exit(0)
+
+
+def check_references(events: Sequence[Event], *, external_ok: bool = False) -> list[Problem]:
+    """Duplicate ids, and `suspends`/`related` ids not found (unless `external_ok`: references
+    to ids outside these events are then left for the check across files)."""
+    problems: list[Problem] = []
+    first: dict[str, Event] = {}
+    for event in events:
+        if event.id in first:
+            problems.append(
+                _problem(event, "id", f"duplicate id, also at {_where(first[event.id])}")
+            )
+        else:
+            first[event.id] = event
+    for event in events:
+        for name in ("suspends", "related"):
+            for ref in getattr(event, name):
+                if ref == event.id:
+                    problems.append(_problem(event, name, f"'{ref}' is this event itself"))
+                elif ref not in first and not external_ok:
+                    hint = _did_you_mean(ref, first)
+                    problems.append(_problem(event, name, f"no event '{ref}' in the stores{hint}"))
+    return problems
+
+
+def _cross_file_problems(parsed: Sequence[Event], cached: Sequence[CachedFile]) -> list[Problem]:
+    """Problems only visible across files: duplicate ids and references between files."""
+    problems: list[Problem] = []
+    where: dict[str, str] = {}
+    owners: list[tuple[str, str, Event | None, int | None]] = []
+    for event in parsed:
+        owners.append((event.id, event.origin.path if event.origin else "?", event,
+                       event.origin.line if event.origin else None))  # fmt: skip
+    for part in cached:
+        owners.extend((i, part.path, None, line) for i, line in part.id_lines())
+    first_path: dict[str, str] = {}
+    for event_id, path, _event, line in owners:
+        here = f"{path}:{line}" if line else path
+        if event_id in where and first_path[event_id] != path:
+            problems.append(Problem(path, f"duplicate id, also at {where[event_id]}", line, None,
+                                    event_id, "id"))  # fmt: skip
+        where.setdefault(event_id, here)
+        first_path.setdefault(event_id, path)
+    for event in parsed:
+        for name in ("suspends", "related"):
+            for ref in getattr(event, name):
+                if ref not in where:
+                    hint = _did_you_mean(ref, where)
+                    problems.append(_problem(event, name, f"no event '{ref}' in the stores{hint}"))
+    for part in cached:
+        for event_id, name, ref, line in part.external_refs():
+            if ref not in where:
+                problems.append(Problem(part.path, f"no event '{ref}' in the stores", line, None,
+                                        event_id, name))  # fmt: skip
+    return problems
+
+
+def _where(event: Event) -> str:
+    origin = event.origin
+    if origin is None:
+        return "?"
+    return f"{origin.path}:{origin.line}" if origin.line else origin.path
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    from ..vocab import closest
+
+    match = closest(word, choices)
+    return f" (did you mean '{match}'?)" if match else ""
+
+
+def _problem(event: Event, field_name: str, message: str) -> Problem:
+    origin = event.origin or Origin("<unknown>")
+    return Problem(origin.path, message, origin.line, None, event.id, field_name)
+
+
+def _first_of_each_id(events: Iterable[Event]) -> list[Event]:
+    seen: set[str] = set()
+    out = []
+    for event in events:
+        if event.id not in seen:
+            seen.add(event.id)
+            out.append(event)
+    return out
