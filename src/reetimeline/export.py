@@ -193,7 +193,13 @@ _MD_LINE_START = re.compile(r"^(\s*)([-=]|\d+\.)", flags=re.M)
 
 
 def md_escape(text: str) -> str:
-    """Escape text so Markdown shows it as written: no emphasis, links, HTML or code."""
+    """Escape text so Markdown shows it as written: no emphasis, links, HTML, code or
+    terminal control."""
+    from .plain import visible
+
+    # control, bidi and zero-width characters are made visible: a briefing is read by people,
+    # often with `cat` in a terminal
+    text = visible(text, keep_newlines=True)
     escaped = _MD_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;"))
     return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 

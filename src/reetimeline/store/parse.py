@@ -300,7 +300,7 @@ def parse_event(
                 if bad:
                     report.add(name, f"{bad[0]!r} is not an id")
                     continue
-            elif any(not t.strip() or _CONTROL.search(t) or ";" in t for t in items):
+            elif any(not t.strip() or "\n" in t or "\r" in t or ";" in t for t in items):
                 report.add(name, "tags must be non-empty single-line text without ';'")
                 continue
             values[name] = tuple(dict.fromkeys(items))

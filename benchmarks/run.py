@@ -1,0 +1,295 @@
+"""The speed figures of the speed issue, measured as ratios in interleaved runs (A B A B ...).
+
+    python benchmarks/run.py                 # everything (about 10 minutes on 2 cores)
+    python benchmarks/run.py --quick         # fewer rounds, no 100,000-event store, no peers
+
+Each command runs as a separate process with stdout piped, as a script would run it. Printed:
+median and min-max wall time, peak memory (max RSS) and each figure with whether it holds.
+Synthetic stores come from benchmarks/generate.py (fixed seed) into benchmarks/data/; jrnl and
+khal are installed into benchmarks/.peers/ (both folders are ignored by git).
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = HERE / "data"
+PEERS = HERE / ".peers"
+CURATED = ROOT / "events.toml"
+PY = sys.executable
+
+
+@dataclass
+class Sample:
+    times: list[float] = field(default_factory=list)
+    rss_mb: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    def span(self) -> str:
+        return f"{min(self.times):.3f}-{max(self.times):.3f}"
+
+
+def environment(cache: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REETIMELINE", "PYTHONDONT"))}
+    env["XDG_CACHE_HOME"] = str(cache)
+    env["XDG_DATA_HOME"] = str(cache / "data")
+    env["HOME"] = str(cache / "home")
+    return env
+
+
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time and peak RSS (MB) of one run, stdout read through a pipe."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    assert process.stdout is not None
+    while process.stdout.read(1 << 16):
+        pass
+    _pid, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def interleaved(commands: dict[str, tuple[list[str], dict]], rounds: int, before=None):
+    samples = {name: Sample() for name in commands}
+    for name, (command, env) in commands.items():  # warm-up: caches, page cache, .pyc files
+        if before:
+            before(name)
+        measure(command, env)
+    for _ in range(rounds):
+        for name, (command, env) in commands.items():
+            if before:
+                before(name)
+            elapsed, rss = measure(command, env)
+            samples[name].times.append(elapsed)
+            samples[name].rss_mb.append(rss)
+    return samples
+
+
+def reetimeline(store: Path, *args: str) -> list[str]:
+    return [PY, "-m", "reetimeline", "--store", str(store), *args]
+
+
+def baseline(store: Path) -> list[str]:
+    return [PY, str(HERE / "baseline.py"), str(store), "dysprosium"]
+
+
+def ensure_store(count: int) -> Path:
+    path = DATA / f"events-{count}.toml"
+    if not path.exists():
+        subprocess.run([PY, str(HERE / "generate.py"), str(count), str(path)], check=True)
+    return path
+
+
+def wait_for_cache(cache: Path, store: Path, timeout: float = 600) -> None:
+    """After a cold run of a large store, wait until its background cache build is done."""
+    from reetimeline.store.cache import cache_file
+
+    summary = cache_file(cache / "reetimeline", store).with_suffix(".sum")
+    deadline = time.monotonic() + timeout
+    while not summary.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+# --- peers -----------------------------------------------------------------------------------
+
+
+def setup_peers(store: Path) -> dict[str, tuple[list[str], dict]]:
+    """jrnl and khal in a throwaway venv, with the same events as `store`."""
+    venv = PEERS / "venv"
+    if not (venv / "bin" / "khal").exists():
+        subprocess.run([PY, "-m", "venv", str(venv)], check=True)
+        subprocess.run([venv / "bin" / "pip", "install", "-q", "jrnl==4.6", "khal==0.14.1"],
+                       check=True)  # fmt: skip
+    with store.open("rb") as handle:
+        events = tomllib.load(handle)["events"]
+    home = PEERS / f"home-{len(events)}"
+    if not home.exists():
+        _write_jrnl(home, events)
+        _write_khal(home, events)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHONDONT")}
+    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / "config"),
+               XDG_DATA_HOME=str(home / "data"), TZ="UTC")  # fmt: skip
+    return {
+        "jrnl": ([str(venv / "bin" / "jrnl"), "@dysprosium", "--short"], env),
+        "khal": ([str(venv / "bin" / "khal"), "search", "dysprosium"], env),
+    }
+
+
+def _day(value) -> str:
+    text = str(value)
+    return text + "-01" * (2 - text.count("-"))
+
+
+def _write_jrnl(home: Path, events: list[dict]) -> None:
+    journal = home / "journal.txt"
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for e in sorted(events, key=lambda e: _day(e["date"])):
+        tags = " ".join("@" + m for m in e.get("minerals", ()))
+        lines.append(f"[{_day(e['date'])} 09:00] {e['title']}.\n{e.get('summary', '')} {tags}\n")
+    journal.write_text("\n".join(lines), encoding="utf-8")
+    config = home / "config" / "jrnl" / "jrnl.yaml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        "colors: {body: none, date: none, tags: none, title: none}\n"
+        "default_hour: 9\ndefault_minute: 0\neditor: ''\nencrypt: false\nhighlight: false\n"
+        "indent_character: '|'\njournals:\n  default:\n"
+        f"    journal: {journal}\nlinewrap: 79\ntagsymbols: '#@'\n"
+        "template: false\ntimeformat: '%Y-%m-%d %H:%M'\nversion: v4.6\n",
+        encoding="utf-8",
+    )
+
+
+def _write_khal(home: Path, events: list[dict]) -> None:
+    import datetime as dt
+
+    vdir = home / "calendars" / "events"
+    vdir.mkdir(parents=True, exist_ok=True)
+    for e in events:
+        start = dt.date.fromisoformat(_day(e["date"]))
+        end = start + dt.timedelta(days=1)
+        description = f"{e.get('summary', '')} {' '.join(e.get('minerals', ()))}"
+        (vdir / f"{e['id']}.ics").write_text(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//bench//EN\r\nBEGIN:VEVENT\r\n"
+            f"UID:{e['id']}@bench\r\nDTSTAMP:20260101T000000Z\r\n"
+            f"DTSTART;VALUE=DATE:{start:%Y%m%d}\r\nDTEND;VALUE=DATE:{end:%Y%m%d}\r\n"
+            f"SUMMARY:{e['title']}\r\nDESCRIPTION:{description}\r\n"
+            "END:VEVENT\r\nEND:VCALENDAR\r\n",
+            encoding="utf-8",
+        )
+    config = home / "config" / "khal" / "config"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        f"[calendars]\n[[events]]\npath = {vdir}\ntype = calendar\n"
+        "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
+        "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
+        "[default]\ndefault_calendar = events\n",
+        encoding="utf-8",
+    )
+
+
+# --- the figures -----------------------------------------------------------------------------
+
+
+class Report:
+    def __init__(self) -> None:
+        self.rows: list[str] = []
+        self.figures: list[str] = []
+
+    def add(self, label: str, sample: Sample) -> None:
+        self.rows.append(f"| {label} | {sample.median:.3f} | {sample.span()} | "
+                         f"{max(sample.rss_mb):.0f} |")  # fmt: skip
+
+    def figure(self, number: str, text: str, ratio: float, bound: float, extra: str = "") -> None:
+        verdict = "holds" if ratio <= bound else "MISSED"
+        self.figures.append(f"| {number} | {text} | {ratio:.3f} | ≤ {bound} | {verdict}{extra} |")
+
+    def print(self) -> None:
+        print("\n| scenario | median s | min-max s | peak MB |\n|---|---|---|---|")
+        print("\n".join(self.rows))
+        print("\n| figure | what | ratio | bound | |\n|---|---|---|---|---|")
+        print("\n".join(self.figures))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds; no 100k, no peers")
+    parser.add_argument("--rounds", type=int, default=None)
+    options = parser.parse_args()
+    rounds = options.rounds or (5 if options.quick else 11)
+    compileall.compile_dir(str(ROOT / "src" / "reetimeline"), quiet=1)  # as an install would
+    cache = HERE / "data" / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = environment(cache)
+    report = Report()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {rounds} rounds")
+
+    # 1 and 4: the curated store
+    runs = {
+        "baseline": (baseline(CURATED), env),
+        "list": (reetimeline(CURATED, "list", "--mineral", "dysprosium"), env),
+        "countdown": (reetimeline(CURATED, "countdown"), env),
+        "status": (reetimeline(CURATED, "status"), env),
+    }
+    s = interleaved(runs, rounds)
+    for name in runs:
+        report.add(f"curated: {name}", s[name])
+    base = s["baseline"].median
+    report.figure("1", "curated list -m dysprosium / stdlib script", s["list"].median / base, 2.5)
+    report.figure("4", "curated countdown / stdlib script", s["countdown"].median / base, 2.5)
+    report.figure("4", "curated status / stdlib script", s["status"].median / base, 2.5)
+
+    # 2: 10,000 events against jrnl and khal, warm cache
+    store10k = ensure_store(10_000)
+    runs = {"reetimeline": (reetimeline(store10k, "list", "--mineral", "dysprosium"), env)}
+    measure(runs["reetimeline"][0], env)
+    wait_for_cache(cache, store10k)
+    if not options.quick:
+        runs.update(setup_peers(store10k))
+    s = interleaved(runs, rounds)
+    for name in runs:
+        report.add(f"10k: {name} (dysprosium)", s[name])
+    for peer in ("jrnl", "khal"):
+        if peer in s:
+            ratio = s["reetimeline"].median / s[peer].median
+            report.figure("2", f"10k warm list / {peer}", ratio, 0.5)
+
+    # 3 and 5: 100,000 events
+    if not options.quick:
+        store100k = ensure_store(100_000)
+        big_rounds = 3
+
+        def clear_cache(name: str) -> None:
+            if name == "cold":
+                shutil.rmtree(cache / "reetimeline", ignore_errors=True)
+
+        measure(reetimeline(store100k, "list"), env)
+        wait_for_cache(cache, store100k)
+        runs = {
+            "baseline": (baseline(store100k), env),
+            "warm list": (reetimeline(store100k, "list", "--mineral", "dysprosium"), env),
+            "warm countdown": (reetimeline(store100k, "countdown"), env),
+            "warm status": (reetimeline(store100k, "status"), env),
+        }
+        s = interleaved(runs, big_rounds)
+        cold = Sample()
+        for _ in range(big_rounds):
+            clear_cache("cold")
+            elapsed, rss = measure(reetimeline(store100k, "list", "--mineral", "dysprosium"), env)
+            cold.times.append(elapsed)
+            cold.rss_mb.append(rss)
+            wait_for_cache(cache, store100k)
+        for name in runs:
+            report.add(f"100k: {name}", s[name])
+        report.add("100k: cold list (no cache)", cold)
+        base = s["baseline"].median
+        peak = max(s["warm list"].rss_mb)
+        report.figure("3", "100k warm list / stdlib script", s["warm list"].median / base, 0.05,
+                      f"; peak {peak:.0f} MB (≤ 120: {'holds' if peak <= 120 else 'MISSED'})")
+        report.figure("3", "100k cold list / stdlib script", cold.median / base, 1.3)
+        report.figure("5", "100k warm countdown / stdlib script",
+                      s["warm countdown"].median / base, 0.05)
+        report.figure("5", "100k warm status / stdlib script", s["warm status"].median / base, 0.05)
+    report.print()
+
+
+if __name__ == "__main__":
+    main()
