@@ -24,9 +24,35 @@ from .plain import LIST_HEADER, countdown_lines, list_line, status_lines
 ENV_STORE = "REETIMELINE_STORE"
 
 
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move `--color X`, `--color=X` and `--pager` given after the command name to the front."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        if arg == "--color" and i + 1 < len(args):
+            front += args[i : i + 2]
+            i += 2
+            continue
+        if arg.startswith("--color=") or arg == "--pager":
+            front.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
 class _Commands(TyperGroup):
     """Turns the project's errors into messages on stderr and exit codes, in one place, for
     every command (and for tests that invoke the app in-process)."""
+
+    def parse_args(self, ctx, args):
+        # --color and --pager are global, and also accepted after the command name
+        return super().parse_args(ctx, hoist_global_options(list(args)))
 
     def invoke(self, ctx):
         try:
@@ -55,6 +81,7 @@ app = typer.Typer(
 class Settings(NamedTuple):
     stores: list[Path] | None = None
     color: str = "auto"
+    pager: bool = False
 
 
 # Set by the app's callback on every run, before any command runs.
@@ -93,6 +120,10 @@ def main_options(
             case_sensitive=False,
         ),
     ] = "auto",
+    pager: Annotated[
+        bool,
+        typer.Option("--pager", help="Page long output on a terminal (or set REETIMELINE_PAGER)."),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
@@ -111,7 +142,7 @@ def main_options(
     if color not in ("auto", "always", "never"):
         raise typer.BadParameter("choose auto, always or never", param_hint="--color")
     global _settings_now
-    _settings_now = Settings(stores=store_paths or None, color=color)
+    _settings_now = Settings(stores=store_paths or None, color=color, pager=pager)
 
 
 # --- where stores are, what today is ---------------------------------------------------------
@@ -184,36 +215,63 @@ def say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def use_rich() -> bool:
-    """Rich draws for a terminal (or when colour is forced); pipes and files get plain text."""
-    choice = _settings().color
-    if choice == "always" or (choice == "auto" and os.environ.get("FORCE_COLOR")):
-        return True
-    if choice == "never":
-        return sys.stdout.isatty()
+def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+def color_decision() -> tuple[bool, str]:
+    """Whether to colour, and why: --color, then NO_COLOR, FORCE_COLOR, TERM=dumb, then
+    whether stdout is a terminal (https://no-color.org: NO_COLOR counts when not empty)."""
+    choice = _settings().color
+    if choice != "auto":
+        return choice == "always", f"--color {choice}"
+    if os.environ.get("NO_COLOR"):
+        return False, "NO_COLOR is set"
+    if os.environ.get("FORCE_COLOR"):
+        return True, "FORCE_COLOR is set"
+    if os.environ.get("TERM") == "dumb":
+        return False, "TERM=dumb"
+    if not stdout_is_terminal():
+        return False, "stdout is not a terminal"
+    return True, "stdout is a terminal"
+
+
+def use_rich() -> bool:
+    """Rich draws for a terminal, or when colour is asked for; pipes and files get plain text."""
+    return stdout_is_terminal() or color_decision()[0]
 
 
 def console(*, record: bool = False, width: int | None = None):
     from rich.console import Console
 
-    choice = _settings().color
-    no_color = choice == "never" or (choice == "auto" and "NO_COLOR" in os.environ)
-    force = (
-        True
-        if choice == "always"
-        or (choice == "auto" and os.environ.get("FORCE_COLOR") and not no_color)
-        else None
-    )
+    color, _why = color_decision()
     return Console(
         markup=False,
         emoji=False,
         highlight=False,
-        no_color=no_color,
-        force_terminal=force,
+        no_color=not color,
+        color_system="auto" if color else None,
+        force_terminal=True if color else None,
         record=record,
         width=width,
     )
+
+
+@contextlib.contextmanager
+def paged(out):
+    """Show long output through a pager when asked (--pager or $REETIMELINE_PAGER) and stdout
+    is a terminal; never when piped."""
+    if (_settings().pager or os.environ.get("REETIMELINE_PAGER")) and stdout_is_terminal():
+        with out.pager(styles=color_decision()[0]):
+            yield out
+    else:
+        yield out
+
+
+def show(renderable) -> None:
+    out = console()
+    with paged(out):
+        out.print(renderable)
 
 
 def print_lines(lines) -> int:
@@ -266,14 +324,60 @@ class FilterArgs(NamedTuple):
         )
 
 
-def _option(*names: str, help: str, kind=str, default=None, metavar: str | None = None):
+# --- completion of values: vocabularies, and tags and ids from the stores in use --------------
+
+
+def complete_minerals(incomplete: str) -> list[str]:
+    from .vocab import MINERALS
+
+    return MINERALS.complete(incomplete)
+
+
+def complete_countries(incomplete: str) -> list[str]:
+    from .vocab import COUNTRIES_VOCAB
+
+    return COUNTRIES_VOCAB.complete(incomplete)
+
+
+def complete_categories(incomplete: str) -> list[str]:
+    return [c for c in CATEGORIES if c.startswith(incomplete.casefold())]
+
+
+def _from_stores(values) -> list[str]:
+    try:
+        loaded = store.load(store_paths(), cache_dir=cache_dir())
+    except ReeError:
+        return []  # a broken store completes nothing; `check` says why
+    return sorted(set(values(loaded)))
+
+
+def complete_tags(incomplete: str) -> list[str]:
+    wanted = incomplete.casefold()
+    tags = _from_stores(lambda s: (t for e in s.events for t in e.tags))
+    return [t for t in tags if t.casefold().startswith(wanted)]
+
+
+def complete_ids(incomplete: str) -> list[str]:
+    return [i for i in _from_stores(lambda s: s.ids()) if i.startswith(incomplete)]
+
+
+def _option(
+    *names: str,
+    help: str,
+    kind=str,
+    default=None,
+    metavar: str | None = None,
+    complete=None,
+):
     return inspect.Parameter(
         names[0].lstrip("-").replace("-", "_"),
         inspect.Parameter.KEYWORD_ONLY,
         default=default,
         annotation=Annotated[
             kind,
-            typer.Option(*names, help=help, show_default=False, metavar=metavar),
+            typer.Option(
+                *names, help=help, show_default=False, metavar=metavar, autocompletion=complete
+            ),
         ],
     )
 
@@ -285,6 +389,7 @@ _FILTER_PARAMS = [
         kind=list[str] | None,
         metavar="NAME",
         help="Mineral, symbol, alias in any language, or group (repeatable; OR).",
+        complete=complete_minerals,
     ),
     _option(
         "--country",
@@ -292,6 +397,7 @@ _FILTER_PARAMS = [
         kind=list[str] | None,
         metavar="CODE",
         help="Country code, name or alias, or group G7/EU (repeatable; OR).",
+        complete=complete_countries,
     ),
     _option(
         "--category",
@@ -299,8 +405,16 @@ _FILTER_PARAMS = [
         kind=list[str] | None,
         metavar="CATEGORY",
         help=f"Category (repeatable; OR): {', '.join(CATEGORIES)}.",
+        complete=complete_categories,
     ),
-    _option("--tag", "-t", kind=list[str] | None, metavar="TAG", help="Tag (repeatable; OR)."),
+    _option(
+        "--tag",
+        "-t",
+        kind=list[str] | None,
+        metavar="TAG",
+        help="Tag (repeatable; OR).",
+        complete=complete_tags,
+    ),
     _option(
         "--text",
         "-q",
@@ -418,7 +532,7 @@ def list_events(
     if use_rich() and not json_output:
         from .render import events_table
 
-        console().print(events_table(selected(filters, reverse=reverse, limit=limit)))
+        show(events_table(selected(filters, reverse=reverse, limit=limit)))
         return
     # For programs and pipes, stream text that the cache keeps ready for each event.
     flt = filters.build()
@@ -462,7 +576,8 @@ def timeline_command(
     label = "today" if as_of is None else "as of"
     picture = timeline(query.targets(events, day), day, today_label=label)
     out = console(record=bool(svg or html), width=width)
-    out.print(picture)
+    with paged(out):
+        out.print(picture)
     if svg or html:
         from .export import write_text_atomically
 
@@ -474,7 +589,9 @@ def timeline_command(
 
 @app.command("show")
 def show_command(
-    event_id: Annotated[str, typer.Argument(metavar="ID", help="The event's id.")],
+    event_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The event's id.", autocompletion=complete_ids)
+    ],
     as_of: AsOf = None,
     json_output: JsonFlag = False,
 ) -> None:
@@ -498,9 +615,7 @@ def show_command(
         return
     from .render import event_detail
 
-    console().print(
-        event_detail(event, targets=targets, suspended_by=suspended_by, lookup=loaded.get)
-    )
+    show(event_detail(event, targets=targets, suspended_by=suspended_by, lookup=loaded.get))
 
 
 def _no_such_event(event_id: str, loaded: store.Store) -> UsageError:
@@ -528,7 +643,10 @@ def _target_record(t: query.Target) -> dict[str, Any]:
 def countdown_command(
     filters: FilterArgs,
     event_id: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help="Only this event.", show_default=False)
+        str | None,
+        typer.Argument(
+            metavar="[ID]", help="Only this event.", autocompletion=complete_ids, show_default=False
+        ),
     ] = None,
     as_of: AsOf = None,
     within: Annotated[
@@ -569,7 +687,7 @@ def countdown_command(
     elif use_rich():
         from .render import countdown_table
 
-        console().print(countdown_table(rows))
+        show(countdown_table(rows))
     else:
         print_lines(countdown_lines(rows))
 
@@ -596,7 +714,7 @@ def status_command(
     elif use_rich():
         from .render import status_table
 
-        console().print(status_table(rows))
+        show(status_table(rows))
     else:
         print_lines(status_lines(rows))
 
@@ -616,6 +734,134 @@ def _status_record(s: query.Status) -> dict[str, Any]:
         "lapsed_on": str(s.lapsed.expires) if s.lapsed and s.lapsed.expires else None,
         "note": status_note(s),
     }
+
+
+# --- overviews: stats, vocab, doctor ---------------------------------------------------------
+
+
+@app.command("stats")
+@with_filters
+def stats_command(
+    filters: FilterArgs,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", metavar="KEY", help="Only one count: year, category, mineral or "
+                     "country.", autocompletion=lambda incomplete: [
+                         k for k in query.STATS_KEYS if k.startswith(incomplete)]),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="Minerals and countries shown "
+                                     "(all with --by).")] = 10,
+    json_output: JsonFlag = False,
+) -> None:  # fmt: skip
+    """Count events per year and category, and the busiest minerals and countries, as bar charts.
+
+    Example: reetimeline stats --since 2025 --by mineral
+    """
+    if by is not None and by not in query.STATS_KEYS:
+        raise UsageError(f"--by: choose one of {', '.join(query.STATS_KEYS)}")
+    events = selected(filters)
+    sections = {}
+    for key in [by] if by else query.STATS_KEYS:
+        rows = query.count_by(events, key)
+        sections[key] = rows if by or key in ("year", "category") else rows[:top]
+    if json_output:
+        print_json({k: [{"key": key, "count": n} for key, n in rows]
+                    for k, rows in sections.items()})  # fmt: skip
+    elif use_rich():
+        from .render import stats_charts
+
+        show(stats_charts(sections))
+    else:
+        from .plain import stats_lines
+
+        print_lines(stats_lines(sections))
+
+
+@app.command("vocab")
+def vocab_command(
+    kind: Annotated[
+        str,
+        typer.Argument(metavar="minerals|countries|categories", help="Which vocabulary.",
+                       autocompletion=lambda incomplete: [
+                           k for k in ("minerals", "countries", "categories")
+                           if k.startswith(incomplete)]),
+    ],
+    json_output: JsonFlag = False,
+) -> None:  # fmt: skip
+    """List what you may type: minerals and countries with their aliases and groups, categories.
+
+    Example: reetimeline vocab minerals
+    """
+    from .vocab import COUNTRIES_VOCAB, MINERALS
+
+    if kind == "categories":
+        entries = [{"name": c, "label": c, "aliases": [], "groups": [], "members": []}
+                   for c in CATEGORIES]  # fmt: skip
+    elif kind in ("minerals", "countries"):
+        entries = (MINERALS if kind == "minerals" else COUNTRIES_VOCAB).entries()
+    else:
+        raise UsageError(f"vocab: choose minerals, countries or categories, not {kind!r}")
+    if json_output:
+        print_json(entries)
+    elif use_rich():
+        from .render import vocab_table
+
+        show(vocab_table(kind, entries))
+    else:
+        from .plain import vocab_lines
+
+        print_lines(vocab_lines(entries))
+
+
+@app.command("doctor")
+def doctor_command(json_output: JsonFlag = False) -> None:
+    """Say what is in use: version, Python, the stores and whether each loads, the user store,
+    the cache and its state, and the colour decision with its reason.
+
+    Example: reetimeline doctor
+    """
+    import platform
+
+    from . import __version__
+
+    stores = []
+    for path in store.expand_store_paths(store_paths()):
+        _loaded, problems = store.read([path])
+        state = "missing" if not path.exists() else ("ok" if not problems else "broken")
+        stores.append({"path": str(path), "state": state, "problems": len(problems),
+                       "events": len(_loaded.ids())})  # fmt: skip
+    folder = cache_dir()
+    caches = sorted(folder.glob("*.sqlite")) if folder and folder.is_dir() else []
+    color, why = color_decision()
+    report = {
+        "version": __version__,
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "stores": stores,
+        "user_store": {"path": str(user_store_path()), "exists": user_store_path().exists()},
+        "cache": {
+            "path": str(folder) if folder else None,
+            "state": "off (REETIMELINE_NO_CACHE)" if folder is None else (
+                f"{len(caches)} store(s) cached, "
+                f"{sum(p.stat().st_size for p in caches) / 1e6:.1f} MB" if caches else "empty"),
+        },
+        "color": {"on": color, "why": why},
+        "pager": bool(_settings().pager or os.environ.get("REETIMELINE_PAGER")),
+    }  # fmt: skip
+    if json_output:
+        print_json(report)
+        return
+    lines = [
+        f"reetimeline {report['version']} on {report['python']}",
+        *(f"store       {s['path']}: {s['state']}, {s['events']} events"
+          + (f", {s['problems']} problems (run `reetimeline check`)" if s["problems"] else "")
+          for s in stores),
+        f"user store  {report['user_store']['path']}"
+        + ("" if report["user_store"]["exists"] else " (not created yet; `add` creates it)"),
+        f"cache       {report['cache']['path']}: {report['cache']['state']}",
+        f"colour      {'on' if color else 'off'} ({why})",
+        f"pager       {'on' if report['pager'] else 'off'}",
+    ]  # fmt: skip
+    print_lines(lines)
 
 
 # --- getting events out and in --------------------------------------------------------------

@@ -78,3 +78,19 @@ def status_note(s: Status) -> str:
     if s.state == "in-force" and s.until:
         return f"expires {s.until}"
     return ""
+
+
+def stats_lines(sections: dict[str, list[tuple[str, int]]]) -> Iterator[str]:
+    yield "by\tkey\tcount"
+    for by, rows in sections.items():
+        for key, count in rows:
+            yield f"{by}\t{key}\t{count}"
+
+
+def vocab_lines(entries: list[dict]) -> Iterator[str]:
+    yield "name\tlabel\taliases\tgroups\tmembers"
+    for e in entries:
+        yield "\t".join(
+            (e["name"], visible(e["label"]), joined(e["aliases"]), joined(e["groups"]),
+             joined(e["members"]))
+        )  # fmt: skip

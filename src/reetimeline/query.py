@@ -261,3 +261,30 @@ def _covers(suspension: Event, as_of: dt.date) -> bool:
     if as_of < suspension.starts().first():
         return False
     return suspension.expires is None or as_of <= suspension.expires.last()
+
+
+# --- counts for `stats` ----------------------------------------------------------------------
+
+STATS_KEYS = ("year", "category", "mineral", "country")
+
+
+def count_by(events: Iterable[Event], by: str) -> list[tuple[str, int]]:
+    """How many events per year (in year order), or per category, mineral or country (most
+    first, then by name). Minerals and countries count each one an event lists, as listed."""
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    for event in events:
+        if by == "year":
+            counts[str(event.date.year)] += 1
+        elif by == "category":
+            counts[event.category] += 1
+        elif by == "mineral":
+            counts.update(event.minerals)
+        elif by == "country":
+            counts.update(event.countries)
+        else:
+            raise ValueError(f"cannot count by {by!r}")
+    if by == "year":
+        return sorted(counts.items())
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))

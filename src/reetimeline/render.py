@@ -221,3 +221,47 @@ def event_detail(
 
 def _safe_link(url: str) -> bool:
     return url.startswith(("http://", "https://")) and visible(url) == url and " " not in url
+
+
+STATS_TITLES = {
+    "year": "events per year",
+    "category": "events per category",
+    "mineral": "busiest minerals",
+    "country": "busiest countries",
+}
+
+
+def stats_charts(sections: dict[str, list[tuple[str, int]]], *, bar_width: int = 40) -> Group:
+    """`stats`: a bar chart per section, bars scaled to the largest count."""
+    parts: list[RenderableType] = []
+    for by, rows in sections.items():
+        table = Table(title=STATS_TITLES[by], title_justify="left", box=None, show_header=False,
+                      pad_edge=False)  # fmt: skip
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True)
+        table.add_column(justify="right", no_wrap=True)
+        top = max((count for _key, count in rows), default=0)
+        for key, count in rows:
+            length = max(1, round(bar_width * count / top)) if top else 0
+            style = CATEGORY_STYLES.get(key, "cyan") if by == "category" else "cyan"
+            table.add_row(Text(key), Text("█" * length, style=style), Text(str(count)))
+        parts += [table, Text("")]
+    return Group(*parts[:-1])
+
+
+def vocab_table(kind: str, entries: list[dict]) -> Table:
+    """`vocab`: names, labels, aliases and groups people may type."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column(kind[:-1] if kind != "countries" else "code", no_wrap=True)
+    if kind == "countries":
+        table.add_column("name")
+    table.add_column("aliases", ratio=2)
+    table.add_column("groups / members", ratio=1)
+    for e in entries:
+        cells = [Text(e["name"])]
+        if kind == "countries":
+            cells.append(Text(visible(e["label"])))
+        cells.append(Text(joined(e["aliases"])))
+        cells.append(Text(joined(e["groups"] or e["members"]), style="dim"))
+        table.add_row(*cells)
+    return table

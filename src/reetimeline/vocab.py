@@ -196,6 +196,18 @@ class Vocabulary:
             (canonical, *self._parents.get(canonical, ()), *self.groups.get(canonical, ()))
         )
 
+    def complete(self, prefix: str) -> list[str]:
+        """Names and aliases that start with `prefix` (compared as lookup keys), canonical
+        names first."""
+        key = normalise(prefix)
+        canonical = [c for c in self.names if normalise(c).startswith(key)]
+        others = [
+            name
+            for name in self.all_names()
+            if name not in canonical and normalise(name).startswith(key)
+        ]
+        return list(dict.fromkeys([*canonical, *others]))
+
     def is_group(self, canonical: str) -> bool:
         return canonical in self.groups
 
@@ -213,8 +225,10 @@ class Vocabulary:
         ]
 
     def all_names(self) -> Iterable[str]:
-        for canonical in self.names:
+        for canonical, label in self.names.items():
             yield canonical
+            if label != canonical:
+                yield label
             yield from self.aliases.get(canonical, ())
 
 
