@@ -16,11 +16,41 @@ from pathlib import Path
 import tomli_w
 
 ROOT = Path(__file__).resolve().parents[1]
-WORDS = (
-    "export licence ban suspension tariff truce talks summit framework quota magnet oxide "
-    "refinery supply chain stockpile price floor review ministry customs announcement dual-use "
-    "entity list military end user processing technology investment agreement deadline"
-).split()
+WORDS = [
+    "export",
+    "licence",
+    "ban",
+    "suspension",
+    "tariff",
+    "truce",
+    "talks",
+    "summit",
+    "framework",
+    "quota",
+    "magnet",
+    "oxide",
+    "refinery",
+    "supply",
+    "chain",
+    "stockpile",
+    "price",
+    "floor",
+    "review",
+    "ministry",
+    "customs",
+    "announcement",
+    "dual-use",
+    "entity",
+    "list",
+    "military",
+    "end",
+    "user",
+    "processing",
+    "technology",
+    "investment",
+    "agreement",
+    "deadline",
+]
 
 
 def curated_frequencies() -> tuple[Counter, Counter, Counter]:

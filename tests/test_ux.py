@@ -26,6 +26,10 @@ def complete(words: str) -> list[str]:
     return [line for line in result.stdout.splitlines() if line]
 
 
+G_CODES = ["GA", "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR",
+           "GS", "GT", "GU", "GW", "GY", "G7"]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("words", "expected"),
     [
@@ -34,8 +38,7 @@ def complete(words: str) -> list[str]:
         ("reetimeline list -m 镝", ["镝"]),
         ("reetimeline list -m heavy", ["heavy-rare-earths", "heavy rare earth"]),
         ("reetimeline list -c Jap", ["Japan"]),
-        ("reetimeline list -c G", [*["GA", "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR"],
-                                   *["GS", "GT", "GU", "GW", "GY", "G7"]]),
+        ("reetimeline list -c G", G_CODES),
         ("reetimeline countdown -k ex", ["export-control"]),
         ("reetimeline list -t dual", ["dual-use"]),
         ("reetimeline show busan", ["busan-trump-xi-summit"]),
