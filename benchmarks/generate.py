@@ -16,7 +16,7 @@ from pathlib import Path
 import tomli_w
 
 ROOT = Path(__file__).resolve().parents[1]
-WORDS = [
+WORDS = (
     "export",
     "licence",
     "ban",
@@ -50,7 +50,7 @@ WORDS = [
     "investment",
     "agreement",
     "deadline",
-]
+)
 
 
 def curated_frequencies() -> tuple[Counter, Counter, Counter]:

@@ -575,16 +575,26 @@ def timeline_command(
 
     label = "today" if as_of is None else "as of"
     picture = timeline(query.targets(events, day), day, today_label=label)
-    out = console(record=bool(svg or html), width=width)
+    out = console(width=width)
     with paged(out):
         out.print(picture)
     if svg or html:
+        # the picture for a report is always in colour, whatever the terminal
+        import io
+
+        from rich.console import Console
+
         from .export import write_text_atomically
 
+        recorder = Console(
+            file=io.StringIO(), record=True, width=width or 100, force_terminal=True,
+            color_system="truecolor", markup=False, emoji=False, highlight=False,
+        )  # fmt: skip
+        recorder.print(picture)
         if svg:
-            write_text_atomically(svg, out.export_svg(title="reetimeline", clear=False))
+            write_text_atomically(svg, recorder.export_svg(title="reetimeline", clear=False))
         if html:
-            write_text_atomically(html, out.export_html(clear=False))
+            write_text_atomically(html, recorder.export_html(clear=False))
 
 
 @app.command("show")
