@@ -107,6 +107,7 @@ def main_options(
         typer.Option(
             "--store",
             "-s",
+            metavar="PATH",
             help="Store file or folder to use instead of the curated and user stores "
             f"(repeatable). Default: ${ENV_STORE}, else the curated store plus your user store.",
             show_default=False,
@@ -116,6 +117,7 @@ def main_options(
         str,
         typer.Option(
             "--color",
+            metavar="auto|always|never",
             help="Colour: auto (on a terminal, unless NO_COLOR), always or never.",
             case_sensitive=False,
         ),
@@ -629,10 +631,9 @@ def show_command(
 
 
 def _no_such_event(event_id: str, loaded: store.Store) -> UsageError:
-    from .vocab import closest
+    from .vocab import did_you_mean
 
-    hint = closest(event_id, loaded.ids())
-    return UsageError(f"no event '{event_id}'" + (f" (did you mean '{hint}'?)" if hint else ""))
+    return UsageError(f"no event '{event_id}'{did_you_mean(event_id, loaded.ids())}")
 
 
 def _target_record(t: query.Target) -> dict[str, Any]:
@@ -920,13 +921,11 @@ def export_command(
 
     exporter = EXPORTERS.get(fmt)
     if exporter is None:
-        from .vocab import closest
+        from .vocab import did_you_mean
 
-        hint = closest(fmt, EXPORTERS)
         raise UsageError(
-            f"--format: unknown format '{fmt}'"
-            + (f" (did you mean '{hint}'?)" if hint else "")
-            + f"; formats: {', '.join(EXPORTERS)}"
+            f"--format: unknown format '{fmt}'{did_you_mean(fmt, EXPORTERS)}; "
+            f"formats: {', '.join(EXPORTERS)}"
         )
     if alarm is not None and fmt != "ics":
         raise UsageError("--alarm goes with --format ics")

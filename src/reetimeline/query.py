@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from .errors import UsageError
 from .model import CATEGORIES, MEASURE_CATEGORIES, Brief, Event, PartialDate
-from .vocab import COUNTRIES_VOCAB, MINERALS, Vocabulary, closest
+from .vocab import COUNTRIES_VOCAB, MINERALS, Vocabulary, did_you_mean
 
 
 class Filter(NamedTuple):
@@ -69,7 +69,7 @@ def make_filter(
     """
     for value in categories:
         if value not in CATEGORIES:
-            raise UsageError(f"unknown category '{value}'{_hint(closest(value, CATEGORIES))}"
+            raise UsageError(f"unknown category '{value}'{did_you_mean(value, CATEGORIES)}"
                              f"; categories: {', '.join(CATEGORIES)}")  # fmt: skip
     if since and until and until.last() < since.first():
         raise UsageError(f"--until {until} is before --since {since}")

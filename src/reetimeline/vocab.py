@@ -232,6 +232,12 @@ class Vocabulary:
             yield from self.aliases.get(canonical, ())
 
 
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """ " (did you mean 'x'?)" for the closest candidate, or "" when none is close."""
+    match = closest(word, candidates)
+    return f" (did you mean '{match}'?)" if match else ""
+
+
 def closest(word: str, candidates: Iterable[str], display=lambda c: c) -> str | None:
     """The closest candidate to `word` by difflib's ratio, mapped through `display`, or None."""
     import difflib

@@ -19,6 +19,7 @@ from .. import query
 from ..errors import DataError, Problem
 from ..model import MEASURE_CATEGORIES, Event, Origin
 from ..plain import list_line
+from ..vocab import did_you_mean
 from .cache import CachedFile, build_cache, fingerprint, open_cache
 
 # Parsing (tomllib, urllib) and writing load only when a command needs them: a store read from
@@ -282,7 +283,7 @@ def check_references(events: Sequence[Event], *, external_ok: bool = False) -> l
                 if ref == event.id:
                     problems.append(_problem(event, name, f"'{ref}' is this event itself"))
                 elif ref not in first and not external_ok:
-                    hint = _did_you_mean(ref, first)
+                    hint = did_you_mean(ref, first)
                     problems.append(_problem(event, name, f"no event '{ref}' in the stores{hint}"))
     return problems
 
@@ -309,7 +310,7 @@ def _cross_file_problems(parsed: Sequence[Event], cached: Sequence[CachedFile]) 
         for name in ("suspends", "related"):
             for ref in getattr(event, name):
                 if ref not in where:
-                    hint = _did_you_mean(ref, where)
+                    hint = did_you_mean(ref, where)
                     problems.append(_problem(event, name, f"no event '{ref}' in the stores{hint}"))
     for part in cached:
         for event_id, name, ref, line in part.external_refs():
@@ -324,13 +325,6 @@ def _where(event: Event) -> str:
     if origin is None:
         return "?"
     return f"{origin.path}:{origin.line}" if origin.line else origin.path
-
-
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    from ..vocab import closest
-
-    match = closest(word, choices)
-    return f" (did you mean '{match}'?)" if match else ""
 
 
 def _problem(event: Event, field_name: str, message: str) -> Problem:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 from ..errors import Problem
 from ..model import CATEGORIES, CONFIDENCES, Event, Origin, PartialDate, Source
-from ..vocab import COUNTRIES_VOCAB, MINERALS, Vocabulary, closest
+from ..vocab import COUNTRIES_VOCAB, MINERALS, Vocabulary, did_you_mean
 
 SCHEMA_VERSION = 1
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -151,7 +151,7 @@ def events_from_document(
     problems: list[Problem] = []
     for key in document:
         if key not in TOP_LEVEL_KEYS:
-            hint = _did_you_mean(key, TOP_LEVEL_KEYS)
+            hint = did_you_mean(key, TOP_LEVEL_KEYS)
             problems.append(
                 Problem(
                     name,
@@ -201,11 +201,6 @@ def _key_line(text: str, key: str) -> int | None:
     return None
 
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    match = closest(word, choices)
-    return f" (did you mean '{match}'?)" if match else ""
-
-
 class _EventProblems:
     """Collects the problems of one event, each with the line of its field."""
 
@@ -241,7 +236,7 @@ def parse_event(
 
     for key in raw:
         if key not in EVENT_FIELDS:
-            report.add(key, f"unknown field{_did_you_mean(key, EVENT_FIELDS)}")
+            report.add(key, f"unknown field{did_you_mean(key, EVENT_FIELDS)}")
 
     values: dict[str, Any] = {}
     if "id" not in raw:
@@ -279,7 +274,7 @@ def parse_event(
         report.add("category", f"missing (one of: {', '.join(CATEGORIES)})")
     elif raw["category"] not in CATEGORIES:
         value = raw["category"]
-        hint = _did_you_mean(str(value), CATEGORIES) if isinstance(value, str) else ""
+        hint = did_you_mean(str(value), CATEGORIES) if isinstance(value, str) else ""
         report.add("category", f"unknown category {value!r}{hint}")
     else:
         values["category"] = raw["category"]
@@ -400,7 +395,7 @@ def _parse_sources(value: Any, report: _EventProblems) -> tuple[Source, ...] | N
         for key in raw:
             if key not in SOURCE_FIELDS:
                 report.add("sources", f"{where}: unknown field '{key}'"
-                           f"{_did_you_mean(key, SOURCE_FIELDS)}")  # fmt: skip
+                           f"{did_you_mean(key, SOURCE_FIELDS)}")  # fmt: skip
                 ok = False
         title, url = raw.get("title"), raw.get("url")
         if not isinstance(title, str) or not title.strip():
@@ -426,13 +421,3 @@ def _parse_sources(value: Any, report: _EventProblems) -> tuple[Source, ...] | N
         if ok:
             sources.append(Source(title, url, publisher, accessed))
     return tuple(sources)
-
-
-def _first_of_each_id(events: Iterable[Event]) -> list[Event]:
-    seen: set[str] = set()
-    out = []
-    for event in events:
-        if event.id not in seen:
-            seen.add(event.id)
-            out.append(event)
-    return out
