@@ -260,3 +260,55 @@ def test_load_raises_with_every_problem(write_store):
 
 def test_a_missing_store_file_is_named(tmp_path):
     assert problems_of(tmp_path / "nope.toml") == [f"{tmp_path / 'nope.toml'}: no such store file"]
+
+
+# --- large stores are parsed in two halves at once; the result must be the whole parse's ---
+
+
+def _both_ways(path, monkeypatch):
+    from reetimeline.store import parse
+
+    monkeypatch.setattr(parse, "PARALLEL_MIN_CHARS", 10**12)
+    serial = parse.read_file(path)
+    monkeypatch.setattr(parse, "PARALLEL_MIN_CHARS", 1)
+    halves = parse.read_file(path)
+    return serial, halves
+
+
+def _origins(events):
+    return [(e.id, e.origin) for e in events]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "".join(f'[[events]]\nid = "e{n}"\ndate = 2025-01-{n + 1:02d}\ntitle = "T"\n'
+                f'category = "other"\n\n' for n in range(9)),
+        # a multi-line string holding "[[events]]" lines across the middle of the file
+        'schema = 1\n[[events]]\nid = "a"\ndate = 2025-01-01\ntitle = "A"\ncategory = "other"\n'
+        'summary = """\n' + '[[events]]\nid = "fake"\n' * 6 + '"""\n'
+        '[[events]]\nid = "b"\ndate = 2025-01-02\ntitle = "B"\ncategory = "other"\n',
+        # problems in both halves, with their lines
+        '[[events]]\nid = "a"\ndate = "2025-02-30"\ntitle = "A"\ncategory = "other"\n\n' * 2
+        + '[[events]]\nid = "b"\ndate = 2025-01-01\ntitle = "B"\ncategory = "nope"\n' * 2,
+        # a foreign table in the second half
+        '[[events]]\nid = "a"\ndate = 2025-01-01\ntitle = "A"\ncategory = "other"\n'
+        '[[events]]\nid = "b"\ndate = 2025-01-01\ntitle = "B"\ncategory = "other"\n'
+        '[tool]\nx = 1\n',
+    ],
+    ids=["valid", "string across the split", "problems in both halves", "foreign table"],
+)  # fmt: skip
+def test_two_halves_read_exactly_like_the_whole(tmp_path, monkeypatch, text):
+    path = tmp_path / "events.toml"
+    path.write_text(text, encoding="utf-8")
+    serial, halves = _both_ways(path, monkeypatch)
+    assert _origins(halves[0]) == _origins(serial[0])
+    assert halves == serial
+
+
+def test_the_curated_store_reads_the_same_in_two_halves(monkeypatch):
+    from reetimeline.store import curated_store_path
+
+    serial, halves = _both_ways(curated_store_path(), monkeypatch)
+    assert len(serial[0]) == 54 and not serial[1]
+    assert _origins(halves[0]) == _origins(serial[0])

@@ -27,7 +27,6 @@ CONFIDENCES: tuple[str, ...] = ("confirmed", "reported")
 TARGET_KINDS: tuple[str, ...] = ("date", "effective", "expires")
 
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
 
 
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -52,20 +51,29 @@ class PartialDate:
     day: int | None = None
 
     def __post_init__(self) -> None:
-        if not 1 <= self.year <= 9999:
-            raise ValueError(f"year {self.year} is out of range")
-        if self.month is None:
-            if self.day is not None:
+        year, month, day = self.year, self.month, self.day
+        if not 1 <= year <= 9999:
+            raise ValueError(f"year {year} is out of range")
+        if month is None:
+            if day is not None:
                 raise ValueError("a day needs a month")
-            return
-        if not 1 <= self.month <= 12:
-            raise ValueError(f"month {self.month} does not exist")
-        if self.day is not None:
-            last = _days_in_month(self.year, self.month)
-            if not 1 <= self.day <= last:
-                raise ValueError(
-                    f"{self.year:04d}-{self.month:02d} has no day {self.day} (it has {last})"
-                )
+            first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        elif not 1 <= month <= 12:
+            raise ValueError(f"month {month} does not exist")
+        else:
+            days = _days_in_month(year, month)
+            if day is None:
+                first, last = dt.date(year, month, 1), dt.date(year, month, days)
+            elif not 1 <= day <= days:
+                raise ValueError(f"{year:04d}-{month:02d} has no day {day} (it has {days})")
+            else:
+                first = last = dt.date(year, month, day)
+        # Computed once: sorting and filtering ask for these many times. Not fields, so they
+        # take no part in equality, hashing or repr.
+        rank = 0 if month is None else (1 if day is None else 2)
+        object.__setattr__(self, "_first", first)
+        object.__setattr__(self, "_last", last)
+        object.__setattr__(self, "_key", (first, rank))
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
@@ -89,19 +97,15 @@ class PartialDate:
 
     def first(self) -> dt.date:
         """The first day of the period this date covers."""
-        return dt.date(self.year, self.month or 1, self.day or 1)
+        return self._first
 
     def last(self) -> dt.date:
         """The last day of the period this date covers (inclusive)."""
-        if self.day is not None:
-            return self.first()
-        if self.month is None:
-            return dt.date(self.year, 12, 31)
-        return dt.date(self.year, self.month, _days_in_month(self.year, self.month))
+        return self._last
 
     def sort_key(self) -> tuple[dt.date, int]:
         # A coarser date sorts before a finer one that starts the same day.
-        return (self.first(), _PRECISION_RANK[self.precision])
+        return self._key
 
     def days_from(self, as_of: dt.date) -> int:
         """Calendar days from `as_of` to this date: positive ahead, negative behind, 0 inside.
@@ -156,6 +160,16 @@ class Event:
     sources: tuple[Source, ...] = ()
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
+    @classmethod
+    def trusted(cls, **fields) -> Event:
+        """Build an event from fields that are already validated (the store's parser, the
+        cache), about twice as fast as `Event(...)`: a frozen dataclass's `__init__` sets each
+        of its 15 fields through `object.__setattr__`."""
+        event = object.__new__(cls)
+        event.__dict__.update(_EVENT_DEFAULTS)
+        event.__dict__.update(fields)
+        return event
+
     def targets(self) -> tuple[tuple[str, PartialDate], ...]:
         """The dated targets of this event: its date, then `effective` and `expires` if set."""
         out: list[tuple[str, PartialDate]] = [("date", self.date)]
@@ -171,6 +185,13 @@ class Event:
 
     def sort_key(self) -> tuple[tuple[dt.date, int], str]:
         return (self.date.sort_key(), self.id)
+
+
+_EVENT_DEFAULTS = {
+    "summary": None, "minerals": (), "countries": (), "tags": (), "effective": None,
+    "expires": None, "suspends": (), "related": (), "confidence": "confirmed", "sources": (),
+    "origin": None,
+}  # fmt: skip
 
 
 class Brief(NamedTuple):

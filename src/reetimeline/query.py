@@ -115,10 +115,22 @@ def _expand(names: Sequence[str], vocabulary: Vocabulary, exact: bool) -> frozen
 
 
 def select(
-    events: Iterable[Event], flt: Filter, *, reverse: bool = False, limit: int | None = None
+    events: Iterable[Event],
+    flt: Filter,
+    *,
+    reverse: bool = False,
+    limit: int | None = None,
+    presorted: bool = False,
 ) -> list[Event]:
-    """The events that match, sorted by date (newest first with `reverse`), at most `limit`."""
-    chosen = sorted((e for e in events if flt.matches(e)), key=Event.sort_key, reverse=reverse)
+    """The events that match, sorted by date (newest first with `reverse`), at most `limit`.
+    With `presorted`, `events` are already in date order and are not sorted again."""
+    matches = flt.matches
+    if presorted:
+        chosen = [e for e in events if matches(e)]
+        if reverse:
+            chosen.reverse()
+    else:
+        chosen = sorted((e for e in events if matches(e)), key=Event.sort_key, reverse=reverse)
     return chosen if limit is None else chosen[:limit]
 
 

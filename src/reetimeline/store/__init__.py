@@ -105,6 +105,8 @@ class Store:
         return [*self._index, *(i for c in self._cached for i in c.ids())]
 
     def select(self, flt: query.Filter, *, reverse=False, limit: int | None = None) -> list[Event]:
+        if not self._cached:
+            return query.select(self._parsed, flt, reverse=reverse, limit=limit, presorted=True)
         chosen = [*self._parsed, *(e for c in self._cached for e in c.events(flt))]
         return query.select(chosen, flt, reverse=reverse, limit=limit)
 
@@ -113,7 +115,10 @@ class Store:
     ) -> Iterator[str]:
         """Ready-to-print text per matching event, in date order: `column` from the cache
         ("list_line" or "json"), `render(event)` for parsed events."""
-        streams = [[(_key(e), render(e)) for e in query.select(self._parsed, flt, reverse=reverse)]]
+        parsed = query.select(self._parsed, flt, reverse=reverse, limit=limit, presorted=True)
+        if not self._cached:
+            return (render(e) for e in parsed)
+        streams = [((_key(e), render(e)) for e in parsed)]
         streams += [c.rows(column, flt, reverse=reverse, limit=limit) for c in self._cached]
         merged = heapq.merge(*streams, key=lambda row: row[0], reverse=reverse)
         return (text for _key_, text in itertools.islice(merged, limit))
@@ -128,10 +133,8 @@ class Store:
         recent: int = query.RECENT_DAYS,
     ) -> list[query.Target]:
         """`query.countdown` over the matching events; cached ones are read as light rows."""
-        rows = query.countdown(
-            query.select(self._parsed, flt), as_of, within=within, show_all=show_all,
-            recent=recent,
-        )  # fmt: skip
+        parsed = query.select(self._parsed, flt, presorted=True)
+        rows = query.countdown(parsed, as_of, within=within, show_all=show_all, recent=recent)
         lowest = None if show_all else (as_of - dt.timedelta(days=recent)).toordinal()
         highest = None if within is None else (as_of + dt.timedelta(days=within)).toordinal()
         for part in self._cached:
@@ -144,7 +147,7 @@ class Store:
         """`query.status` of the matching measures; suspensions come from every store."""
         measures = [
             e
-            for e in query.select(self._parsed, flt)
+            for e in query.select(self._parsed, flt, presorted=True)
             if e.category in MEASURE_CATEGORIES and e.date.first() <= as_of
         ]
         suspensions = query.suspensions_by_measure(self._parsed)
@@ -230,12 +233,13 @@ def read(paths: Sequence[Path], *, cache_dir: Path | None = None) -> tuple[Store
         from .parse import read_file
 
         events, file_problems = read_file(path)
-        file_problems += check_references(events, external_ok=True)
+        # a lone file is checked whole here; several files also across each other below
+        file_problems += check_references(events, external_ok=len(files) > 1)
         parsed.extend(events)
         problems.extend(file_problems)
         if fp is not None and not file_problems:
             _cache(cache_dir, path, fp, stamp, events)
-    if len(files) > 1 or parsed or any(c.external_refs() for c in cached):
+    if len(files) > 1 or any(c.external_refs() for c in cached):
         problems.extend(_cross_file_problems(parsed, cached))
     return Store(files, _first_of_each_id(parsed), cached), problems
 
@@ -248,6 +252,9 @@ def _cache(cache_dir: Path, path: Path, fp, stamp: str, events: list[Event]) -> 
     if len(events) < BACKGROUND_CACHE_MIN_EVENTS or not hasattr(os, "fork"):
         build()
         return
+    import gc
+
+    gc.freeze()  # keeps the collector from copying every shared page after the fork
     try:
         pid = os.fork()
     except OSError:

@@ -244,7 +244,7 @@ def _event_tuple(e: Event) -> tuple:
 
 
 def _event_from(t: tuple, path: str) -> Event:
-    return Event(
+    return Event.trusted(
         id=t[0], date=PartialDate(*t[1]), title=t[2], category=t[3], summary=t[4],
         minerals=t[5], countries=t[6], tags=t[7], effective=_date_from(t[8]),
         expires=_date_from(t[9]), suspends=t[10], related=t[11], confidence=t[12],

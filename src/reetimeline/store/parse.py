@@ -8,6 +8,7 @@ fails once with all of them (`DataError`); nothing that is wrong is silently ski
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -26,6 +27,8 @@ EVENT_FIELDS = (
     "expires", "suspends", "related", "confidence", "sources",
 )  # fmt: skip
 SOURCE_FIELDS = ("title", "url", "publisher", "accessed")
+_EVENT_FIELD_SET = frozenset(EVENT_FIELDS)
+_SOURCE_FIELD_SET = frozenset(SOURCE_FIELDS)
 TOP_LEVEL_KEYS = ("events", "schema")
 NEW_STORE_HEADER = (
     "# reetimeline store: your own events, merged with the curated ones.\n"
@@ -79,10 +82,72 @@ def read_file(path: Path) -> tuple[list[Event], list[Problem]]:
     text, problem = decode(name, data)
     if problem:
         return [], [problem]
+    if len(text) >= PARALLEL_MIN_CHARS and hasattr(os, "fork"):
+        halves = _read_in_two(name, text)
+        if halves is not None:
+            return halves
+    return _read_text(name, text)
+
+
+def _read_text(name: str, text: str) -> tuple[list[Event], list[Problem]]:
     document, problem = parse_toml(name, text)
     if problem:
         return [], [problem]
     return events_from_document(name, text, document)
+
+
+# Parsing TOML is the slow part of a first run (tomllib reads a few MB a second), so a large
+# store is parsed and validated in two halves at once, one in a forked child, on two cores.
+PARALLEL_MIN_CHARS = 4_000_000
+_SPLIT = re.compile(r"^[ \t]*\[\[[ \t]*events[ \t]*\]\]", flags=re.M)
+
+
+def _read_in_two(name: str, text: str) -> tuple[list[Event], list[Problem]] | None:
+    """Parse and validate the two halves of `text`, split at an `[[events]]` header near the
+    middle, in parallel; None when that cannot be done exactly like a whole parse.
+
+    The split is sound when the first half parses: then no string is open at the split, so the
+    line is a real table header, and the second half's `[[events]]` tables continue the same
+    array. The second half is padded with the first half's newlines, so every line number it
+    reports is the file's. Any doubt (a problem in either half, a key that is not `events` in
+    the second) falls back to the whole parse, which then says exactly what is wrong.
+    """
+    import pickle
+
+    match = _SPLIT.search(text, len(text) // 2)
+    if match is None:
+        return None
+    first, second = text[: match.start()], "\n" * text.count("\n", 0, match.start())
+    second += text[match.start() :]
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the child: the second half
+        os.close(read_end)
+        try:
+            document, problem = parse_toml(name, second)
+            result = None
+            if problem is None and set(document) <= {"events"}:
+                result = events_from_document(name, second, document)
+            with os.fdopen(write_end, "wb") as out:
+                pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    head = _read_text(name, first)
+    with os.fdopen(read_end, "rb") as incoming:
+        try:
+            tail = pickle.load(incoming)
+        except Exception:  # the child died: parse the whole file instead
+            tail = None
+    os.waitpid(pid, 0)
+    if tail is None or head[1] or tail[1]:
+        return None
+    return head[0] + tail[0], []
 
 
 def decode(name: str, data: bytes) -> tuple[str, Problem | None]:
@@ -204,14 +269,17 @@ def _key_line(text: str, key: str) -> int | None:
 class _EventProblems:
     """Collects the problems of one event, each with the line of its field."""
 
-    def __init__(self, path: str, event_id: str, field_line):
+    __slots__ = ("event_id", "field_line", "items", "line", "path")
+
+    def __init__(self, path: str, event_id: str, line: int | None, field_line):
         self.path = path
         self.event_id = event_id
+        self.line = line
         self.field_line = field_line
         self.items: list[Problem] = []
 
-    def add(self, field_name: str, message: str, unit_line: int | None = None) -> None:
-        line = unit_line if unit_line is not None else self.field_line(field_name)
+    def add(self, field_name: str, message: str) -> None:
+        line = (self.field_line(field_name) if self.field_line else None) or self.line
         self.items.append(Problem(self.path, message, line, None, self.event_id, field_name))
 
 
@@ -231,12 +299,12 @@ def parse_event(
     """
     raw_id = raw.get("id")
     event_id = raw_id if isinstance(raw_id, str) and raw_id else label
-    lookup = field_line or (lambda _name: line)
-    report = _EventProblems(path, event_id, lambda name: lookup(name) or line)
+    report = _EventProblems(path, event_id, line, field_line)
 
-    for key in raw:
-        if key not in EVENT_FIELDS:
-            report.add(key, f"unknown field{did_you_mean(key, EVENT_FIELDS)}")
+    if not _EVENT_FIELD_SET.issuperset(raw):
+        for key in raw:
+            if key not in _EVENT_FIELD_SET:
+                report.add(key, f"unknown field{did_you_mean(key, EVENT_FIELDS)}")
 
     values: dict[str, Any] = {}
     if "id" not in raw:
@@ -320,7 +388,7 @@ def parse_event(
     if report.items:
         return None, report.items
     origin = Origin(path, line) if unit == "line" else Origin(path, None)
-    return Event(**values, origin=origin), []
+    return Event.trusted(**values, origin=origin), []
 
 
 def parse_date_value(value: Any) -> PartialDate:
@@ -393,7 +461,7 @@ def _parse_sources(value: Any, report: _EventProblems) -> tuple[Source, ...] | N
         where = f"sources[{number}]"
         ok = True
         for key in raw:
-            if key not in SOURCE_FIELDS:
+            if key not in _SOURCE_FIELD_SET:
                 report.add("sources", f"{where}: unknown field '{key}'"
                            f"{did_you_mean(key, SOURCE_FIELDS)}")  # fmt: skip
                 ok = False
