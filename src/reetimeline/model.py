@@ -57,23 +57,34 @@ class PartialDate:
         if month is None:
             if day is not None:
                 raise ValueError("a day needs a month")
-            first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
         elif not 1 <= month <= 12:
             raise ValueError(f"month {month} does not exist")
-        else:
-            days = _days_in_month(year, month)
-            if day is None:
-                first, last = dt.date(year, month, 1), dt.date(year, month, days)
-            elif not 1 <= day <= days:
-                raise ValueError(f"{year:04d}-{month:02d} has no day {day} (it has {days})")
+        elif day is not None and not 1 <= day <= (days := _days_in_month(year, month)):
+            raise ValueError(f"{year:04d}-{month:02d} has no day {day} (it has {days})")
+
+    @classmethod
+    def trusted(cls, year: int, month: int | None = None, day: int | None = None) -> PartialDate:
+        """A date already validated (read back from the cache), built without checks."""
+        date = object.__new__(cls)
+        date.__dict__.update(year=year, month=month, day=day)
+        return date
+
+    def _period(self) -> tuple[dt.date, dt.date, tuple[dt.date, int]]:
+        # Computed on first use and kept: sorting and filtering ask many times. Not fields, so
+        # they take no part in equality, hashing or repr.
+        cached = self.__dict__.get("_p")
+        if cached is None:
+            year, month, day = self.year, self.month, self.day
+            if month is None:
+                first, last, rank = dt.date(year, 1, 1), dt.date(year, 12, 31), 0
+            elif day is None:
+                first = dt.date(year, month, 1)
+                last, rank = dt.date(year, month, _days_in_month(year, month)), 1
             else:
                 first = last = dt.date(year, month, day)
-        # Computed once: sorting and filtering ask for these many times. Not fields, so they
-        # take no part in equality, hashing or repr.
-        rank = 0 if month is None else (1 if day is None else 2)
-        object.__setattr__(self, "_first", first)
-        object.__setattr__(self, "_last", last)
-        object.__setattr__(self, "_key", (first, rank))
+                rank = 2
+            cached = self.__dict__["_p"] = (first, last, (first, rank))
+        return cached
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
@@ -97,15 +108,15 @@ class PartialDate:
 
     def first(self) -> dt.date:
         """The first day of the period this date covers."""
-        return self._first
+        return self._period()[0]
 
     def last(self) -> dt.date:
         """The last day of the period this date covers (inclusive)."""
-        return self._last
+        return self._period()[1]
 
     def sort_key(self) -> tuple[dt.date, int]:
         # A coarser date sorts before a finer one that starts the same day.
-        return self._key
+        return self._period()[2]
 
     def days_from(self, as_of: dt.date) -> int:
         """Calendar days from `as_of` to this date: positive ahead, negative behind, 0 inside.

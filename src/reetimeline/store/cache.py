@@ -188,8 +188,8 @@ class CachedFile:
         starts on or before ordinal `highest` (None: unbounded), of matching events."""
         where, args = self._where(flt)
         sql = (
-            "SELECT r.record, t.kind FROM targets t JOIN events e ON e.n = t.n "
-            f"JOIN records r ON r.n = t.n WHERE {where}"
+            "SELECT b.brief, t.kind FROM targets t JOIN events e ON e.n = t.n "
+            f"JOIN briefs b ON b.n = t.n WHERE {where}"
         )
         if lowest is not None:
             sql += " AND t.last >= ?"
@@ -205,7 +205,7 @@ class CachedFile:
         where, args = self._where(flt)
         marks = ",".join("?" * len(categories))
         sql = (
-            "SELECT r.record FROM events e JOIN records r ON r.n = e.n "
+            "SELECT b.brief FROM events e JOIN briefs b ON b.n = e.n "
             f"WHERE {where} AND e.category IN ({marks}) AND e.first <= ?"
         )
         rows = self.conn.execute(sql, [*args, *categories, announced_by])
@@ -213,7 +213,7 @@ class CachedFile:
 
     def suspensions(self) -> Iterator[tuple[str, Brief]]:
         """(measure id, suspending event) for every `suspends` in this file."""
-        sql = "SELECT s.measure, r.record FROM suspends s JOIN records r ON r.n = s.n"
+        sql = "SELECT s.measure, b.brief FROM suspends s JOIN briefs b ON b.n = s.n"
         for measure, record in self.conn.execute(sql):
             yield measure, _brief_from(marshal.loads(record))
 
@@ -230,7 +230,7 @@ def _date_tuple(date: PartialDate | None):
 
 
 def _date_from(value) -> PartialDate | None:
-    return None if value is None else PartialDate(*value)
+    return None if value is None else PartialDate.trusted(*value)
 
 
 def _event_tuple(e: Event) -> tuple:
@@ -245,7 +245,7 @@ def _event_tuple(e: Event) -> tuple:
 
 def _event_from(t: tuple, path: str) -> Event:
     return Event.trusted(
-        id=t[0], date=PartialDate(*t[1]), title=t[2], category=t[3], summary=t[4],
+        id=t[0], date=PartialDate.trusted(*t[1]), title=t[2], category=t[3], summary=t[4],
         minerals=t[5], countries=t[6], tags=t[7], effective=_date_from(t[8]),
         expires=_date_from(t[9]), suspends=t[10], related=t[11], confidence=t[12],
         sources=tuple(Source(s[0], s[1], s[2], _date_from(s[3])) for s in t[13]),
@@ -253,9 +253,18 @@ def _event_from(t: tuple, path: str) -> Event:
     )  # fmt: skip
 
 
+def _brief_tuple(e: Event) -> tuple:
+    return (e.id, e.title, e.category, _date_tuple(e.date), _date_tuple(e.effective),
+            _date_tuple(e.expires))  # fmt: skip
+
+
 def _brief_from(t: tuple) -> Brief:
-    """The light form of a stored record: what countdowns and states need."""
-    return Brief(t[0], t[2], t[3], PartialDate(*t[1]), _date_from(t[8]), _date_from(t[9]))
+    """The light form of an event: what countdowns and states need."""
+    return Brief(t[0], t[1], t[2], PartialDate.trusted(*t[3]), _trusted(t[4]), _trusted(t[5]))
+
+
+def _trusted(value) -> PartialDate | None:
+    return None if value is None else PartialDate.trusted(*value)
 
 
 # --- building a cache ------------------------------------------------------------------------
@@ -269,6 +278,7 @@ CREATE TABLE events (
 );
 CREATE TABLE texts (n INTEGER PRIMARY KEY, list_line TEXT NOT NULL, search TEXT NOT NULL);
 CREATE TABLE records (n INTEGER PRIMARY KEY, record BLOB NOT NULL);
+CREATE TABLE briefs (n INTEGER PRIMARY KEY, brief BLOB NOT NULL);
 CREATE TABLE minerals (name TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE TABLE countries (name TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE TABLE tags (name TEXT NOT NULL, n INTEGER NOT NULL);
@@ -329,23 +339,23 @@ def build_cache(
 
 def _fill(conn: sqlite3.Connection, events: Sequence[Event], list_line, search_text) -> None:
     ids = {e.id for e in events}
-    rows, texts, records, minerals, countries, tags, targets, suspends, external = (
-        [],
-        [],
-        [],
-        [],
-        [],
-        [],
-        [],
-        [],
-        [],
-    )
+    rows: list[tuple] = []
+    texts: list[tuple] = []
+    records: list[tuple] = []
+    briefs: list[tuple] = []
+    minerals: list[tuple] = []
+    countries: list[tuple] = []
+    tags: list[tuple] = []
+    targets: list[tuple] = []
+    suspends: list[tuple] = []
+    external: list[tuple] = []
     for n, e in enumerate(events):
         line = e.origin.line if e.origin else None
         rows.append((n, e.id, line, e.date.first().toordinal(), e.date.last().toordinal(),
                      _PRECISION[e.date.precision], e.category))  # fmt: skip
         texts.append((n, list_line(e), search_text(e)))
         records.append((n, marshal.dumps(_event_tuple(e))))
+        briefs.append((n, marshal.dumps(_brief_tuple(e))))
         minerals.extend((m, n) for m in e.minerals)
         countries.extend((c, n) for c in e.countries)
         tags.extend((t.casefold(), n) for t in e.tags)
@@ -358,6 +368,7 @@ def _fill(conn: sqlite3.Connection, events: Sequence[Event], list_line, search_t
     conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?)", rows)
     conn.executemany("INSERT INTO texts VALUES (?,?,?)", texts)
     conn.executemany("INSERT INTO records VALUES (?,?)", records)
+    conn.executemany("INSERT INTO briefs VALUES (?,?)", briefs)
     for table, values in (("minerals", minerals), ("countries", countries), ("tags", tags)):
         conn.executemany(f"INSERT INTO {table} VALUES (?,?)", values)
     conn.executemany("INSERT INTO targets VALUES (?,?,?,?)", targets)
