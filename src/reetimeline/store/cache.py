@@ -187,10 +187,7 @@ class CachedFile:
         """(Brief, kind, date) for targets whose period ends on or after ordinal `lowest` and
         starts on or before ordinal `highest` (None: unbounded), of matching events."""
         where, args = self._where(flt)
-        sql = (
-            "SELECT b.brief, t.kind FROM targets t JOIN events e ON e.n = t.n "
-            f"JOIN briefs b ON b.n = t.n WHERE {where}"
-        )
+        sql = f"SELECT e.brief, t.kind FROM targets t JOIN events e ON e.n = t.n WHERE {where}"
         if lowest is not None:
             sql += " AND t.last >= ?"
             args.append(lowest)
@@ -205,15 +202,15 @@ class CachedFile:
         where, args = self._where(flt)
         marks = ",".join("?" * len(categories))
         sql = (
-            "SELECT b.brief FROM events e JOIN briefs b ON b.n = e.n "
-            f"WHERE {where} AND e.category IN ({marks}) AND e.first <= ?"
+            f"SELECT e.brief FROM events e WHERE {where} AND e.category IN ({marks}) "
+            "AND e.first <= ?"
         )
         rows = self.conn.execute(sql, [*args, *categories, announced_by])
         return [_brief_from(marshal.loads(r)) for (r,) in rows]
 
     def suspensions(self) -> Iterator[tuple[str, Brief]]:
         """(measure id, suspending event) for every `suspends` in this file."""
-        sql = "SELECT s.measure, b.brief FROM suspends s JOIN briefs b ON b.n = s.n"
+        sql = "SELECT s.measure, e.brief FROM suspends s JOIN events e ON e.n = s.n"
         for measure, record in self.conn.execute(sql):
             yield measure, _brief_from(marshal.loads(record))
 
@@ -274,11 +271,10 @@ def _trusted(value) -> PartialDate | None:
 _SCHEMA = """
 CREATE TABLE events (
     n INTEGER PRIMARY KEY, id TEXT NOT NULL, line INTEGER, first INTEGER NOT NULL,
-    last INTEGER NOT NULL, prec INTEGER NOT NULL, category TEXT NOT NULL
+    last INTEGER NOT NULL, prec INTEGER NOT NULL, category TEXT NOT NULL, brief BLOB NOT NULL
 );
 CREATE TABLE texts (n INTEGER PRIMARY KEY, list_line TEXT NOT NULL, search TEXT NOT NULL);
 CREATE TABLE records (n INTEGER PRIMARY KEY, record BLOB NOT NULL);
-CREATE TABLE briefs (n INTEGER PRIMARY KEY, brief BLOB NOT NULL);
 CREATE TABLE minerals (name TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE TABLE countries (name TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE TABLE tags (name TEXT NOT NULL, n INTEGER NOT NULL);
@@ -290,6 +286,7 @@ CREATE TABLE external_refs (id TEXT, field TEXT, ref TEXT, line INTEGER);
 _INDEXES = """
 CREATE UNIQUE INDEX events_id ON events (id);
 CREATE INDEX events_order ON events (first, prec, id);
+CREATE INDEX events_category ON events (category, first);
 CREATE INDEX minerals_name ON minerals (name, n);
 CREATE INDEX countries_name ON countries (name, n);
 CREATE INDEX tags_name ON tags (name, n);
@@ -342,7 +339,6 @@ def _fill(conn: sqlite3.Connection, events: Sequence[Event], list_line, search_t
     rows: list[tuple] = []
     texts: list[tuple] = []
     records: list[tuple] = []
-    briefs: list[tuple] = []
     minerals: list[tuple] = []
     countries: list[tuple] = []
     tags: list[tuple] = []
@@ -352,10 +348,10 @@ def _fill(conn: sqlite3.Connection, events: Sequence[Event], list_line, search_t
     for n, e in enumerate(events):
         line = e.origin.line if e.origin else None
         rows.append((n, e.id, line, e.date.first().toordinal(), e.date.last().toordinal(),
-                     _PRECISION[e.date.precision], e.category))  # fmt: skip
+                     _PRECISION[e.date.precision], e.category,
+                     marshal.dumps(_brief_tuple(e))))  # fmt: skip
         texts.append((n, list_line(e), search_text(e)))
         records.append((n, marshal.dumps(_event_tuple(e))))
-        briefs.append((n, marshal.dumps(_brief_tuple(e))))
         minerals.extend((m, n) for m in e.minerals)
         countries.extend((c, n) for c in e.countries)
         tags.extend((t.casefold(), n) for t in e.tags)
@@ -365,10 +361,9 @@ def _fill(conn: sqlite3.Connection, events: Sequence[Event], list_line, search_t
         suspends.extend((n, m) for m in e.suspends)
         for name in ("suspends", "related"):
             external.extend((e.id, name, r, line) for r in getattr(e, name) if r not in ids)
-    conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?)", rows)
+    conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?)", rows)
     conn.executemany("INSERT INTO texts VALUES (?,?,?)", texts)
     conn.executemany("INSERT INTO records VALUES (?,?)", records)
-    conn.executemany("INSERT INTO briefs VALUES (?,?)", briefs)
     for table, values in (("minerals", minerals), ("countries", countries), ("tags", tags)):
         conn.executemany(f"INSERT INTO {table} VALUES (?,?)", values)
     conn.executemany("INSERT INTO targets VALUES (?,?,?,?)", targets)
