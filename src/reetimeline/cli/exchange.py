@@ -1,0 +1,393 @@
+"""The commands that move events in and out: export, add and import."""
+
+import contextlib
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .. import store
+from ..errors import UsageError
+from ..model import Event, event_to_record
+from . import (
+    ENV_STORE,
+    FilterArgs,
+    _settings,
+    app,
+    print_json,
+    print_lines,
+    say,
+    selected,
+    store_paths,
+    user_store_path,
+    with_filters,
+)
+
+# --- getting events out and in --------------------------------------------------------------
+
+
+@app.command("export")
+@with_filters
+def export_command(
+    filters: FilterArgs,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="csv, json, jsonl, ics, md or timelinejs."
+        ),
+    ] = "csv",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE (atomically) instead of stdout.",
+            show_default=False,
+        ),
+    ] = None,
+    alarm: Annotated[
+        int | None,
+        typer.Option(
+            "--alarm",
+            min=0,
+            metavar="DAYS",
+            help="ics: a reminder DAYS before each expiry.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Write the filtered events as CSV, JSON, JSON Lines, iCalendar, Markdown or TimelineJS.
+
+    CSV is RFC 4180 with a header row; cells a spreadsheet would run as formulas get a leading
+    apostrophe (import removes it). ICS has one all-day event per date, effective date and expiry,
+    with DTEND exclusive and stable UIDs.
+
+    Example: reetimeline export --format ics --alarm 7 -o deadlines.ics -m gallium
+    """
+    from ..export import EXPORTERS, write_text_atomically
+
+    exporter = EXPORTERS.get(fmt)
+    if exporter is None:
+        from ..vocab import did_you_mean
+
+        raise UsageError(
+            f"--format: unknown format '{fmt}'{did_you_mean(fmt, EXPORTERS)}; "
+            f"formats: {', '.join(EXPORTERS)}"
+        )
+    if alarm is not None and fmt != "ics":
+        raise UsageError("--alarm goes with --format ics")
+    events = selected(filters)
+    text = exporter.write(
+        events, stamp=dt.datetime.now(dt.UTC).replace(microsecond=0), alarm_days=alarm
+    )
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomically(output, text)
+        say(f"wrote {len(events)} events to {output}")
+
+
+def writable_store() -> Path:
+    """Where `add` and `import` write: --store, else $REETIMELINE_STORE, else the user store;
+    never the store inside the installed package. A folder means its events.toml."""
+    settings = _settings()
+    if settings.stores:
+        if len(settings.stores) > 1:
+            raise UsageError("add and import write to one store: give a single --store")
+        path = settings.stores[0]
+    elif os.environ.get(ENV_STORE):
+        path = Path(os.environ[ENV_STORE].split(os.pathsep)[0])
+    else:
+        path = user_store_path()
+    if path.is_dir():
+        path = path / "events.toml"
+    packaged = Path(store.__file__).with_name("events.toml")
+    if packaged.exists() and path.exists() and path.resolve() == packaged.resolve():
+        raise UsageError(f"{path} is the store installed with the tool; write to your own store")
+    return path
+
+
+def _context_for_writing(target: Path) -> store.Store:
+    """The stores in use plus the target, for id and reference checks (a target that does not
+    exist yet is created by the write)."""
+    paths = [p for p in store_paths() if p.exists() or p.resolve() != target.resolve()]
+    files = {p.resolve() for p in store.expand_store_paths(paths)}
+    if target.exists() and target.resolve() not in files:
+        paths.append(target)
+    return store.load(paths)
+
+
+@app.command("add")
+def add_command(
+    date: Annotated[
+        str,
+        typer.Option(
+            "--date",
+            metavar="DATE",
+            help="The event's date (YYYY-MM-DD, YYYY-MM or YYYY).",
+            show_default=False,
+        ),
+    ],
+    title: Annotated[
+        str, typer.Option("--title", metavar="TEXT", help="One line.", show_default=False)
+    ],
+    category: Annotated[str, typer.Option("--category", "-k", help="The category.")] = "other",
+    mineral: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--mineral", "-m", metavar="NAME", help="Mineral (repeatable).", show_default=False
+        ),
+    ] = None,
+    country: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--country", "-c", metavar="CODE", help="Country (repeatable).", show_default=False
+        ),
+    ] = None,
+    summary: Annotated[
+        str | None, typer.Option("--summary", metavar="TEXT", show_default=False)
+    ] = None,
+    effective: Annotated[
+        str | None, typer.Option("--effective", metavar="DATE", show_default=False)
+    ] = None,
+    expires: Annotated[
+        str | None, typer.Option("--expires", metavar="DATE", show_default=False)
+    ] = None,
+    suspends: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--suspends",
+            metavar="ID",
+            help="Id of a measure this suspends (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    related: Annotated[
+        list[str] | None, typer.Option("--related", metavar="ID", show_default=False)
+    ] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", metavar="TAG", show_default=False)
+    ] = None,
+    confidence: Annotated[
+        str, typer.Option("--confidence", help="confirmed or reported.")
+    ] = "confirmed",
+    source_url: Annotated[
+        str | None, typer.Option("--source-url", metavar="URL", show_default=False)
+    ] = None,
+    source_title: Annotated[
+        str | None, typer.Option("--source-title", metavar="TEXT", show_default=False)
+    ] = None,
+    source_publisher: Annotated[
+        str | None, typer.Option("--source-publisher", metavar="TEXT", show_default=False)
+    ] = None,
+    event_id: Annotated[
+        str | None,
+        typer.Option(
+            "--id",
+            metavar="ID",
+            help="The id (default: derived from date and title).",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and show; write nothing.")
+    ] = False,
+) -> None:
+    """Add one event to your store (validated like `check`), keeping every byte already there.
+
+    Dates here are written as in the store (relative forms are refused: the store keeps facts).
+    Without --id, the id is derived from the date and title and made unique.
+
+    Example: reetimeline add --date 2026-11-27 --title "Suspension lapses" -k suspension -m Ga
+    --source-url https://example.com/report --source-title "Report"
+    """
+    from ..ids import derive_id
+
+    if (source_url is None) != (source_title is None):
+        raise UsageError("--source-url and --source-title go together")
+    record: dict[str, Any] = {"date": date, "title": title, "category": category}
+    optional = {
+        "summary": summary,
+        "effective": effective,
+        "expires": expires,
+        "minerals": mineral,
+        "countries": country,
+        "tags": tag,
+        "suspends": suspends,
+        "related": related,
+    }
+    record.update({k: v for k, v in optional.items() if v})
+    if confidence != "confirmed":
+        record["confidence"] = confidence
+    if source_url is not None:
+        source = {"title": source_title, "url": source_url}
+        if source_publisher:
+            source["publisher"] = source_publisher
+        record["sources"] = [source]
+    target = writable_store()
+    loaded = _context_for_writing(target)
+    derived = event_id is None
+    record["id"] = event_id or derive_id(date, title)
+    event = _validated(record, loaded)
+    if derived and loaded.get(event.id) is not None:
+        event = _renamed(event, set(loaded.ids()))
+    elif loaded.get(event.id) is not None:
+        raise UsageError(f"--id: '{event.id}' already exists")
+    if dry_run:
+        print_json(event_to_record(event))
+        say(f"would add '{event.id}' to {target} (dry run: nothing written)")
+        return
+    [written] = store.append_events(
+        target,
+        [event],
+        other_ids=_ids_elsewhere(loaded, target),
+        rename=_renamed if derived else None,
+    )
+    print(written.id)
+    say(f"added '{written.id}' to {target}")
+
+
+def _renamed(event: Event, taken: set[str]) -> Event:
+    from dataclasses import replace
+
+    from ..ids import next_free_id
+
+    return replace(event, id=next_free_id(event.id, taken))
+
+
+def _ids_elsewhere(loaded: store.Store, target: Path) -> list[str]:
+    """Ids from stores other than the target (the target's own are re-read under the lock)."""
+    resolved = target.resolve()
+    return [
+        e.id for e in loaded.events if e.origin is None or Path(e.origin.path).resolve() != resolved
+    ]
+
+
+def _validated(record: dict, loaded: store.Store) -> Event:
+    """Validate a new event like `check` does: fields, vocabularies and references."""
+    from ..errors import DataError
+
+    event, problems = store.parse_event(record, path="the command line", line=None, label="#1")
+    if problems:
+        raise DataError(problems)
+    _check_new_references([event], loaded, "the command line")
+    return event
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A file that `export` wrote.")],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="csv, json or jsonl (default: from the file name).",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be added.")] = False,
+    skip_existing: Annotated[
+        bool,
+        typer.Option("--skip-existing", help="Skip events whose id exists instead of refusing."),
+    ] = False,
+) -> None:
+    """Import events from CSV, JSON or JSON Lines as `export` writes them.
+
+    Every row is validated first and every problem is reported with its row number; nothing is
+    written unless every row is valid. An id that already exists is refused, or skipped with
+    --skip-existing (and named in the output).
+
+    Example: reetimeline import colleague.csv --dry-run
+    """
+    from ..importer import FORMATS, guess_format, read_events
+
+    fmt = fmt or guess_format(file)
+    if fmt not in FORMATS:
+        raise UsageError(f"--format: give one of {', '.join(FORMATS)} (the file name does not say)")
+    target = writable_store()
+    loaded = _context_for_writing(target)
+    with _progress_bar(f"reading {file.name}") as progress:
+        new = read_events(file, fmt, progress=progress)
+    duplicates = [e.id for e in new if loaded.get(e.id) is not None]
+    seen: set[str] = set()
+    repeated = [e.id for e in new if e.id in seen or seen.add(e.id)]
+    if repeated:
+        raise UsageError(f"{file}: the id '{repeated[0]}' stands twice in the file")
+    if duplicates and not skip_existing:
+        from ..errors import DataError, Problem
+
+        raise DataError(
+            [
+                Problem(
+                    str(file),
+                    "already exists in the stores in use (use --skip-existing to skip it)",
+                    None,
+                    None,
+                    i,
+                    "id",
+                )
+                for i in duplicates
+            ]
+        )
+    for event_id in duplicates:
+        say(f"skipped '{event_id}': already exists")
+    new = [e for e in new if e.id not in set(duplicates)]
+    _check_new_references(new, loaded, str(file))
+    if dry_run:
+        print_lines(f"would add {e.id}\t{e.date}\t{e.title}" for e in new)
+        say(f"would add {len(new)} events to {target} (dry run: nothing written)")
+        return
+    if new:
+        store.append_events(target, new, other_ids=_ids_elsewhere(loaded, target))
+    say(
+        f"added {len(new)} events to {target}"
+        + (f", skipped {len(duplicates)}" if duplicates else "")
+    )
+
+
+PROGRESS_MIN_ROWS = 500
+
+
+@contextlib.contextmanager
+def _progress_bar(label: str):
+    """A progress bar on stderr for long work, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = None
+
+        def advance(done: int, total: int) -> None:
+            nonlocal task
+            if total < PROGRESS_MIN_ROWS:
+                return
+            if task is None:
+                task = bar.add_task(label, total=total)
+            bar.update(task, completed=done)
+
+        yield advance
+
+
+def _check_new_references(new: list[Event], loaded: store.Store, where: str) -> None:
+    """Every `suspends` and `related` id of the new events names an event in use or a new one."""
+    from ..errors import DataError, Problem
+
+    known = set(loaded.ids()) | {e.id for e in new}
+    problems = [
+        Problem(where, f"no event '{ref}' in the stores", None, None, e.id, name)
+        for e in new
+        for name in ("suspends", "related")
+        for ref in getattr(e, name)
+        if ref not in known
+    ]
+    if problems:
+        raise DataError(problems)
