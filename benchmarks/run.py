@@ -18,6 +18,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 from dataclasses import dataclass, field
@@ -55,18 +56,39 @@ def environment(cache: Path) -> dict[str, str]:
 
 
 def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall time and peak RSS (MB) of one run, stdout read through a pipe."""
+    """Wall time and peak RSS (MB) of one run, stdout read through a pipe.
+
+    The peak is the child's VmHWM, polled from /proc while it runs: ru_maxrss from wait4 would
+    also count the copy of this (larger) process that fork made before exec.
+    """
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    peak_kb = [0]
+    done = threading.Event()
+
+    def poll() -> None:
+        status = Path(f"/proc/{process.pid}/status")
+        while not done.is_set():
+            try:
+                for line in status.read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak_kb[0] = max(peak_kb[0], int(line.split()[1]))
+            except (OSError, ValueError):
+                return
+            time.sleep(0.002)
+
+    watcher = threading.Thread(target=poll, daemon=True)
+    watcher.start()
     assert process.stdout is not None
     while process.stdout.read(1 << 16):
         pass
-    _pid, status, usage = os.wait4(process.pid, 0)
+    returncode = process.wait()
     elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}")
-    return elapsed, usage.ru_maxrss / 1024
+    done.set()
+    watcher.join()
+    if returncode != 0:
+        raise SystemExit(f"failed ({returncode}): {' '.join(command)}")
+    return elapsed, peak_kb[0] / 1024
 
 
 def interleaved(commands: dict[str, tuple[list[str], dict]], rounds: int, before=None):
