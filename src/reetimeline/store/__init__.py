@@ -237,11 +237,20 @@ def read(paths: Sequence[Path], *, cache_dir: Path | None = None) -> tuple[Store
         file_problems += check_references(events, external_ok=len(files) > 1)
         parsed.extend(events)
         problems.extend(file_problems)
-        if fp is not None and not file_problems:
+        if fp is not None and not file_problems and _unchanged(path, fp):
             _cache(cache_dir, path, fp, stamp, events)
     if len(files) > 1 or any(c.external_refs() for c in cached):
         problems.extend(_cross_file_problems(parsed, cached))
     return Store(files, _first_of_each_id(parsed), cached), problems
+
+
+def _unchanged(path: Path, fp) -> bool:
+    """The file still has the content it had before it was parsed: only then may the parsed
+    events be cached under that content's fingerprint."""
+    try:
+        return fingerprint(path) == fp
+    except OSError:
+        return False
 
 
 def _cache(cache_dir: Path, path: Path, fp, stamp: str, events: list[Event]) -> None:
