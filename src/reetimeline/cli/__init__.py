@@ -278,6 +278,19 @@ def show(renderable) -> None:
         out.print(renderable)
 
 
+def output(rows, *, json_output: bool, record, view: str, lines) -> None:
+    """One result three ways: JSON objects for programs, the Rich `render.<view>` on a
+    terminal, plain `lines(rows)` in a pipe."""
+    if json_output:
+        print_json([record(row) for row in rows])
+    elif use_rich():
+        from .. import render
+
+        show(getattr(render, view)(rows))
+    else:
+        print_lines(lines(rows))
+
+
 def print_lines(lines) -> int:
     write = sys.stdout.write
     count = 0

@@ -24,6 +24,7 @@ from . import (
     complete_ids,
     console,
     load_store,
+    output,
     paged,
     print_json,
     print_json_list,
@@ -249,14 +250,10 @@ def countdown_command(
         rows = loaded.countdown(flt, day, within=within, show_all=show_all)
     if not rows and not loaded.is_empty():
         say("no dated targets in that window (try --all)")
-    if json_output:
-        print_json([_target_record(t) for t in rows])
-    elif use_rich():
-        from ..render import countdown_table
-
-        show(countdown_table(rows))
-    else:
-        print_lines(countdown_lines(rows))
+    output(
+        rows, json_output=json_output, record=_target_record, view="countdown_table",
+        lines=countdown_lines,
+    )  # fmt: skip
 
 
 @app.command("status")
@@ -276,14 +273,10 @@ def status_command(
     day = as_of_date(as_of)
     flt = filters.build()
     rows = load_store().status(flt, day)
-    if json_output:
-        print_json([_status_record(s) for s in rows])
-    elif use_rich():
-        from ..render import status_table
-
-        show(status_table(rows))
-    else:
-        print_lines(status_lines(rows))
+    output(
+        rows, json_output=json_output, record=_status_record, view="status_table",
+        lines=status_lines,
+    )  # fmt: skip
 
 
 def _status_record(s: query.Status) -> dict[str, Any]:
