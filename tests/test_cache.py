@@ -36,6 +36,8 @@ QUERIES = [
     ["status", "--as-of", "2026-11-25", "-c", "US", "--json"],
     ["status", "--as-of", "2025-10-01", "-m", "gallium", "-c", "US"],
     ["status", "--as-of", "2010-10-01"],
+    ["show", "china-bans-ga-ge-sb-to-us", "--json", "--as-of", "2026-01-01"],
+    ["show", "october-9-export-control-package", "--as-of", "2026-01-01"],
 ]
 
 

@@ -370,7 +370,7 @@ def _from_stores(values) -> list[str]:
 
 def complete_tags(incomplete: str) -> list[str]:
     wanted = incomplete.casefold()
-    tags = _from_stores(lambda s: (t for e in s.events for t in e.tags))
+    tags = _from_stores(lambda s: s.tags())
     return [t for t in tags if t.casefold().startswith(wanted)]
 
 

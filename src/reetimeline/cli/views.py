@@ -174,7 +174,7 @@ def show_command(
     event = loaded.get(event_id)
     if event is None:
         raise _no_such_event(event_id, loaded)
-    suspended_by = [e for e in loaded.events if event.id in e.suspends]
+    suspended_by = loaded.suspended_by(event.id)
     targets = query.targets([event], day)
     if json_output:
         record = event_to_record(event)

@@ -104,6 +104,18 @@ class Store:
     def ids(self) -> list[str]:
         return [*self._index, *(i for c in self._cached for i in c.ids())]
 
+    def suspended_by(self, event_id: str) -> list[Event]:
+        """The events that suspend `event_id`, in date order."""
+        found = [e for e in self._parsed if event_id in e.suspends]
+        found += [e for c in self._cached for e in c.suspending(event_id)]
+        return sorted(found, key=Event.sort_key)
+
+    def tags(self) -> set[str]:
+        """Every tag in use (from the cache, case-folded)."""
+        return {t for e in self._parsed for t in e.tags} | {
+            t for c in self._cached for t in c.tags()
+        }
+
     def select(self, flt: query.Filter, *, reverse=False, limit: int | None = None) -> list[Event]:
         if not self._cached:
             return query.select(self._parsed, flt, reverse=reverse, limit=limit, presorted=True)

@@ -170,6 +170,14 @@ class CachedFile:
         ).fetchone()
         return _event_from(marshal.loads(row[0]), self.path) if row else None
 
+    def suspending(self, measure_id: str) -> list[Event]:
+        sql = "SELECT r.record FROM suspends s JOIN records r ON r.n = s.n WHERE s.measure = ?"
+        rows = self.conn.execute(sql, (measure_id,))
+        return [_event_from(marshal.loads(r), self.path) for (r,) in rows]
+
+    def tags(self) -> list[str]:
+        return [t for (t,) in self.conn.execute("SELECT DISTINCT name FROM tags")]
+
     def id_lines(self) -> list[tuple[str, int | None]]:
         return list(self.conn.execute("SELECT id, line FROM events"))
 
