@@ -38,13 +38,6 @@ def joined(items: Iterable[str]) -> str:
 LIST_HEADER = "date\tcategory\ttitle\tminerals\tcountries"
 
 
-def list_lines(events: Iterable[Event]) -> Iterator[str]:
-    """`list` as tab-separated lines: date, category, title, minerals, countries."""
-    yield LIST_HEADER
-    for e in events:
-        yield list_line(e)
-
-
 def list_line(e: Event) -> str:
     fields = (str(e.date), e.category, visible(e.title), joined(e.minerals), joined(e.countries))
     return "\t".join(fields)

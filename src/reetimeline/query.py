@@ -205,8 +205,6 @@ def urgency(days: int) -> str:
 
 # --- status of measures ----------------------------------------------------------------------
 
-STATES = ("announced", "in-force", "suspended", "expired")
-
 
 class Status(NamedTuple):
     """The state of one measure on a date.

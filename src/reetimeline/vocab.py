@@ -208,9 +208,6 @@ class Vocabulary:
         ]
         return list(dict.fromkeys([*canonical, *others]))
 
-    def is_group(self, canonical: str) -> bool:
-        return canonical in self.groups
-
     def entries(self) -> list[dict[str, object]]:
         """The vocabulary as data, for `vocab` and completion."""
         return [

@@ -245,7 +245,7 @@ def use_rich() -> bool:
     return stdout_is_terminal() or color_decision()[0]
 
 
-def console(*, record: bool = False, width: int | None = None):
+def console(*, width: int | None = None):
     from rich.console import Console
 
     color, _why = color_decision()
@@ -256,7 +256,6 @@ def console(*, record: bool = False, width: int | None = None):
         no_color=not color,
         color_system="auto" if color else None,
         force_terminal=True if color else None,
-        record=record,
         width=width,
     )
 
