@@ -57,7 +57,8 @@ def test_list_json_uses_the_store_field_names(run):
     assert event["date"] == "2025-10-30"
     assert list(event) == [
         "id", "date", "precision", "title", "summary", "category", "minerals", "countries",
-        "tags", "effective", "expires", "suspends", "related", "confidence", "sources",
+        "tags", "effective", "expires", "suspends", "related", "confidence", "issuer",
+        "applies_to", "extends", "ends", "sources",
     ]  # fmt: skip
 
 
@@ -65,9 +66,9 @@ def test_list_plain_when_piped(run, small_store):
     result = run("--store", str(small_store), "list", "-m", "gallium")
     assert result.exit_code == 0
     assert result.stdout == (
-        "date\tcategory\ttitle\tminerals\tcountries\n"
-        "2024-12-03\texport-control\tBan on gallium exports\tgallium\tCN, US\n"
-        "2025-11-09\tsuspension\tBan suspended\tgallium\tCN, US\n"
+        "date\tcategory\ttitle\tminerals\tcountries\tconfidence\n"
+        "2024-12-03\texport-control\tBan on gallium exports\tgallium\tCN, US\tconfirmed\n"
+        "2025-11-09\tsuspension\tBan suspended\tgallium\tCN, US\tconfirmed\n"
     )
 
 
@@ -75,7 +76,7 @@ def test_nothing_matches_is_success_said_on_stderr(run, small_store):
     result = run("--store", str(small_store), "list", "-m", "cobalt")
     assert (result.exit_code, result.stdout, result.stderr) == (
         0,
-        "date\tcategory\ttitle\tminerals\tcountries\n",
+        "date\tcategory\ttitle\tminerals\tcountries\tconfidence\n",
         "no events match\n",
     )
 
@@ -184,6 +185,11 @@ def test_countdown_json_shape_and_wording(run):
         "precision": "day",
         "days": 2,
         "when": "in 2 days",
+        "confidence": "confirmed",
+        "extended_by": None,
+        "superseded": False,
+        "replaced_by": None,
+        "unconfirmed": False,
     }
 
 
@@ -198,20 +204,6 @@ def test_status_on_1_june_2026(run):
     assert dysprosium["seven-medium-heavy-ree-controls"] == ("in-force", None)
     gallium_us = states(run, "--as-of", "2026-06-01", "-m", "gallium", "-c", "US")
     assert gallium_us == {"china-bans-ga-ge-sb-to-us": ("suspended", "2026-11-27")}
-
-
-def test_status_says_when_a_suspension_lapsed(run):
-    [row] = [
-        s
-        for s in json_of(run("status", "--as-of", "2026-11-25", "-m", "holmium", "--json"))
-        if s["id"] == "october-9-export-control-package"
-    ]
-    assert (row["state"], row["lapsed"], row["lapsed_on"]) == (
-        "in-force",
-        "mofcom-suspends-october-measures",
-        "2026-11-10",
-    )
-    assert row["note"] == "suspension by mofcom-suspends-october-measures lapsed on 2026-11-10"
 
 
 def test_show_json_lists_what_suspends_it(run):
@@ -307,8 +299,8 @@ def test_import_reports_every_bad_row_and_writes_nothing(run, tmp_path):
          "{f}:2: must be an object"),
         ("bad.csv", "foo,bar\r\n1,2\r\n", "{f}: row 1: header: missing id, date, title, category; "
          "unknown foo, bar (columns: id, date, title, summary, category, minerals, countries, "
-         "tags, effective, expires, suspends, related, confidence, sources, source_publishers, "
-         "source_accessed)"),
+         "tags, effective, expires, suspends, related, confidence, issuer, applies_to, extends, "
+         "ends, sources, source_publishers, source_accessed)"),
     ],
 )  # fmt: skip
 def test_import_of_malformed_files(run, tmp_path, name, content, message):

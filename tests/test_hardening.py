@@ -123,12 +123,14 @@ def test_duplicate_ids_across_files_and_a_foreign_file_in_a_folder(run, tmp_path
     assert result.stderr.splitlines()[:2] == [
         f"{folder / 'b.toml'}:1: event 'a': id: duplicate id, also at {folder / 'a.toml'}:1",
         f"{folder / 'pyproject.toml'}:1: unknown top-level key 'project': a store holds only "
-        "[[events]] tables (and an optional schema number); is this a store file?",
+        "[[events]] tables (and an optional schema number and current_to date); is this a store "
+        "file?",
     ] or sorted(result.stderr.splitlines()[:2]) == sorted(
         [
             f"{folder / 'b.toml'}:1: event 'a': id: duplicate id, also at {folder / 'a.toml'}:1",
             f"{folder / 'pyproject.toml'}:1: unknown top-level key 'project': a store holds only "
-            "[[events]] tables (and an optional schema number); is this a store file?",
+            "[[events]] tables (and an optional schema number and current_to date); is this a "
+            "store file?",
         ]
     )
 
@@ -165,8 +167,8 @@ def test_a_50_mb_store_loads(run, tmp_path):
     result = run("--store", str(path), "list", "--limit", "2")
     assert result.exit_code == 0, result.stderr[:500]
     assert result.stdout.splitlines()[1:] == [
-        "2025-01-01\tother\tT0\t\t",
-        "2025-01-01\tother\tT1\t\t",
+        "2025-01-01\tother\tT0\t\t\tconfirmed",
+        "2025-01-01\tother\tT1\t\t\tconfirmed",
     ]
 
 

@@ -5,17 +5,12 @@ import pytest
 from reetimeline.datespec import parse_when
 from reetimeline.errors import UsageError
 from reetimeline.model import PartialDate
-from reetimeline.query import (
-    countdown,
-    describe_days,
-    make_filter,
-    select,
-    status,
-    suspensions_by_measure,
-)
+from reetimeline.query import make_filter, select
+from reetimeline.states import Horizon, Knowledge, Target, countdown, describe_days, statuses
 from reetimeline.store import load
 
 TODAY = dt.date(2026, 11, 25)  # a Wednesday
+_NO_HORIZON = Horizon()
 
 
 @pytest.fixture
@@ -73,8 +68,10 @@ def test_text_searches_title_summary_and_source_titles(events):
 def test_date_ranges_compare_periods(events):
     since = PartialDate.parse("2010-09-20")
     assert ids(select(events, make_filter(since=since, until=PartialDate(2010)))) == ["embargo"]
-    # "plan" is dated 2026 (the whole year): inside --since 2026-11-25 and --until 2026-01
-    assert ids(select(events, make_filter(since=PartialDate(2026, 11, 25)))) == ["plan"]
+    # "plan" is dated 2026 (the whole year): inside --since 2026-11-25 and --until 2026-01;
+    # "pause" expires on 2026-11-27: any of an event's dates counts
+    assert ids(select(events, make_filter(since=PartialDate(2026, 11, 25)))) == ["pause", "plan"]
+    assert ids(select(events, make_filter(since=PartialDate(2026, 11, 28)))) == ["plan"]
     assert ids(select(events, make_filter(until=PartialDate(2026, 1)))) == [
         "embargo",
         "ban",
@@ -103,16 +100,31 @@ def test_unknown_names_are_usage_errors(kwargs, message):
 
 
 def test_countdown_defaults_to_upcoming_and_the_last_30_days(events):
-    rows = countdown(events, dt.date(2026, 1, 12))
+    day = dt.date(2026, 1, 12)
+    rows = countdown(events, day, Knowledge(events, day))
     assert [(t.event.id, t.kind, str(t.date), t.days) for t in rows] == [
         ("plan", "date", "2026", 0),
         ("plan", "effective", "2026-02-01", 20),
         ("pause", "expires", "2026-11-27", 319),
     ]
-    rows = countdown(events, dt.date(2026, 1, 12), show_all=True)
+    rows = countdown(events, day, Knowledge(events, day), show_all=True)
     assert len(rows) == 7
-    rows = countdown(events, dt.date(2026, 1, 12), within=20)
+    rows = countdown(events, day, Knowledge(events, day), within=20)
     assert [(t.event.id, t.kind) for t in rows] == [("plan", "date"), ("plan", "effective")]
+
+
+def test_within_never_shows_lapsed_targets_unless_recent_asks(events):
+    day = dt.date(2026, 12, 12)  # "pause" expired 15 days ago; "plan" (2026) is still running
+
+    def rows(**options):
+        return [(t.event.id, t.days) for t in countdown(events, day, Knowledge(events, day),
+                                                        **options)]  # fmt: skip
+
+    assert rows() == [("plan", 0), ("pause", -15)]
+    assert rows(within=30) == [("plan", 0)]
+    assert rows(within=0) == [("plan", 0)]
+    assert rows(within=30, recent=15) == [("plan", 0), ("pause", -15)]
+    assert rows(within=30, recent=14) == [("plan", 0)]
 
 
 @pytest.mark.parametrize(
@@ -126,39 +138,36 @@ def test_countdown_defaults_to_upcoming_and_the_last_30_days(events):
         ("date", -3, "3 days ago"),
     ],
 )
-def test_countdown_wording(kind, days, text):
-    assert describe_days(kind, days) == text
+def test_countdown_wording(events, kind, days, text):
+    assert describe_days(Target(events[0], kind, PartialDate(2026), days)) == text
 
 
 def states(events, day):
     return [
-        (s.event.id, s.state, str(s.until) if s.until else None)
-        for s in status(events, suspensions_by_measure(events), day)
+        (s.event.id, s.state, str(s.since) if s.since else None, str(s.until) if s.until else None)
+        for s in statuses(events, Knowledge(events, day), _NO_HORIZON)
     ]
 
 
 def test_status_follows_suspension_windows(events):
     assert states(events, dt.date(2025, 11, 8)) == [
-        ("embargo", "expired", None),
-        ("ban", "in-force", None),
+        ("embargo", "expired", "2010-12", None),
+        ("ban", "in-force", "2024-12-03", None),
     ]
     assert states(events, dt.date(2025, 11, 9)) == [
-        ("embargo", "expired", None),
-        ("ban", "suspended", "2026-11-27"),
+        ("embargo", "expired", "2010-12", None),
+        ("ban", "suspended", "2025-11-09", "2026-11-27"),
     ]
     # the expiry day itself is still covered
-    assert states(events, dt.date(2026, 11, 27))[1] == ("ban", "suspended", "2026-11-27")
-    after = status(events, suspensions_by_measure(events), dt.date(2026, 11, 28))[1]
-    assert (after.state, after.lapsed.id, str(after.lapsed.expires)) == (
-        "in-force",
-        "pause",
-        "2026-11-27",
-    )
+    assert states(events, dt.date(2026, 11, 27))[1] == (
+        "ban", "suspended", "2025-11-09", "2026-11-27")
+    after = statuses(events, Knowledge(events, dt.date(2026, 11, 28)), _NO_HORIZON)[1]
+    assert (after.state, str(after.since), after.lapsed.id) == ("in-force", "2026-11-28", "pause")
 
 
 def test_status_leaves_out_measures_not_yet_announced(events):
     assert states(events, dt.date(2010, 8, 31)) == []
-    assert states(events, dt.date(2010, 9, 1)) == [("embargo", "in-force", "2010-11")]
+    assert states(events, dt.date(2010, 9, 1)) == [("embargo", "in-force", "2010-09", "2010-11")]
 
 
 def test_status_of_an_announced_measure(write_store):
@@ -173,8 +182,8 @@ def test_status_of_an_announced_measure(write_store):
         """
     )
     events = load([path]).events
-    assert states(events, dt.date(2023, 7, 31)) == [("m", "announced", "2023-08-01")]
-    assert states(events, dt.date(2023, 8, 1)) == [("m", "in-force", None)]
+    assert states(events, dt.date(2023, 7, 31)) == [("m", "announced", "2023-07-03", "2023-07-31")]
+    assert states(events, dt.date(2023, 8, 1)) == [("m", "in-force", "2023-08-01", None)]
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import io
 
 from rich.console import Console
 
-from reetimeline.query import targets
 from reetimeline.render import event_detail, events_table, timeline
+from reetimeline.states import targets
 from reetimeline.store import load
 
 
@@ -73,5 +73,5 @@ def test_store_text_is_never_markup(write_store):
     events = load([path]).events
     out = rendered(events_table(events))
     assert "[bold red]boom[/] \\x1b[31mred\\x1b[0m \\u202eevil" in out
-    detail = rendered(event_detail(events[0], targets=[], suspended_by=[], lookup=lambda _: None))
+    detail = rendered(event_detail(events[0], targets=[], acting=[], lookup=lambda _: None))
     assert detail.splitlines()[0] == "[bold red]boom[/] \\x1b[31mred\\x1b[0m \\u202eevil"

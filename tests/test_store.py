@@ -185,7 +185,7 @@ def test_duplicate_ids_name_both_lines_even_across_files(write_store, tmp_path):
         (
             '[project]\nname = "x"\n',
             "{f}:1: unknown top-level key 'project': a store holds only [[events]] tables "
-            "(and an optional schema number); is this a store file?",
+            "(and an optional schema number and current_to date); is this a store file?",
         ),
         ("schema = 2\n", "{f}: schema 2 is not supported (this version reads 1)"),
     ],

@@ -6,7 +6,16 @@ Accepted forms:
     +90d, -2w, +3m, +1y           signed offsets in days, weeks, months or years
     30 days ago, in 2 weeks       the same in words
     next month, last year         the whole next or last week, month or year
+    01.06.2026, 1.6.2026          dotted dates are day-first (European practice): 1 June 2026
+    13/06/2026, 06/13/2026        slashed dates where only one reading is a date; when day and
+                                  month are both 12 or less (01/06/2026) the text is ambiguous
+                                  and refused, naming both readings
+    2026/06/01                    year first, with slashes or dots
     "1 June 2026", "June 2026"    other written dates, through python-dateutil (precision kept)
+
+Relative forms count from `today`, which the command line sets to `--as-of` when given.
+Dates must lie between 1000-01-01 and 8999-12-31, so that every count of days from them can
+be computed.
 """
 
 from __future__ import annotations
@@ -22,15 +31,31 @@ _AGO = re.compile(r"(\d+)\s+(day|week|month|year)s?\s+ago")
 _IN = re.compile(r"in\s+(\d+)\s+(day|week|month|year)s?")
 _NEXT_LAST = re.compile(r"(next|last|this)\s+(week|month|year)")
 _UNITS = {"d": "day", "w": "week", "m": "month", "y": "year"}
+# 25.11.2026, 25/11/2026, 25-11-2026, 11/2026 ...; a year in front: 2026/11/25
+_NUMERIC = re.compile(r"(\d{1,4})([./-])(\d{1,2})(?:\2(\d{1,4}))?")
+EARLIEST = dt.date(1000, 1, 1)
+LATEST = dt.date(8999, 12, 31)
 
 
 def parse_when(text: str, today: dt.date) -> PartialDate:
     """Parse a date expression; raise ValueError with a readable reason."""
+    try:
+        date = _parse(text, today)
+    except OverflowError:
+        date = None
+    if date is None or date.first() < EARLIEST or date.last() > LATEST:
+        raise ValueError(f"'{text}' is out of range: give a date from {EARLIEST} to {LATEST}")
+    return date
+
+
+def _parse(text: str, today: dt.date) -> PartialDate | None:
     spec = " ".join(text.strip().lower().split())
     if not spec:
         raise ValueError("empty date")
     if _ISO.fullmatch(spec):
         return PartialDate.parse(spec)
+    if match := _NUMERIC.fullmatch(spec):
+        return _numeric(text, *match.groups())
     named = {"today": 0, "yesterday": -1, "tomorrow": 1}
     if spec in named:
         return PartialDate.from_date(today + dt.timedelta(days=named[spec]))
@@ -45,6 +70,57 @@ def parse_when(text: str, today: dt.date) -> PartialDate:
         step = {"next": 1, "last": -1, "this": 0}[match.group(1)]
         return _period(today, step, match.group(2))
     return _free_form(text)
+
+
+def _numeric(text: str, first: str, separator: str, second: str, third: str | None) -> PartialDate:
+    """Dates written with dots, slashes or hyphens, refusing to guess between day and month."""
+    text = text.strip()
+    if third is None:  # 11/2026: a month
+        if len(second) == 4 or len(first) > 2:
+            raise ValueError(f"'{text}' is not a date: write YYYY-MM for a month")
+        return PartialDate(_year(text, second), _part(text, first, 12, "month"))
+    if len(first) == 4:  # 2026/11/25
+        return _checked(text, int(first), int(second), int(third))
+    if len(first) == 3:
+        raise ValueError(f"'{text}' is not a date")
+    year = _year(text, third)
+    a, b = int(first), int(second)
+    if separator == ".":  # day-first, as in Europe
+        return _checked(text, year, b, a)
+    if a > 12 and b <= 12:
+        return _checked(text, year, b, a)
+    if b > 12 and a <= 12:
+        return _checked(text, year, a, b)
+    if a == b:
+        return _checked(text, year, a, a)
+    if a > 12:
+        raise ValueError(f"'{text}' is not a date")
+    day_first, month_first = dt.date(year, b, a), dt.date(year, a, b)
+    raise ValueError(
+        f"'{text}' is ambiguous: {day_first.strftime('%-d %B %Y')} ({day_first}) day-first, or "
+        f"{month_first.strftime('%B %-d %Y')} ({month_first}) month-first; write it as "
+        f"YYYY-MM-DD"
+    )
+
+
+def _year(text: str, digits: str) -> int:
+    if len(digits) != 4:
+        raise ValueError(f"'{text}': write the year with four digits")
+    return int(digits)
+
+
+def _part(text: str, digits: str, highest: int, name: str) -> int:
+    value = int(digits)
+    if not 1 <= value <= highest:
+        raise ValueError(f"'{text}' is not a date: there is no {name} {value}")
+    return value
+
+
+def _checked(text: str, year: int, month: int, day: int) -> PartialDate:
+    try:
+        return PartialDate(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"'{text}' is not a date: {exc}") from None
 
 
 def _shift(today: dt.date, amount: int, unit: str) -> PartialDate:
@@ -75,16 +151,23 @@ def _free_form(text: str) -> PartialDate:
 
     Parsing twice with two different defaults shows which parts the text really gave.
     """
+    import warnings
+
     from dateutil import parser
 
     try:
-        first = parser.parse(text, default=dt.datetime(2000, 1, 1))
-        second = parser.parse(text, default=dt.datetime(2004, 2, 2))
-    except (ValueError, OverflowError):
+        with warnings.catch_warnings():
+            # an unknown time zone name ("10:00 ABC") would otherwise warn on stderr
+            warnings.simplefilter("ignore")
+            first = parser.parse(text, default=dt.datetime(2000, 1, 1), dayfirst=True)
+            second = parser.parse(text, default=dt.datetime(2004, 2, 2), dayfirst=True)
+    except (ValueError, OverflowError, parser.ParserError):
         raise ValueError(
             f"'{text}' is not a date: use YYYY-MM-DD, YYYY-MM, YYYY, today, "
             "+90d, '30 days ago' or 'next month'"
         ) from None
+    if (first.hour, first.minute, first.second) != (0, 0, 0) or first.tzinfo is not None:
+        raise ValueError(f"'{text}' has a time of day; give a date (YYYY-MM-DD)")
     if first.year != second.year:
         raise ValueError(f"'{text}' has no year")
     if first.month != second.month:

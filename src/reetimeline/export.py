@@ -15,15 +15,18 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .model import Event, PartialDate, event_to_record
+from .states import Target
 from .store import check_url
 
 # --- CSV -------------------------------------------------------------------------------------
 
 CSV_COLUMNS = (
     "id", "date", "title", "summary", "category", "minerals", "countries", "tags", "effective",
-    "expires", "suspends", "related", "confidence", "sources", "source_publishers",
-    "source_accessed",
+    "expires", "suspends", "related", "confidence", "issuer", "applies_to", "extends", "ends",
+    "sources", "source_publishers", "source_accessed",
 )  # fmt: skip
+# the columns made from `event_to_record` (the rest are the sources)
+_RECORD_COLUMNS = CSV_COLUMNS[: CSV_COLUMNS.index("sources")]
 LIST_SEPARATOR = "; "
 SOURCE_SEPARATOR = " | "
 # A cell that a spreadsheet would run as a formula starts with one of these; it gets a leading
@@ -78,7 +81,7 @@ def csv_row(event: Event) -> dict[str, str]:
     """
     record = event_to_record(event)
     row = {}
-    for column in CSV_COLUMNS[:13]:
+    for column in _RECORD_COLUMNS:
         value = record[column]
         if isinstance(value, list):
             row[column] = _join_list(value)
@@ -130,60 +133,87 @@ def to_jsonl(events: Sequence[Event], **_options) -> str:
 TARGET_PREFIX = {"date": "", "effective": "Takes effect: ", "expires": "Expires: "}
 
 
-def _description(event: Event) -> str:
+def _description(event: Event, target: Target | None = None) -> str:
     parts = []
     if event.summary:
         parts.append(event.summary)
     if event.sources:
         lines = [f"[{n}] {s.title} {s.url}" for n, s in enumerate(event.sources, 1)]
         parts.append("Sources:\n" + "\n".join(lines))
-    parts.append(f"reetimeline id: {event.id} ({event.category}, {event.confidence})")
+    confidence = target.confidence if target is not None else event.confidence
+    parts.append(f"reetimeline id: {event.id} ({event.category}, {confidence})")
     return "\n\n".join(parts)
 
 
 def to_ics(
-    events: Sequence[Event], *, stamp: dt.datetime, alarm_days: int | None = None, **_options
+    events: Sequence[Event],
+    *,
+    stamp: dt.datetime,
+    alarm_days: int | None = None,
+    targets: Sequence[Target] | None = None,
+    data_note: str = "",
+    **_options,
 ) -> str:
     """iCalendar (RFC 5545) through the icalendar library: one all-day VEVENT per dated target.
 
-    A month or year becomes an event spanning that month or year. DTEND is exclusive (the day
-    after the last day). UID is `<id>-<kind>@reetimeline`, stable across exports so that a
-    calendar updates instead of duplicating. `alarm_days` adds a VALARM that many days before
-    each `expires`. `stamp` is the DTSTAMP of every VEVENT (the time of the export).
+    `targets` are the rows to write (from `states.targets`: an extended expiry is written at its
+    new date, an end that was replaced says so); without them, every date of `events`. A month
+    or year becomes an event spanning that month or year. DTEND is exclusive (the day after the
+    last day). UID is `<id>-<kind>@reetimeline` (`<id>-expires-original@reetimeline` for an end
+    that was replaced), stable across exports so that a calendar updates instead of
+    duplicating. `alarm_days` adds a VALARM that many days before each current `expires`.
+    `stamp` is the DTSTAMP of every VEVENT (the time of the export); `data_note` (how current
+    the data is) goes into the calendar's description.
     """
     import icalendar
 
     from . import __version__
 
+    if targets is None:
+        targets = [Target(e, kind, date, 0, e.confidence) for e in events
+                   for kind, date in e.targets()]  # fmt: skip
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//reetimeline//reetimeline {__version__}//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "reetimeline")
-    for event in events:
-        for kind, date in event.targets():
-            vevent = icalendar.Event()
-            vevent.add("uid", f"{event.id}-{kind}@reetimeline")
-            vevent.add("dtstamp", stamp)
-            vevent.add("dtstart", date.first())
-            vevent.add("dtend", date.last() + dt.timedelta(days=1))
-            vevent.add("summary", TARGET_PREFIX[kind] + event.title)
-            vevent.add("description", _description(event))
-            vevent.add("categories", [event.category])
-            links = [s.url for s in event.sources if check_url(s.url) is None]
-            if links:
-                vevent.add("url", links[0])
-            vevent.add("transp", "TRANSPARENT")
-            if alarm_days is not None and kind == "expires":
-                alarm = icalendar.Alarm()
-                alarm.add("action", "DISPLAY")
-                alarm.add(
-                    "description", f"In {alarm_days} days: {TARGET_PREFIX[kind]}{event.title}"
-                )
-                alarm.add("trigger", dt.timedelta(days=-alarm_days))
-                vevent.add_component(alarm)
-            calendar.add_component(vevent)
+    if data_note:
+        calendar.add("x-wr-caldesc", f"Data: {data_note}")
+    for target in targets:
+        event, kind, date = target.event, target.kind, target.date
+        vevent = icalendar.Event()
+        uid_kind = f"{kind}-original" if target.superseded else kind
+        vevent.add("uid", f"{event.id}-{uid_kind}@reetimeline")
+        vevent.add("dtstamp", stamp)
+        vevent.add("dtstart", date.first())
+        vevent.add("dtend", date.last() + dt.timedelta(days=1))
+        vevent.add("summary", _ics_summary(target))
+        vevent.add("description", _description(event, target))
+        vevent.add("categories", [event.category])
+        links = [s.url for s in event.sources if check_url(s.url) is None]
+        if links:
+            vevent.add("url", links[0])
+        vevent.add("transp", "TRANSPARENT")
+        if alarm_days is not None and kind == "expires" and not target.superseded:
+            alarm = icalendar.Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", f"In {alarm_days} days: {_ics_summary(target)}")
+            alarm.add("trigger", dt.timedelta(days=-alarm_days))
+            vevent.add_component(alarm)
+        calendar.add_component(vevent)
     return calendar.to_ical().decode("utf-8")
+
+
+def _ics_summary(target: Target) -> str:
+    text = TARGET_PREFIX[target.kind] + target.event.title
+    notes = []
+    if target.superseded:
+        notes.append("replaced" + (f" by {target.replaced_by.id}" if target.replaced_by else ""))
+    if target.extended_by is not None:
+        notes.append(f"extended by {target.extended_by.id}")
+    if target.confidence == "reported":
+        notes.append("reported")
+    return text + (f" ({'; '.join(notes)})" if notes else "")
 
 
 # --- Markdown --------------------------------------------------------------------------------
@@ -204,9 +234,12 @@ def md_escape(text: str) -> str:
     return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
-def to_md(events: Sequence[Event], **_options) -> str:
-    """A briefing: events by year, each with its dates and summary, sources as footnotes."""
+def to_md(events: Sequence[Event], *, data_note: str = "", **_options) -> str:
+    """A briefing: events by year, each with its dates and summary, sources as footnotes;
+    `data_note` (how current the data is) under the heading."""
     lines = ["# Critical-minerals briefing", ""]
+    if data_note:
+        lines += [f"Data: {md_escape(data_note)}.", ""]
     notes: list[str] = []
     year = None
     for event in events:
@@ -264,7 +297,7 @@ def _tl_text(event: Event) -> str:
     return "".join(parts)
 
 
-def to_timelinejs(events: Sequence[Event], **_options) -> str:
+def to_timelinejs(events: Sequence[Event], *, data_note: str = "", **_options) -> str:
     """The JSON that TimelineJS3 reads: a slide per event with precision-correct dates, grouped
     by category; suspension windows as eras."""
     slides = []
@@ -291,7 +324,8 @@ def to_timelinejs(events: Sequence[Event], **_options) -> str:
                 }
             )
     document = {
-        "title": {"text": {"headline": "reetimeline", "text": "Critical-minerals timeline"}},
+        "title": {"text": {"headline": "reetimeline", "text": "Critical-minerals timeline"
+                           + (f" (data: {html.escape(data_note)})" if data_note else "")}},
         "events": slides,
         "eras": eras,
     }

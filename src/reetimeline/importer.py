@@ -20,7 +20,9 @@ from .store import decode, parse_event
 
 FORMATS = ("csv", "json", "jsonl")
 _SOURCE = re.compile(r"(?P<title>.*) <(?P<url>[^<>\s]*)>")
-_LIST_FIELDS = ("minerals", "countries", "tags", "suspends", "related")
+_LIST_FIELDS = (
+    "minerals", "countries", "tags", "suspends", "related", "applies_to", "extends", "ends",
+)
 
 
 def guess_format(path: Path) -> str | None:

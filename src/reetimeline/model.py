@@ -21,8 +21,13 @@ CATEGORIES: tuple[str, ...] = (
     "military",
     "other",
 )
-# Categories whose events are measures with a state (announced, in force, suspended, expired).
+# Categories whose events are measures with a state (announced, in force, suspended, expired,
+# ended, unconfirmed).
 MEASURE_CATEGORIES: tuple[str, ...] = ("export-control", "tariff")
+# Categories whose events say who imposes them (`issuer`) and on whom (`applies_to`).
+RESTRICTION_CATEGORIES: tuple[str, ...] = ("export-control", "tariff", "suspension")
+# `applies_to = ["all"]`: every destination (for a tariff, every origin).
+ALL_DESTINATIONS = "all"
 CONFIDENCES: tuple[str, ...] = ("confirmed", "reported")
 TARGET_KINDS: tuple[str, ...] = ("date", "effective", "expires")
 
@@ -131,6 +136,24 @@ class PartialDate:
             return (last - as_of).days
         return 0
 
+    def previous(self) -> PartialDate:
+        """The period of the same precision just before this one (the day, month or year)."""
+        if self.day is not None:
+            return PartialDate.from_date(self.first() - dt.timedelta(days=1))
+        if self.month is not None:
+            index = self.year * 12 + self.month - 2
+            return PartialDate(index // 12, index % 12 + 1)
+        return PartialDate(self.year - 1)
+
+    def following(self) -> PartialDate:
+        """The period of the same precision just after this one (the day, month or year)."""
+        if self.day is not None:
+            return PartialDate.from_date(self.last() + dt.timedelta(days=1))
+        if self.month is not None:
+            index = self.year * 12 + self.month
+            return PartialDate(index // 12, index % 12 + 1)
+        return PartialDate(self.year + 1)
+
     def __str__(self) -> str:
         if self.month is None:
             return f"{self.year:04d}"
@@ -168,6 +191,13 @@ class Event:
     suspends: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     confidence: str = "confirmed"
+    # who imposes a measure or suspension (one code) and the destinations it applies to
+    issuer: str | None = None
+    applies_to: tuple[str, ...] = ()
+    # the suspensions or truces whose end this event moves to its own `expires`
+    extends: tuple[str, ...] = ()
+    # the measures this event ends, on its `effective` (else its date)
+    ends: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
@@ -201,7 +231,7 @@ class Event:
 _EVENT_DEFAULTS = {
     "summary": None, "minerals": (), "countries": (), "tags": (), "effective": None,
     "expires": None, "suspends": (), "related": (), "confidence": "confirmed", "sources": (),
-    "origin": None,
+    "issuer": None, "applies_to": (), "extends": (), "ends": (), "origin": None,
 }  # fmt: skip
 
 
@@ -244,6 +274,10 @@ def event_to_record(event: Event) -> dict[str, object]:
         "suspends": list(event.suspends),
         "related": list(event.related),
         "confidence": event.confidence,
+        "issuer": event.issuer,
+        "applies_to": list(event.applies_to),
+        "extends": list(event.extends),
+        "ends": list(event.ends),
         "sources": [source_to_record(s) for s in event.sources],
     }
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from .model import Event
-from .query import Status, Target, describe_days
+from .states import Status, Target, describe_days, status_note
 
 # C0 and C1 controls, DEL, bidi embeddings/overrides/isolates, zero-width and invisible marks.
 _INVISIBLE = re.compile(
@@ -35,42 +35,28 @@ def joined(items: Iterable[str]) -> str:
     return ", ".join(visible(i) for i in items)
 
 
-LIST_HEADER = "date\tcategory\ttitle\tminerals\tcountries"
+LIST_HEADER = "date\tcategory\ttitle\tminerals\tcountries\tconfidence"
 
 
 def list_line(e: Event) -> str:
-    fields = (str(e.date), e.category, visible(e.title), joined(e.minerals), joined(e.countries))
+    fields = (str(e.date), e.category, visible(e.title), joined(e.minerals), joined(e.countries),
+              e.confidence)  # fmt: skip
     return "\t".join(fields)
 
 
 def countdown_lines(targets: Iterable[Target]) -> Iterator[str]:
-    yield "date\tkind\tdays\twhen\tid\ttitle"
+    yield "date\tkind\tdays\twhen\tconfidence\tid\ttitle"
     for t in targets:
-        when = describe_days(t.kind, t.days)
-        yield f"{t.date}\t{t.kind}\t{t.days}\t{when}\t{t.event.id}\t{visible(t.event.title)}"
+        when = describe_days(t)
+        yield (f"{t.date}\t{t.kind}\t{t.days}\t{when}\t{t.confidence}\t{t.event.id}\t"
+               f"{visible(t.event.title)}")
 
 
 def status_lines(statuses: Iterable[Status]) -> Iterator[str]:
-    yield "state\tuntil\tid\ttitle\tnote"
+    yield "state\tsince\tuntil\tconfidence\tid\ttitle\tnote"
     for s in statuses:
-        until = str(s.until or "")
-        yield "\t".join((s.state, until, s.event.id, visible(s.event.title), status_note(s)))
-
-
-def status_note(s: Status) -> str:
-    """The human sentence behind a state: who suspends it, or which suspension lapsed when."""
-    if s.state == "suspended" and s.by is not None:
-        end = f" until {s.until}" if s.until else " with no end date"
-        return f"suspended by {s.by.id}{end}"
-    if s.state == "announced" and s.until:
-        return f"takes effect {s.until}"
-    if s.state == "expired" and s.since:
-        return f"expired {s.since}"
-    if s.state == "in-force" and s.lapsed is not None and s.lapsed.expires is not None:
-        return f"suspension by {s.lapsed.id} lapsed on {s.lapsed.expires}"
-    if s.state == "in-force" and s.until:
-        return f"expires {s.until}"
-    return ""
+        yield "\t".join((s.state, str(s.since or ""), str(s.until or ""), s.confidence,
+                         s.event.id, visible(s.event.title), status_note(s)))  # fmt: skip
 
 
 def stats_lines(sections: dict[str, list[tuple[str, int]]]) -> Iterator[str]:

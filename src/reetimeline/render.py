@@ -16,8 +16,8 @@ from rich.table import Table
 from rich.text import Text
 
 from .model import Event
-from .plain import joined, status_note, visible
-from .query import Status, Target, describe_days, urgency
+from .plain import joined, visible
+from .states import End, Status, Target, describe_days, status_note, urgency
 
 # One colour per category, chosen from the 16 standard colours so that they read on dark and
 # light backgrounds alike (no white, no bright yellow).
@@ -40,7 +40,15 @@ STATE_STYLES = {
     "in-force": "bold red",
     "suspended": "yellow",
     "expired": "dim",
+    "ended": "dim",
+    "unconfirmed": "bold magenta",
 }
+REPORTED_STYLE = "italic yellow"
+
+
+def _reported(confidence: str) -> Text:
+    """The mark of a fact that rests on reports: shown wherever the fact is."""
+    return Text(" (reported)", style=REPORTED_STYLE) if confidence == "reported" else Text("")
 MARKERS = {"date": "●", "effective": "▶", "expires": "◆"}
 
 
@@ -64,7 +72,7 @@ def events_table(events: Sequence[Event]) -> Table:
         table.add_row(
             Text(str(e.date)),
             category_text(e.category),
-            _text(e.title),
+            Text.assemble(_text(e.title), _reported(e.confidence)),
             Text(joined(e.minerals)),
             Text(joined(e.countries)),
         )
@@ -76,16 +84,36 @@ def _target_label(target: Target) -> Text:
     if target.kind == "effective":
         verb = "takes effect" if target.days > 0 else ("takes effect today" if target.days == 0
                                                        else "took effect")  # fmt: skip
-        return Text.assemble((f"{verb}: ", "italic"), title)
-    if target.kind == "expires":
+        if target.never or target.unconfirmed:
+            verb = "due to take effect"
+        label = Text.assemble((f"{verb}: ", "italic"), title)
+    elif target.kind == "expires":
         verb = "expires" if target.days >= 0 else "expired"
-        return Text.assemble((f"{verb}: ", "italic"), title)
-    return Text(title)
+        if target.superseded or target.unconfirmed:
+            verb = "was due to end"
+        label = Text.assemble((f"{verb}: ", "italic"), title)
+    else:
+        label = Text(title)
+    notes = []
+    if target.extended_by is not None:
+        notes.append(f"extended by {target.extended_by.id}")
+    if target.superseded:
+        notes.append(f"replaced by {target.replaced_by.id}" if target.replaced_by else "replaced")
+    if target.never:
+        notes.append("never reached: suspended before")
+    if target.unconfirmed:
+        notes.append("not confirmed")
+    if notes:
+        label.append(f" ({'; '.join(notes)})", style="dim")
+    label.append_text(_reported(target.confidence))
+    return label
 
 
-def timeline(targets: Sequence[Target], as_of: dt.date, *, today_label: str = "today") -> Group:
+def timeline(
+    targets: Sequence[Target], as_of: dt.date, *, today_label: str = "today", data_note: str = ""
+) -> Group:
     """The vertical timeline: year headings, a coloured marker per dated target, the "today" rule
-    between past and future, and "in N days" on future rows."""
+    between past and future, and "in N days" on future rows; how current the data is last."""
     parts: list[RenderableType] = []
     grid: Table | None = None
     year: int | None = None
@@ -112,15 +140,18 @@ def timeline(targets: Sequence[Target], as_of: dt.date, *, today_label: str = "t
         if grid is None:
             grid = new_grid()
         style = CATEGORY_STYLES.get(target.event.category, "default")
-        when = describe_days(target.kind, target.days) if target.days >= 0 else ""
+        when = f"in {target.days} day{'s' if target.days != 1 else ''}" if target.days > 0 else (
+            "today" if target.days == 0 else "")  # fmt: skip
         grid.add_row(
             Text(MARKERS[target.kind], style=style),
-            Text(str(target.date), style="dim" if target.days < 0 else ""),
+            Text(str(target.date), style="dim" if target.days < 0 or target.superseded else ""),
             _target_label(target),
             Text(when, style=URGENCY_STYLES[urgency(target.days)]),
         )
     if not ruled:
         parts.append(Rule(f"{today_label} {as_of.isoformat()}", style="bold"))
+    if data_note:
+        parts.append(Text(f"data: {data_note}", style="dim"))
     return Group(*parts)
 
 
@@ -128,15 +159,17 @@ def countdown_table(targets: Sequence[Target]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("date", no_wrap=True)
     table.add_column("kind", no_wrap=True)
-    table.add_column("when", no_wrap=True, justify="right")
-    table.add_column("event", ratio=1, overflow="fold")
+    table.add_column("when", ratio=1, overflow="fold")
+    table.add_column("event", ratio=2, overflow="fold")
     for t in targets:
         style = URGENCY_STYLES[urgency(t.days)]
+        if t.superseded or t.unconfirmed or t.never:
+            style = "dim"
         table.add_row(
             Text(str(t.date)),
             Text(t.kind, style=CATEGORY_STYLES.get(t.event.category, "default")),
-            Text(describe_days(t.kind, t.days), style=style),
-            Text.assemble(_text(t.event.title), (f"  {t.event.id}", "dim")),
+            Text(describe_days(t), style=style),
+            Text.assemble(_text(t.event.title), _reported(t.confidence), ("  " + t.event.id, "dim")),
         )
     return table
 
@@ -144,15 +177,17 @@ def countdown_table(targets: Sequence[Target]) -> Table:
 def status_table(statuses: Sequence[Status]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("state", no_wrap=True)
+    table.add_column("since", no_wrap=True)
     table.add_column("until", no_wrap=True)
     table.add_column("measure", ratio=2, overflow="fold")
-    table.add_column("note", ratio=1, overflow="fold")
+    table.add_column("note", ratio=2, overflow="fold")
     for s in statuses:
         table.add_row(
             Text(s.state, style=STATE_STYLES[s.state]),
+            Text(str(s.since) if s.since else ""),
             Text(str(s.until) if s.until else ""),
             Text.assemble(_text(s.event.title), (f"  {s.event.id}", "dim")),
-            Text(status_note(s)),
+            Text.assemble(status_note(s), _reported(s.confidence)),
         )
     return table
 
@@ -161,45 +196,78 @@ def event_detail(
     event: Event,
     *,
     targets: Sequence[Target],
-    suspended_by: Sequence[Event],
+    acting: Sequence[Event],
     lookup,
+    state: Status | None = None,
+    end: End | None = None,
+    data_note: str = "",
 ) -> Group:
-    """`show`: one event in full."""
+    """`show`: one event in full: its state (for a measure), how long it runs (for an event
+    with an end), every date with its count, what acts on it, sources."""
     head = Text.assemble(
         (visible(event.title), "bold"), "\n", (event.id, "dim"), "  ", category_text(event.category)
     )
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold", no_wrap=True)
     facts.add_column(ratio=1)
+    if state is not None:
+        since = f" since {state.since}" if state.since else ""
+        facts.add_row("state", Text.assemble(
+            (state.state, STATE_STYLES[state.state]), since,
+            f" until {state.until}" if state.until else "", _reported(state.confidence)))
+        if note := status_note(state):
+            facts.add_row("", Text(note))
+    if end is not None and end.date is not None and (end.chain or end.ended_by):
+        how = (f"ended early by {end.ended_by.id}" if end.ended_by else
+               f"extended by {end.chain[-1].id}")  # fmt: skip
+        confidence = "reported" if any(x.confidence == "reported" for x in end.chain) else ""
+        facts.add_row("runs until", Text.assemble(
+            str(end.date), f" ({how}", (", reported", REPORTED_STYLE) if confidence else "",
+            f"; originally {event.expires})"))  # fmt: skip
     for t in targets:
         role = {"date": "date", "effective": "takes effect", "expires": "expires"}[t.kind]
+        if t.kind == "expires" and (t.superseded or t.extended_by):
+            role = "was to end" if t.superseded else "now ends"
         facts.add_row(
             role,
             Text.assemble(
                 str(t.date),
                 (f"  ({t.date.precision})", "dim") if t.date.precision != "day" else "",
                 "  ",
-                (describe_days(t.kind, t.days), URGENCY_STYLES[urgency(t.days)]),
+                (describe_days(t), "dim" if t.superseded or t.unconfirmed or t.never
+                 else URGENCY_STYLES[urgency(t.days)]),
+                _reported(t.confidence) if t.extended_by else "",
             ),
         )
     reported = event.confidence == "reported"
     facts.add_row("confidence", Text(event.confidence, style="yellow" if reported else ""))
+    if event.issuer:
+        facts.add_row("imposed by", Text(event.issuer))
+    if event.applies_to:
+        facts.add_row("applies to", Text(joined(event.applies_to)))
     if event.minerals:
         facts.add_row("minerals", Text(joined(event.minerals)))
     if event.countries:
         facts.add_row("countries", Text(joined(event.countries)))
     if event.tags:
         facts.add_row("tags", Text(joined(event.tags)))
-    for label, ids in (("suspends", event.suspends), ("related", event.related)):
+    for label, ids in (("suspends", event.suspends), ("extends", event.extends),
+                       ("ends", event.ends), ("related", event.related)):  # fmt: skip
         for ref in ids:
             other = lookup(ref)
             facts.add_row(label, Text.assemble(ref, "  ", _text(other.title if other else "")))
             label = ""
-    for label, other in zip(
-        ["suspended by"] + [""] * len(suspended_by), suspended_by, strict=False
-    ):
-        until = f" until {other.expires}" if other.expires else ""
-        facts.add_row(label, Text.assemble(other.id, (until, "yellow"), "  ", _text(other.title)))
+    for field, verb in (("suspends", "suspended by"), ("extends", "extended by"),
+                        ("ends", "ended by")):  # fmt: skip
+        label = verb
+        for other in acting:
+            if event.id not in getattr(other, field):
+                continue
+            until = f" until {other.expires}" if other.expires and field != "ends" else ""
+            facts.add_row(label, Text.assemble(other.id, (until, "yellow"),
+                                               _reported(other.confidence), "  ",
+                                               _text(other.title)))  # fmt: skip
+            label = ""
     parts: list[RenderableType] = [head, Text(""), facts]
     if event.summary:
         parts += [Text(""), Text(visible(event.summary, keep_newlines=True))]
@@ -216,6 +284,8 @@ def event_detail(
             line.append(visible(source.url), style=f"link {source.url}" if _safe_link(source.url)
                         else "")  # fmt: skip
             parts.append(line)
+    if data_note:
+        parts.append(Text(f"\ndata: {data_note}", style="dim"))
     return Group(*parts)
 
 

@@ -196,6 +196,10 @@ class Vocabulary:
             (canonical, *self._parents.get(canonical, ()), *self.groups.get(canonical, ()))
         )
 
+    def parents(self, canonical: str) -> frozenset[str]:
+        """The groups `canonical` belongs to (`JP` -> G7)."""
+        return frozenset(self._parents.get(canonical, ()))
+
     def complete(self, prefix: str) -> list[str]:
         """Names and aliases that start with `prefix` (compared as lookup keys), canonical
         names first."""

@@ -191,13 +191,16 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def parse_date_option(value: str | None, option: str) -> PartialDate | None:
+def parse_date_option(
+    value: str | None, option: str, as_of: dt.date | None = None
+) -> PartialDate | None:
+    """A date option; relative forms count from `as_of` (else today)."""
     if value is None:
         return None
     from ..datespec import parse_when
 
     try:
-        return parse_when(value, today())
+        return parse_when(value, as_of or today())
     except ValueError as exc:
         raise UsageError(f"{option}: {exc}") from None
 
@@ -326,17 +329,24 @@ class FilterArgs(NamedTuple):
     since: str | None
     until: str | None
     exact: bool
+    issuer: list[str] | None
+    to: list[str] | None
+    confirmed: bool
 
-    def build(self) -> query.Filter:
+    def build(self, as_of: dt.date | None = None) -> query.Filter:
+        """The filter; relative dates (`today`, `+30d`) count from `as_of` when given."""
         return query.make_filter(
             minerals=self.mineral or (),
             countries=self.country or (),
             categories=self.category or (),
             tags=self.tag or (),
             text=self.text,
-            since=parse_date_option(self.since, "--since"),
-            until=parse_date_option(self.until, "--until"),
+            since=parse_date_option(self.since, "--since", as_of),
+            until=parse_date_option(self.until, "--until", as_of),
             exact=self.exact,
+            issuers=self.issuer or (),
+            destinations=self.to or (),
+            confirmed=self.confirmed,
         )
 
 
@@ -449,31 +459,64 @@ _FILTER_PARAMS = [
         "--exact",
         kind=bool,
         default=False,
-        help="Match minerals and countries exactly, without following groups.",
+        help="Match minerals, countries, --by and --to exactly, without following groups.",
+    ),
+    _option(
+        "--by",
+        "--issuer",
+        kind=list[str] | None,
+        metavar="CODE",
+        help="Measures imposed by CODE (a country or group; repeatable; OR).",
+        complete=complete_countries,
+    ),
+    _option(
+        "--to",
+        kind=list[str] | None,
+        metavar="CODE",
+        help="Measures applying to destination CODE: naming it, a group holding it, or all.",
+        complete=complete_countries,
+    ),
+    _option(
+        "--confirmed",
+        kind=bool,
+        default=False,
+        help="Only confirmed events: leave out what rests on reports.",
     ),
 ]
 
 
-def with_filters(command):
+def _issuer_only(param: inspect.Parameter) -> inspect.Parameter:
+    """The --by filter spelt only --issuer, for `stats`, whose --by says what to count."""
+    kind, option = param.annotation.__origin__, param.annotation.__metadata__[0]
+    option = typer.Option("--issuer", help=option.help, show_default=False,
+                          metavar=option.metavar, autocompletion=option.autocompletion)
+    return param.replace(name="issuer", annotation=Annotated[kind, option])  # fmt: skip
+
+
+def with_filters(command=None, *, issuer_as_by: bool = True):
     """Give a command the shared filter options, collected into one `filters: FilterArgs`."""
+    if command is None:
+        return functools.partial(with_filters, issuer_as_by=issuer_as_by)
     signature = inspect.signature(command)
     own = [p for p in signature.parameters.values() if p.name != "filters"]
+    params = [p if p.name != "by" else (p.replace(name="issuer") if issuer_as_by
+                                        else _issuer_only(p)) for p in _FILTER_PARAMS]  # fmt: skip
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        picked = {p.name: kwargs.pop(p.name) for p in _FILTER_PARAMS}
+        picked = {p.name: kwargs.pop(p.name) for p in params}
         return command(*args, filters=FilterArgs(**picked), **kwargs)
 
-    wrapper.__signature__ = signature.replace(parameters=own + _FILTER_PARAMS)
+    wrapper.__signature__ = signature.replace(parameters=own + params)
     wrapper.__annotations__ = {
         **{k: v for k, v in command.__annotations__.items() if k != "filters"},
-        **{p.name: p.annotation for p in _FILTER_PARAMS},
+        **{p.name: p.annotation for p in params},
     }
     return wrapper
 
 
-def selected(filters: FilterArgs, **kwargs) -> list[Event]:
-    flt = filters.build()  # usage errors before the store is read
+def selected(filters: FilterArgs, as_of: dt.date | None = None, **kwargs) -> list[Event]:
+    flt = filters.build(as_of)  # usage errors before the store is read
     loaded = load_store()
     events = loaded.select(flt, **kwargs)
     if not events and not loaded.is_empty():

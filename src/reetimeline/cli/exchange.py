@@ -166,6 +166,28 @@ def add_command(
             show_default=False,
         ),
     ] = None,
+    extends: Annotated[
+        list[str] | None,
+        typer.Option("--extends", metavar="ID", show_default=False,
+                     help="Id of a suspension or truce whose end this moves to --expires "
+                     "(repeatable)."),
+    ] = None,
+    ends: Annotated[
+        list[str] | None,
+        typer.Option("--ends", metavar="ID", show_default=False,
+                     help="Id of a measure this ends, from --effective, else --date "
+                     "(repeatable)."),
+    ] = None,
+    issuer: Annotated[
+        str | None,
+        typer.Option("--issuer", metavar="CODE", show_default=False,
+                     help="Who imposes the measure or suspension (one country or group)."),
+    ] = None,
+    applies_to: Annotated[
+        list[str] | None,
+        typer.Option("--applies-to", metavar="CODE", show_default=False,
+                     help="A destination it applies to (repeatable), or all."),
+    ] = None,
     related: Annotated[
         list[str] | None, typer.Option("--related", metavar="ID", show_default=False)
     ] = None,
@@ -218,6 +240,10 @@ def add_command(
         "countries": country,
         "tags": tag,
         "suspends": suspends,
+        "extends": extends,
+        "ends": ends,
+        "issuer": issuer,
+        "applies_to": applies_to,
         "related": related,
     }
     record.update({k: v for k, v in optional.items() if v})
@@ -378,14 +404,14 @@ def _progress_bar(label: str):
 
 
 def _check_new_references(new: list[Event], loaded: store.Store, where: str) -> None:
-    """Every `suspends` and `related` id of the new events names an event in use or a new one."""
+    """Every id that the new events refer to names an event in use or a new one."""
     from ..errors import DataError, Problem
 
     known = set(loaded.ids()) | {e.id for e in new}
     problems = [
         Problem(where, f"no event '{ref}' in the stores", None, None, e.id, name)
         for e in new
-        for name in ("suspends", "related")
+        for name in ("suspends", "extends", "ends", "related")
         for ref in getattr(e, name)
         if ref not in known
     ]

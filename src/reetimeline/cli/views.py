@@ -9,8 +9,18 @@ import typer
 
 from .. import query, store
 from ..errors import UsageError
-from ..model import CATEGORIES, event_to_record, json_fragment
+from ..model import CATEGORIES, MEASURE_CATEGORIES, event_to_record, json_fragment
 from ..plain import LIST_HEADER, countdown_lines, list_line, status_lines
+from ..states import (
+    Status,
+    Target,
+    countdown,
+    describe_days,
+    end_of,
+    status_note,
+    status_of,
+    targets,
+)
 from . import (
     AsOf,
     FilterArgs,
@@ -37,6 +47,9 @@ from . import (
     user_store_path,
     with_filters,
 )
+
+# The most days a count may reach (about 270 years): every date it leads to can be computed.
+MAX_DAYS = 100_000
 
 # --- commands --------------------------------------------------------------------------------
 
@@ -129,11 +142,16 @@ def timeline_command(
     Example: reetimeline timeline --since 2025 --svg timeline.svg
     """
     day = as_of_date(as_of)
-    events = selected(filters)
+    flt = filters.build(day)
+    loaded = load_store()
+    events = loaded.select(flt)
+    _say_if_nothing_matched(len(events), loaded)
     from ..render import timeline
 
     label = "today" if as_of is None else "as of"
-    picture = timeline(query.targets(events, day), day, today_label=label)
+    rows = countdown(events, day, loaded.knowledge(day, confirmed=flt.confirmed),
+                     loaded.horizon(), flt=flt, show_all=True)  # fmt: skip
+    picture = timeline(rows, day, today_label=label, data_note=loaded.horizon().describe(day))
     out = console(width=width)
     with paged(out):
         out.print(picture)
@@ -174,17 +192,29 @@ def show_command(
     event = loaded.get(event_id)
     if event is None:
         raise _no_such_event(event_id, loaded)
-    suspended_by = loaded.suspended_by(event.id)
-    targets = query.targets([event], day)
+    knowledge = loaded.knowledge(day)
+    horizon = loaded.horizon()
+    acting = loaded.acting_on(event.id)
+    rows = targets([event], day, knowledge, horizon)
+    state = None
+    if event.category in MEASURE_CATEGORIES and knowledge.knows(event):
+        state = status_of(event, knowledge, horizon)
+    end = end_of(event, knowledge) if event.expires is not None else None
     if json_output:
         record = event_to_record(event)
-        record["suspended_by"] = [e.id for e in suspended_by]
-        record["targets"] = [_target_record(t) for t in targets]
+        record["suspended_by"] = [e.id for e in acting if event.id in e.suspends]
+        record["extended_by"] = [e.id for e in acting if event.id in e.extends]
+        record["ended_by"] = [e.id for e in acting if event.id in e.ends]
+        record["runs_until"] = str(end.date) if end is not None and end.date else None
+        record["state"] = _status_record(state) if state is not None else None
+        record["targets"] = [_target_record(t) for t in rows]
+        record["current_to"] = str(horizon.date) if horizon.date else None
         print_json(record)
         return
     from ..render import event_detail
 
-    show(event_detail(event, targets=targets, suspended_by=suspended_by, lookup=loaded.get))
+    show(event_detail(event, targets=rows, acting=acting, lookup=loaded.get, state=state,
+                      end=end, data_note=horizon.describe(day)))  # fmt: skip
 
 
 def _no_such_event(event_id: str, loaded: store.Store) -> UsageError:
@@ -193,7 +223,7 @@ def _no_such_event(event_id: str, loaded: store.Store) -> UsageError:
     return UsageError(f"no event '{event_id}'{did_you_mean(event_id, loaded.ids())}")
 
 
-def _target_record(t: query.Target) -> dict[str, Any]:
+def _target_record(t: Target) -> dict[str, Any]:
     return {
         "id": t.event.id,
         "title": t.event.title,
@@ -202,7 +232,12 @@ def _target_record(t: query.Target) -> dict[str, Any]:
         "date": str(t.date),
         "precision": t.date.precision,
         "days": t.days,
-        "when": query.describe_days(t.kind, t.days),
+        "when": describe_days(t),
+        "confidence": t.confidence,
+        "extended_by": t.extended_by.id if t.extended_by else None,
+        "superseded": t.superseded,
+        "replaced_by": t.replaced_by.id if t.replaced_by else None,
+        "unconfirmed": t.unconfirmed,
     }
 
 
@@ -222,8 +257,20 @@ def countdown_command(
         typer.Option(
             "--within",
             min=0,
+            max=MAX_DAYS,
             metavar="DAYS",
-            help="Only targets at most DAYS ahead.",
+            help="Only targets from the as-of date to DAYS after it.",
+            show_default=False,
+        ),
+    ] = None,
+    recent: Annotated[
+        int | None,
+        typer.Option(
+            "--recent",
+            min=0,
+            max=MAX_DAYS,
+            metavar="DAYS",
+            help="Also targets lapsed in the last DAYS (default 30 without --within).",
             show_default=False,
         ),
     ] = None,
@@ -232,28 +279,41 @@ def countdown_command(
 ) -> None:
     """Count calendar days to every dated target: event dates, effective dates and expiries.
 
-    By default: every upcoming target and those lapsed within the last 30 days. A month or year
-    counts to its first day ahead, from its last day behind, and is "today" while it lasts.
+    By default: every upcoming target and those lapsed within the last 30 days. --within DAYS
+    keeps targets from the as-of date to DAYS after it (lapsed ones only with --recent). An
+    extension moves an expiry (the original stays, marked as replaced); a date after the data's
+    horizon that has passed unreported is marked "not confirmed". A month or year counts to its
+    first day ahead, from its last day behind, and is "today" while it lasts.
 
     Example: reetimeline countdown --within 30
     """
     day = as_of_date(as_of)
-    flt = filters.build()
+    flt = filters.build(day)
     loaded = load_store()
     if event_id is not None:
         event = loaded.get(event_id)
         if event is None:
             raise _no_such_event(event_id, loaded)
         # with an ID, all of that event's targets
-        rows = query.countdown(query.select([event], flt), day, within=within, show_all=True)
+        knowledge = loaded.knowledge(day, confirmed=flt.confirmed)
+        rows = countdown(query.select([event], flt), day, knowledge, loaded.horizon(), flt=flt,
+                         within=within, recent=recent, show_all=within is None)  # fmt: skip
     else:
-        rows = loaded.countdown(flt, day, within=within, show_all=show_all)
+        rows = loaded.countdown(flt, day, within=within, recent=recent, show_all=show_all)
     if not rows and not loaded.is_empty():
         say("no dated targets in that window (try --all)")
+    _say_horizon(loaded, day, json_output)
     output(
         rows, json_output=json_output, record=_target_record, view="countdown_table",
         lines=countdown_lines,
     )  # fmt: skip
+
+
+def _say_horizon(loaded: store.Store, day, json_output: bool) -> None:
+    """How current the data is, on stderr, for people (the JSON carries `current_to`)."""
+    note = loaded.horizon().describe(day)
+    if note and not json_output:
+        say(f"data: {note}")
 
 
 @app.command("status")
@@ -264,24 +324,29 @@ def status_command(
     json_output: JsonFlag = False,
 ) -> None:
     """The state of each measure (export-control and tariff events) on a date: announced,
-    in-force, suspended (by which event, until when) or expired.
+    in-force, suspended (by which event, until when), expired, ended (by which event), or
+    unconfirmed (a change was due after the data's horizon and nothing reports it).
 
-    A suspension covers its effective (else its date) through its expiry, both days included.
+    Each state has `since` (its first day) and `until` (its last scheduled day). A suspension
+    covers its effective (else its date) through its expiry, both days included, moved by any
+    extension. Every event counts from its own date: before an extension was announced, the
+    original end stands. --to CODE answers "what restricts exports to CODE".
 
-    Example: reetimeline status --as-of 2026-06-01 -m gallium -c US
+    Example: reetimeline status --as-of 2026-06-01 -m gallium --to US
     """
     day = as_of_date(as_of)
-    flt = filters.build()
-    rows = load_store().status(flt, day)
+    flt = filters.build(day)
+    loaded = load_store()
+    rows = loaded.status(flt, day)
+    _say_if_nothing_matched(len(rows), loaded)
+    _say_horizon(loaded, day, json_output)
     output(
         rows, json_output=json_output, record=_status_record, view="status_table",
         lines=status_lines,
     )  # fmt: skip
 
 
-def _status_record(s: query.Status) -> dict[str, Any]:
-    from ..plain import status_note
-
+def _status_record(s: Status) -> dict[str, Any]:
     return {
         "id": s.event.id,
         "title": s.event.title,
@@ -290,8 +355,15 @@ def _status_record(s: query.Status) -> dict[str, Any]:
         "since": str(s.since) if s.since else None,
         "until": str(s.until) if s.until else None,
         "by": s.by.id if s.by else None,
+        "extended_by": s.extended_by.id if s.extended_by else None,
+        "confidence": s.confidence,
+        "never_took_effect": s.never_took_effect,
+        "scheduled": s.scheduled,
+        "last_known": s.last_known,
         "lapsed": s.lapsed.id if s.lapsed else None,
-        "lapsed_on": str(s.lapsed.expires) if s.lapsed and s.lapsed.expires else None,
+        "issuer": s.event.issuer,
+        "applies_to": list(s.event.applies_to),
+        "current_to": str(s.horizon.date) if s.horizon.date else None,
         "note": status_note(s),
     }
 
@@ -300,7 +372,7 @@ def _status_record(s: query.Status) -> dict[str, Any]:
 
 
 @app.command("stats")
-@with_filters
+@with_filters(issuer_as_by=False)
 def stats_command(
     filters: FilterArgs,
     by: Annotated[

@@ -17,10 +17,14 @@ from pathlib import Path
 
 from .. import query
 from ..errors import DataError, Problem
-from ..model import MEASURE_CATEGORIES, Event, Origin
+from ..model import MEASURE_CATEGORIES, Event, Origin, PartialDate
 from ..plain import list_line
+from ..states import RECENT_DAYS, Horizon, Knowledge, Status, Target, countdown, statuses
 from ..vocab import did_you_mean
 from .cache import CachedFile, build_cache, fingerprint, open_cache
+
+# fields that hold ids of other events (as parse.REFERENCE_FIELDS, without importing the parser)
+REFERENCE_FIELDS = ("suspends", "extends", "ends", "related")
 
 # Parsing (tomllib, urllib) and writing load only when a command needs them: a store read from
 # the cache never imports the TOML parser.
@@ -72,12 +76,15 @@ def _key(event) -> tuple[int, int, str]:
 class Store:
     """Events merged from one or more store files: some parsed now, some read from caches."""
 
-    def __init__(self, files: Sequence[Path], parsed: Sequence[Event], cached=()):
+    def __init__(self, files: Sequence[Path], parsed: Sequence[Event], cached=(),
+                 current_to: Sequence[tuple[str, PartialDate]] = ()):  # fmt: skip
         self.files = tuple(files)
         self._parsed = sorted(parsed, key=Event.sort_key)
         self._cached: tuple[CachedFile, ...] = tuple(cached)
         self._index = {e.id: e for e in self._parsed}
         self._all: tuple[Event, ...] | None = None
+        self._relations: list[Event] | None = None
+        self.current_to = tuple(current_to)  # (file, date) for each file that declares one
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -104,11 +111,55 @@ class Store:
     def ids(self) -> list[str]:
         return [*self._index, *(i for c in self._cached for i in c.ids())]
 
-    def suspended_by(self, event_id: str) -> list[Event]:
-        """The events that suspend `event_id`, in date order."""
-        found = [e for e in self._parsed if event_id in e.suspends]
-        found += [e for c in self._cached for e in c.suspending(event_id)]
-        return sorted(found, key=Event.sort_key)
+    def horizon(self) -> Horizon:
+        """How current the data is: the latest `current_to` of the files that declare one."""
+        if not self.current_to:
+            return Horizon()
+        path, date = max(self.current_to, key=lambda item: item[1].first())
+        label = "curated store" if _is_curated(path) else Path(path).name
+        return Horizon(date, label)
+
+    def relations(self) -> list[Event]:
+        """Every event that suspends, extends or ends another, from every file."""
+        if self._relations is None:
+            found = [e for e in self._parsed if e.suspends or e.extends or e.ends]
+            found += [e for c in self._cached for e in c.relations()]
+            self._relations = sorted(found, key=Event.sort_key)
+        return self._relations
+
+    def acting_on(self, event_id: str) -> list[Event]:
+        """The events that suspend, extend or end `event_id`, in date order."""
+        return [e for e in self.relations()
+                if event_id in e.suspends or event_id in e.extends or event_id in e.ends]
+
+    def knowledge(self, as_of: dt.date, *, confirmed: bool = False) -> Knowledge:
+        return Knowledge(self.relations(), as_of, confirmed=confirmed)
+
+    def extended_ends(self) -> dict[str, tuple[PartialDate, ...]]:
+        """Id -> the ends that extensions (and extensions of them) moved it to."""
+        direct: dict[str, list[Event]] = {}
+        for event in self.relations():
+            if event.expires is not None:
+                for target in event.extends:
+                    direct.setdefault(target, []).append(event)
+        out: dict[str, tuple[PartialDate, ...]] = {}
+        for target in direct:
+            ends: list[PartialDate] = []
+            todo, seen = [target], {target}
+            while todo:
+                for extension in direct.get(todo.pop(), ()):
+                    if extension.id not in seen and extension.expires is not None:
+                        seen.add(extension.id)
+                        ends.append(extension.expires)
+                        todo.append(extension.id)
+            out[target] = tuple(ends)
+        return out
+
+    def prepared(self, flt: query.Filter) -> query.Filter:
+        """`flt` with what only the whole store knows: the ends extensions moved events to."""
+        if flt.has_window() and flt.extended is None:
+            return flt._replace(extended=self.extended_ends())
+        return flt
 
     def tags(self) -> set[str]:
         """Every tag in use (from the cache, case-folded)."""
@@ -117,6 +168,7 @@ class Store:
         }
 
     def select(self, flt: query.Filter, *, reverse=False, limit: int | None = None) -> list[Event]:
+        flt = self.prepared(flt)
         if not self._cached:
             return query.select(self._parsed, flt, reverse=reverse, limit=limit, presorted=True)
         chosen = [*self._parsed, *(e for c in self._cached for e in c.events(flt))]
@@ -127,6 +179,7 @@ class Store:
     ) -> Iterator[str]:
         """Ready-to-print text per matching event, in date order: `column` from the cache
         ("list_line" or "json"), `render(event)` for parsed events."""
+        flt = self.prepared(flt)
         parsed = query.select(self._parsed, flt, reverse=reverse, limit=limit, presorted=True)
         if not self._cached:
             return (render(e) for e in parsed)
@@ -141,33 +194,38 @@ class Store:
         as_of: dt.date,
         *,
         within: int | None = None,
+        recent: int | None = None,
         show_all: bool = False,
-        recent: int = query.RECENT_DAYS,
-    ) -> list[query.Target]:
-        """`query.countdown` over the matching events; cached ones are read as light rows."""
-        parsed = query.select(self._parsed, flt, presorted=True)
-        rows = query.countdown(parsed, as_of, within=within, show_all=show_all, recent=recent)
-        lowest = None if show_all else (as_of - dt.timedelta(days=recent)).toordinal()
-        highest = None if within is None else (as_of + dt.timedelta(days=within)).toordinal()
-        for part in self._cached:
-            for brief, kind, date in part.targets(flt, lowest, highest):
-                rows.append(query.Target(brief, kind, date, date.days_from(as_of)))
-        rows.sort(key=query.Target.sort_key)
-        return rows
+    ) -> list[Target]:
+        """`states.countdown` over the matching events that have a target in the window."""
+        lowest = None
+        if not show_all:
+            lowest = as_of - dt.timedelta(days=recent if recent is not None else (
+                0 if within is not None else RECENT_DAYS))  # fmt: skip
+        highest = None if within is None else as_of + dt.timedelta(days=within)
+        since = max(d for d in (flt.since, lowest) if d is not None) if (flt.since or lowest) \
+            else None
+        until = min(d for d in (flt.until, highest) if d is not None) if (flt.until or highest) \
+            else None
+        if since is not None and until is not None and until < since:
+            return []
+        candidates = self.select(flt._replace(since=since, until=until))
+        knowledge = self.knowledge(as_of, confirmed=flt.confirmed)
+        return countdown(candidates, as_of, knowledge, self.horizon(), flt=flt, within=within,
+                         recent=recent, show_all=show_all)  # fmt: skip
 
-    def status(self, flt: query.Filter, as_of: dt.date) -> list[query.Status]:
-        """`query.status` of the matching measures; suspensions come from every store."""
-        measures = [
-            e
-            for e in query.select(self._parsed, flt, presorted=True)
-            if e.category in MEASURE_CATEGORIES and e.date.first() <= as_of
-        ]
-        suspensions = query.suspensions_by_measure(self._parsed)
-        for part in self._cached:
-            measures.extend(part.briefs(flt, MEASURE_CATEGORIES, as_of.toordinal()))
-            for measure, suspender in part.suspensions():
-                suspensions.setdefault(measure, []).append(suspender)
-        return query.status(measures, suspensions, as_of)
+    def status(self, flt: query.Filter, as_of: dt.date) -> list[Status]:
+        """The state of each matching measure; suspensions, extensions and ends come from every
+        store."""
+        measures = [e for e in self.select(flt) if e.category in MEASURE_CATEGORIES]
+        return statuses(measures, self.knowledge(as_of, confirmed=flt.confirmed), self.horizon())
+
+
+def _is_curated(path: str) -> bool:
+    try:
+        return Path(path).resolve() == curated_store_path()
+    except OSError:
+        return False
 
 
 # --- where stores are ------------------------------------------------------------------------
@@ -232,6 +290,7 @@ def read(paths: Sequence[Path], *, cache_dir: Path | None = None) -> tuple[Store
     parsed: list[Event] = []
     cached: list[CachedFile] = []
     problems: list[Problem] = []
+    current_to: list[tuple[str, PartialDate]] = []
     for path in files:
         fp = None
         if cache_dir is not None:
@@ -241,19 +300,23 @@ def read(paths: Sequence[Path], *, cache_dir: Path | None = None) -> tuple[Store
                 fp = None
             if fp is not None and (part := open_cache(cache_dir, path, fp, stamp)) is not None:
                 cached.append(part)
+                if (date := part.current_to()) is not None:
+                    current_to.append((str(path), date))
                 continue
         from .parse import read_file
 
-        events, file_problems = read_file(path)
+        events, file_problems, file_current_to = read_file(path)
+        if file_current_to is not None:
+            current_to.append((str(path), file_current_to))
         # a lone file is checked whole here; several files also across each other below
         file_problems += check_references(events, external_ok=len(files) > 1)
         parsed.extend(events)
         problems.extend(file_problems)
         if fp is not None and not file_problems and _unchanged(path, fp):
-            _cache(cache_dir, path, fp, stamp, events)
+            _cache(cache_dir, path, fp, stamp, events, file_current_to)
     if len(files) > 1 or any(c.external_refs() for c in cached):
         problems.extend(_cross_file_problems(parsed, cached))
-    return Store(files, _first_of_each_id(parsed), cached), problems
+    return Store(files, _first_of_each_id(parsed), cached, current_to), problems
 
 
 def _unchanged(path: Path, fp) -> bool:
@@ -265,10 +328,11 @@ def _unchanged(path: Path, fp) -> bool:
         return False
 
 
-def _cache(cache_dir: Path, path: Path, fp, stamp: str, events: list[Event]) -> None:
+def _cache(cache_dir: Path, path: Path, fp, stamp: str, events: list[Event],
+           current_to: PartialDate | None) -> None:  # fmt: skip
     def build() -> None:
         build_cache(cache_dir, path, fp, stamp, events, list_line=list_line,
-                    search_text=query.searchable)  # fmt: skip
+                    search_text=query.searchable, current_to=current_to)  # fmt: skip
 
     if len(events) < BACKGROUND_CACHE_MIN_EVENTS or not hasattr(os, "fork"):
         build()
@@ -294,8 +358,9 @@ def _cache(cache_dir: Path, path: Path, fp, stamp: str, events: list[Event]) -> 
 
 
 def check_references(events: Sequence[Event], *, external_ok: bool = False) -> list[Problem]:
-    """Duplicate ids, and `suspends`/`related` ids not found (unless `external_ok`: references
-    to ids outside these events are then left for the check across files)."""
+    """Duplicate ids, and referenced ids (`suspends`, `extends`, `ends`, `related`) not found
+    (unless `external_ok`: references to ids outside these events are then left for the check
+    across files)."""
     problems: list[Problem] = []
     first: dict[str, Event] = {}
     for event in events:
@@ -306,7 +371,7 @@ def check_references(events: Sequence[Event], *, external_ok: bool = False) -> l
         else:
             first[event.id] = event
     for event in events:
-        for name in ("suspends", "related"):
+        for name in REFERENCE_FIELDS:
             for ref in getattr(event, name):
                 if ref == event.id:
                     problems.append(_problem(event, name, f"'{ref}' is this event itself"))
@@ -335,7 +400,7 @@ def _cross_file_problems(parsed: Sequence[Event], cached: Sequence[CachedFile]) 
         where.setdefault(event_id, here)
         first_path.setdefault(event_id, path)
     for event in parsed:
-        for name in ("suspends", "related"):
+        for name in REFERENCE_FIELDS:
             for ref in getattr(event, name):
                 if ref not in where:
                     hint = did_you_mean(ref, where)

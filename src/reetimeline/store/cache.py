@@ -20,14 +20,19 @@ import marshal
 import os
 import sqlite3
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from ..model import Brief, Event, Origin, PartialDate, Source, json_fragment
+from ..model import Event, Origin, PartialDate, Source, json_fragment
 from ..query import Filter
 
-FORMAT = 1
+# fields that hold ids of other events (as store/parse.py REFERENCE_FIELDS, without importing
+# the parser) and, of those, the ones that change another event's state
+_REFERENCES = ("suspends", "extends", "ends", "related")
+_RELATIONS = ("suspends", "extends", "ends")
+
+FORMAT = 2
 _PRECISION = {"year": 0, "month": 1, "day": 2}
 _CHUNK = 1 << 20
 
@@ -114,6 +119,7 @@ class CachedFile:
             ("minerals", flt.minerals),
             ("countries", flt.countries),
             ("tags", flt.tags),
+            ("destinations", flt.destinations),
         ):
             if values is not None:
                 marks = ",".join("?" * len(values))
@@ -122,12 +128,26 @@ class CachedFile:
         if flt.categories is not None:
             clauses.append(f"e.category IN ({','.join('?' * len(flt.categories))})")
             args.extend(sorted(flt.categories))
-        if flt.since is not None:
-            clauses.append("e.last >= ?")
-            args.append(flt.since.toordinal())
-        if flt.until is not None:
-            clauses.append("e.first <= ?")
-            args.append(flt.until.toordinal())
+        if flt.issuers is not None:
+            clauses.append(f"e.issuer IN ({','.join('?' * len(flt.issuers))})")
+            args.extend(sorted(flt.issuers))
+        if flt.confirmed:
+            clauses.append("e.confidence = 'confirmed'")
+        if flt.has_window():
+            window = []
+            if flt.since is not None:
+                window.append("t.last >= ?")
+                args.append(flt.since.toordinal())
+            if flt.until is not None:
+                window.append("t.first <= ?")
+                args.append(flt.until.toordinal())
+            inside = f"e.n IN (SELECT t.n FROM targets t WHERE {' AND '.join(window)})"
+            extended = [i for i, ends in (flt.extended or {}).items()
+                        if any(flt.in_window(d) for d in ends)]  # fmt: skip
+            if extended:
+                inside = f"({inside} OR e.id IN ({','.join('?' * len(extended))}))"
+                args.extend(extended)
+            clauses.append(inside)
         if flt.text is not None:
             clauses.append("e.n IN (SELECT n FROM texts WHERE instr(search, ?) > 0)")
             args.append(flt.text)
@@ -170,10 +190,15 @@ class CachedFile:
         ).fetchone()
         return _event_from(marshal.loads(row[0]), self.path) if row else None
 
-    def suspending(self, measure_id: str) -> list[Event]:
-        sql = "SELECT r.record FROM suspends s JOIN records r ON r.n = s.n WHERE s.measure = ?"
-        rows = self.conn.execute(sql, (measure_id,))
-        return [_event_from(marshal.loads(r), self.path) for (r,) in rows]
+    def relations(self) -> list[Event]:
+        """The events that suspend, extend or end another event."""
+        sql = ("SELECT r.record FROM records r WHERE r.n IN "
+               "(SELECT n FROM refs WHERE field IN ('suspends', 'extends', 'ends'))")
+        return [_event_from(marshal.loads(r), self.path) for (r,) in self.conn.execute(sql)]
+
+    def current_to(self) -> PartialDate | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'current_to'").fetchone()
+        return PartialDate.parse(row[0]) if row else None
 
     def tags(self) -> list[str]:
         return [t for (t,) in self.conn.execute("SELECT DISTINCT name FROM tags")]
@@ -191,44 +216,6 @@ class CachedFile:
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM events").fetchone()[0]
 
-    def targets(self, flt: Filter, lowest: int | None, highest: int | None):
-        """(Brief, kind, date) for targets whose period ends on or after ordinal `lowest` and
-        starts on or before ordinal `highest` (None: unbounded), of matching events."""
-        where, args = self._where(flt)
-        sql = f"SELECT e.brief, t.kind FROM targets t JOIN events e ON e.n = t.n WHERE {where}"
-        if lowest is not None:
-            sql += " AND t.last >= ?"
-            args.append(lowest)
-        if highest is not None:
-            sql += " AND t.first <= ?"
-            args.append(highest)
-        for record, kind in self.conn.execute(sql, args):
-            brief = _brief_from(marshal.loads(record))
-            yield brief, kind, _TARGET_DATE[kind](brief)
-
-    def briefs(self, flt: Filter, categories: Sequence[str], announced_by: int) -> list[Brief]:
-        where, args = self._where(flt)
-        marks = ",".join("?" * len(categories))
-        sql = (
-            f"SELECT e.brief FROM events e WHERE {where} AND e.category IN ({marks}) "
-            "AND e.first <= ?"
-        )
-        rows = self.conn.execute(sql, [*args, *categories, announced_by])
-        return [_brief_from(marshal.loads(r)) for (r,) in rows]
-
-    def suspensions(self) -> Iterator[tuple[str, Brief]]:
-        """(measure id, suspending event) for every `suspends` in this file."""
-        sql = "SELECT s.measure, e.brief FROM suspends s JOIN events e ON e.n = s.n"
-        for measure, record in self.conn.execute(sql):
-            yield measure, _brief_from(marshal.loads(record))
-
-
-_TARGET_DATE = {
-    "date": lambda b: b.date,
-    "effective": lambda b: b.effective,
-    "expires": lambda b: b.expires,
-}
-
 
 def _date_tuple(date: PartialDate | None):
     return None if date is None else (date.year, date.month, date.day)
@@ -244,7 +231,7 @@ def _event_tuple(e: Event) -> tuple:
         e.tags, _date_tuple(e.effective), _date_tuple(e.expires), e.suspends, e.related,
         e.confidence,
         tuple((s.title, s.url, s.publisher, _date_tuple(s.accessed)) for s in e.sources),
-        e.origin.line if e.origin else None,
+        e.origin.line if e.origin else None, e.issuer, e.applies_to, e.extends, e.ends,
     )  # fmt: skip
 
 
@@ -254,22 +241,8 @@ def _event_from(t: tuple, path: str) -> Event:
         minerals=t[5], countries=t[6], tags=t[7], effective=_date_from(t[8]),
         expires=_date_from(t[9]), suspends=t[10], related=t[11], confidence=t[12],
         sources=tuple(Source(s[0], s[1], s[2], _date_from(s[3])) for s in t[13]),
-        origin=Origin(path, t[14]),
+        origin=Origin(path, t[14]), issuer=t[15], applies_to=t[16], extends=t[17], ends=t[18],
     )  # fmt: skip
-
-
-def _brief_tuple(e: Event) -> tuple:
-    return (e.id, e.title, e.category, _date_tuple(e.date), _date_tuple(e.effective),
-            _date_tuple(e.expires))  # fmt: skip
-
-
-def _brief_from(t: tuple) -> Brief:
-    """The light form of an event: what countdowns and states need."""
-    return Brief(t[0], t[1], t[2], PartialDate.trusted(*t[3]), _trusted(t[4]), _trusted(t[5]))
-
-
-def _trusted(value) -> PartialDate | None:
-    return None if value is None else PartialDate.trusted(*value)
 
 
 # --- building a cache ------------------------------------------------------------------------
@@ -279,16 +252,19 @@ def _trusted(value) -> PartialDate | None:
 _SCHEMA = """
 CREATE TABLE events (
     n INTEGER PRIMARY KEY, id TEXT NOT NULL, line INTEGER, first INTEGER NOT NULL,
-    last INTEGER NOT NULL, prec INTEGER NOT NULL, category TEXT NOT NULL, brief BLOB NOT NULL
+    last INTEGER NOT NULL, prec INTEGER NOT NULL, category TEXT NOT NULL, issuer TEXT,
+    confidence TEXT NOT NULL
 );
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE texts (n INTEGER PRIMARY KEY, list_line TEXT NOT NULL, search TEXT NOT NULL);
 CREATE TABLE records (n INTEGER PRIMARY KEY, record BLOB NOT NULL);
 CREATE TABLE minerals (name TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE TABLE countries (name TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE TABLE tags (name TEXT NOT NULL, n INTEGER NOT NULL);
+CREATE TABLE destinations (name TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE TABLE targets (n INTEGER NOT NULL, kind TEXT NOT NULL, first INTEGER NOT NULL,
                       last INTEGER NOT NULL);
-CREATE TABLE suspends (n INTEGER NOT NULL, measure TEXT NOT NULL);
+CREATE TABLE refs (n INTEGER NOT NULL, field TEXT NOT NULL, ref TEXT NOT NULL);
 CREATE TABLE external_refs (id TEXT, field TEXT, ref TEXT, line INTEGER);
 """
 _INDEXES = """
@@ -298,7 +274,9 @@ CREATE INDEX events_category ON events (category, first);
 CREATE INDEX minerals_name ON minerals (name, n);
 CREATE INDEX countries_name ON countries (name, n);
 CREATE INDEX tags_name ON tags (name, n);
+CREATE INDEX destinations_name ON destinations (name, n);
 CREATE INDEX targets_last ON targets (last);
+CREATE INDEX refs_field ON refs (field, n);
 """
 
 
@@ -311,6 +289,7 @@ def build_cache(
     *,
     list_line,
     search_text,
+    current_to: PartialDate | None = None,
 ) -> None:
     """Write the cache for a valid store file. Failures are silent: a cache is an optimisation,
     and the next run simply parses again."""
@@ -325,6 +304,8 @@ def build_cache(
         try:
             conn.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
             _fill(conn, events, list_line, search_text)
+            if current_to is not None:
+                conn.execute("INSERT INTO meta VALUES ('current_to', ?)", (str(current_to),))
             conn.executescript(_INDEXES)
             conn.commit()
         finally:
@@ -350,30 +331,33 @@ def _fill(conn: sqlite3.Connection, events: Sequence[Event], list_line, search_t
     minerals: list[tuple] = []
     countries: list[tuple] = []
     tags: list[tuple] = []
+    destinations: list[tuple] = []
     targets: list[tuple] = []
-    suspends: list[tuple] = []
+    refs: list[tuple] = []
     external: list[tuple] = []
     for n, e in enumerate(events):
         line = e.origin.line if e.origin else None
         rows.append((n, e.id, line, e.date.first().toordinal(), e.date.last().toordinal(),
-                     _PRECISION[e.date.precision], e.category,
-                     marshal.dumps(_brief_tuple(e))))  # fmt: skip
+                     _PRECISION[e.date.precision], e.category, e.issuer,
+                     e.confidence))  # fmt: skip
         texts.append((n, list_line(e), search_text(e)))
         records.append((n, marshal.dumps(_event_tuple(e))))
         minerals.extend((m, n) for m in e.minerals)
         countries.extend((c, n) for c in e.countries)
         tags.extend((t.casefold(), n) for t in e.tags)
+        destinations.extend((d, n) for d in e.applies_to)
         targets.extend(
             (n, kind, d.first().toordinal(), d.last().toordinal()) for kind, d in e.targets()
         )
-        suspends.extend((n, m) for m in e.suspends)
-        for name in ("suspends", "related"):
+        for name in _REFERENCES:
+            refs.extend((n, name, r) for r in getattr(e, name))
             external.extend((e.id, name, r, line) for r in getattr(e, name) if r not in ids)
-    conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?)", rows)
+    conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)", rows)
     conn.executemany("INSERT INTO texts VALUES (?,?,?)", texts)
     conn.executemany("INSERT INTO records VALUES (?,?)", records)
-    for table, values in (("minerals", minerals), ("countries", countries), ("tags", tags)):
+    for table, values in (("minerals", minerals), ("countries", countries), ("tags", tags),
+                          ("destinations", destinations)):
         conn.executemany(f"INSERT INTO {table} VALUES (?,?)", values)
     conn.executemany("INSERT INTO targets VALUES (?,?,?,?)", targets)
-    conn.executemany("INSERT INTO suspends VALUES (?,?)", suspends)
+    conn.executemany("INSERT INTO refs VALUES (?,?,?)", refs)
     conn.executemany("INSERT INTO external_refs VALUES (?,?,?,?)", external)

@@ -17,19 +17,31 @@ from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 from ..errors import Problem
-from ..model import CATEGORIES, CONFIDENCES, Event, Origin, PartialDate, Source
+from ..model import (
+    ALL_DESTINATIONS,
+    CATEGORIES,
+    CONFIDENCES,
+    RESTRICTION_CATEGORIES,
+    Event,
+    Origin,
+    PartialDate,
+    Source,
+)
 from ..vocab import COUNTRIES_VOCAB, MINERALS, Vocabulary, did_you_mean
 
 SCHEMA_VERSION = 1
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 EVENT_FIELDS = (
     "id", "date", "title", "summary", "category", "minerals", "countries", "tags", "effective",
-    "expires", "suspends", "related", "confidence", "sources",
+    "expires", "suspends", "related", "confidence", "sources", "issuer", "applies_to",
+    "extends", "ends",
 )  # fmt: skip
 SOURCE_FIELDS = ("title", "url", "publisher", "accessed")
+# Fields that hold ids of other events (checked to exist, across every store loaded).
+REFERENCE_FIELDS = ("suspends", "extends", "ends", "related")
 _EVENT_FIELD_SET = frozenset(EVENT_FIELDS)
 _SOURCE_FIELD_SET = frozenset(SOURCE_FIELDS)
-TOP_LEVEL_KEYS = ("events", "schema")
+TOP_LEVEL_KEYS = ("events", "schema", "current_to")
 NEW_STORE_HEADER = (
     "# reetimeline store: your own events, merged with the curated ones.\n"
     "# One [[events]] table per event; the format is in docs/store-format.md.\n"
@@ -68,20 +80,25 @@ class EventRecord(TypedDict, total=False):
     related: list[str]
     confidence: str
     sources: list[SourceRecord]
+    issuer: str
+    applies_to: list[str]
+    extends: list[str]
+    ends: list[str]
 
 
-def read_file(path: Path) -> tuple[list[Event], list[Problem]]:
-    """Parse and validate one store file on its own (cross-file checks are `check_references`)."""
+def read_file(path: Path) -> tuple[list[Event], list[Problem], PartialDate | None]:
+    """Parse and validate one store file on its own (cross-file checks are `check_references`):
+    its events, its problems and its `current_to`."""
     name = str(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return [], [Problem(name, "no such store file")]
+        return [], [Problem(name, "no such store file")], None
     except OSError as exc:
-        return [], [Problem(name, f"cannot read: {exc.strerror or exc}")]
+        return [], [Problem(name, f"cannot read: {exc.strerror or exc}")], None
     text, problem = decode(name, data)
     if problem:
-        return [], [problem]
+        return [], [problem], None
     if len(text) >= PARALLEL_MIN_CHARS and hasattr(os, "fork"):
         halves = _read_in_two(name, text)
         if halves is not None:
@@ -89,11 +106,13 @@ def read_file(path: Path) -> tuple[list[Event], list[Problem]]:
     return _read_text(name, text)
 
 
-def _read_text(name: str, text: str) -> tuple[list[Event], list[Problem]]:
+def _read_text(name: str, text: str) -> tuple[list[Event], list[Problem], PartialDate | None]:
     document, problem = parse_toml(name, text)
     if problem:
-        return [], [problem]
-    return events_from_document(name, text, document)
+        return [], [problem], None
+    events, problems = events_from_document(name, text, document)
+    current_to, _problem = current_to_of(name, text, document)
+    return events, problems, current_to
 
 
 # Parsing TOML is the slow part of a first run (tomllib reads a few MB a second), so a large
@@ -102,7 +121,9 @@ PARALLEL_MIN_CHARS = 4_000_000
 _SPLIT = re.compile(r"^[ \t]*\[\[[ \t]*events[ \t]*\]\]", flags=re.M)
 
 
-def _read_in_two(name: str, text: str) -> tuple[list[Event], list[Problem]] | None:
+def _read_in_two(
+    name: str, text: str
+) -> tuple[list[Event], list[Problem], PartialDate | None] | None:
     """Parse and validate the two halves of `text`, split at an `[[events]]` header near the
     middle, in parallel; None when that cannot be done exactly like a whole parse.
 
@@ -132,7 +153,7 @@ def _read_in_two(name: str, text: str) -> tuple[list[Event], list[Problem]] | No
             document, problem = parse_toml(name, second)
             result = None
             if problem is None and set(document) <= {"events"}:
-                result = events_from_document(name, second, document)
+                result = (*events_from_document(name, second, document), None)
             with os.fdopen(write_end, "wb") as out:
                 pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
         finally:
@@ -147,7 +168,7 @@ def _read_in_two(name: str, text: str) -> tuple[list[Event], list[Problem]] | No
     os.waitpid(pid, 0)
     if tail is None or head[1] or tail[1]:
         return None
-    return head[0] + tail[0], []
+    return head[0] + tail[0], [], head[2]
 
 
 def decode(name: str, data: bytes) -> tuple[str, Problem | None]:
@@ -221,10 +242,13 @@ def events_from_document(
                 Problem(
                     name,
                     f"unknown top-level key '{key}'{hint}: a store holds only [[events]] tables "
-                    "(and an optional schema number); is this a store file?",
+                    "(and an optional schema number and current_to date); is this a store file?",
                     _key_line(text, key),
                 )
             )
+    _current_to, problem = current_to_of(name, text, document)
+    if problem:
+        problems.append(problem)
     schema = document.get("schema", SCHEMA_VERSION)
     if schema != SCHEMA_VERSION or isinstance(schema, bool):
         problems.append(
@@ -353,7 +377,7 @@ def parse_event(
             if names is not None:
                 values[name] = _resolve_all(names, vocabulary, name, report)
 
-    for name in ("tags", "suspends", "related"):
+    for name in ("tags", *REFERENCE_FIELDS):
         if name in raw:
             items = _string_list(raw[name], name, report)
             if items is None:
@@ -381,14 +405,65 @@ def parse_event(
         if sources is not None:
             values["sources"] = sources
 
+    _parse_parties(raw, values, report)
+
     date, expires = values.get("date"), values.get("expires")
     if date is not None and expires is not None and expires.last() < date.first():
         report.add("expires", f"{expires} is before the event's date {date}")
+    if values.get("extends") and "expires" not in raw:
+        report.add("extends", "an extension needs its own `expires`: the new end")
 
     if report.items:
         return None, report.items
     origin = Origin(path, line) if unit == "line" else Origin(path, None)
     return Event.trusted(**values, origin=origin), []
+
+
+def _parse_parties(raw: Mapping[str, Any], values: dict[str, Any], report: _EventProblems) -> None:
+    """`issuer` (one country or group) and `applies_to` (destinations, or ["all"])."""
+    category = raw.get("category")
+    for name in ("issuer", "applies_to"):
+        if name in raw and category not in RESTRICTION_CATEGORIES:
+            report.add(name, f"only {', '.join(RESTRICTION_CATEGORIES)} events have {name}")
+    if "issuer" in raw:
+        issuer = raw["issuer"]
+        if not isinstance(issuer, str):
+            report.add("issuer", f'must be one country or group as text, like "CN", not '
+                       f"{_type_name(issuer)}")  # fmt: skip
+        else:
+            resolved = _resolve_all([issuer], COUNTRIES_VOCAB, "issuer", report)
+            if resolved:
+                values["issuer"] = resolved[0]
+    if "applies_to" in raw:
+        names = _string_list(raw["applies_to"], "applies_to", report)
+        if names is None:
+            return
+        if ALL_DESTINATIONS in names:
+            if len(names) > 1:
+                report.add("applies_to", '"all" stands alone: it already means every destination')
+                return
+            values["applies_to"] = (ALL_DESTINATIONS,)
+        elif not names:
+            report.add("applies_to", 'is empty: list the destinations, or ["all"]')
+        else:
+            values["applies_to"] = _resolve_all(names, COUNTRIES_VOCAB, "applies_to", report)
+
+
+def current_to_of(name: str, text: str, document: Mapping[str, Any]) -> tuple[PartialDate | None,
+                                                                            Problem | None]:
+    """The store's `current_to`: the day up to which its facts were checked against sources."""
+    if "current_to" not in document:
+        return None, None
+    value = document["current_to"]
+    try:
+        date = parse_date_value(value)
+    except ValueError as exc:
+        return None, Problem(name, f"current_to: {exc}", _key_line(text, "current_to"))
+    if date.precision != "day":
+        return None, Problem(name, f"current_to: {date} is a {date.precision}; give the day "
+                             "(YYYY-MM-DD) up to which the facts were checked",
+                             _key_line(text, "current_to"))  # fmt: skip
+    return date, None
 
 
 def parse_date_value(value: Any) -> PartialDate:

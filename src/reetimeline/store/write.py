@@ -25,13 +25,18 @@ def event_to_toml_record(event: Event) -> EventRecord:
     if event.summary is not None:
         record["summary"] = event.summary
     record["category"] = event.category
-    for name in ("minerals", "countries", "tags"):
+    for name in ("minerals", "countries"):
+        if getattr(event, name):
+            record[name] = list(getattr(event, name))
+    if event.issuer is not None:
+        record["issuer"] = event.issuer
+    for name in ("applies_to", "tags"):
         if getattr(event, name):
             record[name] = list(getattr(event, name))
     for name in ("effective", "expires"):
         if getattr(event, name) is not None:
             record[name] = date_value(getattr(event, name))
-    for name in ("suspends", "related"):
+    for name in ("suspends", "extends", "ends", "related"):
         if getattr(event, name):
             record[name] = list(getattr(event, name))
     if event.confidence != "confirmed":

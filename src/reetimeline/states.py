@@ -1,0 +1,488 @@
+"""What the stores say about measures on a date, and the dated targets to count down to.
+
+No I/O and no clock: every function takes the as-of date and the data's horizon.
+
+Knowledge has a date. An event is known on the as-of date when its own date has begun: on
+2026-01-12 a suspension still ran to its original end, because the extension was dated later.
+A scheduled change (a measure taking effect, a suspension lapsing, an expiry) is a fact only up to
+the horizon, the day up to which the stores' facts were checked against sources (`current_to`).
+A change after the horizon and on or before the as-of date that no event reports makes the state
+`unconfirmed`: the note says what was scheduled, when, and how current the data is.
+
+States of a measure (an `export-control` or `tariff` event):
+    announced    before it takes effect (`effective`, else its date)
+    in-force     in effect, not suspended
+    suspended    a suspension covers the day (its `effective`, else its date, through its
+                 `expires`, moved by any extensions; both days included)
+    expired      its own `expires` has passed
+    ended        a later event `ends` it, from that event's `effective` (else its date)
+    unconfirmed  see above
+
+A suspension that begins on or before the day a measure would take effect means the measure
+never took effect: it is `suspended` from the suspension's first day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from .model import MEASURE_CATEGORIES, Event, PartialDate
+from .query import Filter
+
+RECENT_DAYS = 30
+STATES = ("announced", "in-force", "suspended", "expired", "ended", "unconfirmed")
+
+
+def weakest(events: Iterable[Event | None]) -> str:
+    """`reported` when any of the events is only reported, else `confirmed`."""
+    for event in events:
+        if event is not None and event.confidence != "confirmed":
+            return "reported"
+    return "confirmed"
+
+
+class Horizon(NamedTuple):
+    """How current the data is: the latest `current_to` of the stores that declare one."""
+
+    date: PartialDate | None = None
+    label: str = ""  # which store says so: "curated store", or a file name
+
+    def last_day(self, as_of: dt.date) -> dt.date:
+        """The last day whose scheduled changes are facts: the horizon, or the as-of date when
+        no store declares one (then nothing is unconfirmed)."""
+        return self.date.last() if self.date is not None else as_of
+
+    def describe(self, as_of: dt.date) -> str:
+        """ "curated store current to 2026-10-08, 48 days ago" (or "" with no horizon)."""
+        if self.date is None:
+            return ""
+        days = (as_of - self.date.last()).days
+        if days == 0:
+            ago = "the as-of date"
+        elif days > 0:
+            ago = f"{days} day{'s' if days != 1 else ''} ago"
+        else:
+            ago = f"{-days} day{'s' if days != -1 else ''} after the as-of date"
+        return f"{self.label} current to {self.date}, {ago}"
+
+
+NO_HORIZON = Horizon()
+
+
+class Knowledge:
+    """The events that suspend, extend or end others, as known on the as-of date (each counts
+    from its own date), indexed by the id they act on. Built from every store: a filter on
+    minerals must not hide the suspension of a measure."""
+
+    def __init__(self, relations: Iterable[Event], as_of: dt.date, *, confirmed: bool = False):
+        self.as_of = as_of
+        self.suspenders: dict[str, list[Event]] = {}
+        self.extenders: dict[str, list[Event]] = {}
+        self.enders: dict[str, list[Event]] = {}
+        for event in relations:
+            if event.date.first() > as_of or (confirmed and event.confidence != "confirmed"):
+                continue
+            for table, ids in ((self.suspenders, event.suspends), (self.extenders, event.extends),
+                               (self.enders, event.ends)):  # fmt: skip
+                for target in ids:
+                    table.setdefault(target, []).append(event)
+
+    def knows(self, event: Event) -> bool:
+        return event.date.first() <= self.as_of
+
+
+class End(NamedTuple):
+    """When an event with `expires` ends, once extensions and ends are applied."""
+
+    date: PartialDate | None  # the last day (None: no end)
+    extended_by: Event | None  # the last extension in the chain
+    chain: tuple[Event, ...]  # every extension applied, in order
+    superseded: tuple[PartialDate, ...]  # the ends that extensions replaced, in order
+    ended_by: Event | None  # an event that ended it before that
+
+
+def end_of(event: Event, knowledge: Knowledge) -> End:
+    """The end of `event` (a suspension, truce or measure) as known: its `expires`, replaced by
+    the `expires` of the latest extension, and so on along extensions of extensions; cut short
+    by an event that ends it."""
+    date = event.expires
+    chain: list[Event] = []
+    superseded: list[PartialDate] = []
+    current, seen = event, {event.id}
+    while date is not None:
+        options = [x for x in knowledge.extenders.get(current.id, ())
+                   if x.expires is not None and x.id not in seen]  # fmt: skip
+        if not options:
+            break
+        latest = max(options, key=lambda x: (x.date.sort_key(), x.expires.sort_key(), x.id))
+        superseded.append(date)
+        date = latest.expires
+        chain.append(latest)
+        seen.add(latest.id)
+        current = latest
+    ended_by = None
+    enders = knowledge.enders.get(event.id, ())
+    if enders:
+        first = min(enders, key=lambda e: (e.starts().first(), e.id))
+        if date is None or first.starts().first() <= date.last():
+            ended_by = first
+            date = first.starts().previous()
+    return End(date, chain[-1] if chain else None, tuple(chain), tuple(superseded), ended_by)
+
+
+# --- the life of a measure -------------------------------------------------------------------
+
+
+class Segment(NamedTuple):
+    """One stretch of a measure's life in one state."""
+
+    state: str
+    first: dt.date
+    since: PartialDate  # the first day, as precisely as the stores give it
+    until: PartialDate | None  # the last day, or None when nothing bounds it
+    by: Event | None  # the suspending or ending event
+    cause: Event  # the event whose date starts this stretch
+    backed: bool  # the change that starts it is reported, not only scheduled
+    confidence: str
+    extended_by: Event | None = None
+    never_took_effect: bool = False
+
+
+class _Boundary(NamedTuple):
+    day: dt.date
+    label: PartialDate
+    cause: Event
+    kind: str  # "announce", "start", "suspend", "resume" or "terminal"
+
+
+class _Window(NamedTuple):
+    first: dt.date
+    last: dt.date | None
+    event: Event
+    end: End
+
+
+# Which change explains a state, when several happen on one day.
+_CAUSES = {
+    "announced": ("announce",),
+    "in-force": ("start", "resume"),
+    "suspended": ("suspend", "start", "resume", "announce"),
+    "expired": ("terminal",),
+    "ended": ("terminal",),
+}
+
+
+def life(measure: Event, knowledge: Knowledge) -> list[Segment]:
+    """Every stretch of the measure's life that the known events schedule, in order."""
+    start = measure.starts()
+    start_first = start.first()
+    windows = []
+    for suspension in knowledge.suspenders.get(measure.id, ()):
+        end = end_of(suspension, knowledge)
+        windows.append(_Window(suspension.starts().first(),
+                               end.date.last() if end.date else None, suspension, end))
+    terminals: list[tuple[dt.date, str, PartialDate, Event]] = []
+    if measure.expires is not None:
+        terminals.append((measure.expires.last() + dt.timedelta(days=1), "expired",
+                          measure.expires.following(), measure))  # fmt: skip
+    for ender in knowledge.enders.get(measure.id, ()):
+        terminals.append((ender.starts().first(), "ended", ender.starts(), ender))
+    terminals.sort(key=lambda t: (t[0], t[1], t[3].id))
+    terminal = terminals[0] if terminals else None
+
+    boundaries = [_Boundary(measure.date.first(), measure.date, measure, "announce"),
+                  _Boundary(start_first, start, measure, "start")]  # fmt: skip
+    for w in windows:
+        boundaries.append(_Boundary(w.first, w.event.starts(), w.event, "suspend"))
+        if w.last is not None and w.end.date is not None:
+            cause = w.end.ended_by or w.end.extended_by or w.event
+            boundaries.append(_Boundary(w.last + dt.timedelta(days=1), w.end.date.following(),
+                                        cause, "resume"))  # fmt: skip
+    if terminal is not None:
+        boundaries.append(_Boundary(terminal[0], terminal[2], terminal[3], "terminal"))
+    days: dict[dt.date, list[_Boundary]] = {}
+    for boundary in boundaries:
+        if boundary.day >= measure.date.first():
+            days.setdefault(boundary.day, []).append(boundary)
+
+    never = any(w.first <= start_first and (w.last is None or w.last >= start_first)
+                for w in windows)  # fmt: skip
+    segments: list[Segment] = []
+    for day in sorted(days):
+        state, by, window = _state_on(day, start_first, windows, terminal)
+        if segments and segments[-1].state == state and segments[-1].by is by:
+            continue
+        today = days[day]
+        if window is not None and window.first == day:
+            pick = next(b for b in today if b.kind == "suspend" and b.cause is window.event)
+        else:
+            pick = next((b for kind in _CAUSES[state] for b in today if b.kind == kind), today[0])
+        label = max((b.label for b in today), key=_precision)
+        extended_by = window.end.extended_by if window is not None else None
+        facts = [measure, by, *(window.end.chain if window is not None else ())]
+        took_effect = any(s.state == "in-force" for s in segments)
+        segments.append(Segment(
+            state, day, label, None, by, pick.cause, pick.cause.date.first() >= day,
+            weakest(facts), extended_by,
+            never_took_effect=never and not took_effect and state != "announced",
+        ))  # fmt: skip
+    # each stretch ends the day before the next one begins
+    for i in range(len(segments) - 1):
+        segments[i] = segments[i]._replace(until=segments[i + 1].since.previous())
+    return segments
+
+
+def _precision(date: PartialDate) -> int:
+    return {"year": 0, "month": 1, "day": 2}[date.precision]
+
+
+def _state_on(day, start_first, windows, terminal) -> tuple[str, Event | None, _Window | None]:
+    if terminal is not None and day >= terminal[0]:
+        return terminal[1], (terminal[3] if terminal[1] == "ended" else None), None
+    covering = [w for w in windows if w.first <= day and (w.last is None or day <= w.last)]
+    if day < start_first:
+        # a suspension that is already running when the measure would take effect
+        covering = [w for w in covering if w.last is None or w.last >= start_first]
+    if covering:
+        window = max(covering, key=lambda w: (w.last is None, w.last or day, w.event.id))
+        return "suspended", window.event, window
+    return ("announced" if day < start_first else "in-force"), None, None
+
+
+class Status(NamedTuple):
+    """The state of one measure on the as-of date, and what it rests on."""
+
+    event: Event
+    state: str
+    since: PartialDate | None
+    until: PartialDate | None
+    by: Event | None  # suspending or ending event; for `unconfirmed`, the event whose change it is
+    confidence: str
+    extended_by: Event | None = None
+    never_took_effect: bool = False
+    lapsed: Event | None = None  # in force again after this suspension ended
+    scheduled: str | None = None  # unconfirmed: the state the schedule gives
+    last_known: str | None = None  # unconfirmed: the state before the unreported change
+    horizon: Horizon = NO_HORIZON
+    as_of: dt.date | None = None
+
+
+def status_of(measure: Event, knowledge: Knowledge, horizon: Horizon) -> Status:
+    """The state of `measure` on `knowledge.as_of`, never claiming more than the stores back."""
+    as_of = knowledge.as_of
+    segments = life(measure, knowledge)
+    index = max(i for i, s in enumerate(segments) if s.first <= as_of)
+    seg = segments[index]
+    last_fact = horizon.last_day(as_of)
+    # the earliest of the unreported changes after the horizon that lead to today's state
+    first_unbacked = None
+    i = index
+    while i > 0 and segments[i].first > last_fact and not segments[i].backed:
+        first_unbacked = i
+        i -= 1
+    if first_unbacked is not None:
+        change, before = segments[first_unbacked], segments[first_unbacked - 1]
+        return Status(
+            measure, "unconfirmed", change.since, None, change.cause,
+            weakest([measure, change.cause, before.by]), never_took_effect=seg.never_took_effect
+            or (before.never_took_effect and seg.state == "in-force"),
+            lapsed=before.by, scheduled=seg.state, last_known=before.state, horizon=horizon,
+            as_of=as_of,
+        )  # fmt: skip
+    lapsed = None
+    if seg.state == "in-force" and index > 0 and segments[index - 1].state == "suspended":
+        lapsed = segments[index - 1].by
+    return Status(measure, seg.state, seg.since, seg.until, seg.by, seg.confidence,
+                  seg.extended_by, seg.never_took_effect, lapsed, horizon=horizon,
+                  as_of=as_of)  # fmt: skip
+
+
+def statuses(
+    measures: Iterable[Event], knowledge: Knowledge, horizon: Horizon
+) -> list[Status]:
+    """The state of each known measure (export-control and tariff events) in `measures`."""
+    out = [
+        status_of(m, knowledge, horizon)
+        for m in measures
+        if m.category in MEASURE_CATEGORIES and knowledge.knows(m)
+    ]
+    out.sort(key=lambda s: s.event.sort_key())
+    return out
+
+
+def status_note(s: Status) -> str:
+    """The sentence behind a state: by what, until when, how sure."""
+    if s.state == "unconfirmed":
+        assert s.by is not None and s.since is not None
+        if s.last_known == "suspended" and s.scheduled == "in-force":
+            what = f"the suspension by {s.lapsed.id if s.lapsed else s.by.id} was scheduled to " \
+                f"end {s.since.previous()}"
+            if s.never_took_effect:
+                what += " (the measure never took effect)"
+        elif s.scheduled == "in-force":
+            what = f"it was scheduled to take effect {s.since}"
+        elif s.scheduled == "expired":
+            what = f"it was scheduled to expire after {s.since.previous()}"
+        elif s.scheduled == "ended":
+            what = f"{s.by.id} was to end it from {s.since}"
+        else:
+            what = f"a suspension by {s.by.id} was scheduled from {s.since}"
+        data = s.horizon.describe(s.as_of) if s.as_of else ""
+        return f"{what}; no event in the stores says what happened" + (
+            f" ({data})" if data else "")
+    if s.state == "suspended" and s.by is not None:
+        end = f" until {s.until}" if s.until else " with no end date"
+        extended = f", extended by {s.extended_by.id}" if s.extended_by else ""
+        never = "; it never took effect" if s.never_took_effect else ""
+        return f"suspended by {s.by.id}{end}{extended}{never}"
+    if s.state == "announced" and s.until:
+        return f"takes effect {s.until.following()}"
+    if s.state == "expired" and s.since:
+        return f"expired after {s.since.previous()}"
+    if s.state == "ended" and s.by is not None:
+        return f"ended by {s.by.id} from {s.since}"
+    if s.state == "in-force" and s.lapsed is not None and s.since is not None:
+        return f"suspension by {s.lapsed.id} ended {s.since.previous()}"
+    if s.state == "in-force" and s.until:
+        return f"in force until {s.until}"
+    return ""
+
+
+# --- countdown -------------------------------------------------------------------------------
+
+
+class Target(NamedTuple):
+    """One dated target of an event, counted from the as-of date in calendar days."""
+
+    event: Event
+    kind: str  # "date", "effective" or "expires"
+    date: PartialDate
+    days: int
+    confidence: str = "confirmed"
+    extended_by: Event | None = None  # an expiry moved here by this extension
+    superseded: bool = False  # an end that an extension or an end replaced
+    replaced_by: Event | None = None  # for a superseded end: the event that replaced it
+    unconfirmed: bool = False  # a scheduled date after the horizon, now passed, not reported
+    never: bool = False  # an effective date the measure never reached (suspended before)
+
+    def sort_key(self):
+        return (self.date.sort_key(), self.event.id, self.kind, self.superseded)
+
+
+def targets(
+    events: Iterable[Event],
+    as_of: dt.date,
+    knowledge: Knowledge | None = None,
+    horizon: Horizon = NO_HORIZON,
+) -> list[Target]:
+    """Every dated target of `events` with its day count, by date. With `knowledge`, an
+    extended expiry moves (the original stays, marked superseded), an expiry cut short by an
+    end is superseded, an extension's own expiry is shown on what it extends, and an effective
+    date that a suspension pre-empted is marked `never`."""
+    knowledge = knowledge or Knowledge((), as_of)
+    chosen = list(events)
+    ids = {e.id for e in chosen}
+    last_fact = horizon.last_day(as_of)
+    out: list[Target] = []
+    for event in chosen:
+        end = end_of(event, knowledge) if event.expires is not None else None
+        never = False
+        if event.category in MEASURE_CATEGORIES and event.effective is not None:
+            never = any(s.state == "suspended" and s.never_took_effect
+                        for s in life(event, knowledge))  # fmt: skip
+        for kind, date in event.targets():
+            if kind == "expires" and event.extends and all(i in ids for i in event.extends):
+                continue  # shown as the new end of what it extends
+            row = Target(event, kind, date, date.days_from(as_of), event.confidence,
+                         never=never and kind == "effective")  # fmt: skip
+            if kind == "expires" and end is not None and end.date != date:
+                replaced_by = end.ended_by or (end.chain[0] if end.chain else None)
+                row = row._replace(superseded=True, replaced_by=replaced_by)
+            out.append(_unconfirmed(row, as_of, last_fact))
+        if end is not None and end.extended_by is not None and end.ended_by is None:
+            assert end.date is not None
+            out.append(_unconfirmed(Target(
+                event, "expires", end.date, end.date.days_from(as_of),
+                weakest([event, *end.chain]), extended_by=end.extended_by), as_of, last_fact,
+            ))  # fmt: skip
+    out.sort(key=Target.sort_key)
+    return out
+
+
+def _unconfirmed(row: Target, as_of: dt.date, last_fact: dt.date) -> Target:
+    """A scheduled date after the horizon that has passed, written before it: not a fact."""
+    if row.kind == "date" or row.superseded:
+        return row
+    first = row.date.first()
+    if last_fact < first <= as_of and row.event.date.first() < first:
+        return row._replace(unconfirmed=True)
+    return row
+
+
+def countdown(
+    events: Iterable[Event],
+    as_of: dt.date,
+    knowledge: Knowledge | None = None,
+    horizon: Horizon = NO_HORIZON,
+    *,
+    flt: Filter | None = None,
+    within: int | None = None,
+    recent: int | None = None,
+    show_all: bool = False,
+) -> list[Target]:
+    """Targets to count down to.
+
+    By default every upcoming target and those lapsed in the last 30 days. `within N` keeps
+    only targets from the as-of date to N days after it, and lapsed ones only with `recent`;
+    `recent D` keeps lapsed targets of the last D days; `show_all` keeps every lapsed one.
+    With a filter that has a --since/--until window, only targets inside it.
+    """
+    if recent is None and within is None:
+        recent = RECENT_DAYS
+    chosen = []
+    for target in targets(events, as_of, knowledge, horizon):
+        if target.days < 0 and not show_all and (recent is None or target.days < -recent):
+            continue
+        if within is not None and target.days > within:
+            continue
+        if flt is not None and flt.has_window() and not flt.in_window(target.date):
+            continue
+        chosen.append(target)
+    return chosen
+
+
+def describe_days(target: Target) -> str:
+    """How a countdown row reads: "in 302 days", "today", "expired 15 days ago"."""
+    days, kind = target.days, target.kind
+    if days == 0:
+        text = "today"
+    else:
+        count = f"{abs(days)} day{'s' if abs(days) != 1 else ''}"
+        if days > 0:
+            text = f"in {count}"
+        elif target.unconfirmed or target.never or target.superseded:
+            text = f"due {count} ago"
+        else:
+            prefix = {"expires": "expired ", "effective": "took effect "}.get(kind, "")
+            text = f"{prefix}{count} ago"
+    if target.extended_by is not None:
+        text += f", extended by {target.extended_by.id}"
+    if target.superseded:
+        text += (f", replaced by {target.replaced_by.id}" if target.replaced_by
+                 else ", superseded")  # fmt: skip
+    if target.never:
+        text += ", never reached: suspended before it took effect"
+    if target.unconfirmed:
+        text += ", not confirmed: after the data's horizon"
+    return text
+
+
+def urgency(days: int) -> str:
+    """ "past", "now" (7 days or less ahead), "soon" (30 days or less) or "later"."""
+    if days < 0:
+        return "past"
+    if days <= 7:
+        return "now"
+    return "soon" if days <= 30 else "later"
