@@ -169,7 +169,9 @@ def countdown_table(targets: Sequence[Target]) -> Table:
             Text(str(t.date)),
             Text(t.kind, style=CATEGORY_STYLES.get(t.event.category, "default")),
             Text(describe_days(t), style=style),
-            Text.assemble(_text(t.event.title), _reported(t.confidence), ("  " + t.event.id, "dim")),
+            Text.assemble(
+                _text(t.event.title), _reported(t.confidence), ("  " + t.event.id, "dim")
+            ),
         )
     return table
 
