@@ -27,7 +27,7 @@ def test_version(run):
 def test_check_passes_on_the_curated_store(run):
     result = run("check")
     assert result.exit_code == 0
-    assert result.stdout.startswith("ok: 54 events in ")
+    assert result.stdout.startswith("ok: 71 events in ")
     assert result.stdout.rstrip().endswith("events.toml")
 
 
@@ -142,28 +142,36 @@ def test_the_user_store_is_merged_with_the_curated_one(run, write_store, tmp_pat
         folder=tmp_path / "data" / "reetimeline",
     )
     ids = [e["id"] for e in json_of(run("list", "--json"))]
-    assert len(ids) == 55 and "mine" in ids
+    assert len(ids) == 72 and "mine" in ids
 
 
-def countdown_days(run, *args):
-    return {
-        (t["id"], t["kind"]): (t["date"], t["days"])
+def countdown_rows(run, *args):
+    return [
+        (t["id"], t["kind"], t["date"], t["days"], t["when"])
         for t in json_of(run("countdown", *args, "--json"))
-    }
+    ]
 
 
 def test_countdown_to_the_suspension_expiries(run):
-    rows = countdown_days(run, "--as-of", "2026-01-12")
-    assert rows[("mofcom-suspends-october-measures", "expires")] == ("2026-11-10", 302)
-    rows = countdown_days(run, "--as-of", "2026-11-25")
-    assert rows[("mofcom-suspends-october-measures", "expires")] == ("2026-11-10", -15)
-    assert rows[("mofcom-suspends-us-ga-ge-sb-ban", "expires")] == ("2026-11-27", 2)
-    assert set(rows) == {
-        ("china-tariff-commission-suspension", "expires"),
-        ("mofcom-suspends-october-measures", "expires"),
-        ("us-executive-orders-tariff-cut", "expires"),
-        ("mofcom-suspends-us-ga-ge-sb-ban", "expires"),
-    }
+    rows = countdown_rows(run, "--as-of", "2026-01-12")
+    assert ("mofcom-suspends-october-measures", "expires", "2026-11-10", 302, "in 302 days") in rows
+    horizon = "not confirmed: after the data's horizon"
+    assert countdown_rows(run, "--as-of", "2026-11-25") == [
+        ("bis-affiliates-rule-suspended", "expires", "2026-11-09", -16,
+         f"due 16 days ago, {horizon}"),
+        ("busan-trump-xi-summit", "expires", "2026-11-10", -15,
+         "due 15 days ago, replaced by mofcom-eighth-round-readout-kl-extension"),
+        ("china-tariff-commission-suspension", "expires", "2026-11-10", -15,
+         f"due 15 days ago, {horizon}"),
+        ("mofcom-suspends-october-measures", "expires", "2026-11-10", -15,
+         f"due 15 days ago, {horizon}"),
+        ("us-executive-orders-tariff-cut", "expires", "2026-11-10", -15,
+         "due 15 days ago, ended earlier by scotus-ieepa-tariffs-struck-down"),
+        ("mofcom-suspends-us-ga-ge-sb-ban", "expires", "2026-11-27", 2, "in 2 days"),
+        ("dfars-magnet-sourcing-rule", "effective", "2027-01-01", 37, "in 37 days"),
+        ("busan-trump-xi-summit", "expires", "2027-01-10", 46,
+         "in 46 days, extended by mofcom-eighth-round-readout-kl-extension"),
+    ]  # fmt: skip
 
 
 def test_countdown_json_shape_and_wording(run):

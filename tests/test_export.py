@@ -31,8 +31,10 @@ def export(fmt, events, **options):
 def test_curated_store_round_trips_through_each_import_format(run, tmp_path, fmt, curated):
     count = len(curated)
     exported = tmp_path / f"all.{fmt}"
-    result = run("export", "--format", fmt, "-o", str(exported))
-    assert (result.exit_code, result.stderr) == (0, f"wrote {count} events to {exported}\n")
+    result = run("export", "--format", fmt, "-o", str(exported), "--as-of", "2026-11-25")
+    assert (result.exit_code, result.stderr) == (0, f"wrote {count} events to {exported} (data: "
+                                                 "curated store current to 2026-10-08, 48 days "
+                                                 "ago)\n")  # fmt: skip
     empty = tmp_path / "new.toml"
     result = run("--store", str(empty), "import", str(exported))
     assert (result.exit_code, result.stderr) == (0, f"added {count} events to {empty}\n")

@@ -310,5 +310,5 @@ def test_the_curated_store_reads_the_same_in_two_halves(monkeypatch):
     from reetimeline.store import curated_store_path
 
     serial, halves = _both_ways(curated_store_path(), monkeypatch)
-    assert len(serial[0]) == 54 and not serial[1]
+    assert len(serial[0]) == 71 and not serial[1]
     assert _origins(halves[0]) == _origins(serial[0])

@@ -101,7 +101,8 @@ def make_filter(
     Countries (`-c`): a country matches events that name it or one of its groups (`JP` matches
     events naming `G7`); a group matches events that name the group (`G7` does not match every
     event about Japan). Destinations (`--to`): a code matches measures applying to it, to a
-    group containing it, or to "all"; a group also matches measures applying to its members.
+    group containing it, or to "all"; a group also matches measures applying to its members
+    (with `exact`, only measures that name the code itself).
     Issuers (`--by`): a code matches measures it imposes; a group also those of its members.
     `exact` keeps only literal matches for minerals, countries, issuers and destinations.
     """
@@ -183,7 +184,7 @@ def _issuers(names: Sequence[str], exact: bool) -> frozenset[str] | None:
 def _destinations(names: Sequence[str], exact: bool) -> frozenset[str] | None:
     if not names:
         return None
-    wanted: set[str] = {ALL_DESTINATIONS}
+    wanted: set[str] = set() if exact else {ALL_DESTINATIONS}
     for code in resolve_names(names, COUNTRIES_VOCAB, option="--to"):
         wanted.add(code)
         if not exact:

@@ -470,8 +470,13 @@ def describe_days(target: Target) -> str:
     if target.extended_by is not None:
         text += f", extended by {target.extended_by.id}"
     if target.superseded:
-        text += (f", replaced by {target.replaced_by.id}" if target.replaced_by
-                 else ", superseded")  # fmt: skip
+        by = target.replaced_by
+        if by is None:
+            text += ", superseded"
+        elif target.event.id in by.ends:
+            text += f", ended earlier by {by.id}"
+        else:
+            text += f", replaced by {by.id}"
     if target.never:
         text += ", never reached: suspended before it took effect"
     if target.unconfirmed:

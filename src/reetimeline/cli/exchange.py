@@ -14,13 +14,16 @@ from ..errors import UsageError
 from ..model import Event, event_to_record
 from . import (
     ENV_STORE,
+    AsOf,
     FilterArgs,
+    _say_if_nothing_matched,
     _settings,
     app,
+    as_of_date,
+    load_store,
     print_json,
     print_lines,
     say,
-    selected,
     store_paths,
     user_store_path,
     with_filters,
@@ -49,6 +52,7 @@ def export_command(
             show_default=False,
         ),
     ] = None,
+    as_of: AsOf = None,
     alarm: Annotated[
         int | None,
         typer.Option(
@@ -63,8 +67,9 @@ def export_command(
     """Write the filtered events as CSV, JSON, JSON Lines, iCalendar, Markdown or TimelineJS.
 
     CSV is RFC 4180 with a header row; cells a spreadsheet would run as formulas get a leading
-    apostrophe (import removes it). ICS has one all-day event per date, effective date and expiry,
-    with DTEND exclusive and stable UIDs.
+    apostrophe (import removes it). ICS has one all-day event per date, effective date and expiry
+    inside --since/--until, with DTEND exclusive and stable UIDs; an extended expiry is written at
+    its new date, as known on --as-of (default today).
 
     Example: reetimeline export --format ics --alarm 7 -o deadlines.ics -m gallium
     """
@@ -80,15 +85,30 @@ def export_command(
         )
     if alarm is not None and fmt != "ics":
         raise UsageError("--alarm goes with --format ics")
-    events = selected(filters)
+    from ..states import countdown
+
+    day = as_of_date(as_of)
+    flt = filters.build(day)
+    loaded = load_store()
+    events = loaded.select(flt)
+    _say_if_nothing_matched(len(events), loaded)
+    horizon = loaded.horizon()
+    rows = None
+    if fmt == "ics":
+        # every dated row inside the window, extended ends moved, as known on the as-of date
+        knowledge = loaded.knowledge(day, confirmed=flt.confirmed)
+        rows = countdown(events, day, knowledge, horizon, flt=flt, show_all=True)
+    note = horizon.describe(day)
     text = exporter.write(
-        events, stamp=dt.datetime.now(dt.UTC).replace(microsecond=0), alarm_days=alarm
-    )
+        events, stamp=dt.datetime.now(dt.UTC).replace(microsecond=0), alarm_days=alarm,
+        targets=rows, data_note=note,
+    )  # fmt: skip
     if output is None:
         sys.stdout.write(text)
     else:
         write_text_atomically(output, text)
-        say(f"wrote {len(events)} events to {output}")
+        # ics, md and timelinejs say how current the data is inside; the message says it for all
+        say(f"wrote {len(events)} events to {output}" + (f" (data: {note})" if note else ""))
 
 
 def writable_store() -> Path:

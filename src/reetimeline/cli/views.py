@@ -310,9 +310,10 @@ def countdown_command(
 
 
 def _say_horizon(loaded: store.Store, day, json_output: bool) -> None:
-    """How current the data is, on stderr, for people (the JSON carries `current_to`)."""
+    """How current the data is, on stderr, for people at a terminal (the JSON carries
+    `current_to`; plain rows say it in the note of an unconfirmed state)."""
     note = loaded.horizon().describe(day)
-    if note and not json_output:
+    if note and not json_output and use_rich():
         say(f"data: {note}")
 
 

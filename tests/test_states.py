@@ -1,0 +1,362 @@
+"""Honest answers: states, deadlines and date windows on small stores built here, always with
+`--as-of` (never the clock)."""
+
+import json
+
+import pytest
+
+MEASURE = """
+current_to = 2026-10-10
+
+[[events]]
+id = "controls"
+date = 2025-10-09
+effective = 2025-11-08
+title = "Export controls on holmium"
+category = "export-control"
+minerals = ["holmium"]
+countries = ["CN"]
+issuer = "CN"
+applies_to = ["all"]
+
+[[events]]
+id = "pause"
+date = 2025-11-07
+title = "Controls suspended for a year"
+category = "suspension"
+minerals = ["holmium"]
+countries = ["CN", "US"]
+issuer = "CN"
+applies_to = ["all"]
+expires = 2026-11-10
+suspends = ["controls"]
+"""
+
+EXTENSION = """
+[[events]]
+id = "pause-extended"
+date = 2026-09-28
+title = "Suspension extended to January"
+category = "suspension"
+countries = ["CN", "US"]
+issuer = "CN"
+applies_to = ["all"]
+expires = 2027-01-10
+extends = ["pause"]
+confidence = "reported"
+"""
+
+
+def json_of(result):
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def state_of(run, store, as_of, event_id="controls", *options):
+    rows = json_of(run("--store", str(store), "status", "--as-of", as_of, "--json", *options))
+    [row] = [r for r in rows if r["id"] == event_id]
+    return row
+
+
+@pytest.fixture
+def extended(write_store):
+    return write_store(MEASURE + EXTENSION)
+
+
+@pytest.fixture
+def lapsing(write_store):
+    return write_store(MEASURE)
+
+
+def test_an_extension_moves_the_end_from_its_own_date(run, extended):
+    row = state_of(run, extended, "2026-11-25")
+    assert {k: row[k] for k in ("state", "since", "until", "by", "extended_by", "confidence")} == {
+        "state": "suspended",
+        "since": "2025-11-07",
+        "until": "2027-01-10",
+        "by": "pause",
+        "extended_by": "pause-extended",
+        "confidence": "reported",
+    }
+    assert row["note"] == (
+        "suspended by pause until 2027-01-10, extended by pause-extended; it never took effect"
+    )
+    # the day before the extension was announced, the original end stands
+    row = state_of(run, extended, "2026-09-27")
+    assert (row["state"], row["until"], row["extended_by"], row["confidence"]) == (
+        "suspended", "2026-11-10", None, "confirmed")  # fmt: skip
+
+
+def test_a_lapse_after_the_horizon_that_nobody_reported_is_unconfirmed(run, lapsing):
+    row = state_of(run, lapsing, "2026-11-25")
+    assert {k: row[k] for k in ("state", "since", "until", "by", "scheduled", "last_known",
+                                "current_to")} == {
+        "state": "unconfirmed",
+        "since": "2026-11-11",
+        "until": None,
+        "by": "pause",
+        "scheduled": "in-force",
+        "last_known": "suspended",
+        "current_to": "2026-10-10",
+    }
+    assert row["note"] == (
+        "the suspension by pause was scheduled to end 2026-11-10 (the measure never took effect);"
+        " no event in the stores says what happened (events.toml current to 2026-10-10, 46 days"
+        " ago)"
+    )
+    # before the horizon's end... the schedule is a fact up to the horizon and beyond, until the
+    # scheduled change
+    row = state_of(run, lapsing, "2026-10-01")
+    assert (row["state"], row["until"]) == ("suspended", "2026-11-10")
+    row = state_of(run, lapsing, "2026-11-10")
+    assert (row["state"], row["until"]) == ("suspended", "2026-11-10")
+
+
+def test_without_a_horizon_the_schedule_is_taken_as_it_stands(run, write_store):
+    store = write_store(MEASURE.replace("current_to = 2026-10-10", ""))
+    row = state_of(run, store, "2026-11-25")
+    assert (row["state"], row["since"], row["lapsed"], row["current_to"]) == (
+        "in-force", "2026-11-11", "pause", None)  # fmt: skip
+    assert row["note"] == "suspension by pause ended 2026-11-10"
+
+
+def test_a_suspension_on_or_before_the_effective_day_means_it_never_took_effect(run, extended):
+    row = state_of(run, extended, "2025-11-07")
+    assert (row["state"], row["since"], row["until"], row["never_took_effect"]) == (
+        "suspended", "2025-11-07", "2026-11-10", True)  # fmt: skip
+    # the day before, nobody knew of the suspension: the measure was to take effect on 11-08
+    row = state_of(run, extended, "2025-11-06")
+    assert (row["state"], row["since"], row["until"]) == ("announced", "2025-10-09", "2025-11-07")
+    record = json_of(run("--store", str(extended), "show", "controls", "--as-of", "2025-11-20",
+                         "--json"))  # fmt: skip
+    effective = next(t for t in record["targets"] if t["kind"] == "effective")
+    assert (effective["days"], effective["when"]) == (
+        -12, "due 12 days ago, never reached: suspended before it took effect")
+    assert record["state"]["state"] == "suspended"
+    assert record["state"]["never_took_effect"] is True
+
+
+ENDED = """
+[[events]]
+id = "tariff"
+date = 2025-02-01
+title = "Emergency tariff"
+category = "tariff"
+countries = ["US", "CN"]
+issuer = "US"
+applies_to = ["CN"]
+
+[[events]]
+id = "ruling"
+date = 2026-02-20
+title = "Court strikes the tariff down"
+category = "other"
+countries = ["US"]
+ends = ["tariff"]
+"""
+
+
+def test_an_event_that_ends_a_measure(run, write_store):
+    store = write_store(ENDED)
+    row = state_of(run, store, "2026-03-01", "tariff")
+    assert (row["state"], row["since"], row["until"], row["by"]) == (
+        "ended", "2026-02-20", None, "ruling")  # fmt: skip
+    assert row["note"] == "ended by ruling from 2026-02-20"
+    row = state_of(run, store, "2026-02-19", "tariff")
+    assert (row["state"], row["since"], row["until"]) == ("in-force", "2025-02-01", None)
+    # with an effective date, the end counts from it, and is known from the ruling's date
+    store = write_store(ENDED.replace('ends = ["tariff"]', 'ends = ["tariff"]\neffective = '
+                                      "2026-02-24"), name="later.toml")  # fmt: skip
+    row = state_of(run, store, "2026-02-21", "tariff")
+    assert (row["state"], row["until"]) == ("in-force", "2026-02-23")
+    row = state_of(run, store, "2026-02-24", "tariff")
+    assert (row["state"], row["since"]) == ("ended", "2026-02-24")
+
+
+def test_countdown_moves_an_extended_end_and_keeps_the_original_as_replaced(run, extended):
+    rows = json_of(run("--store", str(extended), "countdown", "--as-of", "2026-11-25", "--json"))
+    assert [(r["id"], r["kind"], r["date"], r["days"], r["extended_by"], r["superseded"],
+             r["confidence"]) for r in rows] == [
+        ("pause", "expires", "2026-11-10", -15, None, True, "confirmed"),
+        ("pause", "expires", "2027-01-10", 46, "pause-extended", False, "reported"),
+    ]
+    assert [r["when"] for r in rows] == [
+        "due 15 days ago, replaced by pause-extended",
+        "in 46 days, extended by pause-extended",
+    ]
+
+
+def test_countdown_within_never_shows_lapsed_targets(run, lapsing):
+    for within in ("30", "0"):
+        rows = json_of(run("--store", str(lapsing), "countdown", "--as-of", "2026-11-25",
+                           "--within", within, "--json"))  # fmt: skip
+        assert rows == []
+    rows = json_of(run("--store", str(lapsing), "countdown", "--as-of", "2026-11-25",
+                       "--within", "30", "--recent", "20", "--json"))  # fmt: skip
+    assert [(r["id"], r["days"], r["unconfirmed"], r["when"]) for r in rows] == [
+        ("pause", -15, True, "due 15 days ago, not confirmed: after the data's horizon"),
+    ]
+
+
+def test_since_keeps_events_whose_later_dates_fall_in_the_window(run, write_store):
+    store = write_store(MEASURE)
+    result = run("--store", str(store), "export", "--format", "ics", "--since", "2026-11-01")
+    assert result.exit_code == 0, result.stderr
+    vevents = result.stdout.split("BEGIN:VEVENT")[1:]
+    assert len(vevents) == 1
+    assert "UID:pause-expires@reetimeline" in vevents[0]
+    assert "DTSTART;VALUE=DATE:20261110" in vevents[0]
+    assert "X-WR-CALDESC:Data: events.toml current to 2026-10-10" in result.stdout
+    rows = json_of(run("--store", str(store), "countdown", "--as-of", "2026-10-01", "--since",
+                       "today", "--json"))  # fmt: skip
+    assert [(r["id"], r["kind"], r["days"]) for r in rows] == [("pause", "expires", 40)]
+
+
+def test_timeline_shows_only_rows_inside_the_window(run, write_store):
+    store = write_store(MEASURE)
+    result = run("--store", str(store), "--color", "never", "timeline", "--as-of", "2026-12-01",
+                 "--since", "2025-11", "--until", "2025-12")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "2026-11-10" not in result.stdout
+    assert "2025-11-07" in result.stdout
+    assert "2025-11-08" in result.stdout
+
+
+def test_relative_dates_count_from_as_of(run, lapsing):
+    rows = json_of(run("--store", str(lapsing), "countdown", "--as-of", "2025-11-01", "--since",
+                       "today", "--until", "+7d", "--json"))  # fmt: skip
+    assert [(r["id"], r["kind"], r["date"]) for r in rows] == [
+        ("pause", "date", "2025-11-07"),
+        ("controls", "effective", "2025-11-08"),
+    ]
+
+
+@pytest.mark.parametrize("option", ["--since", "--until", "--as-of"])
+def test_ambiguous_slashed_dates_are_refused_naming_both_readings(run, lapsing, option):
+    result = run("--store", str(lapsing), "status", option, "01/06/2026")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"reetimeline: error: {option}: '01/06/2026' is ambiguous: 1 June 2026 (2026-06-01) "
+        "day-first, or January 6 2026 (2026-01-06) month-first; write it as YYYY-MM-DD\n"
+    )
+
+
+def test_dotted_dates_are_day_first(run, lapsing):
+    dotted = json_of(run("--store", str(lapsing), "status", "--as-of", "01.06.2026", "--json"))
+    iso = json_of(run("--store", str(lapsing), "status", "--as-of", "2026-06-01", "--json"))
+    assert dotted == iso
+    rows = json_of(run("--store", str(lapsing), "list", "--since", "01.06.2026", "--json"))
+    assert [r["id"] for r in rows] == ["pause"]  # its expiry, 2026-11-10, is after 1 June
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["countdown", "--as-of", "0001-01-01"],
+         "--as-of: '0001-01-01' is out of range: give a date from 1000-01-01 to 8999-12-31"),
+        (["list", "--since", "+3000000d"],
+         "--since: '+3000000d' is out of range: give a date from 1000-01-01 to 8999-12-31"),
+        (["list", "--since", "1 June 2026 10:00 ABC"],
+         "--since: '1 June 2026 10:00 ABC' has a time of day; give a date (YYYY-MM-DD)"),
+    ],
+)  # fmt: skip
+def test_dates_out_of_range_are_usage_errors(run, lapsing, args, message):
+    result = run("--store", str(lapsing), *args)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", f"reetimeline: error: {message}\n")  # fmt: skip
+
+
+def test_countdown_at_the_end_of_the_range(run, lapsing):
+    result = run("--store", str(lapsing), "countdown", "--as-of", "8999-12-31", "--within", "1")
+    assert (result.exit_code, result.stderr) == (0, "no dated targets in that window (try --all)\n")
+
+
+DESTINATIONS = """
+[[events]]
+id = "licensing"
+date = 2023-07-03
+title = "Licensing for every destination"
+category = "export-control"
+minerals = ["gallium"]
+countries = ["CN"]
+issuer = "CN"
+applies_to = ["all"]
+
+[[events]]
+id = "us-ban"
+date = 2024-12-03
+title = "Ban on exports to the US"
+category = "export-control"
+minerals = ["gallium"]
+countries = ["CN", "US"]
+issuer = "CN"
+applies_to = ["US"]
+
+[[events]]
+id = "japan-ban"
+date = 2026-01-06
+title = "Ban on exports to Japan"
+category = "export-control"
+minerals = ["gallium"]
+countries = ["CN", "JP"]
+issuer = "CN"
+applies_to = ["JP"]
+
+[[events]]
+id = "g7-tariff"
+date = 2026-03-01
+title = "G7 tariff"
+category = "tariff"
+minerals = ["gallium"]
+countries = ["G7"]
+issuer = "G7"
+applies_to = ["CN"]
+confidence = "reported"
+"""
+
+
+def ids_of(run, store, *args):
+    return [r["id"] for r in json_of(run("--store", str(store), *args, "--json"))]
+
+
+def test_to_and_by_answer_what_restricts_what_where(run, write_store):
+    store = write_store(DESTINATIONS)
+    as_of = ("--as-of", "2026-06-01")
+    assert ids_of(run, store, "status", *as_of, "-m", "gallium", "--to", "US") == [
+        "licensing", "us-ban"]  # fmt: skip
+    assert ids_of(run, store, "status", *as_of, "--to", "JP") == ["licensing", "japan-ban"]
+    assert ids_of(run, store, "status", *as_of, "--to", "JP", "--exact") == ["japan-ban"]
+    # a group as destination: measures on any member, on the group, or on all
+    assert ids_of(run, store, "status", *as_of, "--to", "G7") == [
+        "licensing", "us-ban", "japan-ban"]  # fmt: skip
+    assert ids_of(run, store, "status", *as_of, "--by", "CN") == [
+        "licensing", "us-ban", "japan-ban"]  # fmt: skip
+    assert ids_of(run, store, "status", *as_of, "--by", "US") == []
+    assert ids_of(run, store, "status", *as_of, "--by", "G7") == ["g7-tariff"]
+    assert ids_of(run, store, "status", *as_of, "--confirmed") == [
+        "licensing", "us-ban", "japan-ban"]  # fmt: skip
+
+
+def test_a_group_matches_events_that_name_it_and_a_member_its_groups(run, write_store):
+    store = write_store(DESTINATIONS)
+    assert ids_of(run, store, "list", "-c", "G7") == ["g7-tariff"]
+    assert ids_of(run, store, "list", "-c", "JP") == ["japan-ban", "g7-tariff"]
+    assert ids_of(run, store, "list", "-c", "JP", "--exact") == ["japan-ban"]
+
+
+def test_confidence_is_in_every_human_view(run, write_store):
+    store = write_store(DESTINATIONS)
+    listed = run("--store", str(store), "list", "--by", "G7")
+    assert listed.stdout.splitlines()[1].endswith("\treported")
+    shown = run("--store", str(store), "--color", "never", "status", "--as-of", "2026-06-01",
+                "--by", "G7")  # fmt: skip
+    assert shown.stdout.splitlines()[1].split("\t")[3] == "reported"
+
+
+def test_curated_g7_filter_names_g7_events_only(run):
+    ids = [r["id"] for r in json_of(run("list", "-c", "G7", "--json"))]
+    assert "senkaku-boat-collision" not in ids
+    assert not [i for i in ids if "maduro" in i]
+    assert ids
+    for row in json_of(run("list", "-c", "G7", "--json")):
+        assert {"G7", "EU"} & set(row["countries"]) or "G7" in row["countries"]
