@@ -316,6 +316,11 @@ def read(paths: Sequence[Path], *, cache_dir: Path | None = None) -> tuple[Store
             _cache(cache_dir, path, fp, stamp, events, file_current_to)
     if len(files) > 1 or any(c.external_refs() for c in cached):
         problems.extend(_cross_file_problems(parsed, cached))
+    declared = {path for path, _date in current_to}
+    for path in files:
+        if str(path) not in declared and _is_curated(str(path)) and path.is_file():
+            problems.append(Problem(str(path), "current_to: missing; the curated store says up "
+                                    "to which day its facts were checked (docs/curating.md)"))
     return Store(files, _first_of_each_id(parsed), cached, current_to), problems
 
 
