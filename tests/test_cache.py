@@ -38,6 +38,15 @@ QUERIES = [
     ["status", "--as-of", "2010-10-01"],
     ["show", "china-bans-ga-ge-sb-to-us", "--json", "--as-of", "2026-01-01"],
     ["show", "october-9-export-control-package", "--as-of", "2026-01-01"],
+    # later dates of an event, extended ends, issuers, destinations, confidence
+    ["list", "--since", "2026-12", "--json"],
+    ["list", "--since", "2026-11-26", "--until", "2026-11-30"],
+    ["list", "--to", "US", "--by", "CN"],
+    ["list", "--to", "JP", "--exact", "--confirmed"],
+    ["countdown", "--as-of", "2026-11-25", "--within", "60", "--json"],
+    ["status", "--as-of", "2026-11-25", "--json"],
+    ["status", "--as-of", "2026-11-28", "-m", "gallium", "--to", "US"],
+    ["show", "busan-trump-xi-summit", "--as-of", "2026-11-25", "--json"],
 ]
 
 

@@ -183,13 +183,21 @@ def test_doctor_reports_stores_cache_and_colour(run, small_store, write_store, t
         run("--store", str(small_store), "--store", str(broken), "doctor", "--json").stdout
     )
     assert report["stores"] == [
-        {"path": str(small_store), "state": "ok", "problems": 0, "events": 4},
-        {"path": str(broken), "state": "broken", "problems": 3, "events": 0},
+        {"path": str(small_store), "state": "ok", "problems": 0, "events": 4, "current_to": None},
+        {"path": str(broken), "state": "broken", "problems": 3, "events": 0, "current_to": None},
     ]
     assert report["color"] == {"on": False, "why": "stdout is not a terminal"}
+    assert report["data"] is None
     text = run("--store", str(small_store), "doctor").stdout
-    assert f"store       {small_store}: ok, 4 events" in text
+    assert f"store       {small_store}: ok, 4 events\n" in text
+    assert "data        no store says up to when its facts were checked\n" in text
     assert "colour      off (stdout is not a terminal)" in text
+
+
+def test_doctor_says_how_current_the_data_is(run):
+    text = run("doctor", "--as-of", "2026-11-25").stdout
+    assert ": ok, 71 events, current to 2026-10-08\n" in text
+    assert "data        curated store current to 2026-10-08, 48 days ago\n" in text
 
 
 def test_the_pager_is_used_only_on_a_terminal_when_asked(run, monkeypatch, small_store):

@@ -447,9 +447,10 @@ def vocab_command(
 
 
 @app.command("doctor")
-def doctor_command(json_output: JsonFlag = False) -> None:
-    """Say what is in use: version, Python, the stores and whether each loads, the user store,
-    the cache and its state, and the colour decision with its reason.
+def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
+    """Say what is in use: version, Python, the stores, whether each loads and up to when its
+    facts were checked, how current the data is, the user store, the cache and its state, and
+    the colour decision with its reason.
 
     Example: reetimeline doctor
     """
@@ -457,12 +458,18 @@ def doctor_command(json_output: JsonFlag = False) -> None:
 
     from .. import __version__
 
+    day = as_of_date(as_of)
     stores = []
+    current = []
     for path in store.expand_store_paths(store_paths()):
         _loaded, problems = store.read([path])
         state = "missing" if not path.exists() else ("ok" if not problems else "broken")
+        current_to = _loaded.current_to[0][1] if _loaded.current_to else None
+        current.extend(_loaded.current_to)
         stores.append({"path": str(path), "state": state, "problems": len(problems),
-                       "events": len(_loaded.ids())})  # fmt: skip
+                       "events": len(_loaded.ids()),
+                       "current_to": str(current_to) if current_to else None})  # fmt: skip
+    data = store.Store([], [], current_to=current).horizon().describe(day)
     folder = cache_dir()
     caches = sorted(folder.glob("*.sqlite")) if folder and folder.is_dir() else []
     color, why = color_decision()
@@ -477,6 +484,7 @@ def doctor_command(json_output: JsonFlag = False) -> None:
                 f"{len(caches)} store(s) cached, "
                 f"{sum(p.stat().st_size for p in caches) / 1e6:.1f} MB" if caches else "empty"),
         },
+        "data": data or None,
         "color": {"on": color, "why": why},
         "pager": bool(_settings().pager or os.environ.get("REETIMELINE_PAGER")),
     }  # fmt: skip
@@ -486,8 +494,10 @@ def doctor_command(json_output: JsonFlag = False) -> None:
     lines = [
         f"reetimeline {report['version']} on {report['python']}",
         *(f"store       {s['path']}: {s['state']}, {s['events']} events"
+          + (f", current to {s['current_to']}" if s["current_to"] else "")
           + (f", {s['problems']} problems (run `reetimeline check`)" if s["problems"] else "")
           for s in stores),
+        f"data        {data or 'no store says up to when its facts were checked'}",
         f"user store  {report['user_store']['path']}"
         + ("" if report["user_store"]["exists"] else " (not created yet; `add` creates it)"),
         f"cache       {report['cache']['path']}: {report['cache']['state']}",
