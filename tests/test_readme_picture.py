@@ -4,7 +4,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # the command README gives to regenerate docs/timeline.svg
-COMMAND = "reetimeline timeline --since 2025-10 --as-of 2026-11-25 --svg docs/timeline.svg"
+COMMAND = "reetimeline timeline --since 2026-06 --as-of 2026-11-25 --svg docs/timeline.svg"
 
 
 def test_readme_shows_the_committed_picture_and_how_to_make_it():

@@ -257,6 +257,8 @@ def to_md(events: Sequence[Event], *, data_note: str = "", **_options) -> str:
             refs += f"[^{len(notes)}]"
         extra = [f"takes effect {event.effective}"] if event.effective else []
         extra += [f"expires {event.expires}"] if event.expires else []
+        if event.issuer and event.applies_to:
+            extra.append(f"imposed by {event.issuer} on {', '.join(event.applies_to)}")
         extra += ["reported"] if event.confidence == "reported" else []
         tail = f" ({', '.join(extra)})" if extra else ""
         lines.append(

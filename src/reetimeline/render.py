@@ -98,7 +98,12 @@ def _target_label(target: Target) -> Text:
     if target.extended_by is not None:
         notes.append(f"extended by {target.extended_by.id}")
     if target.superseded:
-        notes.append(f"replaced by {target.replaced_by.id}" if target.replaced_by else "replaced")
+        by = target.replaced_by
+        if by is None:
+            notes.append("replaced")
+        else:
+            verb = "ended earlier" if target.event.id in by.ends else "replaced"
+            notes.append(f"{verb} by {by.id}")
     if target.never:
         notes.append("never reached: suspended before")
     if target.unconfirmed:

@@ -141,7 +141,7 @@ def main_options(
 
       reetimeline countdown
 
-      reetimeline status --as-of 2026-06-01 -m gallium -c US
+      reetimeline status --as-of 2026-06-01 -m gallium --to US
     """
     if color not in ("auto", "always", "never"):
         raise typer.BadParameter("choose auto, always or never", param_hint="--color")
