@@ -73,3 +73,31 @@ def vocab_lines(entries: list[dict]) -> Iterator[str]:
             (e["name"], visible(e["label"]), joined(e["aliases"]), joined(e["groups"]),
              joined(e["members"]))
         )  # fmt: skip
+
+
+def matrix_lines(grid, *, show_ids: bool = False) -> Iterator[str]:
+    """`status --matrix`: a row per mineral, a column per destination."""
+    yield "\t".join(("mineral", *grid.destinations))
+    for mineral in grid.minerals:
+        cells = []
+        for destination in grid.destinations:
+            cell = grid.cells[mineral, destination]
+            # with ids, the cell's state is the first group's
+            cells.append(cell_ids(cell) if show_ids and cell.measures else cell.state)
+        yield "\t".join((mineral, *cells))
+
+
+def cell_ids(cell) -> str:
+    """The measures of a matrix cell by state: "in-force: a, b; unconfirmed: c"."""
+    by_state: dict[str, list[str]] = {}
+    for measure_id, state in cell.measures:
+        by_state.setdefault(state, []).append(measure_id)
+    return "; ".join(f"{state}: {', '.join(ids)}" for state, ids in by_state.items())
+
+
+def changes_lines(rows) -> Iterator[str]:
+    """`changes`: a row per change, by date."""
+    yield "date\tchange\tconfidence\tsources\tby\tid\ttitle"
+    for c in rows:
+        yield "\t".join((c.date.isoformat(), c.change, c.confidence, str(len(c.event.sources)),
+                         c.by.id if c.by else "", c.event.id, visible(c.event.title)))  # fmt: skip

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .model import Event
-from .plain import joined, visible
+from .plain import cell_ids, joined, visible
 from .states import End, Status, Target, describe_days, status_note, urgency
 
 # One colour per category, chosen from the 16 standard colours so that they read on dark and
@@ -298,6 +298,50 @@ def event_detail(
 
 def _safe_link(url: str) -> bool:
     return url.startswith(("http://", "https://")) and visible(url) == url and " " not in url
+
+
+CELL_STYLES = {"in-force": "bold red", "suspended": "yellow", "unconfirmed": "bold magenta",
+               "announced": "cyan", "none": "dim"}  # fmt: skip
+
+
+def matrix_table(grid, *, show_ids: bool = False) -> Table:
+    """`status --matrix`: minerals by destinations, each cell the strongest state."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("mineral", no_wrap=True)
+    for destination in grid.destinations:
+        table.add_column(destination, overflow="fold")
+    for mineral in grid.minerals:
+        cells = []
+        for destination in grid.destinations:
+            cell = grid.cells[mineral, destination]
+            text = Text(cell.state if cell.state != "none" else "–", style=CELL_STYLES[cell.state])
+            if show_ids and cell.measures:
+                text.append("\n" + cell_ids(cell).replace("; ", "\n"), style="dim")
+            cells.append(text)
+        table.add_row(Text(mineral), *cells)
+    return table
+
+
+def changes_table(rows) -> Table:
+    """`changes`: what changed, by date."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("date", no_wrap=True)
+    table.add_column("change", no_wrap=True)
+    table.add_column("what", ratio=2, overflow="fold")
+    table.add_column("by", ratio=1, overflow="fold")
+    for c in rows:
+        state = {"took-effect": "in-force", "resumed": "in-force"}.get(c.change, c.change)
+        style = STATE_STYLES.get(state, "")
+        sources = f"  {len(c.event.sources)} source{'s' if len(c.event.sources) != 1 else ''}"
+        table.add_row(
+            Text(c.date.isoformat()),
+            Text(c.change, style=style),
+            Text.assemble(_text(c.event.title), _reported(c.confidence), (sources, "dim"),
+                          ("  " + c.event.id, "dim"),
+                          (f"\n{c.note}" if c.note else "", "italic")),
+            Text(c.by.id if c.by else "", style="dim"),
+        )
+    return table
 
 
 STATS_TITLES = {

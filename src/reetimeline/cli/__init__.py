@@ -485,22 +485,31 @@ _FILTER_PARAMS = [
 ]
 
 
-def _issuer_only(param: inspect.Parameter) -> inspect.Parameter:
-    """The --by filter spelt only --issuer, for `stats`, whose --by says what to count."""
+def _respelt(param: inspect.Parameter, name: str, spelling: str) -> inspect.Parameter:
+    """A filter option under another spelling, for a command whose own option has its name
+    (`stats --by` says what to count; `changes --to` ends the window)."""
     kind, option = param.annotation.__origin__, param.annotation.__metadata__[0]
-    option = typer.Option("--issuer", help=option.help, show_default=False,
+    option = typer.Option(spelling, help=option.help, show_default=False,
                           metavar=option.metavar, autocompletion=option.autocompletion)
-    return param.replace(name="issuer", annotation=Annotated[kind, option])  # fmt: skip
+    return param.replace(name=name, annotation=Annotated[kind, option])  # fmt: skip
 
 
-def with_filters(command=None, *, issuer_as_by: bool = True):
-    """Give a command the shared filter options, collected into one `filters: FilterArgs`."""
+def with_filters(command=None, *, respell: dict[str, str] | None = None):
+    """Give a command the shared filter options, collected into one `filters: FilterArgs`.
+    `respell` maps a filter (`by`, `to`) to the only spelling it has on this command."""
     if command is None:
-        return functools.partial(with_filters, issuer_as_by=issuer_as_by)
+        return functools.partial(with_filters, respell=respell)
+    respell = respell or {}
     signature = inspect.signature(command)
     own = [p for p in signature.parameters.values() if p.name != "filters"]
-    params = [p if p.name != "by" else (p.replace(name="issuer") if issuer_as_by
-                                        else _issuer_only(p)) for p in _FILTER_PARAMS]  # fmt: skip
+    names = {"by": "issuer"}
+    params = []
+    for p in _FILTER_PARAMS:
+        name = names.get(p.name, p.name)
+        if p.name in respell:
+            params.append(_respelt(p, name, respell[p.name]))
+        else:
+            params.append(p.replace(name=name))
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -551,4 +560,4 @@ def main() -> None:
 
 
 # The commands register themselves on `app` when imported.
-from . import exchange, views  # noqa: E402, F401
+from . import briefing, exchange, views  # noqa: E402, F401

@@ -322,6 +322,14 @@ def _say_horizon(loaded: store.Store, day, json_output: bool) -> None:
 def status_command(
     filters: FilterArgs,
     as_of: AsOf = None,
+    matrix: Annotated[
+        bool,
+        typer.Option("--matrix", help="A grid of minerals by destinations (--to, default US, "
+                     "JP, KR, EU and all): the strongest state of the measures that apply."),
+    ] = False,
+    show_ids: Annotated[
+        bool, typer.Option("--ids", help="With --matrix: the measure ids in each cell.")
+    ] = False,
     json_output: JsonFlag = False,
 ) -> None:
     """The state of each measure (export-control and tariff events) on a date: announced,
@@ -336,6 +344,13 @@ def status_command(
     Example: reetimeline status --as-of 2026-06-01 -m gallium --to US
     """
     day = as_of_date(as_of)
+    if show_ids and not matrix:
+        raise UsageError("--ids goes with --matrix")
+    if matrix:
+        # the destinations are the columns: measures are selected by mineral, not by --to
+        flt = filters._replace(to=None).build(day)
+        _status_matrix(flt, filters, day, show_ids=show_ids, json_output=json_output)
+        return
     flt = filters.build(day)
     loaded = load_store()
     rows = loaded.status(flt, day)
@@ -345,6 +360,59 @@ def status_command(
         rows, json_output=json_output, record=_status_record, view="status_table",
         lines=status_lines,
     )  # fmt: skip
+
+
+def _status_matrix(flt, filters: FilterArgs, day, *, show_ids: bool, json_output: bool) -> None:
+    from ..briefing import DEFAULT_DESTINATIONS, matrix
+    from ..query import resolve_names
+    from ..vocab import COUNTRIES_VOCAB, MINERALS
+
+    destinations = DEFAULT_DESTINATIONS
+    if filters.to:
+        destinations = tuple(dict.fromkeys(
+            "all" if name.casefold() == "all" else resolve_names([name], COUNTRIES_VOCAB,
+                                                                 option="--to")[0]
+            for name in filters.to))  # fmt: skip
+    minerals = None
+    if filters.mineral:
+        rows = []
+        for name in resolve_names(filters.mineral, MINERALS, option="--mineral"):
+            rows.extend(_members(name, MINERALS.groups) if not filters.exact else [name])
+        minerals = list(dict.fromkeys(rows))
+    loaded = load_store()
+    grid = matrix(loaded.status(flt, day), destinations, minerals)
+    horizon = loaded.horizon()
+    if json_output:
+        print_json({
+            "as_of": day.isoformat(),
+            "current_to": str(horizon.date) if horizon.date else None,
+            "minerals": list(grid.minerals),
+            "destinations": list(grid.destinations),
+            "cells": [
+                {"mineral": m, "destination": d, "state": grid.cells[m, d].state,
+                 "measures": [{"id": i, "state": st} for i, st in grid.cells[m, d].measures]}
+                for m in grid.minerals for d in grid.destinations
+            ],
+        })  # fmt: skip
+        return
+    if not grid.minerals:
+        say("no measures match")
+    _say_horizon(loaded, day, json_output)
+    if use_rich():
+        from ..render import matrix_table
+
+        show(matrix_table(grid, show_ids=show_ids))
+    else:
+        from ..plain import matrix_lines
+
+        print_lines(matrix_lines(grid, show_ids=show_ids))
+
+
+def _members(name: str, groups) -> list[str]:
+    """A group's single minerals (through its subgroups); a mineral itself."""
+    if name not in groups:
+        return [name]
+    return [m for member in groups[name] for m in _members(member, groups)]
 
 
 def _status_record(s: Status) -> dict[str, Any]:
@@ -373,7 +441,7 @@ def _status_record(s: Status) -> dict[str, Any]:
 
 
 @app.command("stats")
-@with_filters(issuer_as_by=False)
+@with_filters(respell={"by": "--issuer"})
 def stats_command(
     filters: FilterArgs,
     by: Annotated[

@@ -214,6 +214,16 @@ class Store:
         return countdown(candidates, as_of, knowledge, self.horizon(), flt=flt, within=within,
                          recent=recent, show_all=show_all)  # fmt: skip
 
+    def changes(self, flt: query.Filter, as_of: dt.date, first: dt.date, last: dt.date):
+        """`briefing.changes` of the matching events between `first` and `last`."""
+        from ..briefing import changes
+
+        chosen = self.select(flt._replace(since=None, until=None))
+        measures = [e for e in chosen if e.category in MEASURE_CATEGORIES]
+        others = [e for e in chosen if e.category not in MEASURE_CATEGORIES]
+        knowledge = self.knowledge(as_of, confirmed=flt.confirmed)
+        return changes(measures, others, knowledge, self.horizon(), first, last)
+
     def status(self, flt: query.Filter, as_of: dt.date) -> list[Status]:
         """The state of each matching measure; suspensions, extensions and ends come from every
         store."""

@@ -1,0 +1,156 @@
+"""The weekly questions, answered from the state model: what changed between two dates, and what
+restricts which minerals going where. No I/O and no clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from .model import ALL_DESTINATIONS, MEASURE_CATEGORIES, Event
+from .states import Horizon, Knowledge, Segment, end_of, life, weakest
+from .vocab import COUNTRIES_VOCAB, MINERALS
+
+# --- what changed ----------------------------------------------------------------------------
+
+CHANGES = ("announced", "took-effect", "suspended", "extended", "resumed", "expired", "ended",
+           "unconfirmed", "event")  # fmt: skip
+
+
+class Change(NamedTuple):
+    """One change on one day: a measure's state changed, or an event happened."""
+
+    date: dt.date
+    event: Event  # the measure, or the event itself
+    change: str  # one of CHANGES
+    by: Event | None  # the event that caused it (None: the event itself, or a schedule)
+    confidence: str
+    note: str = ""
+
+    def sort_key(self):
+        return (self.date, CHANGES.index(self.change), self.event.id)
+
+
+def _segment_change(previous: Segment | None, seg: Segment) -> str:
+    if seg.state == "in-force":
+        return "resumed" if previous is not None and previous.state == "suspended" else \
+            "took-effect"
+    return {"announced": "announced", "suspended": "suspended", "expired": "expired",
+            "ended": "ended"}[seg.state]  # fmt: skip
+
+
+def changes(
+    measures: Iterable[Event],
+    others: Iterable[Event],
+    knowledge: Knowledge,
+    horizon: Horizon,
+    first: dt.date,
+    last: dt.date,
+) -> list[Change]:
+    """Every state change of `measures` from `first` to `last` (both included), as known on
+    `knowledge.as_of`, and every event of `others` dated in that window.
+
+    A change after the horizon that no event reports is listed as `unconfirmed` on the day it
+    was due. An extension of a running suspension is `extended`, on the extension's date. An
+    event that caused a listed change (a suspension, an extension, an end) is not listed again
+    on the same day.
+    """
+    last_fact = horizon.last_day(knowledge.as_of)
+    out: list[Change] = []
+    for measure in measures:
+        if measure.category not in MEASURE_CATEGORIES or not knowledge.knows(measure):
+            continue
+        segments = life(measure, knowledge)
+        previous = None
+        for seg in segments:
+            if first <= seg.first <= last and seg.first <= knowledge.as_of:
+                kind = _segment_change(previous, seg)
+                if seg.first > last_fact and not seg.backed:
+                    note = f"was due to be {kind}; nothing reported (data: " \
+                        f"{horizon.describe(knowledge.as_of)})"
+                    out.append(Change(seg.first, measure, "unconfirmed", seg.cause,
+                                      weakest([measure, seg.cause]), note))  # fmt: skip
+                else:
+                    by = seg.by or (seg.cause if seg.cause is not measure else None)
+                    out.append(Change(seg.first, measure, kind, by, seg.confidence))
+            previous = seg
+        for suspension in knowledge.suspenders.get(measure.id, ()):
+            for extension in end_of(suspension, knowledge).chain:
+                day = extension.date.first()
+                if first <= day <= last:
+                    out.append(Change(day, measure, "extended", extension,
+                                      weakest([measure, extension]),
+                                      f"{suspension.id} now ends {extension.expires}"))  # fmt: skip
+    listed = {(c.date, c.by.id) for c in out if c.by is not None}
+    listed |= {(c.date, c.event.id) for c in out}
+    for event in others:
+        day = event.date.first()
+        if event.date.precision == "day" and first <= day <= last and (day, event.id) not in listed:
+            out.append(Change(day, event, "event", None, event.confidence))
+    out.sort(key=Change.sort_key)
+    return out
+
+
+# --- what restricts what, where --------------------------------------------------------------
+
+DEFAULT_DESTINATIONS = ("US", "JP", "KR", "EU", ALL_DESTINATIONS)
+# strongest first: the state a cell shows when several measures apply
+CELL_STATES = ("in-force", "suspended", "unconfirmed", "announced", "none")
+
+
+class Cell(NamedTuple):
+    state: str
+    measures: tuple[tuple[str, str], ...]  # (measure id, its state), strongest first
+
+
+class Matrix(NamedTuple):
+    minerals: tuple[str, ...]
+    destinations: tuple[str, ...]
+    cells: dict[tuple[str, str], Cell]
+
+
+def _applies_to(measure: Event, destination: str) -> bool:
+    targets = set(measure.applies_to)
+    if destination == ALL_DESTINATIONS:
+        return ALL_DESTINATIONS in targets
+    wanted = {destination, ALL_DESTINATIONS} | COUNTRIES_VOCAB.parents(destination)
+    return not targets.isdisjoint(wanted)
+
+
+def _covers(measure: Event, mineral: str) -> bool:
+    return mineral in measure.minerals or not MINERALS.parents(mineral).isdisjoint(
+        measure.minerals
+    )
+
+
+def matrix(
+    states: Sequence,  # states.Status of the measures to place
+    destinations: Sequence[str] = DEFAULT_DESTINATIONS,
+    minerals: Sequence[str] | None = None,
+) -> Matrix:
+    """Minerals (rows) by destinations (columns); each cell the strongest state of the measures
+    that apply. Rows are the minerals the measures name, as named (a measure on `rare-earths` is
+    one row), unless `minerals` gives them (then a measure on a group applies to its members).
+    A destination column holds measures naming it, a group holding it, or `all`; the `all`
+    column holds measures on every destination."""
+    if minerals is None:
+        named = {m for s in states for m in s.event.minerals}
+        minerals = sorted(named, key=lambda m: (_mineral_rank(m), m))
+    cells: dict[tuple[str, str], Cell] = {}
+    for mineral in minerals:
+        for destination in destinations:
+            found = []
+            for s in states:
+                if _covers(s.event, mineral) and _applies_to(s.event, destination):
+                    state = s.state if s.state in CELL_STATES else "none"
+                    found.append((CELL_STATES.index(state), s.event.id, state))
+            found.sort()
+            live = tuple((i, state) for _rank, i, state in found if state != "none")
+            cells[(mineral, destination)] = Cell(live[0][1] if live else "none", live)
+    return Matrix(tuple(minerals), tuple(destinations), cells)
+
+
+def _mineral_rank(mineral: str) -> int:
+    """Groups first, then single minerals: `rare-earths` heads its members."""
+    return 0 if MINERALS.groups.get(mineral) else 1
