@@ -73,7 +73,9 @@ def changes(
                                       weakest([measure, seg.cause]), note))  # fmt: skip
                 else:
                     by = seg.by or (seg.cause if seg.cause is not measure else None)
-                    out.append(Change(seg.first, measure, kind, by, seg.confidence))
+                    # the change rests on the measure and what caused it (not on how long the
+                    # new state was later said to last)
+                    out.append(Change(seg.first, measure, kind, by, weakest([measure, by])))
             previous = seg
         for suspension in knowledge.suspenders.get(measure.id, ()):
             for extension in end_of(suspension, knowledge).chain:

@@ -1,0 +1,209 @@
+"""The weekly briefing: what changed between two dates, and what restricts what where (fixture
+stores, `--as-of`, never the clock)."""
+
+import json
+
+CHANGING = """
+current_to = 2025-12-31
+
+[[events]]
+id = "controls"
+date = 2025-10-01
+title = "Controls"
+category = "export-control"
+minerals = ["gallium"]
+issuer = "CN"
+applies_to = ["all"]
+
+[[events]]
+id = "pause"
+date = 2025-11-05
+expires = 2025-11-20
+title = "Controls suspended"
+category = "suspension"
+suspends = ["controls"]
+sources = [{ title = "A", url = "https://example.com/a" }, { title = "B", url = "https://example.com/b" }]
+
+[[events]]
+id = "pause-extended"
+date = 2025-11-15
+expires = 2026-01-31
+title = "Suspension extended"
+category = "suspension"
+extends = ["pause"]
+confidence = "reported"
+
+[[events]]
+id = "tariff"
+date = 2025-01-01
+title = "Tariff"
+category = "tariff"
+issuer = "US"
+applies_to = ["CN"]
+
+[[events]]
+id = "ruling"
+date = 2025-11-25
+title = "Ruling ends the tariff"
+category = "other"
+ends = ["tariff"]
+
+[[events]]
+id = "licensing"
+date = 2025-11-03
+effective = 2025-11-12
+title = "Licensing"
+category = "export-control"
+minerals = ["germanium"]
+issuer = "CN"
+applies_to = ["US"]
+
+[[events]]
+id = "short-pause"
+date = 2025-11-26
+effective = 2025-11-28
+expires = 2025-11-29
+title = "Two-day pause"
+category = "suspension"
+suspends = ["licensing"]
+
+[[events]]
+id = "meeting"
+date = 2025-11-18
+title = "Meeting"
+category = "meeting"
+"""
+
+
+def json_of(result):
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_changes_in_a_window_in_order(run, write_store):
+    store = write_store(CHANGING)
+    rows = json_of(run("--store", str(store), "changes", "--from", "2025-11-01", "--to",
+                       "2025-11-30", "--as-of", "2025-12-31", "--json"))  # fmt: skip
+    assert [(r["date"], r["id"], r["change"], r["by"], r["confidence"]) for r in rows] == [
+        ("2025-11-03", "licensing", "announced", None, "confirmed"),
+        ("2025-11-05", "controls", "suspended", "pause", "confirmed"),
+        ("2025-11-12", "licensing", "took-effect", None, "confirmed"),
+        ("2025-11-15", "controls", "extended", "pause-extended", "reported"),
+        ("2025-11-18", "meeting", "event", None, "confirmed"),
+        ("2025-11-25", "tariff", "ended", "ruling", "confirmed"),
+        ("2025-11-26", "short-pause", "event", None, "confirmed"),
+        ("2025-11-28", "licensing", "suspended", "short-pause", "confirmed"),
+        ("2025-11-30", "licensing", "resumed", "short-pause", "confirmed"),
+    ]
+    assert [r["sources"] for r in rows][1] == 0  # the measure's own sources
+    assert rows[3]["note"] == "pause now ends 2026-01-31"
+
+
+def test_changes_default_to_the_last_seven_days_and_flag_unreported_ones(run, write_store):
+    store = write_store(CHANGING.replace("current_to = 2025-12-31", "current_to = 2025-11-10"))
+    rows = json_of(run("--store", str(store), "changes", "--as-of", "2025-11-30", "--json"))
+    assert [(r["date"], r["id"], r["change"]) for r in rows] == [
+        ("2025-11-25", "tariff", "ended", ),
+        ("2025-11-26", "short-pause", "event"),
+        ("2025-11-28", "licensing", "unconfirmed"),
+        ("2025-11-30", "licensing", "unconfirmed"),
+    ]
+    assert rows[2]["note"] == (
+        "was due to be suspended; nothing reported (data: events.toml current to 2025-11-10, 20 "
+        "days ago)"
+    )
+
+
+MATRIX = """
+[[events]]
+id = "licensing"
+date = 2023-07-03
+title = "Licensing for every destination"
+category = "export-control"
+minerals = ["gallium"]
+issuer = "CN"
+applies_to = ["all"]
+
+[[events]]
+id = "us-ban"
+date = 2024-12-03
+title = "Ban on exports to the US"
+category = "export-control"
+minerals = ["gallium"]
+issuer = "CN"
+applies_to = ["US"]
+
+[[events]]
+id = "pause"
+date = 2025-11-09
+expires = 2026-11-27
+title = "US ban suspended"
+category = "suspension"
+issuer = "CN"
+applies_to = ["US"]
+suspends = ["us-ban"]
+
+[[events]]
+id = "japan-ban"
+date = 2026-01-06
+title = "Ban on germanium exports to Japan"
+category = "export-control"
+minerals = ["germanium"]
+issuer = "CN"
+applies_to = ["JP"]
+"""
+
+
+def test_status_matrix_cells(run, write_store):
+    store = write_store(MATRIX)
+    grid = json_of(run("--store", str(store), "status", "--matrix", "--as-of", "2026-06-01",
+                       "--json"))  # fmt: skip
+    assert (grid["minerals"], grid["destinations"]) == (
+        ["gallium", "germanium"], ["US", "JP", "KR", "EU", "all"])
+    cells = {(c["mineral"], c["destination"]): (c["state"], [(m["id"], m["state"])
+             for m in c["measures"]]) for c in grid["cells"]}  # fmt: skip
+    assert cells == {
+        ("gallium", "US"): ("in-force", [("licensing", "in-force"), ("us-ban", "suspended")]),
+        ("gallium", "JP"): ("in-force", [("licensing", "in-force")]),
+        ("gallium", "KR"): ("in-force", [("licensing", "in-force")]),
+        ("gallium", "EU"): ("in-force", [("licensing", "in-force")]),
+        ("gallium", "all"): ("in-force", [("licensing", "in-force")]),
+        ("germanium", "US"): ("none", []),
+        ("germanium", "JP"): ("in-force", [("japan-ban", "in-force")]),
+        ("germanium", "KR"): ("none", []),
+        ("germanium", "EU"): ("none", []),
+        ("germanium", "all"): ("none", []),
+    }
+    # only a suspended measure applies: the cell says suspended
+    grid = json_of(run("--store", str(store), "status", "--matrix", "--as-of", "2026-06-01",
+                       "--to", "US", "-m", "Ga", "--exact", "--json"))  # fmt: skip
+    assert [(c["state"], c["measures"]) for c in grid["cells"]] == [
+        ("in-force", [{"id": "licensing", "state": "in-force"},
+                      {"id": "us-ban", "state": "suspended"}])]  # fmt: skip
+    store = write_store(MATRIX.replace('applies_to = ["all"]', 'applies_to = ["CN"]'), "b.toml")
+    grid = json_of(run("--store", str(store), "status", "--matrix", "--as-of", "2026-06-01",
+                       "--to", "US", "--json"))  # fmt: skip
+    assert [(c["mineral"], c["state"]) for c in grid["cells"]] == [
+        ("gallium", "suspended"), ("germanium", "none")]
+
+
+def test_status_matrix_for_people(run, write_store):
+    store = write_store(MATRIX)
+    result = run("--store", str(store), "status", "--matrix", "--as-of", "2026-06-01", "--ids",
+                 "--to", "US", "--to", "JP")  # fmt: skip
+    assert result.stdout == (
+        "mineral\tUS\tJP\n"
+        "gallium\tin-force: licensing; suspended: us-ban\tin-force: licensing\n"
+        "germanium\tnone\tin-force: japan-ban\n"
+    )
+
+
+def test_matrix_rows_collapse_groups_only_when_asked(run):
+    grid = json_of(run("status", "--matrix", "--as-of", "2026-11-25", "-m", "heavy-rare-earths",
+                       "--to", "all", "--json"))  # fmt: skip
+    assert grid["minerals"] == ["gadolinium", "terbium", "dysprosium", "holmium", "erbium",
+                                "thulium", "ytterbium", "lutetium", "yttrium"]  # fmt: skip
+    holmium = next(c for c in grid["cells"] if c["mineral"] == "holmium")
+    assert holmium["state"] == "in-force"
+    assert ("october-9-export-control-package", "unconfirmed") in [
+        (m["id"], m["state"]) for m in holmium["measures"]]
