@@ -22,7 +22,10 @@ expires = 2025-11-20
 title = "Controls suspended"
 category = "suspension"
 suspends = ["controls"]
-sources = [{ title = "A", url = "https://example.com/a" }, { title = "B", url = "https://example.com/b" }]
+sources = [
+    { title = "A", url = "https://example.com/a" },
+    { title = "B", url = "https://example.com/b" },
+]
 
 [[events]]
 id = "pause-extended"
