@@ -156,3 +156,68 @@ def matrix(
 def _mineral_rank(mineral: str) -> int:
     """Groups first, then single minerals: `rare-earths` heads its members."""
     return 0 if MINERALS.groups.get(mineral) else 1
+
+
+# --- the life of each measure, for charts ----------------------------------------------------
+
+
+class Band(NamedTuple):
+    """One stretch of a measure's life as a chart draws it."""
+
+    state: str  # a state of states.STATES
+    first: dt.date
+    last: dt.date  # inclusive
+    confidence: str
+    scheduled: bool  # after the as-of date: what the schedule says, not what happened
+
+
+class Life(NamedTuple):
+    event: Event
+    bands: tuple[Band, ...]
+
+
+def lives(
+    measures: Iterable[Event], knowledge: Knowledge, horizon: Horizon, end: dt.date
+) -> list[Life]:
+    """Each known measure's life up to `end`: its stretches as known on the as-of date. From an
+    unreported change after the horizon on, the stretch is `unconfirmed`; stretches after the
+    as-of date are `scheduled`."""
+    last_fact = horizon.last_day(knowledge.as_of)
+    out = []
+    for measure in measures:
+        if measure.category not in MEASURE_CATEGORIES or not knowledge.knows(measure):
+            continue
+        segments = life(measure, knowledge)
+        bands: list[Band] = []
+        unknown_from: dt.date | None = None
+        for i, seg in enumerate(segments):
+            if seg.first > end:
+                break
+            nxt = segments[i + 1].first - dt.timedelta(days=1) if i + 1 < len(segments) else end
+            last = min(nxt, end)
+            if unknown_from is None and seg.first > last_fact and not seg.backed \
+                    and seg.first <= knowledge.as_of:
+                unknown_from = seg.first
+            if unknown_from is not None:
+                bands.append(Band("unconfirmed", seg.first, last, seg.confidence, False))
+                continue
+            if seg.first <= knowledge.as_of < last:
+                bands.append(Band(seg.state, seg.first, knowledge.as_of, seg.confidence, False))
+                bands.append(Band(seg.state, knowledge.as_of + dt.timedelta(days=1), last,
+                                  seg.confidence, True))  # fmt: skip
+            else:
+                bands.append(Band(seg.state, seg.first, last, seg.confidence,
+                                  seg.first > knowledge.as_of))  # fmt: skip
+        out.append(Life(measure, tuple(_merged(bands))))
+    return out
+
+
+def _merged(bands: list[Band]) -> list[Band]:
+    out: list[Band] = []
+    for band in bands:
+        if out and out[-1][:1] == band[:1] and out[-1][3:] == band[3:] \
+                and out[-1].last + dt.timedelta(days=1) == band.first:
+            out[-1] = out[-1]._replace(last=band.last)
+        else:
+            out.append(band)
+    return out

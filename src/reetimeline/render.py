@@ -300,6 +300,68 @@ def _safe_link(url: str) -> bool:
     return url.startswith(("http://", "https://")) and visible(url) == url and " " not in url
 
 
+LIFE_STYLES = {"announced": "cyan", "in-force": "red", "suspended": "yellow",
+               "expired": "bright_black", "ended": "bright_black", "unconfirmed": "magenta"}
+# one character per state, so that the chart reads without colour too
+LIFE_CHARS = {"announced": "╌", "in-force": "█", "suspended": "▒", "expired": "─", "ended": "─",
+              "unconfirmed": "?"}  # fmt: skip
+
+
+def life_chart(lives, start: dt.date, end: dt.date, as_of: dt.date, *, width: int = 60,
+               data_note: str = "") -> Group:  # fmt: skip
+    """`timeline --measures`: a row per measure, its states as bands across time.
+
+    ╌ announced, █ in force, ▒ suspended, ─ expired or ended, ? unconfirmed (a change due after
+    the data's horizon that nobody reported); ┃ marks the as-of date, and what follows it is the
+    schedule (dim). A * marks a measure whose life rests on reports."""
+    span = max((end - start).days + 1, 1)
+
+    def column(day: dt.date) -> int:
+        return min(width - 1, max(0, (day - start).days * width // span))
+
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True, overflow="ellipsis", max_width=34)
+    table.add_column(width=1, no_wrap=True)  # * when the measure's life rests on reports
+    table.add_column(no_wrap=True)
+    axis = [" "] * width
+    for year in range(start.year, end.year + 1):
+        at = column(max(dt.date(year, 1, 1), start))
+        if year > start.year and at < 5:
+            continue
+        for i, char in enumerate(str(year)):
+            if at + i < width:
+                axis[at + i] = char
+    table.add_row(Text(""), Text(""), Text("".join(axis).rstrip(), style="dim"))
+    now = column(as_of)
+    for item in lives:
+        cells: list[tuple[str, str]] = [(" ", "")] * width
+        for band in item.bands:
+            if band.last < start or band.first > end:
+                continue
+            first, last = column(max(band.first, start)), column(min(band.last, end))
+            style = LIFE_STYLES[band.state] + (" dim" if band.scheduled else "")
+            for i in range(first, last + 1):
+                cells[i] = (LIFE_CHARS[band.state], style)
+        if start <= as_of <= end:
+            cells[now] = ("┃", "bold")
+        bar = Text()
+        for char, style in cells:
+            bar.append(char, style=style)
+        bar.rstrip()
+        reported = any(b.confidence == "reported" for b in item.bands)
+        table.add_row(_text(item.event.title), Text("*" if reported else " ",
+                                                     style=REPORTED_STYLE), bar)  # fmt: skip
+    legend = Text.assemble(
+        *(part for state in ("announced", "in-force", "suspended", "ended", "unconfirmed")
+          for part in ((LIFE_CHARS[state], LIFE_STYLES[state]), f" {state} ")),
+        "┃ ", as_of.isoformat(), " ", ("*", REPORTED_STYLE), " reported",
+    )  # fmt: skip
+    parts: list[RenderableType] = [table, legend]
+    if data_note:
+        parts.append(Text(f"data: {data_note}", style="dim"))
+    return Group(*parts)
+
+
 CELL_STYLES = {"in-force": "bold red", "suspended": "yellow", "unconfirmed": "bold magenta",
                "announced": "cyan", "none": "dim"}  # fmt: skip
 

@@ -1,6 +1,7 @@
 """The weekly briefing: what changed between two dates, and a page to share."""
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -85,3 +86,47 @@ def _change_record(c) -> dict[str, Any]:
         "sources": len(c.event.sources),
         "note": c.note,
     }
+
+
+@app.command("report")
+@with_filters
+def report_command(
+    filters: FilterArgs,
+    output_path: Annotated[
+        Path,
+        typer.Option("--output", "-o", metavar="FILE.html", show_default=False,
+                     help="The page to write (atomically)."),
+    ],
+    as_of: AsOf = None,
+) -> None:  # fmt: skip
+    """Write a briefing page to share: one self-contained HTML file (no request to any other
+    address; readable on a phone and with JavaScript off) with the as-of date, the filters and
+    how current the data is, what restricts which minerals where, the next 90 days' deadlines,
+    what changed in the last 30 days, a chart of every measure's life, the state of every
+    measure, and the events by year with their sources as links.
+
+    Example: reetimeline report -o briefing.html -m gallium -m germanium
+    """
+    from ..export import write_text_atomically
+    from ..report import make, render
+
+    day = as_of_date(as_of)
+    flt = filters.build(day)
+    loaded = load_store()
+    page = render(make(loaded, flt, day, describe_filters(filters)))
+    write_text_atomically(output_path, page)
+    say(f"wrote the briefing as of {day} to {output_path}")
+
+
+def describe_filters(filters: FilterArgs) -> str:
+    """The filters as typed, for a page's header."""
+    words = []
+    for name, option in (("mineral", "-m"), ("country", "-c"), ("category", "-k"),
+                         ("tag", "-t"), ("issuer", "--by"), ("to", "--to")):  # fmt: skip
+        for value in getattr(filters, name) or ():
+            words.append(f"{option} {value}")
+    for name in ("text", "since", "until"):
+        if (value := getattr(filters, name)) is not None:
+            words.append(f"--{name} {value}")
+    words += [f"--{flag}" for flag in ("exact", "confirmed") if getattr(filters, flag)]
+    return " ".join(words) or "none (every event)"

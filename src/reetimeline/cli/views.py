@@ -133,8 +133,14 @@ def timeline_command(
     ] = None,
     width: Annotated[
         int | None,
-        typer.Option("--width", min=40, help="Width for the picture.", show_default=False),
+        typer.Option("--width", min=40, max=1000, help="Width for the picture.",
+                     show_default=False),
     ] = None,
+    measures: Annotated[
+        bool,
+        typer.Option("--measures", help="One row per measure: its states as bands across time "
+                     "(--since/--until set the span)."),
+    ] = False,
 ) -> None:
     """Draw the timeline: year headings, a marker per event coloured by category, effective and
     expiry dates as rows of their own, and a "today" rule between past and future.
@@ -146,12 +152,16 @@ def timeline_command(
     loaded = load_store()
     events = loaded.select(flt)
     _say_if_nothing_matched(len(events), loaded)
-    from ..render import timeline
+    knowledge = loaded.knowledge(day, confirmed=flt.confirmed)
+    if measures:
+        picture = _measure_lives(flt, day, knowledge, loaded, width)
+    else:
+        from ..render import timeline
 
-    label = "today" if as_of is None else "as of"
-    rows = countdown(events, day, loaded.knowledge(day, confirmed=flt.confirmed),
-                     loaded.horizon(), flt=flt, show_all=True)  # fmt: skip
-    picture = timeline(rows, day, today_label=label, data_note=loaded.horizon().describe(day))
+        label = "today" if as_of is None else "as of"
+        rows = countdown(events, day, knowledge, loaded.horizon(), flt=flt, show_all=True)
+        picture = timeline(rows, day, today_label=label,
+                           data_note=loaded.horizon().describe(day))  # fmt: skip
     out = console(width=width)
     with paged(out):
         out.print(picture)
@@ -172,6 +182,24 @@ def timeline_command(
             write_text_atomically(svg, recorder.export_svg(title="reetimeline", clear=False))
         if html:
             write_text_atomically(html, recorder.export_html(clear=False))
+
+
+def _measure_lives(flt, day, knowledge, loaded, width):
+    """`timeline --measures`: the life chart of the selected measures."""
+    import datetime as dt
+
+    from ..briefing import lives
+    from ..render import life_chart
+
+    horizon = loaded.horizon()
+    # --since/--until set the span: every measure alive in it is drawn
+    end = flt.until or day + dt.timedelta(days=90)
+    measures = [e for e in loaded.select(flt._replace(since=None, until=None))
+                if e.category in MEASURE_CATEGORIES and e.date.first() <= end]  # fmt: skip
+    start = flt.since or min((m.date.first() for m in measures), default=day)
+    rows = lives(measures, knowledge, horizon, end)
+    columns = max(20, (width or console().width) - 38)
+    return life_chart(rows, start, end, day, width=columns, data_note=horizon.describe(day))
 
 
 @app.command("show")
