@@ -67,7 +67,10 @@ def changes(
             if first <= seg.first <= last and seg.first <= knowledge.as_of:
                 kind = _segment_change(previous, seg)
                 if seg.first > last_fact and not seg.backed:
-                    note = f"was due to be {kind}; nothing reported (data: " \
+                    due = {"took-effect": "take effect", "resumed": "be in force again",
+                           "expired": "expire", "ended": "end", "suspended": "be suspended",
+                           "announced": "be announced"}[kind]  # fmt: skip
+                    note = f"was due to {due}; nothing reported (data: " \
                         f"{horizon.describe(knowledge.as_of)})"
                     out.append(Change(seg.first, measure, "unconfirmed", seg.cause,
                                       weakest([measure, seg.cause]), note))  # fmt: skip

@@ -324,13 +324,14 @@ def life_chart(lives, start: dt.date, end: dt.date, as_of: dt.date, *, width: in
     table.add_column(width=1, no_wrap=True)  # * when the measure's life rests on reports
     table.add_column(no_wrap=True)
     axis = [" "] * width
+    taken = -1  # the last column a year label covers
     for year in range(start.year, end.year + 1):
-        at = column(max(dt.date(year, 1, 1), start))
-        if year > start.year and at < 5:
-            continue
-        for i, char in enumerate(str(year)):
-            if at + i < width:
-                axis[at + i] = char
+        at = min(column(max(dt.date(year, 1, 1), start)), width - 4)
+        following = column(dt.date(year + 1, 1, 1)) if year < end.year else width
+        if at <= taken or (year == start.year and following - at < 6 and year < end.year):
+            continue  # no room: the next year's label says more
+        axis[at : at + 4] = str(year)
+        taken = at + 4
     table.add_row(Text(""), Text(""), Text("".join(axis).rstrip(), style="dim"))
     now = column(as_of)
     for item in lives:
