@@ -65,6 +65,7 @@ def test_readme_example_works(run, command, expected, monkeypatch, tmp_path):
     monkeypatch.setattr(reetimeline.cli, "today", lambda: TODAY)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "colleague.csv").write_text(COLLEAGUE, encoding="utf-8")
+    (tmp_path / "docs").mkdir()  # the examples that remake README's pictures run in a checkout
     team = tmp_path / "team-events"
     team.mkdir()
     (team / "alice.toml").write_text(
