@@ -39,6 +39,14 @@ def isolated_env(monkeypatch, tmp_path_factory):
         monkeypatch.delenv(name, raising=False)
 
 
+def json_of(result: Result):
+    """The JSON a successful command printed."""
+    import json
+
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
 @pytest.fixture
 def run():
     """Run the CLI in-process; returns exit code, stdout and stderr separately."""

@@ -1,7 +1,7 @@
 """The weekly briefing: what changed between two dates, and what restricts what where (fixture
 stores, `--as-of`, never the clock)."""
 
-import json
+from tests.conftest import json_of
 
 CHANGING = """
 current_to = 2025-12-31
@@ -77,10 +77,6 @@ title = "Meeting"
 category = "meeting"
 """
 
-
-def json_of(result):
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
 
 
 def test_changes_in_a_window_in_order(run, write_store):

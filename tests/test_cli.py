@@ -1,11 +1,11 @@
 """The command line on the curated store and on small stores: exact output and exit codes."""
 
-import json
 
 import pytest
 
 from reetimeline import __version__
 from reetimeline.cli import app
+from tests.conftest import json_of
 
 DYSPROSIUM_MUST = {
     "china-halts-rare-earths-to-japan-2010",
@@ -13,10 +13,6 @@ DYSPROSIUM_MUST = {
     "october-9-export-control-package",
 }
 
-
-def json_of(result):
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
 
 
 def test_version(run):

@@ -1,18 +1,13 @@
 """The curated store, current to what the sources say and honest where they stop (always with
 `--as-of`, never the clock)."""
 
-import json
 import re
 
 import pytest
 
 from reetimeline.model import MEASURE_CATEGORIES, RESTRICTION_CATEGORIES
 from reetimeline.store import curated_store_path, load
-
-
-def json_of(result):
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
+from tests.conftest import json_of
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,9 @@
 """Honest answers: states, deadlines and date windows on small stores built here, always with
 `--as-of` (never the clock)."""
 
-import json
-
 import pytest
+
+from tests.conftest import json_of
 
 MEASURE = """
 current_to = 2026-10-10
@@ -46,10 +46,6 @@ extends = ["pause"]
 confidence = "reported"
 """
 
-
-def json_of(result):
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
 
 
 def state_of(run, store, as_of, event_id="controls", *options):

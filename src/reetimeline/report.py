@@ -202,7 +202,6 @@ def _legend() -> str:
 
 
 def _matrix(grid: Matrix) -> str:
-    head = "".join(f"<th scope=\"col\">{_e(d)}</th>" for d in grid.destinations)
     rows = []
     for mineral in grid.minerals:
         cells = []
@@ -215,60 +214,50 @@ def _matrix(grid: Matrix) -> str:
                     f'<ul class="ids">{ids}</ul></details>') if count else ""  # fmt: skip
             cells.append(f"<td>{_state(cell.state, short=True)}{more}</td>")
         rows.append(f'<tr><th scope="row">{_e(mineral)}</th>{"".join(cells)}</tr>')
-    body = "".join(rows) or f'<tr><td colspan="{len(grid.destinations) + 1}">no measures</td></tr>'
-    return (
-        '<section id="matrix"><h2>What restricts what, where</h2>'
-        '<p class="meta">Each cell: the strongest state of the measures that apply to exports of'
-        " the mineral to the destination (naming it, a group holding it, or all), with their"
-        " ids.</p>"
-        f'<div class="scroll"><table><thead><tr><th scope="col">mineral</th>{head}</tr>'
-        f"</thead><tbody>{body}</tbody></table></div></section>"
-    )
+    intro = ('<p class="meta">Each cell: the strongest state of the measures that apply to '
+             "exports of the mineral to the destination (naming it, a group holding it, or all),"
+             " with their ids.</p>")  # fmt: skip
+    return _section("matrix", "What restricts what, where", ("mineral", *grid.destinations),
+                    rows, "no measures", intro)
+
+
+def _section(section: str, heading: str, columns: Sequence[str], rows: Sequence[str],
+             empty: str, intro: str = "") -> str:  # fmt: skip
+    """A section with a heading and a table that scrolls sideways on a narrow screen."""
+    head = "".join(f'<th scope="col">{_e(c)}</th>' for c in columns)
+    body = "".join(rows) or f'<tr><td colspan="{len(columns)}">{_e(empty)}</td></tr>'
+    return (f'<section id="{section}"><h2>{_e(heading)}</h2>{intro}<div class="scroll"><table>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></section>")
 
 
 def _deadlines(rows: Sequence[Target]) -> str:
-    body = "".join(
+    return _section("deadlines", "Next deadlines", ("date", "days", "when", "what"), [
         f'<tr><td class="date">{_e(t.date)}</td><td class="days">{t.days}</td>'
         f"<td>{_e(describe_days(t))}</td><td>{_e(t.kind)}: {_e(t.event.title)}"
         f"{_reported(t.confidence)} {_id(t.event.id)}</td></tr>"
         for t in rows
-    ) or '<tr><td colspan="4">no deadlines in the next 90 days</td></tr>'
-    return (
-        '<section id="deadlines"><h2>Next deadlines</h2><div class="scroll"><table><thead><tr>'
-        '<th scope="col">date</th><th scope="col">days</th><th scope="col">when</th>'
-        f'<th scope="col">what</th></tr></thead><tbody>{body}</tbody></table></div></section>'
-    )
+    ], "no deadlines in the next 90 days")  # fmt: skip
 
 
 def _changes(rows: Sequence[Change], first: dt.date, last: dt.date) -> str:
-    body = "".join(
+    heading = f"What changed, {first.isoformat()} to {last.isoformat()}"
+    return _section("changes", heading, ("date", "change", "what", "by", "sources"), [
         f'<tr><td class="date">{c.date.isoformat()}</td><td>{_e(c.change)}</td>'
         f"<td>{_e(c.event.title)}{_reported(c.confidence)} {_id(c.event.id)}"
         + (f"<br><small>{_e(c.note)}</small>" if c.note else "")
         + f"</td><td>{_id(c.by.id) if c.by else ''}</td>"
         f'<td class="days">{len(c.event.sources)}</td></tr>'
         for c in rows
-    ) or '<tr><td colspan="5">no changes</td></tr>'
-    return (
-        f'<section id="changes"><h2>What changed, {first.isoformat()} to {last.isoformat()}'
-        '</h2><div class="scroll"><table><thead><tr><th scope="col">date</th>'
-        '<th scope="col">change</th><th scope="col">what</th><th scope="col">by</th>'
-        f'<th scope="col">sources</th></tr></thead><tbody>{body}</tbody></table></div></section>'
-    )
+    ], "no changes")  # fmt: skip
 
 
 def _states(rows: Sequence[Status]) -> str:
-    body = "".join(
+    return _section("states", "Every measure today", ("state", "since", "until", "measure"), [
         f"<tr><td>{_state(s.state)}</td><td class=\"date\">{_e(s.since or '')}</td>"
         f"<td class=\"date\">{_e(s.until or '')}</td><td>{_e(s.event.title)} {_id(s.event.id)}"
         f"<br><small>{_e(status_note(s))}</small>{_reported(s.confidence)}</td></tr>"
         for s in rows
-    ) or '<tr><td colspan="4">no measures</td></tr>'
-    return (
-        '<section id="states"><h2>Every measure today</h2><div class="scroll"><table><thead>'
-        '<tr><th scope="col">state</th><th scope="col">since</th><th scope="col">until</th>'
-        f'<th scope="col">measure</th></tr></thead><tbody>{body}</tbody></table></div></section>'
-    )
+    ], "no measures")  # fmt: skip
 
 
 def _events(events: Sequence[Event]) -> str:
