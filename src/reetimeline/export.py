@@ -318,7 +318,8 @@ EXPORTERS: dict[str, Exporter] = {
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    """Write a whole output file atomically (no half-written file on failure)."""
-    from .store import replace_file
+    """Write a whole output file atomically (no half-written file on failure); a character
+    device or FIFO (`/dev/null`, a named pipe) is written into and stays what it is."""
+    from .safefile import write_bytes
 
-    replace_file(path, text.encode("utf-8"))
+    write_bytes(path, text.encode("utf-8"), streams=True)

@@ -105,8 +105,12 @@ def writable_store() -> Path:
         path = user_store_path()
     if path.is_dir():
         path = path / "events.toml"
+    # what cannot be written is refused now, before anything is read: --dry-run agrees
+    from ..safefile import target_of
+
+    real, _info = target_of(path)
     packaged = Path(store.__file__).with_name("events.toml")
-    if packaged.exists() and path.exists() and path.resolve() == packaged.resolve():
+    if packaged.exists() and real == packaged.resolve():
         raise UsageError(f"{path} is the store installed with the tool; write to your own store")
     return path
 
