@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 from .. import query, store
 from ..errors import EXIT_INTERRUPTED, EXIT_USAGE, ReeError, UsageError
 from ..model import CATEGORIES, Event, PartialDate
+from ..text import json_visible, visible
 
 ENV_STORE = "REETIMELINE_STORE"
 
@@ -49,12 +50,15 @@ def hoist_global_options(args: list[str]) -> list[str]:
 
 
 class _Commands(TyperGroup):
-    """Turns the project's errors into messages on stderr and exit codes, in one place, for
-    every command (and for tests that invoke the app in-process)."""
+    """Turns the project's errors, and Typer's own usage errors, into messages on stderr and exit
+    codes, in one place, for every command (and for tests that invoke the app in-process)."""
 
     def parse_args(self, ctx, args):
         # --color and --pager are global, and also accepted after the command name
-        return super().parse_args(ctx, hoist_global_options(list(args)))
+        try:
+            return super().parse_args(ctx, hoist_global_options(list(args)))
+        except typer.TyperException as exc:
+            raise _reported(exc) from None
 
     def invoke(self, ctx):
         try:
@@ -63,6 +67,21 @@ class _Commands(TyperGroup):
             for message in exc.messages():
                 say(f"reetimeline: error: {message}" if exc.exit_code == EXIT_USAGE else message)
             raise typer.Exit(exc.exit_code) from None
+        except typer.TyperException as exc:
+            raise _reported(exc) from None
+
+
+def _reported(exc: typer.TyperException) -> Exception:
+    """Typer's usage errors (unknown option, bad number, missing value) as one line on stderr,
+    like ours, with the text the user typed made visible; the exception to raise next."""
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        return exc  # `reetimeline` alone prints the help: Typer shows it
+    message = exc.format_message()
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        message += f" (see '{ctx.command_path} -h')"
+    say(f"reetimeline: error: {message}")
+    return typer.Exit(exc.exit_code)
 
 
 app = typer.Typer(
@@ -215,8 +234,9 @@ def as_of_date(value: str | None) -> dt.date:
 
 
 def say(message: str) -> None:
-    """A message for the person, on stderr."""
-    print(message, file=sys.stderr)
+    """A message for the person, on stderr: one line, with anything a terminal would act on
+    (from a store, a file name, the command line) shown as an escape."""
+    print(visible(message), file=sys.stderr)
 
 
 def stdout_is_terminal() -> bool:
@@ -303,7 +323,7 @@ def print_json_list(fragments) -> int:
     write = sys.stdout.write
     count = 0
     for count, fragment in enumerate(fragments, 1):
-        write(("[\n" if count == 1 else ",\n") + fragment)
+        write(("[\n" if count == 1 else ",\n") + json_visible(fragment))
     write("\n]\n" if count else "[]\n")
     return count
 
@@ -311,7 +331,8 @@ def print_json_list(fragments) -> int:
 def print_json(data: Any) -> None:
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    # the same JSON values, with what a terminal would act on written as \\u escapes
+    sys.stdout.write(json_visible(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
 
 # --- filters: the same options on every command that reads events ----------------------------

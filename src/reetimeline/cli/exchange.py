@@ -12,6 +12,7 @@ import typer
 from .. import store
 from ..errors import UsageError
 from ..model import Event, event_to_record
+from ..text import visible
 from . import (
     ENV_STORE,
     FilterArgs,
@@ -344,7 +345,7 @@ def import_command(
     new = [e for e in new if e.id not in set(duplicates)]
     _check_new_references(new, loaded, str(file))
     if dry_run:
-        print_lines(f"would add {e.id}\t{e.date}\t{e.title}" for e in new)
+        print_lines(f"would add {e.id}\t{e.date}\t{visible(e.title)}" for e in new)
         say(f"would add {len(new)} events to {target} (dry run: nothing written)")
         return
     if new:

@@ -11,6 +11,7 @@ from .. import query, store
 from ..errors import UsageError
 from ..model import CATEGORIES, event_to_record, json_fragment
 from ..plain import LIST_HEADER, countdown_lines, list_line, status_lines
+from ..text import visible
 from . import (
     AsOf,
     FilterArgs,
@@ -68,7 +69,7 @@ def check_command(
         if problems:
             say(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files}")
         else:
-            print(f"ok: {len(loaded.events)} events in {files}")
+            print(f"ok: {len(loaded.events)} events in {visible(files)}")
     if problems:
         raise typer.Exit(1)
 
@@ -412,12 +413,12 @@ def doctor_command(json_output: JsonFlag = False) -> None:
         return
     lines = [
         f"reetimeline {report['version']} on {report['python']}",
-        *(f"store       {s['path']}: {s['state']}, {s['events']} events"
+        *(f"store       {visible(s['path'])}: {s['state']}, {s['events']} events"
           + (f", {s['problems']} problems (run `reetimeline check`)" if s["problems"] else "")
           for s in stores),
-        f"user store  {report['user_store']['path']}"
+        f"user store  {visible(report['user_store']['path'])}"
         + ("" if report["user_store"]["exists"] else " (not created yet; `add` creates it)"),
-        f"cache       {report['cache']['path']}: {report['cache']['state']}",
+        f"cache       {visible(str(report['cache']['path']))}: {report['cache']['state']}",
         f"colour      {'on' if color else 'off'} ({why})",
         f"pager       {'on' if report['pager'] else 'off'}",
     ]  # fmt: skip
