@@ -2,7 +2,10 @@
 clobbered, no traceback. The payloads and stores come from `test_hardening`."""
 
 import json
+import os
 import re
+import subprocess
+import sys
 import unicodedata
 
 import pytest
@@ -160,3 +163,93 @@ def test_a_payload_on_the_command_line_reaches_no_terminal(run, small_store, pay
         result = run("--store", str(small_store), *args)
         _assert_safe(result, code=2 if "--store" not in args[:1] else 1)
         assert len(result.stderr.splitlines()) == 1, (args, result.stderr)
+
+
+# --- numbers, bytes that are not UTF-8, no home folder ---------------------------------------
+
+TOO_BIG = [
+    (["countdown", "--within", "3000000"], "'--within': 3000000 is not in the range 0<=x<=36525"),
+    (["export", "-f", "ics", "--alarm", "1000000000"],
+     "'--alarm': 1000000000 is not in the range 0<=x<=3660"),
+    (["list", "-n", "9223372036854775808"],
+     "'--limit' / '-n': 9223372036854775808 is not in the range 1<=x<=1000000000"),
+    (["timeline", "--width", "100000000"], "'--width': 100000000 is not in the range 40<=x<=1000"),
+    (["countdown", "--within", "-1"], "'--within': -1 is not in the range 0<=x<=36525"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "message"), TOO_BIG, ids=[a[0] for a, _m in TOO_BIG])
+def test_numbers_out_of_range_are_usage_errors_of_one_line(run, args, message):
+    result = run(*args)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"reetimeline: error: Invalid value for {message}. (see 'reetimeline {args[0]} -h')\n"
+    )
+
+
+def test_the_largest_numbers_still_work(run, small_store):
+    for args in (["countdown", "--within", "36525", "--as-of", "2025-01-01"],
+                 ["export", "-f", "ics", "--alarm", "3660"], ["list", "-n", "1000000000"],
+                 ["timeline", "--width", "1000", "--as-of", "2025-01-01"]):  # fmt: skip
+        result = run("--store", str(small_store), *args)
+        assert result.exit_code == 0, (args, result.stderr)
+
+
+NOT_UTF8 = (
+    "reetimeline: error: --title: 'caf\\udce9' holds the byte 0xe9, which is not UTF-8 text; "
+    "give it in UTF-8\n"
+)
+
+
+def test_text_that_is_not_utf8_is_refused_by_add_and_its_dry_run(run, tmp_path):
+    path = tmp_path / "events.toml"
+    for dry_run in (["--dry-run"], []):
+        result = run("--store", str(path), "add", "--date", "2026-01-01", "--title", "caf\udce9",
+                     *dry_run)  # fmt: skip
+        assert (result.exit_code, result.stdout, result.stderr) == (2, "", NOT_UTF8)
+    assert not path.exists()
+
+
+def test_a_latin1_argument_from_a_real_shell(tmp_path):
+    """`add --title "$(printf 'caf\\351')"`: the byte 0xe9 alone is not UTF-8."""
+    path = tmp_path / "events.toml"
+    env = {**os.environ, "REETIMELINE_NO_CACHE": "1", "LC_ALL": "C.UTF-8"}
+    result = subprocess.run(
+        [sys.executable, "-m", "reetimeline", "--store", str(path), "add", "--date", "2026",
+         "--title", b"caf\xe9"], capture_output=True, env=env)  # fmt: skip
+    assert (result.returncode, result.stdout) == (2, b"")
+    assert result.stderr == NOT_UTF8.encode()
+    assert not path.exists()
+
+
+@pytest.fixture
+def homeless(monkeypatch):
+    """HOME unset and no passwd entry for the user, as in some containers."""
+    import pwd
+
+    def no_entry(uid):
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    for name in ("HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "REETIMELINE_NO_CACHE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(pwd, "getpwuid", no_entry)
+
+
+def test_no_home_folder_reads_without_a_user_store_or_cache(run, homeless, tmp_path):
+    listed = run("list", "-m", "dysprosium", "-n", "1")
+    assert listed.exit_code == 0, listed.stderr
+    assert listed.stdout.startswith("date\tcategory\ttitle")
+    doctor = run("doctor")
+    assert doctor.exit_code == 0, doctor.stderr
+    no_home = "no home folder (HOME is unset and the user has no passwd entry)"
+    lines = doctor.stdout.splitlines()
+    assert f"user store  none: {no_home}" in lines
+    assert f"cache       off ({no_home})" in lines
+    added = run("add", "--date", "2026", "--title", "X")
+    assert (added.exit_code, added.stdout) == (2, "")
+    assert added.stderr == (
+        "reetimeline: error: no home folder (HOME is unset and the user has no passwd entry): "
+        "give --store, or set $REETIMELINE_STORE or XDG_DATA_HOME\n"
+    )
+    store = tmp_path / "mine.toml"
+    assert run("--store", str(store), "add", "--date", "2026", "--title", "X").exit_code == 0

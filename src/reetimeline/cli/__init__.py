@@ -180,23 +180,42 @@ def store_paths() -> list[Path]:
         return [Path(p) for p in os.environ[ENV_STORE].split(os.pathsep) if p]
     paths = [store.curated_store_path()]
     user = user_store_path()
-    if user.exists():
+    if user is not None and user.exists():
         paths.append(user)
     return paths
 
 
-def user_store_path() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "reetimeline" / "events.toml"
+def _base_folder(variable: str, *under_home: str) -> Path | None:
+    """$variable if it is an absolute path (the XDG spec ignores relative ones), else the folder
+    under the home folder; None when there is no home folder either (HOME unset and no passwd
+    entry, as in some containers)."""
+    value = os.environ.get(variable, "")
+    if value and Path(value).is_absolute():
+        return Path(value)
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError, OSError):
+        return None
+    return home.joinpath(*under_home) if home.is_absolute() else None
+
+
+NO_HOME = "no home folder (HOME is unset and the user has no passwd entry)"
+
+
+def user_store_path() -> Path | None:
+    """$XDG_DATA_HOME/reetimeline/events.toml (default ~/.local/share/...), or None without a
+    home folder: then there is no user store to read, and `add` asks for --store."""
+    base = _base_folder("XDG_DATA_HOME", ".local", "share")
+    return None if base is None else base / "reetimeline" / "events.toml"
 
 
 def cache_dir() -> Path | None:
     """$XDG_CACHE_HOME/reetimeline (default ~/.cache/reetimeline); REETIMELINE_NO_CACHE=1 turns
-    the cache off."""
+    the cache off, and so does having no home folder."""
     if os.environ.get("REETIMELINE_NO_CACHE"):
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "reetimeline"
+    base = _base_folder("XDG_CACHE_HOME", ".cache")
+    return None if base is None else base / "reetimeline"
 
 
 def load_store() -> store.Store:
@@ -228,6 +247,26 @@ def as_of_date(value: str | None) -> dt.date:
     if parsed.precision != "day":
         raise UsageError(f"--as-of: {value!r} is a {parsed.precision}; give a day (YYYY-MM-DD)")
     return parsed.first()
+
+
+def require_utf8(ctx: typer.Context) -> None:
+    """Text the command will store must be UTF-8. Bytes of the command line that are not (a
+    Latin-1 terminal, `$(printf 'caf\\351')`) reach Python as lone surrogates; refuse them here,
+    naming the option, rather than fail when the file is written."""
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if not isinstance(item, str):
+                continue
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                bad = ord(item[exc.start])
+                byte = 0xDC80 <= bad <= 0xDCFF  # surrogateescape holds byte b as U+DC00 + b
+                what = f"the byte 0x{bad - 0xDC00:02x}" if byte else "a lone surrogate"
+                name = param.opts[0] if param.opts else param.name
+                raise UsageError(f"{name}: {item!r} holds {what}, which is not UTF-8 text; give "
+                                 "it in UTF-8") from None  # fmt: skip
 
 
 # --- output ----------------------------------------------------------------------------------

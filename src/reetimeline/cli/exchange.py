@@ -15,11 +15,13 @@ from ..model import Event, event_to_record
 from ..text import visible
 from . import (
     ENV_STORE,
+    NO_HOME,
     FilterArgs,
     _settings,
     app,
     print_json,
     print_lines,
+    require_utf8,
     say,
     selected,
     store_paths,
@@ -28,6 +30,8 @@ from . import (
 )
 
 # --- getting events out and in --------------------------------------------------------------
+
+MAX_ALARM_DAYS = 3660  # ten years and a bit: any reminder a calendar could usefully give
 
 
 @app.command("export")
@@ -55,8 +59,9 @@ def export_command(
         typer.Option(
             "--alarm",
             min=0,
+            max=MAX_ALARM_DAYS,
             metavar="DAYS",
-            help="ics: a reminder DAYS before each expiry.",
+            help=f"ics: a reminder DAYS before each expiry (0 to {MAX_ALARM_DAYS}).",
             show_default=False,
         ),
     ] = None,
@@ -104,6 +109,8 @@ def writable_store() -> Path:
         path = Path(os.environ[ENV_STORE].split(os.pathsep)[0])
     else:
         path = user_store_path()
+        if path is None:
+            raise UsageError(f"{NO_HOME}: give --store, or set ${ENV_STORE} or XDG_DATA_HOME")
     if path.is_dir():
         path = path / "events.toml"
     # what cannot be written is refused now, before anything is read: --dry-run agrees
@@ -128,6 +135,7 @@ def _context_for_writing(target: Path) -> store.Store:
 
 @app.command("add")
 def add_command(
+    ctx: typer.Context,
     date: Annotated[
         str,
         typer.Option(
@@ -212,6 +220,7 @@ def add_command(
     """
     from ..ids import derive_id
 
+    require_utf8(ctx)
     if (source_url is None) != (source_title is None):
         raise UsageError("--source-url and --source-title go together")
     record: dict[str, Any] = {"date": date, "title": title, "category": category}

@@ -13,6 +13,7 @@ from ..model import CATEGORIES, event_to_record, json_fragment
 from ..plain import LIST_HEADER, countdown_lines, list_line, status_lines
 from ..text import visible
 from . import (
+    NO_HOME,
     AsOf,
     FilterArgs,
     JsonFlag,
@@ -40,6 +41,12 @@ from . import (
 )
 
 # --- commands --------------------------------------------------------------------------------
+
+# The largest numbers the options take: beyond them no store or calendar has anything to show,
+# and dates and SQL limits would overflow.
+MAX_LIMIT = 1_000_000_000
+MAX_WITHIN_DAYS = 36_525  # a hundred years
+MAX_WIDTH = 1_000
 
 
 @app.command("check")
@@ -80,7 +87,14 @@ def list_events(
     filters: FilterArgs,
     limit: Annotated[
         int | None,
-        typer.Option("--limit", "-n", min=1, help="At most N events.", show_default=False),
+        typer.Option(
+            "--limit",
+            "-n",
+            min=1,
+            max=MAX_LIMIT,
+            show_default=False,
+            help=f"At most N events (1 to {MAX_LIMIT:,}).",
+        ),
     ] = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
     json_output: JsonFlag = False,
@@ -121,7 +135,13 @@ def timeline_command(
     ] = None,
     width: Annotated[
         int | None,
-        typer.Option("--width", min=40, help="Width for the picture.", show_default=False),
+        typer.Option(
+            "--width",
+            min=40,
+            max=MAX_WIDTH,
+            show_default=False,
+            help=f"Width for the picture (40 to {MAX_WIDTH}).",
+        ),
     ] = None,
 ) -> None:
     """Draw the timeline: year headings, a marker per event coloured by category, effective and
@@ -223,8 +243,9 @@ def countdown_command(
         typer.Option(
             "--within",
             min=0,
+            max=MAX_WITHIN_DAYS,
             metavar="DAYS",
-            help="Only targets at most DAYS ahead.",
+            help=f"Only targets at most DAYS ahead (0 to {MAX_WITHIN_DAYS}).",
             show_default=False,
         ),
     ] = None,
@@ -394,14 +415,16 @@ def doctor_command(json_output: JsonFlag = False) -> None:
     folder = cache_dir()
     caches = sorted(folder.glob("*.sqlite")) if folder and folder.is_dir() else []
     color, why = color_decision()
+    user = user_store_path()
     report = {
         "version": __version__,
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "stores": stores,
-        "user_store": {"path": str(user_store_path()), "exists": user_store_path().exists()},
+        "user_store": {"path": str(user) if user else None, "exists": bool(user and user.exists())},
         "cache": {
             "path": str(folder) if folder else None,
-            "state": "off (REETIMELINE_NO_CACHE)" if folder is None else (
+            "state": ("off (REETIMELINE_NO_CACHE)" if os.environ.get("REETIMELINE_NO_CACHE")
+                      else f"off ({NO_HOME})") if folder is None else (
                 f"{len(caches)} store(s) cached, "
                 f"{sum(p.stat().st_size for p in caches) / 1e6:.1f} MB" if caches else "empty"),
         },
@@ -416,9 +439,11 @@ def doctor_command(json_output: JsonFlag = False) -> None:
         *(f"store       {visible(s['path'])}: {s['state']}, {s['events']} events"
           + (f", {s['problems']} problems (run `reetimeline check`)" if s["problems"] else "")
           for s in stores),
-        f"user store  {visible(report['user_store']['path'])}"
-        + ("" if report["user_store"]["exists"] else " (not created yet; `add` creates it)"),
-        f"cache       {visible(str(report['cache']['path']))}: {report['cache']['state']}",
+        f"user store  {visible(str(user))}"
+        + ("" if report["user_store"]["exists"] else " (not created yet; `add` creates it)")
+        if user else f"user store  none: {NO_HOME}",
+        f"cache       {visible(str(folder))}: {report['cache']['state']}"
+        if folder else f"cache       {report['cache']['state']}",
         f"colour      {'on' if color else 'off'} ({why})",
         f"pager       {'on' if report['pager'] else 'off'}",
     ]  # fmt: skip
