@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import unicodedata
+from pathlib import Path
 
 import pytest
 import tomli_w
@@ -253,3 +254,107 @@ def test_no_home_folder_reads_without_a_user_store_or_cache(run, homeless, tmp_p
     )
     store = tmp_path / "mine.toml"
     assert run("--store", str(store), "add", "--date", "2026", "--title", "X").exit_code == 0
+
+
+# --- Ctrl-C from the first millisecond -------------------------------------------------------
+
+SIGINT_RUNS = 30
+
+
+@pytest.mark.slow
+def test_ctrl_c_at_random_moments_of_the_first_300_ms(tmp_path):
+    """A real `list` gets SIGINT at a random (seeded) moment in its first 300 ms, 30 times: it
+    ends with exit 130, or killed by SIGINT (which a shell also reports as 130), and never
+    prints a traceback through the tool's code. While modules import, SIGINT kills it at once;
+    once the command runs, a KeyboardInterrupt cleans up and exits 130. (The interpreter's own
+    start-up, before the first line of the tool runs, is out of the tool's reach: a traceback
+    from there names no file of the tool.)"""
+    import random
+    import signal
+    import time
+    from collections import Counter
+    from concurrent.futures import ThreadPoolExecutor
+
+    import reetimeline
+
+    package = str(Path(reetimeline.__file__).parent)
+    env = {**os.environ, "REETIMELINE_NO_CACHE": "1"}
+    command = [sys.executable, "-m", "reetimeline", "list", "-m", "dysprosium"]
+    rng = random.Random(20261125)
+    delays = [rng.uniform(0, 0.3) for _ in range(SIGINT_RUNS)]
+
+    def interrupted(delay: float) -> tuple[bool, int, str]:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)  # fmt: skip
+        time.sleep(delay)
+        sent = process.poll() is None
+        if sent:  # not reaped yet, so the pid is still this process's (a zombie at worst)
+            os.kill(process.pid, signal.SIGINT)
+        _out, err = process.communicate(timeout=10)
+        return sent, process.returncode, err.decode("utf-8", "replace")
+
+    outcomes: Counter[str] = Counter()
+    with ThreadPoolExecutor(2) as pool:  # two at a time: the test takes about 3 s, not 6
+        for delay, (sent, code, text) in zip(delays, pool.map(interrupted, delays), strict=True):
+            frames = re.findall(r'File "([^"]+)"', text)
+            assert not [f for f in frames if f.startswith(package)], text
+            if not sent or (code, text) == (0, ""):
+                # done before the signal came (a process that has exited ignores it)
+                assert (code, text) == (0, "")
+                outcomes["done before the signal"] += 1
+            elif text:
+                # the interpreter was still starting (importing site, runpy): its own report
+                assert "KeyboardInterrupt" in text and frames, text
+                outcomes["in the interpreter's start-up"] += 1
+            else:
+                assert code in (130, -signal.SIGINT), (delay, code)
+                outcomes["killed by SIGINT" if code < 0 else "exit 130"] += 1
+    print(f"SIGINT outcomes over {SIGINT_RUNS} runs: {dict(outcomes)}")
+    assert outcomes["killed by SIGINT"] + outcomes["exit 130"] >= SIGINT_RUNS // 2
+
+
+def test_the_console_script_takes_over_ctrl_c_before_importing_the_command_line():
+    import tomllib
+
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert pyproject["project"]["scripts"] == {"reetimeline": "reetimeline._entry:main"}
+    code = (
+        "import signal, sys, reetimeline._entry\n"
+        "heavy = ('typer', 'rich', 'reetimeline.cli')\n"
+        "print(signal.getsignal(signal.SIGINT) is signal.SIG_DFL,"
+        " [m for m in heavy if m in sys.modules])"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout == "True []\n", result.stderr
+
+
+def test_ctrl_c_during_a_write_cleans_up_and_exits_130(tmp_path):
+    """Once the command runs, Ctrl-C is a KeyboardInterrupt: the temporary file of a write is
+    removed, the old file stays, the exit code is 130. A second Ctrl-C during that clean-up
+    ends the process at once (killed by SIGINT), still without a traceback."""
+    target = tmp_path / "out.csv"
+    target.write_text("old", encoding="utf-8")
+    code = (
+        "import os, signal, sys, time\n"
+        "import reetimeline._entry as entry\n"
+        "real_fsync, twice = os.fsync, sys.argv.pop() == 'twice'\n"
+        "def interrupted_fsync(fd):\n"
+        "    try:\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "        time.sleep(5)\n"
+        "    finally:\n"
+        "        if twice:\n"
+        "            os.kill(os.getpid(), signal.SIGINT)\n"
+        "            time.sleep(5)\n"
+        "os.fsync = interrupted_fsync\n"
+        "sys.argv[0] = 'reetimeline'\n"
+        "entry.main()\n"
+    )
+    env = {**os.environ, "REETIMELINE_NO_CACHE": "1"}
+    for twice, expected in ((False, 130), (True, -2)):
+        args = ["export", "-o", str(target), "-m", "gallium", "twice" if twice else "once"]
+        result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                                text=True, env=env, timeout=20)  # fmt: skip
+        assert (result.returncode, result.stderr) == (expected, ""), result.stderr
+        assert target.read_text(encoding="utf-8") == "old"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"] or twice

@@ -324,10 +324,28 @@ def paged(out):
     """Show long output through a pager when asked (--pager or $REETIMELINE_PAGER) and stdout
     is a terminal; never when piped."""
     if (_settings().pager or os.environ.get("REETIMELINE_PAGER")) and stdout_is_terminal():
-        with out.pager(styles=color_decision()[0]):
+        with _ctrl_c_left_to_the_pager(), out.pager(styles=color_decision()[0]):
             yield out
     else:
         yield out
+
+
+@contextlib.contextmanager
+def _ctrl_c_left_to_the_pager():
+    """While the pager runs, Ctrl-C is the pager's (less stops a search with it): this process
+    ignores it, so it never quits under a pager that still holds the terminal. A handler, not
+    SIG_IGN, because the pager must not inherit an ignored SIGINT."""
+    import signal
+
+    try:
+        previous = signal.signal(signal.SIGINT, lambda _signum, _frame: None)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def show(renderable) -> None:
