@@ -15,7 +15,7 @@ import tomli_w
 from reetimeline.text import visible
 from reetimeline.vocab import MINERALS, fold
 
-from .test_hardening import HEAD, HOSTILE
+from .test_hardening import HEAD, HOSTILE, MALFORMED
 
 # --- Unicode normal forms --------------------------------------------------------------------
 
@@ -358,3 +358,22 @@ def test_ctrl_c_during_a_write_cleans_up_and_exits_130(tmp_path):
         assert (result.returncode, result.stderr) == (expected, ""), result.stderr
         assert target.read_text(encoding="utf-8") == "old"
         assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"] or twice
+
+
+# --- writing into a store that is not valid --------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "content", "fragment"), MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_add_and_import_leave_a_malformed_store_untouched(run, tmp_path, name, content, fragment):
+    path = tmp_path / "events.toml"
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
+    path.write_bytes(data)
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text('{"id": "x", "date": "2025", "title": "X", "category": "other"}\n')
+    for command in (["add", "--date", "2026", "--title", "New"], ["import", str(batch)]):
+        result = run("--store", str(path), *command)
+        assert (result.exit_code, result.stdout) == (1, ""), (command, result.stderr)
+        assert fragment in result.stderr
+        assert all(line.startswith(str(path)) for line in result.stderr.splitlines())
+    assert path.read_bytes() == data
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["batch.jsonl", "events.toml"]
