@@ -166,6 +166,35 @@ def test_a_payload_on_the_command_line_reaches_no_terminal(run, small_store, pay
         assert len(result.stderr.splitlines()) == 1, (args, result.stderr)
 
 
+def test_calendar_text_holds_no_control_characters(run, tmp_path):
+    """RFC 5545 3.3.11: TEXT is made of TSAFE-CHARs, no CONTROL (C0 but tab, and DEL)."""
+    path = tmp_path / "events.toml"
+    record = {"id": "h", "date": "2026-12-01", "title": "T" + PAYLOADS["osc52"] + "\x00",
+              "summary": "line\r\nbreak\x7f" + HOSTILE, "category": "other",
+              "expires": "2027-01-01",
+              "sources": [{"title": "S", "url": "https://example.org/\u202eevil"}]}  # fmt: skip
+    path.write_text(tomli_w.dumps({"events": [record]}), encoding="utf-8")
+    result = run("--store", str(path), "export", "-f", "ics", "--alarm", "7")
+    assert result.exit_code == 0, result.stderr
+    calendar = result.stdout.replace("\n", "")  # the runner reads CRLF line ends as LF
+    assert not re.search("[\x00-\x08\x0a-\x1f\x7f]", calendar)
+    assert not FORBIDDEN.search(calendar)
+    # the escapes' backslashes are escaped in turn, as RFC 5545 escapes every backslash
+    assert "SUMMARY:T\\\\x1b]52\\;c\\;SGVsbG8gd29ybGQ=\\\\x07\\\\x00" in calendar
+    assert "DESCRIPTION:line\\nbreak\\\\x7f" in calendar
+    assert "URL:" not in calendar  # a link holding a bidi control is left out
+
+
+def test_markdown_keeps_summaries_out_of_lists_and_code_blocks(run, tmp_path):
+    path = tmp_path / "events.toml"
+    record = {"id": "m", "date": "2026-01-01", "title": "1) not a list", "category": "other",
+              "summary": "1) not a list\n    not code\n2. nor this\n- nor this"}  # fmt: skip
+    path.write_text(tomli_w.dumps({"events": [record]}), encoding="utf-8")
+    markdown = run("--store", str(path), "export", "-f", "md").stdout
+    assert "- **2026-01-01** · other · 1\\) not a list\n" in markdown
+    assert "  1\\) not a list\n  not code\n  2\\. nor this\n  \\- nor this\n" in markdown
+
+
 # --- numbers, bytes that are not UTF-8, no home folder ---------------------------------------
 
 TOO_BIG = [
