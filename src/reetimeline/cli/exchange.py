@@ -375,6 +375,7 @@ def _progress_bar(label: str):
         yield None
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import Progress
 
     with Progress(console=Console(stderr=True), transient=True) as bar:
@@ -385,7 +386,8 @@ def _progress_bar(label: str):
             if total < PROGRESS_MIN_ROWS:
                 return
             if task is None:
-                task = bar.add_task(label, total=total)
+                # a file's name is neither markup nor terminal control
+                task = bar.add_task(escape(visible(label)), total=total)
             bar.update(task, completed=done)
 
         yield advance
