@@ -263,3 +263,17 @@ def test_a_new_file_gets_the_umask_permissions(tmp_path):
     finally:
         os.umask(previous)
     assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o640
+
+
+def test_export_to_dev_stdout_writes_into_the_pipe(tmp_path):
+    """/dev/stdout leads to the pipe itself ("pipe:[...]"), which has no path of its own."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "REETIMELINE_NO_CACHE": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "reetimeline", "export", "-f", "jsonl", "-m", "gallium", "-o",
+         "/dev/stdout"], capture_output=True, text=True, env=env, cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith('{"id": ')
+    assert result.stderr.startswith("wrote ") and result.stderr.endswith(" to /dev/stdout\n")

@@ -109,15 +109,16 @@ def write_bytes(
     display = display or str(path)
     real, info = target_of(path, streams=streams, display=display)
     if info is not None and not stat.S_ISREG(info.st_mode):
-        _write_into(real, data, display)
+        # opened by the name given: /dev/stdout leads to "pipe:[...]", which no real path names
+        _write_into(Path(path), data, display)
         return
     _replace(real, info, data, expected_old=expected_old, display=display)
 
 
-def _write_into(real: Path, data: bytes, display: str) -> None:
+def _write_into(path: Path, data: bytes, display: str) -> None:
     """Write into a character device or FIFO, as `>` would (no O_CREAT, no O_TRUNC)."""
     try:
-        fd = os.open(real, os.O_WRONLY | os.O_NOCTTY)
+        fd = os.open(path, os.O_WRONLY | os.O_NOCTTY)
     except OSError as exc:
         raise WriteError(f"{display}: cannot write: {exc.strerror or exc}") from exc
     try:
