@@ -37,6 +37,26 @@ def isolated_env(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("HOME", str(home))
     for name in ("REETIMELINE_STORE", "NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS"):
         monkeypatch.delenv(name, raising=False)
+    # the global options of the last in-process run (--store ...) stay set until the next run's
+    # callback: completion, which runs no callback, would read the previous test's stores
+    from reetimeline import cli
+
+    monkeypatch.setattr(cli, "_settings_now", cli.Settings())
+
+
+@pytest.fixture(scope="session")
+def _command():
+    """The Click command behind the app, built once: building it from the Typer app takes about
+    30 ms, which `CliRunner.invoke` would spend on every run (a program builds it once too, and
+    a Click command keeps no state between runs)."""
+    import typer.main
+    import typer.testing
+
+    command = typer.main.get_command(app)
+    build = typer.testing._get_command
+    typer.testing._get_command = lambda typer_app: command if typer_app is app else build(typer_app)
+    yield command
+    typer.testing._get_command = build
 
 
 def json_of(result: Result):
@@ -48,7 +68,7 @@ def json_of(result: Result):
 
 
 @pytest.fixture
-def run():
+def run(_command):
     """Run the CLI in-process; returns exit code, stdout and stderr separately."""
 
     def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:

@@ -164,7 +164,10 @@ def test_markdown_briefing_escapes_text_and_footnotes_sources(write_store):
 
 
 def test_md_escape_at_line_starts():
-    assert md_escape("- item\n1. first\n= x") == "\\- item\n\\1. first\n\\= x"
+    # CommonMark escapes punctuation only: `1\.` is a literal "1.", while `\1.` shows its
+    # backslash; a line's indentation is dropped, so four spaces never open a code block
+    assert md_escape("- item\n1. first\n= x") == "\\- item\n1\\. first\n\\= x"
+    assert md_escape("1) x\n    code\n  10) y\nsay 1) z") == "1\\) x\ncode\n10\\) y\nsay 1) z"
 
 
 # --- property: random valid events survive CSV and JSON export and import ------------------

@@ -1,3 +1,9 @@
-from .cli import main
+# `python -m reetimeline`. Ctrl-C is given back to the system first, as `_entry` does, so that
+# one arriving while `_entry` itself loads ends the process quietly (`_signal` is loaded already).
+import _signal
+
+_signal.signal(_signal.SIGINT, _signal.SIG_DFL)
+
+from ._entry import main  # noqa: E402
 
 main()

@@ -17,6 +17,7 @@ from typing import NamedTuple
 from .model import Event, PartialDate, event_to_record
 from .states import Target
 from .store import check_url
+from .text import visible
 
 # --- CSV -------------------------------------------------------------------------------------
 
@@ -133,6 +134,17 @@ def to_jsonl(events: Sequence[Event], **_options) -> str:
 TARGET_PREFIX = {"date": "", "effective": "Takes effect: ", "expires": "Expires: "}
 
 
+def _ics_text(text: str) -> str:
+    """A TEXT value: RFC 5545 (3.3.11) allows no control characters in it, and a calendar is
+    read by people, so what `visible()` escapes is escaped; icalendar escapes the newlines."""
+    return visible(text.replace("\r\n", "\n"), keep_newlines=True)
+
+
+def _ics_link(event: Event) -> str | None:
+    links = [s.url for s in event.sources if check_url(s.url) is None and visible(s.url) == s.url]
+    return links[0] if links else None
+
+
 def _description(event: Event, target: Target | None = None) -> str:
     parts = []
     if event.summary:
@@ -178,7 +190,7 @@ def to_ics(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "reetimeline")
     if data_note:
-        calendar.add("x-wr-caldesc", f"Data: {data_note}")
+        calendar.add("x-wr-caldesc", _ics_text(f"Data: {data_note}"))
     for target in targets:
         event, kind, date = target.event, target.kind, target.date
         vevent = icalendar.Event()
@@ -187,17 +199,17 @@ def to_ics(
         vevent.add("dtstamp", stamp)
         vevent.add("dtstart", date.first())
         vevent.add("dtend", date.last() + dt.timedelta(days=1))
-        vevent.add("summary", _ics_summary(target))
-        vevent.add("description", _description(event, target))
+        vevent.add("summary", _ics_text(_ics_summary(target)))
+        vevent.add("description", _ics_text(_description(event, target)))
         vevent.add("categories", [event.category])
-        links = [s.url for s in event.sources if check_url(s.url) is None]
-        if links:
-            vevent.add("url", links[0])
+        link = _ics_link(event)
+        if link:
+            vevent.add("url", link)
         vevent.add("transp", "TRANSPARENT")
         if alarm_days is not None and kind == "expires" and not target.superseded:
             alarm = icalendar.Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", f"In {alarm_days} days: {_ics_summary(target)}")
+            alarm.add("description", _ics_text(f"In {alarm_days} days: {_ics_summary(target)}"))
             alarm.add("trigger", dt.timedelta(days=-alarm_days))
             vevent.add_component(alarm)
         calendar.add_component(vevent)
@@ -219,19 +231,21 @@ def _ics_summary(target: Target) -> str:
 # --- Markdown --------------------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~])")
-_MD_LINE_START = re.compile(r"^(\s*)([-=]|\d+\.)", flags=re.M)
+# what starts a block at the start of a line: a list item (`-`, `1.`, `1)`), a setext underline
+_MD_LINE_START = re.compile(r"^(\d*)([-=]|(?<=\d)[.)])", flags=re.M)
+# indentation: four spaces make a code block (inside a list item, four more than its text);
+# Markdown drops a paragraph line's leading spaces anyway, so they are dropped here
+_MD_INDENT = re.compile(r"^[ \t]+", flags=re.M)
 
 
 def md_escape(text: str) -> str:
-    """Escape text so Markdown shows it as written: no emphasis, links, HTML, code or
+    """Escape text so Markdown shows it as written: no emphasis, links, HTML, code, lists or
     terminal control."""
-    from .plain import visible
-
     # control, bidi and zero-width characters are made visible: a briefing is read by people,
     # often with `cat` in a terminal
-    text = visible(text, keep_newlines=True)
+    text = _MD_INDENT.sub("", visible(text.replace("\r\n", "\n"), keep_newlines=True))
     escaped = _MD_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;"))
-    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+    return _MD_LINE_START.sub(r"\1\\\2", escaped)  # `1\) x`, `\- x`: the mark escaped
 
 
 def to_md(events: Sequence[Event], *, data_note: str = "", **_options) -> str:
@@ -354,7 +368,8 @@ EXPORTERS: dict[str, Exporter] = {
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    """Write a whole output file atomically (no half-written file on failure)."""
-    from .store import replace_file
+    """Write a whole output file atomically (no half-written file on failure); a character
+    device or FIFO (`/dev/null`, a named pipe) is written into and stays what it is."""
+    from .safefile import write_bytes
 
-    replace_file(path, text.encode("utf-8"))
+    write_bytes(path, text.encode("utf-8"), streams=True)

@@ -1,34 +1,17 @@
 """Plain-text views, for output that is not a terminal (pipes, files). No Rich here: plain
 writes are about a hundred times cheaper than Rich tables and start faster.
 
-Text from a store is data: `visible()` turns control characters, bidirectional overrides and
-zero-width characters into visible escapes before anything is shown to a person.
+Text from a store is data: `text.visible()` turns control, format, bidirectional and
+default-ignorable characters into visible escapes before anything is shown to a person.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 from .model import Event
 from .states import Status, Target, describe_days, status_note
-
-# C0 and C1 controls, DEL, bidi embeddings/overrides/isolates, zero-width and invisible marks.
-_INVISIBLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\u206a-\u206f\ufeff]"
-)
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def visible(text: str, *, keep_newlines: bool = False) -> str:
-    """`text` with every invisible or terminal-controlling character shown as an escape."""
-    if keep_newlines:
-        return "\n".join(_INVISIBLE.sub(_escape, line) for line in text.split("\n"))
-    return _INVISIBLE.sub(_escape, text)
+from .text import visible
 
 
 def joined(items: Iterable[str]) -> str:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from .errors import UsageError
 from .model import ALL_DESTINATIONS, CATEGORIES, Event, PartialDate
-from .vocab import COUNTRIES_VOCAB, MINERALS, Vocabulary, did_you_mean
+from .vocab import COUNTRIES_VOCAB, MINERALS, Vocabulary, did_you_mean, fold
 
 
 class Filter(NamedTuple):
@@ -74,9 +74,9 @@ class Filter(NamedTuple):
 
 
 def searchable(event: Event) -> str:
-    """The case-folded text that `--text` searches: title, summary and source titles."""
+    """The case-folded NFC text that `--text` searches: title, summary and source titles."""
     parts = [event.title, event.summary or "", *(s.title for s in event.sources)]
-    return "\n".join(parts).casefold()
+    return fold("\n".join(parts))
 
 
 def make_filter(
@@ -120,7 +120,7 @@ def make_filter(
         confirmed=confirmed,
         categories=frozenset(categories) or None,
         tags=frozenset(t.casefold() for t in tags) or None,
-        text=text.casefold() if text else None,
+        text=fold(text) if text else None,
         since=since.first() if since else None,
         until=until.last() if until else None,
     )

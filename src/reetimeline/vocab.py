@@ -1,7 +1,9 @@
 """Vocabularies: minerals and countries, with their aliases, groups and did-you-mean.
 
-A name is looked up case-insensitively, with `ё` read as `е` and runs of spaces, hyphens and
-underscores read as one hyphen, so "Rare Earths", "rare-earths" and "rare_earths" are one key.
+A name is looked up case-insensitively and in Unicode normal form C (so a name typed or stored
+decomposed, `й` as `и` plus a combining breve, is the same name), with `ё` read as `е` and runs of
+spaces, hyphens and underscores read as one hyphen, so "Rare Earths", "rare-earths" and
+"rare_earths" are one key.
 
 Groups are matched both ways by `related()`: a member matches events that list one of its groups
 (dysprosium matches an event about `rare-earths`), and a group matches events that list any of its
@@ -12,6 +14,7 @@ level deep: `rare-earths` names all 17 elements and both sub-groups.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 
@@ -124,9 +127,17 @@ EXTRA_COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
 _SEPARATORS = re.compile(r"[\s_\-]+")
 
 
+def fold(text: str) -> str:
+    """`text` for caseless comparison: NFC, case-folded, NFC again (folding can decompose:
+    `İ` folds to `i` plus a combining dot). Composed and decomposed forms compare equal."""
+    if text.isascii():
+        return text.casefold()
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
+
+
 def normalise(name: str) -> str:
-    """The lookup key of a name: case-folded, `ё` as `е`, separators folded to one hyphen."""
-    return _SEPARATORS.sub("-", name.strip().casefold().replace("ё", "е"))
+    """The lookup key of a name: `fold`ed, `ё` as `е`, separators folded to one hyphen."""
+    return _SEPARATORS.sub("-", fold(name.strip()).replace("ё", "е"))
 
 
 class Vocabulary:

@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 from .. import query, store
 from ..errors import EXIT_INTERRUPTED, EXIT_USAGE, ReeError, UsageError
 from ..model import CATEGORIES, Event, PartialDate
+from ..text import json_visible, visible
 
 ENV_STORE = "REETIMELINE_STORE"
 
@@ -49,12 +50,15 @@ def hoist_global_options(args: list[str]) -> list[str]:
 
 
 class _Commands(TyperGroup):
-    """Turns the project's errors into messages on stderr and exit codes, in one place, for
-    every command (and for tests that invoke the app in-process)."""
+    """Turns the project's errors, and Typer's own usage errors, into messages on stderr and exit
+    codes, in one place, for every command (and for tests that invoke the app in-process)."""
 
     def parse_args(self, ctx, args):
         # --color and --pager are global, and also accepted after the command name
-        return super().parse_args(ctx, hoist_global_options(list(args)))
+        try:
+            return super().parse_args(ctx, hoist_global_options(list(args)))
+        except typer.TyperException as exc:
+            raise _reported(exc) from None
 
     def invoke(self, ctx):
         try:
@@ -63,6 +67,21 @@ class _Commands(TyperGroup):
             for message in exc.messages():
                 say(f"reetimeline: error: {message}" if exc.exit_code == EXIT_USAGE else message)
             raise typer.Exit(exc.exit_code) from None
+        except typer.TyperException as exc:
+            raise _reported(exc) from None
+
+
+def _reported(exc: typer.TyperException) -> Exception:
+    """Typer's usage errors (unknown option, bad number, missing value) as one line on stderr,
+    like ours, with the text the user typed made visible; the exception to raise next."""
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        return exc  # `reetimeline` alone prints the help: Typer shows it
+    message = exc.format_message()
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        message += f" (see '{ctx.command_path} -h')"
+    say(f"reetimeline: error: {message}")
+    return typer.Exit(exc.exit_code)
 
 
 app = typer.Typer(
@@ -161,23 +180,42 @@ def store_paths() -> list[Path]:
         return [Path(p) for p in os.environ[ENV_STORE].split(os.pathsep) if p]
     paths = [store.curated_store_path()]
     user = user_store_path()
-    if user.exists():
+    if user is not None and user.exists():
         paths.append(user)
     return paths
 
 
-def user_store_path() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "reetimeline" / "events.toml"
+def _base_folder(variable: str, *under_home: str) -> Path | None:
+    """$variable if it is an absolute path (the XDG spec ignores relative ones), else the folder
+    under the home folder; None when there is no home folder either (HOME unset and no passwd
+    entry, as in some containers)."""
+    value = os.environ.get(variable, "")
+    if value and Path(value).is_absolute():
+        return Path(value)
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError, OSError):
+        return None
+    return home.joinpath(*under_home) if home.is_absolute() else None
+
+
+NO_HOME = "no home folder (HOME is unset and the user has no passwd entry)"
+
+
+def user_store_path() -> Path | None:
+    """$XDG_DATA_HOME/reetimeline/events.toml (default ~/.local/share/...), or None without a
+    home folder: then there is no user store to read, and `add` asks for --store."""
+    base = _base_folder("XDG_DATA_HOME", ".local", "share")
+    return None if base is None else base / "reetimeline" / "events.toml"
 
 
 def cache_dir() -> Path | None:
     """$XDG_CACHE_HOME/reetimeline (default ~/.cache/reetimeline); REETIMELINE_NO_CACHE=1 turns
-    the cache off."""
+    the cache off, and so does having no home folder."""
     if os.environ.get("REETIMELINE_NO_CACHE"):
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "reetimeline"
+    base = _base_folder("XDG_CACHE_HOME", ".cache")
+    return None if base is None else base / "reetimeline"
 
 
 def load_store() -> store.Store:
@@ -214,12 +252,33 @@ def as_of_date(value: str | None) -> dt.date:
     return parsed.first()
 
 
+def require_utf8(ctx: typer.Context) -> None:
+    """Text the command will store must be UTF-8. Bytes of the command line that are not (a
+    Latin-1 terminal, `$(printf 'caf\\351')`) reach Python as lone surrogates; refuse them here,
+    naming the option, rather than fail when the file is written."""
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if not isinstance(item, str):
+                continue
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                bad = ord(item[exc.start])
+                byte = 0xDC80 <= bad <= 0xDCFF  # surrogateescape holds byte b as U+DC00 + b
+                what = f"the byte 0x{bad - 0xDC00:02x}" if byte else "a lone surrogate"
+                name = param.opts[0] if param.opts else param.name
+                raise UsageError(f"{name}: {item!r} holds {what}, which is not UTF-8 text; give "
+                                 "it in UTF-8") from None  # fmt: skip
+
+
 # --- output ----------------------------------------------------------------------------------
 
 
 def say(message: str) -> None:
-    """A message for the person, on stderr."""
-    print(message, file=sys.stderr)
+    """A message for the person, on stderr: one line, with anything a terminal would act on
+    (from a store, a file name, the command line) shown as an escape."""
+    print(visible(message), file=sys.stderr)
 
 
 def stdout_is_terminal() -> bool:
@@ -268,10 +327,28 @@ def paged(out):
     """Show long output through a pager when asked (--pager or $REETIMELINE_PAGER) and stdout
     is a terminal; never when piped."""
     if (_settings().pager or os.environ.get("REETIMELINE_PAGER")) and stdout_is_terminal():
-        with out.pager(styles=color_decision()[0]):
+        with _ctrl_c_left_to_the_pager(), out.pager(styles=color_decision()[0]):
             yield out
     else:
         yield out
+
+
+@contextlib.contextmanager
+def _ctrl_c_left_to_the_pager():
+    """While the pager runs, Ctrl-C is the pager's (less stops a search with it): this process
+    ignores it, so it never quits under a pager that still holds the terminal. A handler, not
+    SIG_IGN, because the pager must not inherit an ignored SIGINT."""
+    import signal
+
+    try:
+        previous = signal.signal(signal.SIGINT, lambda _signum, _frame: None)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def show(renderable) -> None:
@@ -306,7 +383,7 @@ def print_json_list(fragments) -> int:
     write = sys.stdout.write
     count = 0
     for count, fragment in enumerate(fragments, 1):
-        write(("[\n" if count == 1 else ",\n") + fragment)
+        write(("[\n" if count == 1 else ",\n") + json_visible(fragment))
     write("\n]\n" if count else "[]\n")
     return count
 
@@ -314,7 +391,8 @@ def print_json_list(fragments) -> int:
 def print_json(data: Any) -> None:
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    # the same JSON values, with what a terminal would act on written as \\u escapes
+    sys.stdout.write(json_visible(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
 
 # --- filters: the same options on every command that reads events ----------------------------

@@ -12,9 +12,11 @@ import typer
 from .. import store
 from ..errors import UsageError
 from ..model import Event, event_to_record
+from ..text import visible
 from . import (
     ENV_STORE,
     AsOf,
+    NO_HOME,
     FilterArgs,
     _say_if_nothing_matched,
     _settings,
@@ -23,6 +25,7 @@ from . import (
     load_store,
     print_json,
     print_lines,
+    require_utf8,
     say,
     store_paths,
     user_store_path,
@@ -30,6 +33,8 @@ from . import (
 )
 
 # --- getting events out and in --------------------------------------------------------------
+
+MAX_ALARM_DAYS = 3660  # ten years and a bit: any reminder a calendar could usefully give
 
 
 @app.command("export")
@@ -58,8 +63,9 @@ def export_command(
         typer.Option(
             "--alarm",
             min=0,
+            max=MAX_ALARM_DAYS,
             metavar="DAYS",
-            help="ics: a reminder DAYS before each expiry.",
+            help=f"ics: a reminder DAYS before each expiry (0 to {MAX_ALARM_DAYS}).",
             show_default=False,
         ),
     ] = None,
@@ -123,10 +129,16 @@ def writable_store() -> Path:
         path = Path(os.environ[ENV_STORE].split(os.pathsep)[0])
     else:
         path = user_store_path()
+        if path is None:
+            raise UsageError(f"{NO_HOME}: give --store, or set ${ENV_STORE} or XDG_DATA_HOME")
     if path.is_dir():
         path = path / "events.toml"
+    # what cannot be written is refused now, before anything is read: --dry-run agrees
+    from ..safefile import target_of
+
+    real, _info = target_of(path)
     packaged = Path(store.__file__).with_name("events.toml")
-    if packaged.exists() and path.exists() and path.resolve() == packaged.resolve():
+    if packaged.exists() and real == packaged.resolve():
         raise UsageError(f"{path} is the store installed with the tool; write to your own store")
     return path
 
@@ -143,6 +155,7 @@ def _context_for_writing(target: Path) -> store.Store:
 
 @app.command("add")
 def add_command(
+    ctx: typer.Context,
     date: Annotated[
         str,
         typer.Option(
@@ -249,6 +262,7 @@ def add_command(
     """
     from ..ids import derive_id
 
+    require_utf8(ctx)
     if (source_url is None) != (source_title is None):
         raise UsageError("--source-url and --source-title go together")
     record: dict[str, Any] = {"date": date, "title": title, "category": category}
@@ -386,7 +400,7 @@ def import_command(
     new = [e for e in new if e.id not in set(duplicates)]
     _check_new_references(new, loaded, str(file))
     if dry_run:
-        print_lines(f"would add {e.id}\t{e.date}\t{e.title}" for e in new)
+        print_lines(f"would add {e.id}\t{e.date}\t{visible(e.title)}" for e in new)
         say(f"would add {len(new)} events to {target} (dry run: nothing written)")
         return
     if new:
@@ -407,6 +421,7 @@ def _progress_bar(label: str):
         yield None
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import Progress
 
     with Progress(console=Console(stderr=True), transient=True) as bar:
@@ -417,7 +432,8 @@ def _progress_bar(label: str):
             if total < PROGRESS_MIN_ROWS:
                 return
             if task is None:
-                task = bar.add_task(label, total=total)
+                # a file's name is neither markup nor terminal control
+                task = bar.add_task(escape(visible(label)), total=total)
             bar.update(task, completed=done)
 
         yield advance

@@ -21,7 +21,9 @@ from ..states import (
     status_of,
     targets,
 )
+from ..text import visible
 from . import (
+    NO_HOME,
     AsOf,
     FilterArgs,
     JsonFlag,
@@ -48,10 +50,13 @@ from . import (
     with_filters,
 )
 
-# The most days a count may reach (about 270 years): every date it leads to can be computed.
-MAX_DAYS = 100_000
-
 # --- commands --------------------------------------------------------------------------------
+
+# The largest numbers the options take: beyond them no store or calendar has anything to show,
+# and dates and SQL limits would overflow.
+MAX_LIMIT = 1_000_000_000
+MAX_WITHIN_DAYS = 36_525  # a hundred years
+MAX_WIDTH = 1_000
 
 
 @app.command("check")
@@ -81,7 +86,7 @@ def check_command(
         if problems:
             say(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files}")
         else:
-            print(f"ok: {len(loaded.events)} events in {files}")
+            print(f"ok: {len(loaded.events)} events in {visible(files)}")
     if problems:
         raise typer.Exit(1)
 
@@ -92,7 +97,14 @@ def list_events(
     filters: FilterArgs,
     limit: Annotated[
         int | None,
-        typer.Option("--limit", "-n", min=1, help="At most N events.", show_default=False),
+        typer.Option(
+            "--limit",
+            "-n",
+            min=1,
+            max=MAX_LIMIT,
+            show_default=False,
+            help=f"At most N events (1 to {MAX_LIMIT:,}).",
+        ),
     ] = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
     json_output: JsonFlag = False,
@@ -133,8 +145,13 @@ def timeline_command(
     ] = None,
     width: Annotated[
         int | None,
-        typer.Option("--width", min=40, max=1000, help="Width for the picture.",
-                     show_default=False),
+        typer.Option(
+            "--width",
+            min=40,
+            max=MAX_WIDTH,
+            show_default=False,
+            help=f"Width for the picture (40 to {MAX_WIDTH}).",
+        ),
     ] = None,
     measures: Annotated[
         bool,
@@ -285,9 +302,9 @@ def countdown_command(
         typer.Option(
             "--within",
             min=0,
-            max=MAX_DAYS,
+            max=MAX_WITHIN_DAYS,
             metavar="DAYS",
-            help="Only targets from the as-of date to DAYS after it.",
+            help=f"Only targets from the as-of date to DAYS after it (0 to {MAX_WITHIN_DAYS}).",
             show_default=False,
         ),
     ] = None,
@@ -296,7 +313,7 @@ def countdown_command(
         typer.Option(
             "--recent",
             min=0,
-            max=MAX_DAYS,
+            max=MAX_WITHIN_DAYS,
             metavar="DAYS",
             help="Also targets lapsed in the last DAYS (default 30 without --within).",
             show_default=False,
@@ -569,14 +586,16 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
     folder = cache_dir()
     caches = sorted(folder.glob("*.sqlite")) if folder and folder.is_dir() else []
     color, why = color_decision()
+    user = user_store_path()
     report = {
         "version": __version__,
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "stores": stores,
-        "user_store": {"path": str(user_store_path()), "exists": user_store_path().exists()},
+        "user_store": {"path": str(user) if user else None, "exists": bool(user and user.exists())},
         "cache": {
             "path": str(folder) if folder else None,
-            "state": "off (REETIMELINE_NO_CACHE)" if folder is None else (
+            "state": ("off (REETIMELINE_NO_CACHE)" if os.environ.get("REETIMELINE_NO_CACHE")
+                      else f"off ({NO_HOME})") if folder is None else (
                 f"{len(caches)} store(s) cached, "
                 f"{sum(p.stat().st_size for p in caches) / 1e6:.1f} MB" if caches else "empty"),
         },
@@ -589,14 +608,16 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
         return
     lines = [
         f"reetimeline {report['version']} on {report['python']}",
-        *(f"store       {s['path']}: {s['state']}, {s['events']} events"
+        *(f"store       {visible(s['path'])}: {s['state']}, {s['events']} events"
           + (f", current to {s['current_to']}" if s["current_to"] else "")
           + (f", {s['problems']} problems (run `reetimeline check`)" if s["problems"] else "")
           for s in stores),
-        f"data        {data or 'no store says up to when its facts were checked'}",
-        f"user store  {report['user_store']['path']}"
-        + ("" if report["user_store"]["exists"] else " (not created yet; `add` creates it)"),
-        f"cache       {report['cache']['path']}: {report['cache']['state']}",
+        f"data        {visible(data) if data else 'no store says up to when its facts were checked'}",
+        f"user store  {visible(str(user))}"
+        + ("" if report["user_store"]["exists"] else " (not created yet; `add` creates it)")
+        if user else f"user store  none: {NO_HOME}",
+        f"cache       {visible(str(folder))}: {report['cache']['state']}"
+        if folder else f"cache       {report['cache']['state']}",
         f"colour      {'on' if color else 'off'} ({why})",
         f"pager       {'on' if report['pager'] else 'off'}",
     ]  # fmt: skip

@@ -218,69 +218,13 @@ def glob_escape(text: str) -> str:
 def replace_file(
     path: Path, data: bytes, *, expected_old: bytes | None = None, display: str | None = None
 ) -> None:
-    """Replace the file at `path` with `data` atomically: a temporary file in the same folder,
-    flushed and fsynced, then `os.replace`. The file's permissions are kept; a symlink is written
-    through to its target. With `expected_old`, the file must still hold exactly those bytes
-    just before the replace (else nothing is written). On any failure the old file is intact and
-    the temporary file is removed.
+    """Replace the store file at `path` with `data` atomically, by `safefile.write_bytes`: a
+    fsynced temporary file in the same folder, then `os.replace`; permissions, owner and group
+    kept; a symlink written through to its target; a read-only or hard-linked file, or anything
+    that is not a regular file, refused. With `expected_old`, the file must still hold exactly
+    those bytes just before the replace (else nothing is written). On any failure the old file
+    is intact and the temporary file is removed.
     """
-    import tempfile
+    from ..safefile import write_bytes
 
-    target = Path(os.path.realpath(path))
-    display = display or str(path)
-    try:
-        mode = target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    except OSError as exc:
-        raise WriteError(f"{display}: cannot write: {exc.strerror or exc}") from exc
-    tmp_name = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=_temporary_prefix(target), suffix=".tmp", dir=target.parent
-        )
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        if expected_old is not None:
-            try:
-                current = target.read_bytes()
-            except FileNotFoundError:
-                current = b""
-            if current != expected_old:
-                raise WriteError(
-                    f"{display}: the store changed on disk while it was being written (edited by "
-                    "something that does not take the lock); nothing was written, try again"
-                )
-        os.replace(tmp_name, target)
-        tmp_name = None
-        _fsync_folder(target.parent)
-    except OSError as exc:
-        raise WriteError(
-            f"{display}: cannot write: {exc.strerror or exc}; the file is unchanged"
-        ) from exc
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    write_bytes(path, data, expected_old=expected_old, display=display)

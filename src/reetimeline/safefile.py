@@ -1,0 +1,212 @@
+"""Writing a file by name without damaging what the name points at.
+
+`write_bytes(path, data)` is the one way the tool writes a whole file: `export -o`, `timeline
+--svg/--html` and the store writer's final step. What the path names decides what happens:
+
+- nothing yet: a new regular file is made (permissions from the umask), atomically;
+- a regular file: replaced atomically (a fsynced temporary file in the same folder, then
+  `os.replace`), keeping its permission bits, owner and group. It is refused, and left as it
+  was, when it is read-only (no write bit at all, e.g. 0444: refused even for root), when the
+  writer may not write it, when its owner or group cannot be kept (only root may give a file
+  away), or when it has other hard links (a replace would split them from it; the tool never
+  writes such a file in place either, which could leave it half-written);
+- a character device or a FIFO (`/dev/null`, `/dev/stdout`, a named pipe): with
+  `streams=True` (what `export -o` and the pictures use) the data are written into it, as a
+  shell's `>` would, and it stays what it was; without (a store) it is refused;
+- a folder, a block device, a socket: refused;
+- a symlink: followed, and what it points at is treated as above (the link stays a link; a link
+  to nothing creates its target); a symlink loop is refused.
+
+Every refusal is a `WriteError` naming the path and saying why; nothing is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+from pathlib import Path
+
+from .errors import WriteError
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def target_of(path: str | os.PathLike[str], *, streams: bool = False, display: str | None = None):
+    """What writing `path` would write: `(real path, its stat or None when it does not exist)`.
+
+    Raises WriteError for everything the rules above refuse, before anything is written; the
+    command line calls this early so that `--dry-run` refuses what the real run would.
+    """
+    display = display or str(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise WriteError(f"{display}: a symlink loop (too many levels of symbolic links); "
+                             "nothing was written") from None  # fmt: skip
+        raise WriteError(f"{display}: cannot write: {exc.strerror or exc}") from None
+    real = Path(os.path.realpath(path))
+    if info is None:
+        return real, None
+    if stat.S_ISREG(info.st_mode):
+        _check_regular(display, real, info)
+        return real, info
+    if streams and (stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
+        return real, info
+    if streams:
+        rule = "only regular files, character devices and FIFOs are written"
+    else:
+        rule = "a store must be a regular file"
+    raise WriteError(f"{display}: is {_kind(info.st_mode)}; {rule}; nothing was written")
+
+
+def _check_regular(display: str, real: Path, info: os.stat_result) -> None:
+    mode = stat.S_IMODE(info.st_mode)
+    if not mode & 0o222:
+        raise WriteError(
+            f"{display}: is read-only (mode {mode:04o}); nothing was written (make it writable, "
+            "e.g. chmod u+w, if it should change)"
+        )
+    if not os.access(real, os.W_OK):
+        raise WriteError(f"{display}: you may not write it (mode {mode:04o}, owner uid "
+                         f"{info.st_uid}); nothing was written")  # fmt: skip
+    if info.st_nlink > 1:
+        raise WriteError(
+            f"{display}: has {info.st_nlink} hard links; replacing it would split it from its "
+            "other names, so nothing was written (write to a copy, or remove the other links)"
+        )
+
+
+def write_bytes(
+    path: str | os.PathLike[str],
+    data: bytes,
+    *,
+    streams: bool = False,
+    expected_old: bytes | None = None,
+    display: str | None = None,
+) -> None:
+    """Write `data` as the whole content of the file at `path`, by the rules of this module.
+
+    With `expected_old`, a regular file must still hold exactly those bytes just before it is
+    replaced (else nothing is written). On any failure the old file is intact and the temporary
+    file is removed.
+    """
+    display = display or str(path)
+    real, info = target_of(path, streams=streams, display=display)
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        # opened by the name given: /dev/stdout leads to "pipe:[...]", which no real path names
+        _write_into(Path(path), data, display)
+        return
+    _replace(real, info, data, expected_old=expected_old, display=display)
+
+
+def _write_into(path: Path, data: bytes, display: str) -> None:
+    """Write into a character device or FIFO, as `>` would (no O_CREAT, no O_TRUNC)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NOCTTY)
+    except OSError as exc:
+        raise WriteError(f"{display}: cannot write: {exc.strerror or exc}") from exc
+    try:
+        now = os.fstat(fd).st_mode
+        if not (stat.S_ISCHR(now) or stat.S_ISFIFO(now)):
+            # swapped for something else since it was looked at: do not write into a file
+            raise WriteError(f"{display}: changed while it was being opened; nothing was written")
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    except OSError as exc:
+        raise WriteError(f"{display}: cannot write: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+
+
+def _replace(
+    target: Path,
+    info: os.stat_result | None,
+    data: bytes,
+    *,
+    expected_old: bytes | None,
+    display: str,
+) -> None:
+    import tempfile
+
+    mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
+    tmp_name = None
+    try:
+        # the store writer removes `.<name>.*.tmp` left by a killed writer: keep the pattern
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "wb") as handle:
+            if info is not None:
+                _keep_owner(handle.fileno(), info, display)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, mode)  # after the chown, which may clear set-id bits
+        if expected_old is not None:
+            try:
+                current = target.read_bytes()
+            except FileNotFoundError:
+                current = b""
+            if current != expected_old:
+                raise WriteError(
+                    f"{display}: the store changed on disk while it was being written (edited by "
+                    "something that does not take the lock); nothing was written, try again"
+                )
+        os.replace(tmp_name, target)
+        tmp_name = None
+        _fsync_folder(target.parent)
+    except OSError as exc:
+        raise WriteError(
+            f"{display}: cannot write: {exc.strerror or exc}; the file is unchanged"
+        ) from exc
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+
+
+def _keep_owner(fd: int, old: os.stat_result, display: str) -> None:
+    new = os.fstat(fd)
+    if (new.st_uid, new.st_gid) == (old.st_uid, old.st_gid):
+        return
+    try:
+        os.fchown(fd, old.st_uid, old.st_gid)
+    except PermissionError:
+        raise WriteError(
+            f"{display}: belongs to uid {old.st_uid} gid {old.st_gid}; replacing it would give it "
+            f"to uid {new.st_uid} gid {new.st_gid}, so nothing was written"
+        ) from None
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
