@@ -273,7 +273,10 @@ def test_export_to_dev_stdout_writes_into_the_pipe(tmp_path):
     env = {**os.environ, "REETIMELINE_NO_CACHE": "1"}
     result = subprocess.run(
         [sys.executable, "-m", "reetimeline", "export", "-f", "jsonl", "-m", "gallium", "-o",
-         "/dev/stdout"], capture_output=True, text=True, env=env, cwd=tmp_path)  # fmt: skip
+         "/dev/stdout", "--as-of", "2026-11-25"], capture_output=True, text=True, env=env,
+        cwd=tmp_path)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith('{"id": ')
-    assert result.stderr.startswith("wrote ") and result.stderr.endswith(" to /dev/stdout\n")
+    assert result.stderr == (
+        "wrote 8 events to /dev/stdout (data: curated store current to 2026-10-08, 48 days ago)\n"
+    )

@@ -15,8 +15,8 @@ from ..model import Event, event_to_record
 from ..text import visible
 from . import (
     ENV_STORE,
-    AsOf,
     NO_HOME,
+    AsOf,
     FilterArgs,
     _say_if_nothing_matched,
     _settings,

@@ -612,7 +612,8 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
           + (f", current to {s['current_to']}" if s["current_to"] else "")
           + (f", {s['problems']} problems (run `reetimeline check`)" if s["problems"] else "")
           for s in stores),
-        f"data        {visible(data) if data else 'no store says up to when its facts were checked'}",
+        "data        " + (visible(data) if data else
+                              "no store says up to when its facts were checked"),
         f"user store  {visible(str(user))}"
         + ("" if report["user_store"]["exists"] else " (not created yet; `add` creates it)")
         if user else f"user store  none: {NO_HOME}",
