@@ -347,16 +347,16 @@ def countdown_command(
         rows = loaded.countdown(flt, day, within=within, recent=recent, show_all=show_all)
     if not rows and not loaded.is_empty():
         say("no dated targets in that window (try --all)")
-    _say_horizon(loaded, day, json_output)
     output(
         rows, json_output=json_output, record=_target_record, view="countdown_table",
         lines=countdown_lines,
     )  # fmt: skip
+    _say_horizon(loaded, day, json_output)
 
 
 def _say_horizon(loaded: store.Store, day, json_output: bool) -> None:
-    """How current the data is, on stderr, for people at a terminal (the JSON carries
-    `current_to`; plain rows say it in the note of an unconfirmed state)."""
+    """How current the data is, on stderr after the answer, for people at a terminal (the JSON
+    carries `current_to`; plain rows say it in the note of an unconfirmed state)."""
     note = loaded.horizon().describe(day)
     if note and not json_output and use_rich():
         say(f"data: {note}")
@@ -400,11 +400,11 @@ def status_command(
     loaded = load_store()
     rows = loaded.status(flt, day)
     _say_if_nothing_matched(len(rows), loaded)
-    _say_horizon(loaded, day, json_output)
     output(
         rows, json_output=json_output, record=_status_record, view="status_table",
         lines=status_lines,
     )  # fmt: skip
+    _say_horizon(loaded, day, json_output)
 
 
 def _status_matrix(flt, filters: FilterArgs, day, *, show_ids: bool, json_output: bool) -> None:
@@ -442,7 +442,6 @@ def _status_matrix(flt, filters: FilterArgs, day, *, show_ids: bool, json_output
         return
     if not grid.minerals:
         say("no measures match")
-    _say_horizon(loaded, day, json_output)
     if use_rich():
         from ..render import matrix_table
 
@@ -451,6 +450,7 @@ def _status_matrix(flt, filters: FilterArgs, day, *, show_ids: bool, json_output
         from ..plain import matrix_lines
 
         print_lines(matrix_lines(grid, show_ids=show_ids))
+    _say_horizon(loaded, day, json_output)
 
 
 def _members(name: str, groups) -> list[str]:
