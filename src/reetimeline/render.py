@@ -329,7 +329,8 @@ def stats_charts(sections: dict[str, list[tuple[str, int]]], *, bar_width: int =
 def vocab_table(kind: str, entries: list[dict]) -> Table:
     """`vocab`: names, labels, aliases and groups people may type."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column(kind[:-1] if kind != "countries" else "code", no_wrap=True)
+    table.add_column({"minerals": "mineral", "countries": "code", "categories": "category"}[kind],
+                     no_wrap=True)
     if kind == "countries":
         table.add_column("name")
     table.add_column("aliases", ratio=2)

@@ -143,6 +143,7 @@ def main_options(
 
       reetimeline status --as-of 2026-06-01 -m gallium --to US
     """
+    color = color.casefold()  # choices are case-insensitive, like every value typed
     if color not in ("auto", "always", "never"):
         raise typer.BadParameter("choose auto, always or never", param_hint="--color")
     global _settings_now
@@ -180,11 +181,30 @@ def cache_dir() -> Path | None:
     return Path(base) / "reetimeline"
 
 
-def load_store() -> store.Store:
+def load_store(filters: "FilterArgs | None" = None) -> store.Store:
+    """The stores in use; with `filters`, their tags are checked against the stores' tags."""
     loaded = store.load(store_paths(), cache_dir=cache_dir())
     if loaded.is_empty():
         say("no events in " + ", ".join(str(p) for p in loaded.files or store_paths()))
+    elif filters is not None and filters.tag:
+        check_tags(filters.tag, loaded)
     return loaded
+
+
+def check_tags(tags: list[str], loaded: store.Store) -> None:
+    """A tag no event in the stores has is a usage error with a did-you-mean, like an unknown
+    mineral: a typo must not look like an empty answer. Tags match case-insensitively."""
+    known = sorted({t.casefold() for t in loaded.tags()})
+    for tag in tags:
+        if tag.casefold() in known:
+            continue
+        from ..vocab import did_you_mean
+
+        shown = ", ".join(known[:12]) + (f" and {len(known) - 12} more" if len(known) > 12 else "")
+        raise UsageError(
+            f"--tag: unknown tag '{tag}'{did_you_mean(tag.casefold(), known)}"
+            + (f"; tags in the stores: {shown}" if known else "; no event in the stores has a tag")
+        )
 
 
 def today() -> dt.date:
@@ -268,8 +288,16 @@ def paged(out):
     """Show long output through a pager when asked (--pager or $REETIMELINE_PAGER) and stdout
     is a terminal; never when piped."""
     if (_settings().pager or os.environ.get("REETIMELINE_PAGER")) and stdout_is_terminal():
-        with out.pager(styles=color_decision()[0]):
-            yield out
+        # less shows colours only with -R: LESS=R for the pager, unless the person set LESS
+        own_less = "LESS" in os.environ
+        if not own_less:
+            os.environ["LESS"] = "R"
+        try:
+            with out.pager(styles=color_decision()[0]):
+                yield out
+        finally:
+            if not own_less:
+                os.environ.pop("LESS", None)
     else:
         yield out
 
@@ -338,7 +366,7 @@ class FilterArgs(NamedTuple):
         return query.make_filter(
             minerals=self.mineral or (),
             countries=self.country or (),
-            categories=self.category or (),
+            categories=[c.casefold() for c in self.category or ()],
             tags=self.tag or (),
             text=self.text,
             since=parse_date_option(self.since, "--since", as_of),
@@ -517,7 +545,7 @@ def with_filters(command=None, *, issuer_as_by: bool = True):
 
 def selected(filters: FilterArgs, as_of: dt.date | None = None, **kwargs) -> list[Event]:
     flt = filters.build(as_of)  # usage errors before the store is read
-    loaded = load_store()
+    loaded = load_store(filters)
     events = loaded.select(flt, **kwargs)
     if not events and not loaded.is_empty():
         say("no events match")

@@ -75,6 +75,7 @@ def export_command(
     """
     from ..export import EXPORTERS, write_text_atomically
 
+    fmt = fmt.casefold()
     exporter = EXPORTERS.get(fmt)
     if exporter is None:
         from ..vocab import did_you_mean
@@ -89,7 +90,7 @@ def export_command(
 
     day = as_of_date(as_of)
     flt = filters.build(day)
-    loaded = load_store()
+    loaded = load_store(filters)
     events = loaded.select(flt)
     _say_if_nothing_matched(len(events), loaded)
     horizon = loaded.horizon()
@@ -251,7 +252,7 @@ def add_command(
 
     if (source_url is None) != (source_title is None):
         raise UsageError("--source-url and --source-title go together")
-    record: dict[str, Any] = {"date": date, "title": title, "category": category}
+    record: dict[str, Any] = {"date": date, "title": title, "category": category.casefold()}
     optional = {
         "summary": summary,
         "effective": effective,
@@ -267,8 +268,8 @@ def add_command(
         "related": related,
     }
     record.update({k: v for k, v in optional.items() if v})
-    if confidence != "confirmed":
-        record["confidence"] = confidence
+    if confidence.casefold() != "confirmed":
+        record["confidence"] = confidence.casefold()
     if source_url is not None:
         source = {"title": source_title, "url": source_url}
         if source_publisher:
@@ -313,14 +314,41 @@ def _ids_elsewhere(loaded: store.Store, target: Path) -> list[str]:
     ]
 
 
+# the option of `add` that gives each field, for usage errors that name it
+_ADD_OPTIONS = {
+    "id": "--id", "date": "--date", "title": "--title", "category": "--category",
+    "summary": "--summary", "minerals": "--mineral", "countries": "--country", "tags": "--tag",
+    "effective": "--effective", "expires": "--expires", "suspends": "--suspends",
+    "extends": "--extends", "ends": "--ends", "issuer": "--issuer", "applies_to": "--applies-to",
+    "related": "--related", "confidence": "--confidence", "sources": "--source-url",
+}  # fmt: skip
+
+
+class OptionErrors(UsageError):
+    """Every problem of the options of `add`, each naming its option (exit 2)."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("\n".join(messages))
+        self.lines = messages
+
+    def messages(self) -> list[str]:
+        return self.lines
+
+
 def _validated(record: dict, loaded: store.Store) -> Event:
-    """Validate a new event like `check` does: fields, vocabularies and references."""
+    """Validate a new event like `check` does: fields, vocabularies and references. What is
+    wrong came from the command line, so it is a usage error naming the option."""
     from ..errors import DataError
 
     event, problems = store.parse_event(record, path="the command line", line=None, label="#1")
+    if not problems:
+        try:
+            _check_new_references([event], loaded, "the command line")
+        except DataError as exc:
+            problems = list(exc.problems)
     if problems:
-        raise DataError(problems)
-    _check_new_references([event], loaded, "the command line")
+        raise OptionErrors([f"{_ADD_OPTIONS.get(p.field or '', p.field or 'add')}: {p.message}"
+                            for p in problems])  # fmt: skip
     return event
 
 
@@ -353,7 +381,7 @@ def import_command(
     """
     from ..importer import FORMATS, guess_format, read_events
 
-    fmt = fmt or guess_format(file)
+    fmt = fmt.casefold() if fmt else guess_format(file)
     if fmt not in FORMATS:
         raise UsageError(f"--format: give one of {', '.join(FORMATS)} (the file name does not say)")
     target = writable_store()

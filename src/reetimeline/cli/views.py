@@ -108,7 +108,7 @@ def list_events(
         return
     # For programs and pipes, stream text that the cache keeps ready for each event.
     flt = filters.build()
-    loaded = load_store()
+    loaded = load_store(filters)
     if json_output:
         fragments = loaded.texts(flt, "json", json_fragment, reverse=reverse, limit=limit)
         count = print_json_list(fragments)
@@ -143,7 +143,7 @@ def timeline_command(
     """
     day = as_of_date(as_of)
     flt = filters.build(day)
-    loaded = load_store()
+    loaded = load_store(filters)
     events = loaded.select(flt)
     _say_if_nothing_matched(len(events), loaded)
     from ..render import timeline
@@ -189,9 +189,7 @@ def show_command(
     """
     day = as_of_date(as_of)
     loaded = load_store()
-    event = loaded.get(event_id)
-    if event is None:
-        raise _no_such_event(event_id, loaded)
+    event = _event_by_id(event_id, loaded)
     knowledge = loaded.knowledge(day)
     horizon = loaded.horizon()
     acting = loaded.acting_on(event.id)
@@ -221,6 +219,23 @@ def _no_such_event(event_id: str, loaded: store.Store) -> UsageError:
     from ..vocab import did_you_mean
 
     return UsageError(f"no event '{event_id}'{did_you_mean(event_id, loaded.ids())}")
+
+
+def _event_by_id(event_id: str, loaded: store.Store):
+    """The event with this id, or the only one whose id starts with it; several candidates or
+    none are a usage error that names them (or the closest id)."""
+    event = loaded.get(event_id)
+    if event is not None:
+        return event
+    wanted = event_id.casefold()
+    candidates = sorted(i for i in loaded.ids() if i.casefold().startswith(wanted))
+    if len(candidates) == 1:
+        return loaded.get(candidates[0])
+    if not candidates:
+        raise _no_such_event(event_id, loaded)
+    shown = ", ".join(candidates[:10])
+    more = f" and {len(candidates) - 10} more" if len(candidates) > 10 else ""
+    raise UsageError(f"'{event_id}' starts {len(candidates)} ids: {shown}{more}; give more of it")
 
 
 def _target_record(t: Target) -> dict[str, Any]:
@@ -289,11 +304,9 @@ def countdown_command(
     """
     day = as_of_date(as_of)
     flt = filters.build(day)
-    loaded = load_store()
+    loaded = load_store(filters)
     if event_id is not None:
-        event = loaded.get(event_id)
-        if event is None:
-            raise _no_such_event(event_id, loaded)
+        event = _event_by_id(event_id, loaded)
         # with an ID, all of that event's targets
         knowledge = loaded.knowledge(day, confirmed=flt.confirmed)
         rows = countdown(query.select([event], flt), day, knowledge, loaded.horizon(), flt=flt,
@@ -337,7 +350,12 @@ def status_command(
     """
     day = as_of_date(as_of)
     flt = filters.build(day)
-    loaded = load_store()
+    if flt.categories is not None and flt.categories.isdisjoint(MEASURE_CATEGORIES):
+        asked = sorted(flt.categories)
+        raise UsageError(f"--category: {' and '.join(asked)} events are not measures; status "
+                         f"shows the state of {' and '.join(MEASURE_CATEGORIES)} events (try "
+                         f"`reetimeline list -k {asked[0]}`)")  # fmt: skip
+    loaded = load_store(filters)
     rows = loaded.status(flt, day)
     _say_if_nothing_matched(len(rows), loaded)
     _say_horizon(loaded, day, json_output)
@@ -390,6 +408,7 @@ def stats_command(
 
     Example: reetimeline stats --since 2025 --by mineral
     """
+    by = by.casefold() if by is not None else None
     if by is not None and by not in query.STATS_KEYS:
         raise UsageError(f"--by: choose one of {', '.join(query.STATS_KEYS)}")
     events = selected(filters)
@@ -427,6 +446,7 @@ def vocab_command(
     """
     from ..vocab import COUNTRIES_VOCAB, MINERALS
 
+    kind = kind.casefold()
     if kind == "categories":
         entries = [{"name": c, "label": c, "aliases": [], "groups": [], "members": []}
                    for c in CATEGORIES]  # fmt: skip
