@@ -37,6 +37,11 @@ def isolated_env(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("HOME", str(home))
     for name in ("REETIMELINE_STORE", "NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS"):
         monkeypatch.delenv(name, raising=False)
+    # the global options of the last in-process run (--store ...) must not reach the next test,
+    # nor completion, which runs without the app's callback
+    import reetimeline.cli
+
+    monkeypatch.setattr(reetimeline.cli, "_settings_now", reetimeline.cli.Settings())
 
 
 @pytest.fixture

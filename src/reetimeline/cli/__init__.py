@@ -302,10 +302,12 @@ def paged(out):
         yield out
 
 
-def show(renderable) -> None:
+def show(renderable, *, crop: bool = True) -> None:
+    """Print for a person (through the pager when asked). `crop=False` lets lines that must not
+    be cut (links) run past the width; the terminal folds them."""
     out = console()
     with paged(out):
-        out.print(renderable)
+        out.print(renderable, crop=crop)
 
 
 def output(rows, *, json_output: bool, record, view: str, lines) -> None:

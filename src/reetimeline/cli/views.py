@@ -153,8 +153,14 @@ def timeline_command(
                      loaded.horizon(), flt=flt, show_all=True)  # fmt: skip
     picture = timeline(rows, day, today_label=label, data_note=loaded.horizon().describe(day))
     out = console(width=width)
-    with paged(out):
-        out.print(picture)
+    if use_rich():
+        with paged(out):
+            out.print(picture)
+    else:
+        # piped: the same lines, without the padding Rich puts at their ends
+        with out.capture() as captured:
+            out.print(picture)
+        print_lines(line.rstrip() for line in captured.get().splitlines())
     if svg or html:
         # the picture for a report is always in colour, whatever the terminal
         import io
@@ -212,7 +218,7 @@ def show_command(
     from ..render import event_detail
 
     show(event_detail(event, targets=rows, acting=acting, lookup=loaded.get, state=state,
-                      end=end, data_note=horizon.describe(day)))  # fmt: skip
+                      end=end, data_note=horizon.describe(day)), crop=False)  # fmt: skip
 
 
 def _no_such_event(event_id: str, loaded: store.Store) -> UsageError:
@@ -524,4 +530,22 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
         f"colour      {'on' if color else 'off'} ({why})",
         f"pager       {'on' if report['pager'] else 'off'}",
     ]  # fmt: skip
+    from . import stdout_is_terminal  # looked up now: tests pretend to be a terminal
+
+    if stdout_is_terminal():
+        lines = _fit_lines(lines, indent=12)
     print_lines(lines)
+
+
+def _fit_lines(lines: list[str], *, indent: int) -> list[str]:
+    """Lines wrapped to the terminal's width between words, continuing under the value at
+    `indent`; a word longer than the width (a long path) keeps a line of its own, whole."""
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size().columns
+    out = []
+    for line in lines:
+        out += textwrap.wrap(line, width=width, subsequent_indent=" " * indent,
+                             break_long_words=False, break_on_hyphens=False) or [""]  # fmt: skip
+    return out
