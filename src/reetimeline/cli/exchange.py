@@ -53,6 +53,10 @@ def export_command(
         ),
     ] = None,
     as_of: AsOf = None,
+    bom: Annotated[
+        bool,
+        typer.Option("--bom", help="csv: start with a UTF-8 byte-order mark, for Excel."),
+    ] = False,
     alarm: Annotated[
         int | None,
         typer.Option(
@@ -67,7 +71,8 @@ def export_command(
     """Write the filtered events as CSV, JSON, JSON Lines, iCalendar, Markdown or TimelineJS.
 
     CSV is RFC 4180 with a header row; cells a spreadsheet would run as formulas get a leading
-    apostrophe (import removes it). ICS has one all-day event per date, effective date and expiry
+    apostrophe (import removes it); --bom starts it with a byte-order mark so that Excel reads
+    it as UTF-8. ICS has one all-day event per date, effective date and expiry
     inside --since/--until, with DTEND exclusive and stable UIDs; an extended expiry is written at
     its new date, as known on --as-of (default today).
 
@@ -86,6 +91,8 @@ def export_command(
         )
     if alarm is not None and fmt != "ics":
         raise UsageError("--alarm goes with --format ics")
+    if bom and fmt != "csv":
+        raise UsageError("--bom goes with --format csv")
     from ..states import countdown
 
     day = as_of_date(as_of)
@@ -104,6 +111,9 @@ def export_command(
         events, stamp=dt.datetime.now(dt.UTC).replace(microsecond=0), alarm_days=alarm,
         targets=rows, data_note=note,
     )  # fmt: skip
+    if bom:
+        # Excel reads a CSV as UTF-8 only when it starts with a byte-order mark
+        text = "\ufeff" + text
     if output is None:
         sys.stdout.write(text)
     else:
@@ -361,33 +371,42 @@ def import_command(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="csv, json or jsonl (default: from the file name).",
+            help="csv, json, jsonl or xlsx (default: from the file name; .tsv is csv).",
             show_default=False,
         ),
     ] = None,
+    dayfirst: Annotated[
+        bool,
+        typer.Option("--dayfirst", help="CSV and xlsx: dates like 25/11/2026 are day-first."),
+    ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be added.")] = False,
     skip_existing: Annotated[
         bool,
         typer.Option("--skip-existing", help="Skip events whose id exists instead of refusing."),
     ] = False,
 ) -> None:
-    """Import events from CSV, JSON or JSON Lines as `export` writes them.
+    """Import events from CSV, JSON, JSON Lines or xlsx as `export` writes them.
 
     Every row is validated first and every problem is reported with its row number; nothing is
     written unless every row is valid. An id that already exists is refused, or skipped with
-    --skip-existing (and named in the output).
+    --skip-existing (and named in the output). CSV may be separated by commas, semicolons or
+    tabs (the header row decides; the message names the separator) and start with a byte-order
+    mark. Dates are YYYY-MM-DD, YYYY-MM or YYYY; 25.11.2026 is day-first; 25/11/2026 is read
+    only with --dayfirst (day and month are never guessed).
 
     Example: reetimeline import colleague.csv --dry-run
     """
-    from ..importer import FORMATS, guess_format, read_events
+    from ..importer import FORMATS, guess_format, read
 
     fmt = fmt.casefold() if fmt else guess_format(file)
     if fmt not in FORMATS:
         raise UsageError(f"--format: give one of {', '.join(FORMATS)} (the file name does not say)")
     target = writable_store()
     loaded = _context_for_writing(target)
+    if dayfirst and fmt not in ("csv", "xlsx"):
+        raise UsageError("--dayfirst goes with CSV and xlsx files")
     with _progress_bar(f"reading {file.name}") as progress:
-        new = read_events(file, fmt, progress=progress)
+        new, how = read(file, fmt, progress=progress, dayfirst=dayfirst)
     duplicates = [e.id for e in new if loaded.get(e.id) is not None]
     seen: set[str] = set()
     repeated = [e.id for e in new if e.id in seen or seen.add(e.id)]
@@ -415,13 +434,15 @@ def import_command(
     _check_new_references(new, loaded, str(file))
     if dry_run:
         print_lines(f"would add {e.id}\t{e.date}\t{e.title}" for e in new)
-        say(f"would add {len(new)} events to {target} (dry run: nothing written)")
+        say(f"would add {len(new)} events to {target} (dry run: nothing written"
+            + (f"; {how})" if how else ")"))  # fmt: skip
         return
     if new:
         store.append_events(target, new, other_ids=_ids_elsewhere(loaded, target))
     say(
         f"added {len(new)} events to {target}"
         + (f", skipped {len(duplicates)}" if duplicates else "")
+        + (f" ({how})" if how else "")
     )
 
 
