@@ -39,7 +39,8 @@ def export_command(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", "-f", metavar="FORMAT", help="csv, json, jsonl, ics, md or timelinejs."
+            "--format", "-f", metavar="FORMAT",
+            help="csv, json, jsonl, ics, md, timelinejs or xlsx.",
         ),
     ] = "csv",
     output: Annotated[
@@ -68,13 +69,15 @@ def export_command(
         ),
     ] = None,
 ) -> None:
-    """Write the filtered events as CSV, JSON, JSON Lines, iCalendar, Markdown or TimelineJS.
+    """Write the filtered events as CSV, JSON, JSON Lines, iCalendar, Markdown, TimelineJS or
+    an Excel workbook (xlsx).
 
     CSV is RFC 4180 with a header row; cells a spreadsheet would run as formulas get a leading
     apostrophe (import removes it); --bom starts it with a byte-order mark so that Excel reads
     it as UTF-8. ICS has one all-day event per date, effective date and expiry
     inside --since/--until, with DTEND exclusive and stable UIDs; an extended expiry is written at
-    its new date, as known on --as-of (default today).
+    its new date, as known on --as-of (default today). xlsx is binary: it needs -o FILE, or
+    stdout redirected to a file or a pipe (never a terminal).
 
     Example: reetimeline export --format ics --alarm 7 -o deadlines.ics -m gallium
     """
@@ -93,6 +96,11 @@ def export_command(
         raise UsageError("--alarm goes with --format ics")
     if bom and fmt != "csv":
         raise UsageError("--bom goes with --format csv")
+    from . import stdout_is_terminal  # looked up now: tests pretend to be a terminal
+
+    if exporter.binary and output is None and stdout_is_terminal():
+        raise UsageError(f"--format {fmt} writes a binary file: give -o FILE (or redirect "
+                         "stdout to a file)")  # fmt: skip
     from ..states import countdown
 
     day = as_of_date(as_of)
@@ -114,7 +122,11 @@ def export_command(
     if bom:
         # Excel reads a CSV as UTF-8 only when it starts with a byte-order mark
         text = "\ufeff" + text
-    if output is None:
+    if output is None and isinstance(text, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text)
+        sys.stdout.buffer.flush()
+    elif output is None:
         sys.stdout.write(text)
     else:
         write_text_atomically(output, text)
