@@ -7,7 +7,7 @@ Store text is never parsed as markup: every piece of it goes into a `rich.text.T
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from rich import box
@@ -230,11 +230,21 @@ def _target_label(target: Target) -> Text:
 
 
 def timeline(
-    targets: Sequence[Target], as_of: dt.date, *, today_label: str = "today", data_note: str = ""
+    targets: Sequence[Target],
+    as_of: dt.date,
+    *,
+    today_label: str = "today",
+    data_note: str = "",
+    palette: Mapping[str, str] = CATEGORY_STYLES,
+    links: bool = False,
 ) -> Group:
     """The vertical timeline: year headings, a coloured marker per dated target, the "today" rule
-    between past and future, and "in N days" on future rows; how current the data is last."""
+    between past and future, and "in N days" on future rows; how current the data is last.
+
+    `palette` colours the markers by category; with `links`, the first row of each event ends
+    with its sources as numbered links ([1] [2]), for a picture that can be clicked."""
     parts: list[RenderableType] = []
+    linked: set[str] = set()
     grid: Table | None = None
     year: int | None = None
     ruled = False
@@ -259,13 +269,17 @@ def timeline(
             grid = None
         if grid is None:
             grid = new_grid()
-        style = CATEGORY_STYLES.get(target.event.category, "default")
+        style = palette.get(target.event.category, "default")
         when = f"in {target.days} day{'s' if target.days != 1 else ''}" if target.days > 0 else (
             "today" if target.days == 0 else "")  # fmt: skip
+        label = _target_label(target)
+        if links and target.event.id not in linked:
+            linked.add(target.event.id)
+            label.append_text(_source_links(target.event))
         grid.add_row(
             Text(MARKERS[target.kind], style=style),
             Text(str(target.date), style="dim" if target.days < 0 or target.superseded else ""),
-            _target_label(target),
+            label,
             Text(when, style=URGENCY_STYLES[urgency(target.days)]),
         )
     if not ruled:
@@ -273,6 +287,195 @@ def timeline(
     if data_note:
         parts.append(Text(f"data: {data_note}", style="dim"))
     return Group(*parts)
+
+
+def _source_links(event: Event) -> Text:
+    out = Text()
+    for number, source in enumerate(event.sources, 1):
+        if _safe_link(source.url):
+            out.append(" ")
+            out.append(f"[{number}]", style=f"link {source.url}")
+    return out
+
+
+# --- pictures for reports (SVG, HTML) --------------------------------------------------------
+#
+# Colours that stay apart for readers with the common colour-vision deficiencies: the palette of
+# Okabe and Ito (2008), on a dark background, with its black turned near-white. It has eight
+# colours for eleven categories: the three rarest (price, military, other) share a grey, and the
+# legend says so; the marker's shape says the kind of date.
+
+PICTURE_PALETTE = {
+    "export-control": "#D55E00",  # vermillion
+    "suspension": "#F0E442",  # yellow
+    "tariff": "#CC79A7",  # reddish purple
+    "truce": "#009E73",  # bluish green
+    "meeting": "#56B4E9",  # sky blue
+    "agreement": "#0072B2",  # blue
+    "investment": "#E69F00",  # orange
+    "statement": "#F2F2F2",  # near-white (black, on a dark background)
+    "price": "#8C8C8C",
+    "military": "#8C8C8C",
+    "other": "#8C8C8C",
+}
+_BACKGROUND = (30, 30, 30)
+_FOREGROUND = (225, 225, 225)
+_MARKER_NAMES = {"date": "event", "effective": "takes effect", "expires": "expires or ends"}
+
+
+def _picture_theme():
+    """The 16 terminal colours of a picture, from the same palette (the rest of the styles:
+    urgency, states, "reported", dim text)."""
+    from rich.terminal_theme import TerminalTheme
+
+    def rgb(code: str) -> tuple[int, int, int]:
+        return int(code[1:3], 16), int(code[3:5], 16), int(code[5:7], 16)
+
+    normal = [(0, 0, 0), rgb("#D55E00"), rgb("#009E73"), rgb("#F0E442"), rgb("#0072B2"),
+              rgb("#CC79A7"), rgb("#56B4E9"), _FOREGROUND]  # fmt: skip
+    bright = [(128, 128, 128), (240, 120, 40), (60, 200, 160), (250, 240, 140), (60, 150, 220),
+              (225, 150, 200), (140, 205, 240), (255, 255, 255)]  # fmt: skip
+    return TerminalTheme(_BACKGROUND, _FOREGROUND, normal, bright)
+
+
+def picture(
+    targets: Sequence[Target],
+    as_of: dt.date,
+    *,
+    today_label: str,
+    data_note: str,
+    caption: str,
+    links: bool = False,
+) -> Group:
+    """The timeline for a report: a caption (what was selected, the as-of date, how current the
+    data is), a legend of category colours and marker shapes, then the timeline in colours
+    that stay distinct for colour-blind readers."""
+    head = Text(caption, style="bold")
+    head.append(f"\nas of {as_of.isoformat()}")
+    if data_note:
+        head.append(f"; data: {data_note}")
+    shown = [c for c in PICTURE_PALETTE if any(t.event.category == c for t in targets)]
+    by_colour: dict[str, list[str]] = {}
+    for category in shown:
+        by_colour.setdefault(PICTURE_PALETTE[category], []).append(category)
+    from rich.columns import Columns
+
+    # one cell per colour, so that an entry never breaks across lines
+    legend = Columns([Text.assemble(("● ", colour), ", ".join(names))
+                      for colour, names in by_colour.items()], padding=(0, 3))  # fmt: skip
+    kinds = Text("   ".join(f"{MARKERS[k]} {name}" for k, name in _MARKER_NAMES.items()),
+                 style="dim")  # fmt: skip
+    body = timeline(targets, as_of, today_label=today_label, palette=PICTURE_PALETTE,
+                    links=links)  # fmt: skip
+    return Group(head, Text(""), legend, kinds, Text(""), body)
+
+
+def _record(renderable: RenderableType, width: int) -> Console:
+    import io
+
+    recorder = Console(file=io.StringIO(), record=True, width=width, force_terminal=True,
+                       color_system="truecolor", markup=False, emoji=False,
+                       highlight=False)  # fmt: skip
+    recorder.print(renderable)
+    return recorder
+
+
+def _template_text(text: str) -> str:
+    """Text for a `str.format` template of Rich's exports: escaped for XML/HTML, braces
+    doubled."""
+    import html
+
+    return html.escape(text).replace("{", "{{").replace("}", "}}")
+
+
+# Rich's SVG template without the fake window (traffic lights and title bar) and without fonts
+# fetched from the network: a background, the title as a heading, then the text.
+_SVG = """\
+<svg class="rich-terminal" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" \
+role="img" aria-labelledby="{unique_id}-title">
+    <title id="{unique_id}-title">@TITLE@</title>
+    <style>
+    .{unique_id}-matrix {{
+        font-family: "Fira Code", "DejaVu Sans Mono", Menlo, Consolas, monospace;
+        font-size: {char_height}px;
+        line-height: {line_height}px;
+        font-variant-east-asian: full-width;
+    }}
+    .{unique_id}-heading {{
+        font-size: 20px;
+        font-weight: bold;
+        font-family: "DejaVu Sans", Arial, Helvetica, sans-serif;
+    }}
+    {styles}
+    </style>
+    <defs>
+    <clipPath id="{unique_id}-clip-terminal">
+      <rect x="0" y="0" width="{terminal_width}" height="{terminal_height}" />
+    </clipPath>
+    {lines}
+    </defs>
+    <rect x="0" y="0" width="{width}" height="{height}" fill="@BACKGROUND@" />
+    <text class="{unique_id}-heading" x="{terminal_x}" y="30" fill="@FOREGROUND@">@TITLE@</text>
+    <g transform="translate({terminal_x}, {terminal_y})" \
+clip-path="url(#{unique_id}-clip-terminal)">
+    {backgrounds}
+    <g class="{unique_id}-matrix">
+    {matrix}
+    </g>
+    </g>
+</svg>
+"""
+
+_HTML = """\
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<title>@TITLE@</title>
+<style>
+{stylesheet}
+body {{
+    color: {foreground};
+    background-color: {background};
+    margin: 1.5em;
+}}
+h1 {{
+    font-family: "DejaVu Sans", Arial, Helvetica, sans-serif;
+    font-size: 1.4em;
+}}
+pre {{
+    font-family: "Fira Code", "DejaVu Sans Mono", Menlo, Consolas, monospace;
+}}
+a {{
+    color: inherit;
+}}
+</style>
+</head>
+<body>
+<h1>@TITLE@</h1>
+<pre><code style="font-family:inherit">{code}</code></pre>
+</body>
+</html>
+"""
+
+
+def _hex(rgb: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def picture_svg(renderable: RenderableType, *, width: int, title: str) -> str:
+    """The renderable as an SVG picture with `title` as its heading (and accessible name)."""
+    template = (_SVG.replace("@TITLE@", _template_text(title))
+                .replace("@BACKGROUND@", _hex(_BACKGROUND))
+                .replace("@FOREGROUND@", _hex(_FOREGROUND)))  # fmt: skip
+    return _record(renderable, width).export_svg(theme=_picture_theme(), code_format=template,
+                                                 title=title)  # fmt: skip
+
+
+def picture_html(renderable: RenderableType, *, width: int, title: str) -> str:
+    """The renderable as an HTML page with `title` as its heading; links stay links."""
+    template = _HTML.replace("@TITLE@", _template_text(title))
+    return _record(renderable, width).export_html(theme=_picture_theme(), code_format=template)
 
 
 def countdown_table(targets: Sequence[Target]) -> Fitted:

@@ -135,9 +135,17 @@ def timeline_command(
         int | None,
         typer.Option("--width", min=40, help="Width for the picture.", show_default=False),
     ] = None,
+    title: Annotated[
+        str,
+        typer.Option("--title", metavar="TEXT", help="The picture's title."),
+    ] = "Critical-minerals timeline",
 ) -> None:
     """Draw the timeline: year headings, a marker per event coloured by category, effective and
     expiry dates as rows of their own, and a "today" rule between past and future.
+
+    --svg and --html save it for a report: with a title, a caption (what was selected, the
+    as-of date, how current the data is), a legend, colours that stay distinct for colour-blind
+    readers (Okabe-Ito) and no window frame; the HTML links every source.
 
     Example: reetimeline timeline --since 2025 --svg timeline.svg
     """
@@ -163,21 +171,40 @@ def timeline_command(
         print_lines(line.rstrip() for line in captured.get().splitlines())
     if svg or html:
         # the picture for a report is always in colour, whatever the terminal
-        import io
-
-        from rich.console import Console
-
         from ..export import write_text_atomically
+        from ..render import picture as report_picture
+        from ..render import picture_html, picture_svg
 
-        recorder = Console(
-            file=io.StringIO(), record=True, width=width or 100, force_terminal=True,
-            color_system="truecolor", markup=False, emoji=False, highlight=False,
-        )  # fmt: skip
-        recorder.print(picture)
-        if svg:
-            write_text_atomically(svg, recorder.export_svg(title="reetimeline", clear=False))
-        if html:
-            write_text_atomically(html, recorder.export_html(clear=False))
+        for path, draw, links in ((svg, picture_svg, False), (html, picture_html, True)):
+            if path is None:
+                continue
+            shown = report_picture(rows, day, today_label=label, caption=_caption(filters),
+                                   data_note=loaded.horizon().describe(day), links=links)
+            write_text_atomically(path, draw(shown, width=width or 100, title=title))
+
+
+def _caption(filters: FilterArgs) -> str:
+    """What a picture shows, in words: "Events from 2026-06 about dysprosium"."""
+    from ..plain import visible
+
+    def either(values: list[str] | None) -> str:
+        return " or ".join(visible(v) for v in values or ())
+
+    parts = []
+    if filters.since or filters.until:
+        parts.append(" ".join(p for p in (f"from {filters.since}" if filters.since else "",
+                                           f"to {filters.until}" if filters.until else "") if p))
+    for values, words in ((filters.category, "in"), (filters.mineral, "about"),
+                          (filters.country, "involving"), (filters.tag, "tagged"),
+                          (filters.issuer, "imposed by"), (filters.to, "applying to")):
+        if values:
+            parts.append(f"{words} {either(values)}")
+    if filters.text:
+        parts.append(f'mentioning "{visible(filters.text)}"')
+    if filters.exact:
+        parts.append("matched exactly")
+    caption = "Events " + ", ".join(parts) if parts else "All events"
+    return caption + (" (confirmed only)" if filters.confirmed else "")
 
 
 @app.command("show")
