@@ -389,7 +389,7 @@ def test_csv_export_never_loads_openpyxl():
     assert result.stdout.startswith("id,date,") and result.stderr == "False"
 
 
-@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(random_events(), max_size=4, unique_by=lambda e: e.id))
 def test_random_events_round_trip_through_xlsx(tmp_path_factory, batch):
     path = tmp_path_factory.getbasetemp() / "random.xlsx"
