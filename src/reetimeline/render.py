@@ -541,9 +541,16 @@ def status_table(statuses: Sequence[Status]) -> Fitted:
     return Fitted(lambda width: _status_table(statuses, width))
 
 
+def _status_note(s: Status) -> Text:
+    note = status_note(s)
+    if note:
+        return Text.assemble(note, _reported(s.confidence))
+    return Text("reported", style=REPORTED_STYLE) if s.confidence == "reported" else Text("")
+
+
 def _status_table(statuses: Sequence[Status], width: int) -> Table:
     titles = [_text(s.event.title) for s in statuses]
-    notes = [Text.assemble(status_note(s), _reported(s.confidence)) for s in statuses]
+    notes = [_status_note(s) for s in statuses]
     id_width = _widest((s.event.id for s in statuses), len("id"))
     state_width = _widest((s.state for s in statuses), len("state"))
     # a note wraps between words; its longest word (often an id) is never split
