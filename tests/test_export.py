@@ -37,7 +37,8 @@ def test_curated_store_round_trips_through_each_import_format(run, tmp_path, fmt
                                                  "ago)\n")  # fmt: skip
     empty = tmp_path / "new.toml"
     result = run("--store", str(empty), "import", str(exported))
-    assert (result.exit_code, result.stderr) == (0, f"added {count} events to {empty}\n")
+    how = " (CSV separated by commas)" if fmt == "csv" else ""
+    assert (result.exit_code, result.stderr) == (0, f"added {count} events to {empty}{how}\n")
     again = run("--store", str(empty), "export", "--format", "json")
     assert again.stdout == run("export", "--format", "json").stdout
 

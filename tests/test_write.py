@@ -59,11 +59,11 @@ def test_add_validates_like_check_and_writes_nothing_on_error(run, tmp_path):
         "--store", str(path), "add", "--date", "2025-02-30", "--title", "X", "-m", "dysprosim",
         "--suspends", "nope",
     )  # fmt: skip
-    assert result.exit_code == 1
+    # what is wrong came from the command line: a usage error naming each option
+    assert result.exit_code == 2
     assert result.stderr == (
-        "the command line: event '2025-02-30-x': date: 2025-02 has no day 30 (it has 28)\n"
-        "the command line: event '2025-02-30-x': minerals: unknown mineral 'dysprosim' "
-        "(did you mean 'dysprosium'?)\n"
+        "reetimeline: error: --date: 2025-02 has no day 30 (it has 28)\n"
+        "reetimeline: error: --mineral: unknown mineral 'dysprosim' (did you mean 'dysprosium'?)\n"
     )
     assert path.read_text(encoding="utf-8") == OLD
 

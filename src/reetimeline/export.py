@@ -351,10 +351,18 @@ def to_timelinejs(events: Sequence[Event], *, data_note: str = "", **_options) -
 # --- registry --------------------------------------------------------------------------------
 
 
+def to_xlsx(events: Sequence[Event], **options) -> bytes:
+    """An Excel workbook: see `reetimeline.xlsx` (openpyxl is loaded only for this format)."""
+    from .xlsx import to_xlsx as write
+
+    return write(events, **options)
+
+
 class Exporter(NamedTuple):
-    write: Callable[..., str]
+    write: Callable[..., str | bytes]
     suffix: str
     description: str
+    binary: bool = False  # `write` returns bytes, not text
 
 
 EXPORTERS: dict[str, Exporter] = {
@@ -364,12 +372,14 @@ EXPORTERS: dict[str, Exporter] = {
     "ics": Exporter(to_ics, ".ics", "iCalendar: an all-day event per date, effective, expiry"),
     "md": Exporter(to_md, ".md", "a Markdown briefing by year with footnoted sources"),
     "timelinejs": Exporter(to_timelinejs, ".json", "TimelineJS3 JSON, suspensions as eras"),
+    "xlsx": Exporter(to_xlsx, ".xlsx", "an Excel workbook: dates as dates, sources as links",
+                     binary=True),
 }
 
 
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write a whole output file atomically (no half-written file on failure); a character
-    device or FIFO (`/dev/null`, a named pipe) is written into and stays what it is."""
+def write_text_atomically(path: Path, text: str | bytes) -> None:
+    """Write a whole output file (text as UTF-8) atomically (no half-written file on failure); a
+    character device or FIFO (`/dev/null`, a named pipe) is written into and stays what it is."""
     from .safefile import write_bytes
 
-    write_bytes(path, text.encode("utf-8"), streams=True)
+    write_bytes(path, text.encode("utf-8") if isinstance(text, str) else text, streams=True)

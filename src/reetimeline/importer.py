@@ -1,8 +1,15 @@
-"""Reading what `export` writes (CSV, JSON, JSON Lines) back into events.
+"""Reading what `export` writes (CSV, JSON, JSON Lines, xlsx) back into events.
 
-Every row is validated like a store event; problems name the file and the row (for CSV the
-spreadsheet row: the header is row 1; for JSON the position in the list; for JSON Lines the
+Every row is validated like a store event; problems name the file and the row (for CSV and xlsx
+the spreadsheet row: the header is row 1; for JSON the position in the list; for JSON Lines the
 line). Nothing is returned unless every row is valid.
+
+CSV as spreadsheets save it: a UTF-8 byte-order mark and CRLF line ends are fine, and the
+separator (`,`, `;` or tab) is the one that makes the header row a header of known columns.
+Dates are ISO (`2026-11-25`, `2026-11`, `2026`); a date written with dots (`25.11.2026`) is
+day-first, as on the command line; one with slashes or hyphens (`25/11/2026`, `25-11-2026`) is
+read day-first only when the caller says the file is (`dayfirst`) and is otherwise a row error:
+day and month are never guessed.
 """
 
 from __future__ import annotations
@@ -11,44 +18,75 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import DataError, Problem
 from .export import CSV_COLUMNS, LIST_SEPARATOR, restore, split_items
-from .model import Event
+from .model import Event, PartialDate
 from .store import decode, parse_event
 
-FORMATS = ("csv", "json", "jsonl")
+FORMATS = ("csv", "json", "jsonl", "xlsx")
+# the separators a CSV header is tried with, and how the import message names them
+SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+# the fields that hold dates (sources' `accessed` too, in `source_accessed`)
+_DATE_FIELDS = ("date", "effective", "expires")
+_WRITTEN_DATE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4})")
 _SOURCE = re.compile(r"(?P<title>.*) <(?P<url>[^<>\s]*)>")
 _LIST_FIELDS = (
     "minerals", "countries", "tags", "suspends", "related", "applies_to", "extends", "ends",
 )
 
 
+_ALIASES = {"ndjson": "jsonl", "tsv": "csv"}
+
+
 def guess_format(path: Path) -> str | None:
     suffix = path.suffix.lower().lstrip(".")
-    return {"ndjson": "jsonl"}.get(suffix, suffix) if suffix in (*FORMATS, "ndjson") else None
+    suffix = _ALIASES.get(suffix, suffix)
+    return suffix if suffix in FORMATS else None
 
 
-def read_events(path: Path, fmt: str, *, text: str | None = None, progress=None) -> list[Event]:
+class Imported(NamedTuple):
+    events: list[Event]
+    # how the file was read, when a person may want to know: "CSV separated by semicolons",
+    # "xlsx, day-first dates"; "" for JSON
+    how: str
+
+
+def read_events(
+    path: Path, fmt: str, *, text: str | None = None, progress=None, dayfirst: bool = False
+) -> list[Event]:
+    """Parse and validate every row of an export file; raise DataError listing all problems."""
+    return read(path, fmt, text=text, progress=progress, dayfirst=dayfirst).events
+
+
+def read(
+    path: Path, fmt: str, *, text: str | None = None, progress=None, dayfirst: bool = False
+) -> Imported:
     """Parse and validate every row of an export file; raise DataError listing all problems.
 
-    `progress(done, total)`, if given, is called as rows are validated.
+    `progress(done, total)`, if given, is called as rows are validated. `dayfirst`: dates with
+    slashes or hyphens in CSV and xlsx text are day-first (`25/11/2026`).
     """
     name = str(path)
-    if text is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise DataError([Problem(name, f"cannot read: {exc.strerror or exc}")]) from exc
-        text, problem = decode(name, data)
-        if problem:
-            raise DataError([problem])
-    rows, unit = {
-        "csv": (_csv_rows, "row"),
-        "json": (_json_rows, "item"),
-        "jsonl": (_jsonl_rows, "line"),
-    }[fmt]
+    how = "xlsx" if fmt == "xlsx" and dayfirst else ""
+    if fmt == "xlsx":
+        from .xlsx import xlsx_rows
+
+        rows, unit = (lambda n, _t, problems: xlsx_rows(path, problems, dayfirst)), "row"
+        text = ""
+    else:
+        if text is None:
+            text = _read_text(path, fmt)
+        if fmt == "csv":
+            separator = sniff_separator(text)
+            how = f"CSV separated by {SEPARATORS[separator]}"
+            rows, unit = (lambda n, t, problems: _csv_rows(n, t, problems, separator,
+                                                           dayfirst)), "row"  # fmt: skip
+        else:
+            rows, unit = {"json": (_json_rows, "item"), "jsonl": (_jsonl_rows, "line")}[fmt]
+    if dayfirst and fmt in ("csv", "xlsx"):
+        how += ", day-first dates"
     events: list[Event] = []
     problems: list[Problem] = []
     parsed = list(rows(name, text, problems))
@@ -66,17 +104,66 @@ def read_events(path: Path, fmt: str, *, text: str | None = None, progress=None)
             events.append(event)
     if problems:
         raise DataError(sorted(problems, key=lambda p: p.line or 0))
-    return events
+    return Imported(events, how)
+
+
+def _read_text(path: Path, fmt: str) -> str:
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataError([Problem(name, f"cannot read: {exc.strerror or exc}")]) from exc
+    text, problem = decode(name, data)
+    if problem:
+        if fmt == "csv":
+            # Excel's plain "CSV" is the Windows code page; "CSV UTF-8" is what reads back
+            problem = problem._replace(message=problem.message.split(";")[0]
+                                       + '; save it from the spreadsheet as "CSV UTF-8"')
+        raise DataError([problem])
+    return text
+
+
+def written_date(text: str, dayfirst: bool) -> str:
+    """A date cell as the store writes it: ISO text is kept (the store checks it); a date with
+    dots is day-first; one with slashes or hyphens only with `dayfirst`. Raise ValueError."""
+    match = _WRITTEN_DATE.fullmatch(text.strip())
+    if match is None:
+        return text
+    first, separator, second, year = match.groups()
+    if separator != "." and not dayfirst:
+        raise ValueError(f"'{text}': is the day or the month first? Write {year}-MM-DD, or "
+                         "import with --dayfirst if the file writes the day first "
+                         "(25/11/2026)")  # fmt: skip
+    try:
+        return str(PartialDate(int(year), int(second), int(first)))
+    except ValueError as exc:
+        raise ValueError(f"'{text}' is not a day-first date: {exc}") from None
+
+
+def sniff_separator(text: str) -> str:
+    """The separator that makes the first line a header of known columns (most of them; a tie
+    goes to the comma), whatever the rest of the file holds."""
+    import csv
+
+    line = text.split("\n", 1)[0].rstrip("\r")
+
+    def known(separator: str) -> int:
+        cells = next(csv.reader([line], delimiter=separator), [])
+        return sum(cell.strip() in CSV_COLUMNS for cell in cells)
+
+    return max(SEPARATORS, key=known)
 
 
 # --- CSV -------------------------------------------------------------------------------------
 
 
-def _csv_rows(name: str, text: str, problems: list[Problem]) -> Iterator[tuple[int, dict]]:
+def _csv_rows(
+    name: str, text: str, problems: list[Problem], separator: str = ",", dayfirst: bool = False
+) -> Iterator[tuple[int, dict]]:
     import csv
     import io
 
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -92,10 +179,11 @@ def _csv_rows(name: str, text: str, problems: list[Problem]) -> Iterator[tuple[i
             what.append("missing " + ", ".join(missing))
         if unknown:
             what.append("unknown " + ", ".join(unknown))
+        read_as = f"read as separated by {SEPARATORS[separator]}; " if separator != "," else ""
         problems.append(
             Problem(
                 name,
-                f"header: {'; '.join(what)} (columns: {', '.join(CSV_COLUMNS)})",
+                f"header: {'; '.join(what)} ({read_as}columns: {', '.join(CSV_COLUMNS)})",
                 1,
                 unit="row",
             )
@@ -123,29 +211,49 @@ def _csv_rows(name: str, text: str, problems: list[Problem]) -> Iterator[tuple[i
                 )
             )
             continue
+        row = dict(zip(header, map(restore, cells), strict=True))
         try:
-            yield row_number, _csv_record(dict(zip(header, map(restore, cells), strict=True)))
-        except ValueError as exc:
-            problems.append(Problem(name, str(exc), row_number, unit="row", field="sources"))
+            yield row_number, csv_record(row, dayfirst)
+        except CellError as exc:
+            problems.append(Problem(name, exc.message, row_number, None, row.get("id") or None,
+                                    exc.field, unit="row"))  # fmt: skip
 
 
-def _csv_record(row: dict[str, str]) -> dict[str, Any]:
+class CellError(ValueError):
+    """A cell that cannot become a field, with the field's name."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def csv_record(row: dict[str, str], dayfirst: bool = False) -> dict[str, Any]:
+    """A row of CSV cells (as `export` writes them) as a store record; raise CellError."""
     record: dict[str, Any] = {}
     for key, value in row.items():
         if key.startswith("source") or value == "":
             continue
         if key in _LIST_FIELDS:
             record[key] = value.split(LIST_SEPARATOR)
+        elif key in _DATE_FIELDS:
+            try:
+                record[key] = written_date(value, dayfirst)
+            except ValueError as exc:
+                raise CellError(key, str(exc)) from None
         else:
             record[key] = value
     if row.get("sources"):
-        record["sources"] = _csv_sources(
-            row["sources"], row.get("source_publishers", ""), row.get("source_accessed", "")
-        )
+        try:
+            record["sources"] = _csv_sources(row["sources"], row.get("source_publishers", ""),
+                                             row.get("source_accessed", ""), dayfirst)  # fmt: skip
+        except ValueError as exc:
+            raise CellError("sources", str(exc)) from None
     return record
 
 
-def _csv_sources(cell: str, publishers: str, accessed: str) -> list[dict[str, str]]:
+def _csv_sources(
+    cell: str, publishers: str, accessed: str, dayfirst: bool = False
+) -> list[dict[str, str]]:
     items = split_items(cell)
     pubs = split_items(publishers) if publishers else [""] * len(items)
     dates = split_items(accessed) if accessed else [""] * len(items)
@@ -160,7 +268,7 @@ def _csv_sources(cell: str, publishers: str, accessed: str) -> list[dict[str, st
         if publisher:
             source["publisher"] = publisher
         if date:
-            source["accessed"] = date
+            source["accessed"] = written_date(date, dayfirst)
         sources.append(source)
     return sources
 

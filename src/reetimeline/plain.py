@@ -18,28 +18,31 @@ def joined(items: Iterable[str]) -> str:
     return ", ".join(visible(i) for i in items)
 
 
-LIST_HEADER = "date\tcategory\ttitle\tminerals\tcountries\tconfidence"
+# Piped `list`, `countdown` and `status` end every line with the event's id, so a program can
+# always take the last field to `show` it (and no line ends in an empty field).
+LIST_HEADER = "date\tcategory\ttitle\tminerals\tcountries\tconfidence\tid"
 
 
 def list_line(e: Event) -> str:
+    """One piped `list` row; the cache keeps this line ready for each event."""
     fields = (str(e.date), e.category, visible(e.title), joined(e.minerals), joined(e.countries),
-              e.confidence)  # fmt: skip
+              e.confidence, e.id)  # fmt: skip
     return "\t".join(fields)
 
 
 def countdown_lines(targets: Iterable[Target]) -> Iterator[str]:
-    yield "date\tkind\tdays\twhen\tconfidence\tid\ttitle"
+    yield "date\tkind\tdays\twhen\tconfidence\ttitle\tid"
     for t in targets:
         when = describe_days(t)
-        yield (f"{t.date}\t{t.kind}\t{t.days}\t{when}\t{t.confidence}\t{t.event.id}\t"
-               f"{visible(t.event.title)}")
+        yield (f"{t.date}\t{t.kind}\t{t.days}\t{when}\t{t.confidence}\t"
+               f"{visible(t.event.title)}\t{t.event.id}")
 
 
 def status_lines(statuses: Iterable[Status]) -> Iterator[str]:
-    yield "state\tsince\tuntil\tconfidence\tid\ttitle\tnote"
+    yield "state\tsince\tuntil\tconfidence\ttitle\tnote\tid"
     for s in statuses:
         yield "\t".join((s.state, str(s.since or ""), str(s.until or ""), s.confidence,
-                         s.event.id, visible(s.event.title), status_note(s)))  # fmt: skip
+                         visible(s.event.title), status_note(s), s.event.id))  # fmt: skip
 
 
 def stats_lines(sections: dict[str, list[tuple[str, int]]]) -> Iterator[str]:

@@ -7,10 +7,12 @@ Store text is never parsed as markup: every piece of it goes into a `rich.text.T
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
@@ -60,23 +62,136 @@ def category_text(category: str) -> Text:
     return Text(category, style=CATEGORY_STYLES.get(category, "default"))
 
 
-def events_table(events: Sequence[Event]) -> Table:
-    """`list`: date as written, category, title, minerals, countries."""
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
-    table.add_column("date", no_wrap=True)
-    table.add_column("category", no_wrap=True)
-    table.add_column("title", ratio=3)
-    table.add_column("minerals", ratio=1)
-    table.add_column("countries", ratio=1)
-    for e in events:
-        table.add_row(
-            Text(str(e.date)),
-            category_text(e.category),
-            Text.assemble(_text(e.title), _reported(e.confidence)),
-            Text(joined(e.minerals)),
-            Text(joined(e.countries)),
-        )
+# --- tables that fit the width they are drawn at ----------------------------------------------
+#
+# Rich shrinks every column of a table that is too wide, titles first, and splits ids anywhere.
+# The tables below choose their columns for the width instead: the title column is never
+# narrower than TITLE_MIN, ids are never split (an id column, else the id on a line of its own
+# under the title, which is then at least as wide as the longest id), and what gives way first
+# is the minerals column, then the countries. Widths are computed here, not by Rich.
+
+TITLE_MIN = 30
+# between two columns of a SIMPLE_HEAD table without edges: padding, divider, padding
+GAP = 3
+
+
+class Fitted:
+    """A renderable built for the width it is drawn at (the console's, or a cell's)."""
+
+    def __init__(self, build: Callable[[int], RenderableType]):
+        self.build = build
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions):
+        yield self.build(options.max_width)
+
+
+def _widest(texts: Iterable[Text | str], least: int = 0) -> int:
+    return max([least, *(cell_len(t.plain if isinstance(t, Text) else t) for t in texts)])
+
+
+def _longest_word(texts: Iterable[Text]) -> int:
+    return max([0, *(cell_len(word) for t in texts for word in t.plain.split())])
+
+
+class _Layout(NamedTuple):
+    columns: tuple[str, ...]  # the optional columns kept, in order
+    stacked: bool  # the id (and notes) on lines of their own under the title
+    compact: bool  # the table's own most compact form of its fixed columns
+    room: int  # the width left for the title column
+
+
+def _choose(
+    width: int,
+    fixed: int,
+    optional: dict[str, int],
+    candidates: Sequence[tuple[tuple[str, ...], bool, bool]],
+    id_width: int,
+    title_natural: int,
+    *,
+    stack_min: int = 0,
+    compact_fixed: int = 0,
+) -> _Layout:
+    """The first of `candidates` (optional columns kept, whether the id is stacked under the
+    title, whether the fixed columns are in their compact form), in order of preference, that
+    leaves the title TITLE_MIN columns (or all it needs) and keeps ids and the words of notes
+    whole. `fixed` (`compact_fixed`) is the width of the columns always shown before the title,
+    gaps between them included; `stack_min` what the stacked lines need besides the id."""
+    title_need = min(TITLE_MIN, title_natural)
+    layout = None
+    for cols, stacked, compact in candidates:
+        used = (compact_fixed if compact else fixed) + sum(optional[c] + GAP for c in cols)
+        used += 0 if stacked else id_width + GAP
+        room = width - used - GAP
+        need = max(title_need, id_width, stack_min) if stacked else title_need
+        layout = _Layout(cols, stacked, compact, room)
+        if room >= need:
+            return layout
+    assert layout is not None
+    return layout  # a very narrow terminal: the last, most compact layout, squeezed
+
+
+def _table(**options) -> Table:
+    return Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False, **options)
+
+
+def events_table(events: Sequence[Event]) -> Fitted:
+    """`list`: date as written, category, title, minerals, countries, id (see `_choose`)."""
+    return Fitted(lambda width: _events_table(events, width))
+
+
+def _events_table(events: Sequence[Event], width: int) -> Table:
+    dates = [str(e.date) for e in events]
+    titles = [Text.assemble(_text(e.title), _reported(e.confidence)) for e in events]
+    minerals = [joined(e.minerals) for e in events]
+    countries = [joined(e.countries) for e in events]
+    id_width = _widest((e.id for e in events), len("id"))
+    date_width = _widest(dates, len("date"))
+    category_width = _widest((e.category for e in events), len("category"))
+    optional = {
+        "minerals": min(_widest(minerals, len("minerals")), 20),
+        "countries": min(_widest(countries, len("countries")), 12),
+    }
+    drops = [("minerals", "countries"), ("countries",), ()]
+    layout = _choose(
+        width, date_width + GAP + category_width, optional,
+        [(cols, False, False) for cols in drops] + [(cols, True, False) for cols in drops],
+        id_width, _widest(titles),
+    )  # fmt: skip
+    title_width = min(layout.room, max(_widest(titles), id_width if layout.stacked else 0))
+    table = _table(leading=1 if layout.stacked else 0)
+    table.add_column("date", width=date_width, no_wrap=True)
+    table.add_column("category", width=category_width, no_wrap=True)
+    table.add_column("title / id" if layout.stacked else "title", width=max(title_width, 1),
+                     overflow="fold")  # fmt: skip
+    for name in layout.columns:
+        table.add_column(name, width=optional[name])
+    if not layout.stacked:
+        table.add_column("id", width=id_width, no_wrap=True)
+    for e, date, title, mineral, country in zip(events, dates, titles, minerals, countries,
+                                                strict=True):  # fmt: skip
+        cells = {"minerals": Text(mineral), "countries": Text(country)}
+        row = [Text(date), category_text(e.category)]
+        row.append(_with_id(title, e.id) if layout.stacked else title)
+        row += [cells[name] for name in layout.columns]
+        if not layout.stacked:
+            row.append(_id(e.id))
+        table.add_row(*row)
     return table
+
+
+def _id(event_id: str) -> Text:
+    return Text(event_id, style="dim", no_wrap=True, overflow="fold")
+
+
+def _with_id(title: Text, event_id: str, *notes: Text) -> Text:
+    """A title with the id (and notes) on lines of their own below it."""
+    out = title.copy()
+    out.append("\n")
+    out.append(event_id, style="dim")
+    for note in notes:
+        out.append("\n")
+        out.append_text(note)
+    return out
 
 
 def _target_label(target: Target) -> Text:
@@ -115,11 +230,21 @@ def _target_label(target: Target) -> Text:
 
 
 def timeline(
-    targets: Sequence[Target], as_of: dt.date, *, today_label: str = "today", data_note: str = ""
+    targets: Sequence[Target],
+    as_of: dt.date,
+    *,
+    today_label: str = "today",
+    data_note: str = "",
+    palette: Mapping[str, str] = CATEGORY_STYLES,
+    links: bool = False,
 ) -> Group:
     """The vertical timeline: year headings, a coloured marker per dated target, the "today" rule
-    between past and future, and "in N days" on future rows; how current the data is last."""
+    between past and future, and "in N days" on future rows; how current the data is last.
+
+    `palette` colours the markers by category; with `links`, the first row of each event ends
+    with its sources as numbered links ([1] [2]), for a picture that can be clicked."""
     parts: list[RenderableType] = []
+    linked: set[str] = set()
     grid: Table | None = None
     year: int | None = None
     ruled = False
@@ -144,13 +269,17 @@ def timeline(
             grid = None
         if grid is None:
             grid = new_grid()
-        style = CATEGORY_STYLES.get(target.event.category, "default")
+        style = palette.get(target.event.category, "default")
         when = f"in {target.days} day{'s' if target.days != 1 else ''}" if target.days > 0 else (
             "today" if target.days == 0 else "")  # fmt: skip
+        label = _target_label(target)
+        if links and target.event.id not in linked:
+            linked.add(target.event.id)
+            label.append_text(_source_links(target.event))
         grid.add_row(
             Text(MARKERS[target.kind], style=style),
             Text(str(target.date), style="dim" if target.days < 0 or target.superseded else ""),
-            _target_label(target),
+            label,
             Text(when, style=URGENCY_STYLES[urgency(target.days)]),
         )
     if not ruled:
@@ -160,42 +289,318 @@ def timeline(
     return Group(*parts)
 
 
-def countdown_table(targets: Sequence[Target]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("date", no_wrap=True)
-    table.add_column("kind", no_wrap=True)
-    table.add_column("when", ratio=1, overflow="fold")
-    table.add_column("event", ratio=2, overflow="fold")
+def _source_links(event: Event) -> Text:
+    out = Text()
+    for number, source in enumerate(event.sources, 1):
+        if _safe_link(source.url):
+            out.append(" ")
+            out.append(f"[{number}]", style=f"link {source.url}")
+    return out
+
+
+# --- pictures for reports (SVG, HTML) --------------------------------------------------------
+#
+# Colours that stay apart for readers with the common colour-vision deficiencies: the palette of
+# Okabe and Ito (2008), on a dark background, with its black turned near-white. It has eight
+# colours for eleven categories: the three rarest (price, military, other) share a grey, and the
+# legend says so; the marker's shape says the kind of date.
+
+PICTURE_PALETTE = {
+    "export-control": "#D55E00",  # vermillion
+    "suspension": "#F0E442",  # yellow
+    "tariff": "#CC79A7",  # reddish purple
+    "truce": "#009E73",  # bluish green
+    "meeting": "#56B4E9",  # sky blue
+    "agreement": "#0072B2",  # blue
+    "investment": "#E69F00",  # orange
+    "statement": "#F2F2F2",  # near-white (black, on a dark background)
+    "price": "#8C8C8C",
+    "military": "#8C8C8C",
+    "other": "#8C8C8C",
+}
+_BACKGROUND = (30, 30, 30)
+_FOREGROUND = (225, 225, 225)
+_MARKER_NAMES = {"date": "event", "effective": "takes effect", "expires": "expires or ends"}
+
+
+def _picture_theme():
+    """The 16 terminal colours of a picture, from the same palette (the rest of the styles:
+    urgency, states, "reported", dim text)."""
+    from rich.terminal_theme import TerminalTheme
+
+    def rgb(code: str) -> tuple[int, int, int]:
+        return int(code[1:3], 16), int(code[3:5], 16), int(code[5:7], 16)
+
+    normal = [(0, 0, 0), rgb("#D55E00"), rgb("#009E73"), rgb("#F0E442"), rgb("#0072B2"),
+              rgb("#CC79A7"), rgb("#56B4E9"), _FOREGROUND]  # fmt: skip
+    bright = [(128, 128, 128), (240, 120, 40), (60, 200, 160), (250, 240, 140), (60, 150, 220),
+              (225, 150, 200), (140, 205, 240), (255, 255, 255)]  # fmt: skip
+    return TerminalTheme(_BACKGROUND, _FOREGROUND, normal, bright)
+
+
+def picture(
+    targets: Sequence[Target],
+    as_of: dt.date,
+    *,
+    today_label: str,
+    data_note: str,
+    caption: str,
+    links: bool = False,
+) -> Group:
+    """The timeline for a report: a caption (what was selected, the as-of date, how current the
+    data is), a legend of category colours and marker shapes, then the timeline in colours
+    that stay distinct for colour-blind readers."""
+    head = Text(caption, style="bold")
+    head.append(f"\nas of {as_of.isoformat()}")
+    if data_note:
+        head.append(f"; data: {data_note}")
+    shown = [c for c in PICTURE_PALETTE if any(t.event.category == c for t in targets)]
+    by_colour: dict[str, list[str]] = {}
+    for category in shown:
+        by_colour.setdefault(PICTURE_PALETTE[category], []).append(category)
+    from rich.columns import Columns
+
+    # one cell per colour, so that an entry never breaks across lines
+    legend = Columns([Text.assemble(("● ", colour), ", ".join(names))
+                      for colour, names in by_colour.items()], padding=(0, 3))  # fmt: skip
+    kinds = Text("   ".join(f"{MARKERS[k]} {name}" for k, name in _MARKER_NAMES.items()),
+                 style="dim")  # fmt: skip
+    body = timeline(targets, as_of, today_label=today_label, palette=PICTURE_PALETTE,
+                    links=links)  # fmt: skip
+    return Group(head, Text(""), legend, kinds, Text(""), body)
+
+
+def _record(renderable: RenderableType, width: int) -> Console:
+    import io
+
+    recorder = Console(file=io.StringIO(), record=True, width=width, force_terminal=True,
+                       color_system="truecolor", markup=False, emoji=False,
+                       highlight=False)  # fmt: skip
+    recorder.print(renderable)
+    return recorder
+
+
+def _template_text(text: str) -> str:
+    """Text for a `str.format` template of Rich's exports: escaped for XML/HTML, braces
+    doubled."""
+    import html
+
+    return html.escape(text).replace("{", "{{").replace("}", "}}")
+
+
+# Rich's SVG template without the fake window (traffic lights and title bar) and without fonts
+# fetched from the network: a background, the title as a heading, then the text.
+_SVG = """\
+<svg class="rich-terminal" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" \
+role="img" aria-labelledby="{unique_id}-title">
+    <title id="{unique_id}-title">@TITLE@</title>
+    <style>
+    .{unique_id}-matrix {{
+        font-family: "Fira Code", "DejaVu Sans Mono", Menlo, Consolas, monospace;
+        font-size: {char_height}px;
+        line-height: {line_height}px;
+        font-variant-east-asian: full-width;
+    }}
+    .{unique_id}-heading {{
+        font-size: 20px;
+        font-weight: bold;
+        font-family: "DejaVu Sans", Arial, Helvetica, sans-serif;
+    }}
+    {styles}
+    </style>
+    <defs>
+    <clipPath id="{unique_id}-clip-terminal">
+      <rect x="0" y="0" width="{terminal_width}" height="{terminal_height}" />
+    </clipPath>
+    {lines}
+    </defs>
+    <rect x="0" y="0" width="{width}" height="{height}" fill="@BACKGROUND@" />
+    <text class="{unique_id}-heading" x="{terminal_x}" y="30" fill="@FOREGROUND@">@TITLE@</text>
+    <g transform="translate({terminal_x}, {terminal_y})" \
+clip-path="url(#{unique_id}-clip-terminal)">
+    {backgrounds}
+    <g class="{unique_id}-matrix">
+    {matrix}
+    </g>
+    </g>
+</svg>
+"""
+
+_HTML = """\
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<title>@TITLE@</title>
+<style>
+{stylesheet}
+body {{
+    color: {foreground};
+    background-color: {background};
+    margin: 1.5em;
+}}
+h1 {{
+    font-family: "DejaVu Sans", Arial, Helvetica, sans-serif;
+    font-size: 1.4em;
+}}
+pre {{
+    font-family: "Fira Code", "DejaVu Sans Mono", Menlo, Consolas, monospace;
+}}
+a {{
+    color: inherit;
+}}
+</style>
+</head>
+<body>
+<h1>@TITLE@</h1>
+<pre><code style="font-family:inherit">{code}</code></pre>
+</body>
+</html>
+"""
+
+
+def _hex(rgb: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def picture_svg(renderable: RenderableType, *, width: int, title: str) -> str:
+    """The renderable as an SVG picture with `title` as its heading (and accessible name)."""
+    template = (_SVG.replace("@TITLE@", _template_text(title))
+                .replace("@BACKGROUND@", _hex(_BACKGROUND))
+                .replace("@FOREGROUND@", _hex(_FOREGROUND)))  # fmt: skip
+    return _record(renderable, width).export_svg(theme=_picture_theme(), code_format=template,
+                                                 title=title)  # fmt: skip
+
+
+def picture_html(renderable: RenderableType, *, width: int, title: str) -> str:
+    """The renderable as an HTML page with `title` as its heading; links stay links."""
+    template = _HTML.replace("@TITLE@", _template_text(title))
+    return _record(renderable, width).export_html(theme=_picture_theme(), code_format=template)
+
+
+def countdown_table(targets: Sequence[Target]) -> Fitted:
+    """`countdown`: date, kind, when, the event's title (notes such as "extended by ..." under
+    it), id (see `_choose`)."""
+    return Fitted(lambda width: _countdown_table(targets, width))
+
+
+def _countdown_table(targets: Sequence[Target], width: int) -> Table:
+    whens, titles = [], []
     for t in targets:
+        when, _comma, notes = describe_days(t).partition(", ")
         style = URGENCY_STYLES[urgency(t.days)]
         if t.superseded or t.unconfirmed or t.never:
             style = "dim"
-        table.add_row(
-            Text(str(t.date)),
-            Text(t.kind, style=CATEGORY_STYLES.get(t.event.category, "default")),
-            Text(describe_days(t), style=style),
-            Text.assemble(
-                _text(t.event.title), _reported(t.confidence), ("  " + t.event.id, "dim")
-            ),
-        )
+        whens.append(Text(when, style=style))
+        title = Text.assemble(_text(t.event.title), _reported(t.confidence))
+        titles.append((title, Text(notes, style="dim") if notes else None))
+    id_width = _widest((t.event.id for t in targets), len("id"))
+    date_width = _widest((str(t.date) for t in targets), len("date"))
+    kind_width = _widest((t.kind for t in targets), len("kind"))
+    # "took effect 1035 days ago" may wrap to two lines before the title gives way
+    when_width = min(_widest(whens, len("when")), 13)
+    note_word = _longest_word(n for _t, n in titles if n is not None)
+    natural = _widest([t for t, _n in titles] + [n for _t, n in titles if n is not None])
+    # compact: the kind goes before the title ("expires: ..."), as in the timeline, where an
+    # event's own date is the plain title
+    layout = _choose(
+        width, date_width + kind_width + when_width + 2 * GAP, {},
+        [((), False, False), ((), True, False), ((), True, True)], id_width,
+        natural + (len("effective: ") if natural else 0), stack_min=note_word,
+        compact_fixed=date_width + when_width + GAP,
+    )  # fmt: skip
+    title_width = min(layout.room, max(natural, id_width if layout.stacked else 0))
+    table = _table(leading=1 if layout.stacked else 0)
+    table.add_column("date", width=date_width, no_wrap=True)
+    if not layout.compact:
+        table.add_column("kind", width=kind_width, no_wrap=True)
+    table.add_column("when", width=when_width)
+    head = "event / id" if layout.stacked else "event"
+    table.add_column(head, width=max(title_width, 1), overflow="fold")
+    if not layout.stacked:
+        table.add_column("id", width=id_width, no_wrap=True)
+    for t, when, (title, notes) in zip(targets, whens, titles, strict=True):
+        extra = [notes] if notes is not None else []
+        kind = Text(t.kind, style=CATEGORY_STYLES.get(t.event.category, "default"))
+        if layout.compact and t.kind != "date":
+            title = Text.assemble(kind, ": ", title)
+        if layout.stacked:
+            event = _with_id(title, t.event.id, *extra)
+        else:
+            event = Text("\n").join([title, *extra])
+        row = [Text(str(t.date)), *([] if layout.compact else [kind]), when, event]
+        if not layout.stacked:
+            row.append(_id(t.event.id))
+        table.add_row(*row)
     return table
 
 
-def status_table(statuses: Sequence[Status]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("state", no_wrap=True)
-    table.add_column("since", no_wrap=True)
-    table.add_column("until", no_wrap=True)
-    table.add_column("measure", ratio=2, overflow="fold")
-    table.add_column("note", ratio=2, overflow="fold")
-    for s in statuses:
-        table.add_row(
-            Text(s.state, style=STATE_STYLES[s.state]),
-            Text(str(s.since) if s.since else ""),
-            Text(str(s.until) if s.until else ""),
-            Text.assemble(_text(s.event.title), (f"  {s.event.id}", "dim")),
-            Text.assemble(status_note(s), _reported(s.confidence)),
-        )
+def status_table(statuses: Sequence[Status]) -> Fitted:
+    """`status`: state, since, until, the measure's title, the note, id (see `_choose`: when
+    stacked, the id and the note stand under the title)."""
+    return Fitted(lambda width: _status_table(statuses, width))
+
+
+def _status_note(s: Status) -> Text:
+    note = status_note(s)
+    if note:
+        return Text.assemble(note, _reported(s.confidence))
+    return Text("reported", style=REPORTED_STYLE) if s.confidence == "reported" else Text("")
+
+
+def _status_table(statuses: Sequence[Status], width: int) -> Table:
+    titles = [_text(s.event.title) for s in statuses]
+    notes = [_status_note(s) for s in statuses]
+    id_width = _widest((s.event.id for s in statuses), len("id"))
+    state_width = _widest((s.state for s in statuses), len("state"))
+    # a note wraps between words; its longest word (often an id) is never split
+    note_word = _longest_word(notes)
+    optional = {"note": max(min(_widest(notes), 40), note_word, len("note"))}
+    fixed = state_width + 2 * (10 + GAP)
+    # the note is never dropped: it has a column, or stands under the title with the id;
+    # compact: since and until share a column, one above the other
+    layout = _choose(width, fixed, optional,
+                     [(("note",), False, False), ((), True, False), ((), True, True)], id_width,
+                     _widest(titles), stack_min=note_word,
+                     compact_fixed=state_width + 10 + GAP)  # fmt: skip
+    title_width = min(layout.room, max(_widest(titles), id_width if layout.stacked else 0,
+                                       _widest(notes) if layout.stacked else 0))  # fmt: skip
+    if "note" in layout.columns:
+        # title and note share the room in proportion to what they need, each above its least
+        flex = layout.room + optional["note"]
+        title_natural, note_natural = _widest(titles), _widest(notes, len("note"))
+        if title_natural + note_natural <= flex:
+            title_width, optional["note"] = title_natural, note_natural
+        else:
+            share = flex * title_natural // (title_natural + note_natural)
+            title_width = max(TITLE_MIN, min(share, flex - max(note_word, len("note"))))
+            optional["note"] = flex - title_width
+    table = _table(leading=1 if layout.stacked else 0)
+    table.add_column("state", width=state_width, no_wrap=True)
+    if layout.compact:
+        table.add_column("since\nuntil", width=10, no_wrap=True)
+    else:
+        table.add_column("since", width=10, no_wrap=True)
+        table.add_column("until", width=10, no_wrap=True)
+    head = "measure / id / note" if layout.stacked else "measure"
+    table.add_column(head, width=max(title_width, 1), overflow="fold")
+    if "note" in layout.columns:
+        table.add_column("note", width=optional["note"])
+    if not layout.stacked:
+        table.add_column("id", width=id_width, no_wrap=True)
+    for s, title, note in zip(statuses, titles, notes, strict=True):
+        since, until = str(s.since) if s.since else "", str(s.until) if s.until else ""
+        row = [Text(s.state, style=STATE_STYLES[s.state])]
+        if layout.compact:
+            row.append(Text(f"{since or '–'}\n{until}" if until else since))
+        else:
+            row += [Text(since), Text(until)]
+        if layout.stacked:
+            row.append(_with_id(title, s.event.id, *([note] if note.plain else [])))
+        else:
+            row += [title, note]
+            row.append(_id(s.event.id))
+        table.add_row(*row)
     return table
 
 
@@ -280,17 +685,24 @@ def event_detail(
         parts += [Text(""), Text(visible(event.summary, keep_newlines=True))]
     if event.sources:
         parts.append(Text("\nsources", style="bold"))
+        indent = len(f"[{len(event.sources)}]") + 1
         for number, source in enumerate(event.sources, 1):
-            line = Text(f"[{number}] ")
-            line.append(visible(source.title))
+            # the title wraps under itself; the link stands on a line of its own, at the same
+            # indent, never wrapped or cropped (print with crop=False) so that it can be clicked
+            # and copied whole; the terminal folds it if it is wider than the screen
+            entry = Table.grid(padding=(0, 1))
+            entry.add_column(width=indent - 1, no_wrap=True)
+            entry.add_column(ratio=1)
+            title = Text(visible(source.title))
             if source.publisher:
-                line.append(f" ({visible(source.publisher)})", style="dim")
-            line.append("\n    ")
-            # the link is http(s) only, checked by the store; shown as text, clickable where the
-            # terminal supports it
-            line.append(visible(source.url), style=f"link {source.url}" if _safe_link(source.url)
-                        else "")  # fmt: skip
-            parts.append(line)
+                title.append(f" ({visible(source.publisher)})", style="dim")
+            entry.add_row(f"[{number}]", title)
+            parts.append(entry)
+            # the link is http(s) only, checked by the store; clickable where the terminal can
+            link = f"link {source.url}" if _safe_link(source.url) else ""
+            url = Text.assemble(" " * indent, (visible(source.url), link))
+            url.no_wrap, url.overflow = True, "ignore"
+            parts.append(url)
     if data_note:
         parts.append(Text(f"\ndata: {data_note}", style="dim"))
     return Group(*parts)
@@ -436,7 +848,8 @@ def stats_charts(sections: dict[str, list[tuple[str, int]]], *, bar_width: int =
 def vocab_table(kind: str, entries: list[dict]) -> Table:
     """`vocab`: names, labels, aliases and groups people may type."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column(kind[:-1] if kind != "countries" else "code", no_wrap=True)
+    table.add_column({"minerals": "mineral", "countries": "code", "categories": "category"}[kind],
+                     no_wrap=True)
     if kind == "countries":
         table.add_column("name")
     table.add_column("aliases", ratio=2)

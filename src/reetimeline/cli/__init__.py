@@ -162,6 +162,7 @@ def main_options(
 
       reetimeline status --as-of 2026-06-01 -m gallium --to US
     """
+    color = color.casefold()  # choices are case-insensitive, like every value typed
     if color not in ("auto", "always", "never"):
         raise typer.BadParameter("choose auto, always or never", param_hint="--color")
     global _settings_now
@@ -218,11 +219,30 @@ def cache_dir() -> Path | None:
     return None if base is None else base / "reetimeline"
 
 
-def load_store() -> store.Store:
+def load_store(filters: "FilterArgs | None" = None) -> store.Store:
+    """The stores in use; with `filters`, their tags are checked against the stores' tags."""
     loaded = store.load(store_paths(), cache_dir=cache_dir())
     if loaded.is_empty():
         say("no events in " + ", ".join(str(p) for p in loaded.files or store_paths()))
+    elif filters is not None and filters.tag:
+        check_tags(filters.tag, loaded)
     return loaded
+
+
+def check_tags(tags: list[str], loaded: store.Store) -> None:
+    """A tag no event in the stores has is a usage error with a did-you-mean, like an unknown
+    mineral: a typo must not look like an empty answer. Tags match case-insensitively."""
+    known = sorted({t.casefold() for t in loaded.tags()})
+    for tag in tags:
+        if tag.casefold() in known:
+            continue
+        from ..vocab import did_you_mean
+
+        shown = ", ".join(known[:12]) + (f" and {len(known) - 12} more" if len(known) > 12 else "")
+        raise UsageError(
+            f"--tag: unknown tag '{tag}'{did_you_mean(tag.casefold(), known)}"
+            + (f"; tags in the stores: {shown}" if known else "; no event in the stores has a tag")
+        )
 
 
 def today() -> dt.date:
@@ -327,8 +347,16 @@ def paged(out):
     """Show long output through a pager when asked (--pager or $REETIMELINE_PAGER) and stdout
     is a terminal; never when piped."""
     if (_settings().pager or os.environ.get("REETIMELINE_PAGER")) and stdout_is_terminal():
-        with _ctrl_c_left_to_the_pager(), out.pager(styles=color_decision()[0]):
-            yield out
+        # less shows colours only with -R: LESS=R for the pager, unless the person set LESS
+        own_less = "LESS" in os.environ
+        if not own_less:
+            os.environ["LESS"] = "R"
+        try:
+            with _ctrl_c_left_to_the_pager(), out.pager(styles=color_decision()[0]):
+                yield out
+        finally:
+            if not own_less:
+                os.environ.pop("LESS", None)
     else:
         yield out
 
@@ -351,10 +379,12 @@ def _ctrl_c_left_to_the_pager():
         signal.signal(signal.SIGINT, previous)
 
 
-def show(renderable) -> None:
+def show(renderable, *, crop: bool = True) -> None:
+    """Print for a person (through the pager when asked). `crop=False` lets lines that must not
+    be cut (links) run past the width; the terminal folds them."""
     out = console()
     with paged(out):
-        out.print(renderable)
+        out.print(renderable, crop=crop)
 
 
 def output(rows, *, json_output: bool, record, view: str, lines) -> None:
@@ -416,7 +446,7 @@ class FilterArgs(NamedTuple):
         return query.make_filter(
             minerals=self.mineral or (),
             countries=self.country or (),
-            categories=self.category or (),
+            categories=[c.casefold() for c in self.category or ()],
             tags=self.tag or (),
             text=self.text,
             since=parse_date_option(self.since, "--since", as_of),
@@ -604,7 +634,7 @@ def with_filters(command=None, *, respell: dict[str, str] | None = None):
 
 def selected(filters: FilterArgs, as_of: dt.date | None = None, **kwargs) -> list[Event]:
     flt = filters.build(as_of)  # usage errors before the store is read
-    loaded = load_store()
+    loaded = load_store(filters)
     events = loaded.select(flt, **kwargs)
     if not events and not loaded.is_empty():
         say("no events match")

@@ -44,7 +44,8 @@ def export_command(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", "-f", metavar="FORMAT", help="csv, json, jsonl, ics, md or timelinejs."
+            "--format", "-f", metavar="FORMAT",
+            help="csv, json, jsonl, ics, md, timelinejs or xlsx.",
         ),
     ] = "csv",
     output: Annotated[
@@ -58,6 +59,10 @@ def export_command(
         ),
     ] = None,
     as_of: AsOf = None,
+    bom: Annotated[
+        bool,
+        typer.Option("--bom", help="csv: start with a UTF-8 byte-order mark, for Excel."),
+    ] = False,
     alarm: Annotated[
         int | None,
         typer.Option(
@@ -70,17 +75,21 @@ def export_command(
         ),
     ] = None,
 ) -> None:
-    """Write the filtered events as CSV, JSON, JSON Lines, iCalendar, Markdown or TimelineJS.
+    """Write the filtered events as CSV, JSON, JSON Lines, iCalendar, Markdown, TimelineJS or
+    an Excel workbook (xlsx).
 
     CSV is RFC 4180 with a header row; cells a spreadsheet would run as formulas get a leading
-    apostrophe (import removes it). ICS has one all-day event per date, effective date and expiry
+    apostrophe (import removes it); --bom starts it with a byte-order mark so that Excel reads
+    it as UTF-8. ICS has one all-day event per date, effective date and expiry
     inside --since/--until, with DTEND exclusive and stable UIDs; an extended expiry is written at
-    its new date, as known on --as-of (default today).
+    its new date, as known on --as-of (default today). xlsx is binary: it needs -o FILE, or
+    stdout redirected to a file or a pipe (never a terminal).
 
     Example: reetimeline export --format ics --alarm 7 -o deadlines.ics -m gallium
     """
     from ..export import EXPORTERS, write_text_atomically
 
+    fmt = fmt.casefold()
     exporter = EXPORTERS.get(fmt)
     if exporter is None:
         from ..vocab import did_you_mean
@@ -91,11 +100,18 @@ def export_command(
         )
     if alarm is not None and fmt != "ics":
         raise UsageError("--alarm goes with --format ics")
+    if bom and fmt != "csv":
+        raise UsageError("--bom goes with --format csv")
+    from . import stdout_is_terminal  # looked up now: tests pretend to be a terminal
+
+    if exporter.binary and output is None and stdout_is_terminal():
+        raise UsageError(f"--format {fmt} writes a binary file: give -o FILE (or redirect "
+                         "stdout to a file)")  # fmt: skip
     from ..states import countdown
 
     day = as_of_date(as_of)
     flt = filters.build(day)
-    loaded = load_store()
+    loaded = load_store(filters)
     events = loaded.select(flt)
     _say_if_nothing_matched(len(events), loaded)
     horizon = loaded.horizon()
@@ -109,7 +125,14 @@ def export_command(
         events, stamp=dt.datetime.now(dt.UTC).replace(microsecond=0), alarm_days=alarm,
         targets=rows, data_note=note,
     )  # fmt: skip
-    if output is None:
+    if bom:
+        # Excel reads a CSV as UTF-8 only when it starts with a byte-order mark
+        text = "\ufeff" + text
+    if output is None and isinstance(text, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text)
+        sys.stdout.buffer.flush()
+    elif output is None:
         sys.stdout.write(text)
     else:
         write_text_atomically(output, text)
@@ -265,7 +288,7 @@ def add_command(
     require_utf8(ctx)
     if (source_url is None) != (source_title is None):
         raise UsageError("--source-url and --source-title go together")
-    record: dict[str, Any] = {"date": date, "title": title, "category": category}
+    record: dict[str, Any] = {"date": date, "title": title, "category": category.casefold()}
     optional = {
         "summary": summary,
         "effective": effective,
@@ -281,8 +304,8 @@ def add_command(
         "related": related,
     }
     record.update({k: v for k, v in optional.items() if v})
-    if confidence != "confirmed":
-        record["confidence"] = confidence
+    if confidence.casefold() != "confirmed":
+        record["confidence"] = confidence.casefold()
     if source_url is not None:
         source = {"title": source_title, "url": source_url}
         if source_publisher:
@@ -327,14 +350,41 @@ def _ids_elsewhere(loaded: store.Store, target: Path) -> list[str]:
     ]
 
 
+# the option of `add` that gives each field, for usage errors that name it
+_ADD_OPTIONS = {
+    "id": "--id", "date": "--date", "title": "--title", "category": "--category",
+    "summary": "--summary", "minerals": "--mineral", "countries": "--country", "tags": "--tag",
+    "effective": "--effective", "expires": "--expires", "suspends": "--suspends",
+    "extends": "--extends", "ends": "--ends", "issuer": "--issuer", "applies_to": "--applies-to",
+    "related": "--related", "confidence": "--confidence", "sources": "--source-url",
+}  # fmt: skip
+
+
+class OptionErrors(UsageError):
+    """Every problem of the options of `add`, each naming its option (exit 2)."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("\n".join(messages))
+        self.lines = messages
+
+    def messages(self) -> list[str]:
+        return self.lines
+
+
 def _validated(record: dict, loaded: store.Store) -> Event:
-    """Validate a new event like `check` does: fields, vocabularies and references."""
+    """Validate a new event like `check` does: fields, vocabularies and references. What is
+    wrong came from the command line, so it is a usage error naming the option."""
     from ..errors import DataError
 
     event, problems = store.parse_event(record, path="the command line", line=None, label="#1")
+    if not problems:
+        try:
+            _check_new_references([event], loaded, "the command line")
+        except DataError as exc:
+            problems = list(exc.problems)
     if problems:
-        raise DataError(problems)
-    _check_new_references([event], loaded, "the command line")
+        raise OptionErrors([f"{_ADD_OPTIONS.get(p.field or '', p.field or 'add')}: {p.message}"
+                            for p in problems])  # fmt: skip
     return event
 
 
@@ -347,33 +397,42 @@ def import_command(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="csv, json or jsonl (default: from the file name).",
+            help="csv, json, jsonl or xlsx (default: from the file name; .tsv is csv).",
             show_default=False,
         ),
     ] = None,
+    dayfirst: Annotated[
+        bool,
+        typer.Option("--dayfirst", help="CSV and xlsx: dates like 25/11/2026 are day-first."),
+    ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be added.")] = False,
     skip_existing: Annotated[
         bool,
         typer.Option("--skip-existing", help="Skip events whose id exists instead of refusing."),
     ] = False,
 ) -> None:
-    """Import events from CSV, JSON or JSON Lines as `export` writes them.
+    """Import events from CSV, JSON, JSON Lines or xlsx as `export` writes them.
 
     Every row is validated first and every problem is reported with its row number; nothing is
     written unless every row is valid. An id that already exists is refused, or skipped with
-    --skip-existing (and named in the output).
+    --skip-existing (and named in the output). CSV may be separated by commas, semicolons or
+    tabs (the header row decides; the message names the separator) and start with a byte-order
+    mark. Dates are YYYY-MM-DD, YYYY-MM or YYYY; 25.11.2026 is day-first; 25/11/2026 is read
+    only with --dayfirst (day and month are never guessed).
 
     Example: reetimeline import colleague.csv --dry-run
     """
-    from ..importer import FORMATS, guess_format, read_events
+    from ..importer import FORMATS, guess_format, read
 
-    fmt = fmt or guess_format(file)
+    fmt = fmt.casefold() if fmt else guess_format(file)
     if fmt not in FORMATS:
         raise UsageError(f"--format: give one of {', '.join(FORMATS)} (the file name does not say)")
     target = writable_store()
     loaded = _context_for_writing(target)
+    if dayfirst and fmt not in ("csv", "xlsx"):
+        raise UsageError("--dayfirst goes with CSV and xlsx files")
     with _progress_bar(f"reading {file.name}") as progress:
-        new = read_events(file, fmt, progress=progress)
+        new, how = read(file, fmt, progress=progress, dayfirst=dayfirst)
     duplicates = [e.id for e in new if loaded.get(e.id) is not None]
     seen: set[str] = set()
     repeated = [e.id for e in new if e.id in seen or seen.add(e.id)]
@@ -401,13 +460,15 @@ def import_command(
     _check_new_references(new, loaded, str(file))
     if dry_run:
         print_lines(f"would add {e.id}\t{e.date}\t{visible(e.title)}" for e in new)
-        say(f"would add {len(new)} events to {target} (dry run: nothing written)")
+        say(f"would add {len(new)} events to {target} (dry run: nothing written"
+            + (f"; {how})" if how else ")"))  # fmt: skip
         return
     if new:
         store.append_events(target, new, other_ids=_ids_elsewhere(loaded, target))
     say(
         f"added {len(new)} events to {target}"
         + (f", skipped {len(duplicates)}" if duplicates else "")
+        + (f" ({how})" if how else "")
     )
 
 

@@ -120,7 +120,7 @@ def list_events(
         return
     # For programs and pipes, stream text that the cache keeps ready for each event.
     flt = filters.build()
-    loaded = load_store()
+    loaded = load_store(filters)
     if json_output:
         fragments = loaded.texts(flt, "json", json_fragment, reverse=reverse, limit=limit)
         count = print_json_list(fragments)
@@ -158,15 +158,23 @@ def timeline_command(
         typer.Option("--measures", help="One row per measure: its states as bands across time "
                      "(--since/--until set the span)."),
     ] = False,
+    title: Annotated[
+        str,
+        typer.Option("--title", metavar="TEXT", help="The picture's title."),
+    ] = "Critical-minerals timeline",
 ) -> None:
     """Draw the timeline: year headings, a marker per event coloured by category, effective and
     expiry dates as rows of their own, and a "today" rule between past and future.
+
+    --svg and --html save it for a report: with a title, a caption (what was selected, the
+    as-of date, how current the data is), a legend, colours that stay distinct for colour-blind
+    readers (Okabe-Ito) and no window frame; the HTML links every source.
 
     Example: reetimeline timeline --since 2025 --svg timeline.svg
     """
     day = as_of_date(as_of)
     flt = filters.build(day)
-    loaded = load_store()
+    loaded = load_store(filters)
     events = loaded.select(flt)
     _say_if_nothing_matched(len(events), loaded)
     knowledge = loaded.knowledge(day, confirmed=flt.confirmed)
@@ -180,25 +188,50 @@ def timeline_command(
         picture = timeline(rows, day, today_label=label,
                            data_note=loaded.horizon().describe(day))  # fmt: skip
     out = console(width=width)
-    with paged(out):
-        out.print(picture)
+    if use_rich():
+        with paged(out):
+            out.print(picture)
+    else:
+        # piped: the same lines, without the padding Rich puts at their ends
+        with out.capture() as captured:
+            out.print(picture)
+        print_lines(line.rstrip() for line in captured.get().splitlines())
     if svg or html:
         # the picture for a report is always in colour, whatever the terminal
-        import io
-
-        from rich.console import Console
-
         from ..export import write_text_atomically
+        from ..render import picture as report_picture
+        from ..render import picture_html, picture_svg
 
-        recorder = Console(
-            file=io.StringIO(), record=True, width=width or 100, force_terminal=True,
-            color_system="truecolor", markup=False, emoji=False, highlight=False,
-        )  # fmt: skip
-        recorder.print(picture)
-        if svg:
-            write_text_atomically(svg, recorder.export_svg(title="reetimeline", clear=False))
-        if html:
-            write_text_atomically(html, recorder.export_html(clear=False))
+        for path, draw, links in ((svg, picture_svg, False), (html, picture_html, True)):
+            if path is None:
+                continue
+            shown = report_picture(rows, day, today_label=label, caption=_caption(filters),
+                                   data_note=loaded.horizon().describe(day), links=links)
+            write_text_atomically(path, draw(shown, width=width or 100, title=title))
+
+
+def _caption(filters: FilterArgs) -> str:
+    """What a picture shows, in words: "Events from 2026-06 about dysprosium"."""
+    from ..plain import visible
+
+    def either(values: list[str] | None) -> str:
+        return " or ".join(visible(v) for v in values or ())
+
+    parts = []
+    if filters.since or filters.until:
+        parts.append(" ".join(p for p in (f"from {filters.since}" if filters.since else "",
+                                           f"to {filters.until}" if filters.until else "") if p))
+    for values, words in ((filters.category, "in"), (filters.mineral, "about"),
+                          (filters.country, "involving"), (filters.tag, "tagged"),
+                          (filters.issuer, "imposed by"), (filters.to, "applying to")):
+        if values:
+            parts.append(f"{words} {either(values)}")
+    if filters.text:
+        parts.append(f'mentioning "{visible(filters.text)}"')
+    if filters.exact:
+        parts.append("matched exactly")
+    caption = "Events " + ", ".join(parts) if parts else "All events"
+    return caption + (" (confirmed only)" if filters.confirmed else "")
 
 
 def _measure_lives(flt, day, knowledge, loaded, width):
@@ -234,9 +267,7 @@ def show_command(
     """
     day = as_of_date(as_of)
     loaded = load_store()
-    event = loaded.get(event_id)
-    if event is None:
-        raise _no_such_event(event_id, loaded)
+    event = _event_by_id(event_id, loaded)
     knowledge = loaded.knowledge(day)
     horizon = loaded.horizon()
     acting = loaded.acting_on(event.id)
@@ -259,13 +290,30 @@ def show_command(
     from ..render import event_detail
 
     show(event_detail(event, targets=rows, acting=acting, lookup=loaded.get, state=state,
-                      end=end, data_note=horizon.describe(day)))  # fmt: skip
+                      end=end, data_note=horizon.describe(day)), crop=False)  # fmt: skip
 
 
 def _no_such_event(event_id: str, loaded: store.Store) -> UsageError:
     from ..vocab import did_you_mean
 
     return UsageError(f"no event '{event_id}'{did_you_mean(event_id, loaded.ids())}")
+
+
+def _event_by_id(event_id: str, loaded: store.Store):
+    """The event with this id, or the only one whose id starts with it; several candidates or
+    none are a usage error that names them (or the closest id)."""
+    event = loaded.get(event_id)
+    if event is not None:
+        return event
+    wanted = event_id.casefold()
+    candidates = sorted(i for i in loaded.ids() if i.casefold().startswith(wanted))
+    if len(candidates) == 1:
+        return loaded.get(candidates[0])
+    if not candidates:
+        raise _no_such_event(event_id, loaded)
+    shown = ", ".join(candidates[:10])
+    more = f" and {len(candidates) - 10} more" if len(candidates) > 10 else ""
+    raise UsageError(f"'{event_id}' starts {len(candidates)} ids: {shown}{more}; give more of it")
 
 
 def _target_record(t: Target) -> dict[str, Any]:
@@ -334,11 +382,9 @@ def countdown_command(
     """
     day = as_of_date(as_of)
     flt = filters.build(day)
-    loaded = load_store()
+    loaded = load_store(filters)
     if event_id is not None:
-        event = loaded.get(event_id)
-        if event is None:
-            raise _no_such_event(event_id, loaded)
+        event = _event_by_id(event_id, loaded)
         # with an ID, all of that event's targets
         knowledge = loaded.knowledge(day, confirmed=flt.confirmed)
         rows = countdown(query.select([event], flt), day, knowledge, loaded.horizon(), flt=flt,
@@ -397,7 +443,12 @@ def status_command(
         _status_matrix(flt, filters, day, show_ids=show_ids, json_output=json_output)
         return
     flt = filters.build(day)
-    loaded = load_store()
+    if flt.categories is not None and flt.categories.isdisjoint(MEASURE_CATEGORIES):
+        asked = sorted(flt.categories)
+        raise UsageError(f"--category: {' and '.join(asked)} events are not measures; status "
+                         f"shows the state of {' and '.join(MEASURE_CATEGORIES)} events (try "
+                         f"`reetimeline list -k {asked[0]}`)")  # fmt: skip
+    loaded = load_store(filters)
     rows = loaded.status(flt, day)
     _say_if_nothing_matched(len(rows), loaded)
     output(
@@ -503,6 +554,7 @@ def stats_command(
 
     Example: reetimeline stats --since 2025 --by mineral
     """
+    by = by.casefold() if by is not None else None
     if by is not None and by not in query.STATS_KEYS:
         raise UsageError(f"--by: choose one of {', '.join(query.STATS_KEYS)}")
     events = selected(filters)
@@ -540,6 +592,7 @@ def vocab_command(
     """
     from ..vocab import COUNTRIES_VOCAB, MINERALS
 
+    kind = kind.casefold()
     if kind == "categories":
         entries = [{"name": c, "label": c, "aliases": [], "groups": [], "members": []}
                    for c in CATEGORIES]  # fmt: skip
@@ -622,4 +675,22 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
         f"colour      {'on' if color else 'off'} ({why})",
         f"pager       {'on' if report['pager'] else 'off'}",
     ]  # fmt: skip
+    from . import stdout_is_terminal  # looked up now: tests pretend to be a terminal
+
+    if stdout_is_terminal():
+        lines = _fit_lines(lines, indent=12)
     print_lines(lines)
+
+
+def _fit_lines(lines: list[str], *, indent: int) -> list[str]:
+    """Lines wrapped to the terminal's width between words, continuing under the value at
+    `indent`; a word longer than the width (a long path) keeps a line of its own, whole."""
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size().columns
+    out = []
+    for line in lines:
+        out += textwrap.wrap(line, width=width, subsequent_indent=" " * indent,
+                             break_long_words=False, break_on_hyphens=False) or [""]  # fmt: skip
+    return out
