@@ -206,3 +206,15 @@ def test_matrix_rows_collapse_groups_only_when_asked(run):
     assert holmium["state"] == "in-force"
     assert ("october-9-export-control-package", "unconfirmed") in [
         (m["id"], m["state"]) for m in holmium["measures"]]
+
+
+def test_changes_for_people_in_a_pipe(run, write_store):
+    store = write_store(CHANGING)
+    result = run("--store", str(store), "changes", "--from", "2025-11-24", "--to", "2025-11-26",
+                 "--as-of", "2025-12-31")  # fmt: skip
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        "date\tchange\tconfidence\tsources\tby\ttitle\tid\n"
+        "2025-11-25\tended\tconfirmed\t0\truling\tTariff\ttariff\n"
+        "2025-11-26\tevent\tconfirmed\t0\t\tTwo-day pause\tshort-pause\n"
+    )

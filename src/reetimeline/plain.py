@@ -82,8 +82,8 @@ def cell_ids(cell) -> str:
 
 
 def changes_lines(rows) -> Iterator[str]:
-    """`changes`: a row per change, by date."""
-    yield "date\tchange\tconfidence\tsources\tby\tid\ttitle"
+    """`changes`: a row per change, by date; the id of what changed last, as in every view."""
+    yield "date\tchange\tconfidence\tsources\tby\ttitle\tid"
     for c in rows:
         yield "\t".join((c.date.isoformat(), c.change, c.confidence, str(len(c.event.sources)),
-                         c.by.id if c.by else "", c.event.id, visible(c.event.title)))  # fmt: skip
+                         c.by.id if c.by else "", visible(c.event.title), c.event.id))  # fmt: skip
