@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reetimeline import store
+from reetimeline.store.parse import EVENT_FIELDS
 from reetimeline.errors import DataError, ReeError
 
 HEAD = '[[events]]\nid = "a"\ndate = 2025-01-01\ntitle = "A"\ncategory = "other"\n'
@@ -191,7 +192,7 @@ toml_values = st.recursive(
     | st.dictionaries(st.text(max_size=8), children, max_size=4),
     max_leaves=12,
 )  # fmt: skip
-field_names = st.sampled_from(store.EVENT_FIELDS) | st.text(max_size=8)
+field_names = st.sampled_from(EVENT_FIELDS) | st.text(max_size=8)
 event_tables = st.dictionaries(field_names, toml_values, max_size=8)
 documents = st.fixed_dictionaries(
     {"events": st.lists(event_tables, max_size=4)},

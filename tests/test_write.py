@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from reetimeline import store
 from reetimeline.errors import WriteError
 from reetimeline.ids import derive_id, next_free_id
-from reetimeline.store import append_events, load, render_events_toml
+from reetimeline.store import load
+from reetimeline.store.parse import NEW_STORE_HEADER
+from reetimeline.store.write import append_events, render_events_toml
 from tests.test_export import events as random_events
 
 OLD = """\
@@ -88,7 +90,7 @@ def test_add_creates_the_user_store_with_a_header(run, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.stderr
     path = tmp_path / "data" / "reetimeline" / "events.toml"
     text = path.read_text(encoding="utf-8")
-    assert text.startswith(store.NEW_STORE_HEADER)
+    assert text.startswith(NEW_STORE_HEADER)
     assert 'date = "2026-11"' in text
     # the user store is now merged with the curated one
     listed = run("list", "--json", "-q", "My note")

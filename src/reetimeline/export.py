@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .model import Event, PartialDate, event_to_record
-from .store import check_url
+from .store.parse import check_url
 
 # --- CSV -------------------------------------------------------------------------------------
 
@@ -319,6 +319,6 @@ EXPORTERS: dict[str, Exporter] = {
 
 def write_text_atomically(path: Path, text: str) -> None:
     """Write a whole output file atomically (no half-written file on failure)."""
-    from .store import replace_file
+    from .store.write import replace_file
 
     replace_file(path, text.encode("utf-8"))

@@ -16,7 +16,8 @@ from typing import Any
 from .errors import DataError, Problem
 from .export import CSV_COLUMNS, LIST_SEPARATOR, restore, split_items
 from .model import Event
-from .store import decode, parse_event
+from .store.files import read_store_bytes
+from .store.parse import decode, parse_event
 
 FORMATS = ("csv", "json", "jsonl")
 _SOURCE = re.compile(r"(?P<title>.*) <(?P<url>[^<>\s]*)>")
@@ -35,11 +36,10 @@ def read_events(path: Path, fmt: str, *, text: str | None = None, progress=None)
     """
     name = str(path)
     if text is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise DataError([Problem(name, f"cannot read: {exc.strerror or exc}")]) from exc
-        text, problem = decode(name, data)
+        source, problem = read_store_bytes(path, what="import")
+        if problem or source is None:
+            raise DataError([problem] if problem else [])
+        text, problem = decode(name, source.data)
         if problem:
             raise DataError([problem])
     rows, unit = {

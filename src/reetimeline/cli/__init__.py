@@ -86,12 +86,22 @@ class Settings(NamedTuple):
     pager: bool = False
 
 
-# Set by the app's callback on every run, before any command runs.
-_settings_now = Settings()
+def _settings(ctx: typer.Context | None = None) -> Settings:
+    """The global options of the command being run, from Click's context: the app's callback
+    leaves them in `ctx.obj`; during completion (which runs no callback) they are read from the
+    parsed parameters, so that `show <TAB>` sees the `--store` on the line."""
+    # Click's own accessor, as vendored by Typer (the context is Click's, not a global of ours)
+    from typer._click.globals import get_current_context
 
-
-def _settings() -> Settings:
-    return _settings_now
+    ctx = ctx or get_current_context(silent=True)
+    if ctx is None:
+        return Settings()
+    root = ctx.find_root()
+    if isinstance(root.obj, Settings):
+        return root.obj
+    params = root.params
+    return Settings(stores=params.get("store_paths") or None,
+                    color=params.get("color") or "auto", pager=bool(params.get("pager")))  # fmt: skip
 
 
 def _version(value: bool) -> None:
@@ -104,6 +114,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     store_paths: Annotated[
         list[Path] | None,
         typer.Option(
@@ -145,25 +156,28 @@ def main_options(
     """
     if color not in ("auto", "always", "never"):
         raise typer.BadParameter("choose auto, always or never", param_hint="--color")
-    global _settings_now
-    _settings_now = Settings(stores=store_paths or None, color=color, pager=pager)
+    ctx.obj = Settings(stores=store_paths or None, color=color, pager=pager)
 
 
 # --- where stores are, what today is ---------------------------------------------------------
 
 
-def store_paths() -> list[Path]:
+def store_paths(ctx: typer.Context | None = None) -> list[Path]:
     """--store, else $REETIMELINE_STORE, else the curated store plus the user store if present."""
-    settings = _settings()
+    settings = _settings(ctx)
     if settings.stores:
         return settings.stores
-    if os.environ.get(ENV_STORE):
-        return [Path(p) for p in os.environ[ENV_STORE].split(os.pathsep) if p]
+    if env_store_paths():
+        return env_store_paths()
     paths = [store.curated_store_path()]
     user = user_store_path()
     if user.exists():
         paths.append(user)
     return paths
+
+
+def env_store_paths() -> list[Path]:
+    return [Path(p) for p in os.environ.get(ENV_STORE, "").split(os.pathsep) if p]
 
 
 def user_store_path() -> Path:
@@ -359,22 +373,23 @@ def complete_categories(incomplete: str) -> list[str]:
     return [c for c in CATEGORIES if c.startswith(incomplete.casefold())]
 
 
-def _from_stores(values) -> list[str]:
+def _from_stores(ctx: typer.Context, values) -> list[str]:
     try:
-        loaded = store.load(store_paths(), cache_dir=cache_dir())
+        loaded = store.load(store_paths(ctx), cache_dir=cache_dir())
     except ReeError:
         return []  # a broken store completes nothing; `check` says why
     return sorted(set(values(loaded)))
 
 
-def complete_tags(incomplete: str) -> list[str]:
+def complete_tags(ctx: typer.Context, incomplete: str) -> list[str]:
     wanted = incomplete.casefold()
-    tags = _from_stores(lambda s: s.tags())
+    tags = _from_stores(ctx, lambda s: s.tags())
     return [t for t in tags if t.casefold().startswith(wanted)]
 
 
-def complete_ids(incomplete: str) -> list[str]:
-    return [i for i in _from_stores(lambda s: s.ids()) if i.startswith(incomplete)]
+def complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Ids of the stores in use: completion runs no callback, so `--store` comes from `ctx`."""
+    return [i for i in _from_stores(ctx, lambda s: s.ids()) if i.startswith(incomplete)]
 
 
 def _option(

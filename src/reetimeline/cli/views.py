@@ -57,7 +57,7 @@ def check_command(
         print_json(
             {
                 "files": [str(p) for p in loaded.files],
-                "events": len(loaded.events),
+                "events": loaded.count(),
                 "problems": [p.to_dict() for p in problems],
             }
         )
@@ -68,7 +68,7 @@ def check_command(
         if problems:
             say(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files}")
         else:
-            print(f"ok: {len(loaded.events)} events in {files}")
+            print(f"ok: {loaded.count()} events in {files}")
     if problems:
         raise typer.Exit(1)
 
@@ -319,10 +319,13 @@ def stats_command(
     """
     if by is not None and by not in query.STATS_KEYS:
         raise UsageError(f"--by: choose one of {', '.join(query.STATS_KEYS)}")
-    events = selected(filters)
+    flt = filters.build()
+    loaded = load_store()
+    if loaded.count_matching(flt) == 0 and not loaded.is_empty():
+        say("no events match")
     sections = {}
     for key in [by] if by else query.STATS_KEYS:
-        rows = query.count_by(events, key)
+        rows = loaded.count_by(flt, key)
         sections[key] = rows if by or key in ("year", "category") else rows[:top]
     if json_output:
         print_json({k: [{"key": key, "count": n} for key, n in rows]
@@ -384,14 +387,10 @@ def doctor_command(json_output: JsonFlag = False) -> None:
 
     from .. import __version__
 
-    stores = []
-    for path in store.expand_store_paths(store_paths()):
-        _loaded, problems = store.read([path])
-        state = "missing" if not path.exists() else ("ok" if not problems else "broken")
-        stores.append({"path": str(path), "state": state, "problems": len(problems),
-                       "events": len(_loaded.ids())})  # fmt: skip
-    folder = cache_dir()
-    caches = sorted(folder.glob("*.sqlite")) if folder and folder.is_dir() else []
+    states, cache = store.inspect(store_paths(), cache_dir())
+    stores = [{"path": str(f.path), "state": f.state, "problems": f.problems, "events": f.events}
+              for f in states]  # fmt: skip
+    folder = cache.folder
     color, why = color_decision()
     report = {
         "version": __version__,
@@ -401,8 +400,8 @@ def doctor_command(json_output: JsonFlag = False) -> None:
         "cache": {
             "path": str(folder) if folder else None,
             "state": "off (REETIMELINE_NO_CACHE)" if folder is None else (
-                f"{len(caches)} store(s) cached, "
-                f"{sum(p.stat().st_size for p in caches) / 1e6:.1f} MB" if caches else "empty"),
+                f"{cache.files} store(s) cached, {cache.size / 1e6:.1f} MB" if cache.files
+                else "empty"),
         },
         "color": {"on": color, "why": why},
         "pager": bool(_settings().pager or os.environ.get("REETIMELINE_PAGER")),
