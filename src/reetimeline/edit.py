@@ -121,9 +121,9 @@ def add_event(
         event = renamed(event, taken)
     if dry_run:
         return AddResult(event, target, False)
-    [written] = append_events(target, [event], other_ids=taken,
-                              rename=renamed if derived_id else None,
-                              cache=_cache(cache_dir))  # fmt: skip
+    rename = renamed if derived_id else None
+    cache = _cache(cache_dir)
+    [written] = append_events(target, [event], other_ids=taken, rename=rename, cache=cache)
     return AddResult(written, target, True)
 
 
@@ -161,13 +161,8 @@ def import_events(
     existing = taken.prefetch([e.id for e in new])
     duplicates = [e.id for e in new if e.id in existing]
     if duplicates and not skip_existing:
-        raise DataError(
-            [
-                Problem(str(file), "already exists in the stores in use (use --skip-existing "
-                        "to skip it)", None, None, i, "id")  # fmt: skip
-                for i in duplicates
-            ]
-        )
+        message = "already exists in the stores in use (use --skip-existing to skip it)"
+        raise DataError([Problem(str(file), message, None, None, i, "id") for i in duplicates])
     new = [e for e in new if e.id not in existing]
     _check_references(new, taken, loaded, str(file))
     if dry_run or not new:

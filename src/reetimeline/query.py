@@ -263,7 +263,9 @@ def _status_of(measure: Event, suspenders: list[Event], as_of: dt.date) -> Statu
         by = max(active, key=lambda s: (s.expires is None, s.expires.last() if s.expires else 0))
         return Status(measure, "suspended", until=by.expires, since=by.starts(), by=by)
     lapsed_ones = [s for s in suspenders if s.expires is not None and s.expires.last() < as_of]
-    lapsed = max(lapsed_ones, key=lambda s: s.expires.last()) if lapsed_ones else None
+    lapsed = max(
+        lapsed_ones, key=lambda s: s.expires.last() if s.expires else dt.date.min, default=None
+    )
     return Status(measure, "in-force", until=measure.expires, since=starts, lapsed=lapsed)
 
 

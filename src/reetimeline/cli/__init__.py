@@ -86,7 +86,7 @@ class Settings(NamedTuple):
     pager: bool = False
 
 
-def _settings(ctx: typer.Context | None = None) -> Settings:
+def _settings(ctx: Any = None) -> Settings:
     """The global options of the command being run, from Click's context: the app's callback
     leaves them in `ctx.obj`; during completion (which runs no callback) they are read from the
     parsed parameters, so that `show <TAB>` sees the `--store` on the line."""
@@ -100,8 +100,9 @@ def _settings(ctx: typer.Context | None = None) -> Settings:
     if isinstance(root.obj, Settings):
         return root.obj
     params = root.params
-    return Settings(stores=params.get("store_paths") or None,
-                    color=params.get("color") or "auto", pager=bool(params.get("pager")))  # fmt: skip
+    # Typer converts values only when it calls the callback: here they are Click's strings
+    stores = [Path(p) for p in params.get("store_paths") or ()] or None
+    return Settings(stores, params.get("color") or "auto", bool(params.get("pager")))
 
 
 def _version(value: bool) -> None:
@@ -162,7 +163,7 @@ def main_options(
 # --- where stores are, what today is ---------------------------------------------------------
 
 
-def store_paths(ctx: typer.Context | None = None) -> list[Path]:
+def store_paths(ctx: Any = None) -> list[Path]:
     """--store, else $REETIMELINE_STORE, else the curated store plus the user store if present."""
     settings = _settings(ctx)
     if settings.stores:

@@ -357,6 +357,7 @@ def vocab_command(
     """
     from ..vocab import COUNTRIES_VOCAB, MINERALS
 
+    entries: list[dict[str, Any]]
     if kind == "categories":
         entries = [{"name": c, "label": c, "aliases": [], "groups": [], "members": []}
                    for c in CATEGORIES]  # fmt: skip
@@ -392,7 +393,7 @@ def doctor_command(json_output: JsonFlag = False) -> None:
               for f in states]  # fmt: skip
     folder = cache.folder
     color, why = color_decision()
-    report = {
+    report: dict[str, Any] = {
         "version": __version__,
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "stores": stores,

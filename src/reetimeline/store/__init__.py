@@ -11,6 +11,7 @@ a file must be parsed), `cache` (the SQLite index), `write` (appending).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import heapq
 import itertools
@@ -143,7 +144,11 @@ class Store:
         streams: list[Iterator[tuple[tuple[int, int, str], str]]] = [
             ((_event_key(e), render(e)) for e in parsed)
         ]
-        streams += [c.rows(column, flt, reverse=reverse, limit=limit) for c in self._cached]
+        # one cached file streams its rows; many are read one by one (an open cursor holds its
+        # file open, and a folder may hold more stores than a process may open files)
+        for part in self._cached:
+            rows = part.rows(column, flt, reverse=reverse, limit=limit)
+            streams.append(rows if len(self._cached) <= 8 else iter(list(rows)))
         merged = heapq.merge(*streams, key=lambda row: row[0], reverse=reverse)
         return (text for _key_, text in itertools.islice(merged, limit))
 
@@ -295,8 +300,6 @@ def inspect(paths: Sequence[Path], cache_dir: Path | None) -> tuple[list[FileSta
     caches = Cache(cache_dir, "").files()
     size = 0
     for db in caches:
-        try:
+        with contextlib.suppress(OSError):
             size += db.stat().st_size
-        except OSError:
-            pass
     return states, CacheState(cache_dir, len(caches), size)

@@ -30,11 +30,12 @@ import marshal
 import os
 import sqlite3
 import stat
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ..errors import ReeError
 from ..model import Event, Origin, PartialDate, Source
 from ..query import Filter
 from .files import Fingerprint
@@ -48,9 +49,13 @@ _PRECISION = {"year": 0, "month": 1, "day": 2}
 background_builds: list[int] = []
 
 
-class Unusable(Exception):
-    """A cache that was valid when the command began has been replaced since (a concurrent
-    write); the caller reads the store instead."""
+class Unusable(ReeError):
+    """A cache that was valid when the command began was replaced since by one that does not
+    match the store (a concurrent write at an unlucky moment)."""
+
+    def __init__(self, path: str):
+        super().__init__(f"{path}: the store changed while it was being read; run the command "
+                         "again")  # fmt: skip
 
 
 # --- events as rows: generic over Event's fields ----------------------------------------------
@@ -64,10 +69,13 @@ def _date_in(value: Any) -> PartialDate | None:
     return None if value is None else PartialDate.trusted(*value)
 
 
-def _codecs(annotations: Sequence[tuple[str, str]]):
+_Codec = tuple[str, Callable[[Any], Any] | None, Callable[[Any], Any] | None]
+
+
+def _codecs(annotations: Sequence[tuple[str, str]]) -> list[_Codec]:
     """(name, encode, decode) per field from its annotation: dates and sources need a plain
     form for marshal; strings, tuples of strings and None are kept as they are."""
-    out = []
+    out: list[_Codec] = []
     for name, annotation in annotations:
         if "Source" in annotation:
             out.append((name, _sources_out, _sources_in))
@@ -103,7 +111,7 @@ _FIELDS = [(f.name, _annotation(f.type)) for f in dataclasses.fields(Event) if f
 _EVENT_CODECS = _codecs(_FIELDS)
 FIELD_NAMES = ",".join(name for name, _t in _FIELDS)
 _NAMES = [name for name, _e, _d in _EVENT_CODECS]
-_CONVERTED = [(i, name, dec) for i, (name, enc, dec) in enumerate(_EVENT_CODECS) if enc]
+_CONVERTED = [(i, name, dec) for i, (name, _e, dec) in enumerate(_EVENT_CODECS) if dec is not None]
 
 
 def event_record(event: Event) -> bytes:
@@ -119,7 +127,6 @@ def event_from(record: bytes, path: str, line: int | None) -> Event:
         fields[name] = dec(values[i])
     fields["origin"] = Origin(path, line)
     return Event.trusted(**fields)
-
 
 
 # --- where caches are --------------------------------------------------------------------------
@@ -160,7 +167,7 @@ class Meta(NamedTuple):
     appendable: bool
     newline: str
     current_to: str | None
-    count: int
+    events: int
 
 
 _META_COLUMNS = (
@@ -175,6 +182,8 @@ class Cache:
     def __init__(self, folder: Path, stamp: str):
         self.folder = folder
         self.stamp = stamp
+        self._names: set[str] | None = None  # the folder's names, listed once per process
+        self._folder_ready: bool | None = None
 
     def db_path(self, store_path: Path) -> Path:
         return self.folder / f"{_key(store_path)}.sqlite"
@@ -196,19 +205,14 @@ class Cache:
             return None
         try:
             meta = self._meta(conn, store_path)
-        except sqlite3.Error:
-            return None
-        finally:
+            if meta is None or meta.fingerprint != Fingerprint.of(info):
+                raise LookupError
+            if meta.racy and crc_of_file(store_path) != meta.crc:
+                raise LookupError
+        except (sqlite3.Error, OSError, LookupError):
             conn.close()
-        if meta is None or meta.fingerprint != Fingerprint.of(info):
             return None
-        if meta.racy:
-            try:
-                if crc_of_file(store_path) != meta.crc:
-                    return None
-            except OSError:
-                return None
-        return CachedFile(db, str(store_path), meta)
+        return CachedFile(db, str(store_path), meta, self, conn)
 
     def _meta(self, conn: sqlite3.Connection, store_path: Path) -> Meta | None:
         row = conn.execute(f"SELECT {_META_COLUMNS} FROM meta").fetchone()
@@ -225,6 +229,11 @@ class Cache:
 
     def _ready_folder(self) -> bool:
         """The cache folder exists, is ours and only ours (0700)."""
+        if self._folder_ready is None:
+            self._folder_ready = self._make_folder()
+        return self._folder_ready
+
+    def _make_folder(self) -> bool:
         try:
             os.makedirs(self.folder, mode=0o700, exist_ok=True)
             info = os.stat(self.folder)
@@ -264,12 +273,17 @@ class Cache:
     def _remove_leftovers(self, store_path: Path) -> None:
         """Temporaries of killed builders (we hold the lock: none is live) and old sidecars."""
         key = _key(store_path)
-        for leftover in self.folder.glob(f"{key}.*.tmp"):
+        if self._names is None:  # one listing per process: a folder may cache a thousand stores
+            try:
+                self._names = set(os.listdir(self.folder))  # noqa: PTH208 - names only
+            except OSError:
+                self._names = set()
+        ends = (".tmp", ".sum", ".sqlite-journal")
+        stale = [n for n in self._names if n.startswith(f"{key}.") and n.endswith(ends)]
+        for name in stale:
+            self._names.discard(name)
             with contextlib.suppress(OSError):
-                leftover.unlink()
-        for old in (f"{key}.sum", f"{key}.sqlite-journal"):
-            with contextlib.suppress(OSError):
-                (self.folder / old).unlink()
+                (self.folder / name).unlink()
 
     def _temporary(self, store_path: Path) -> Path:
         import secrets
@@ -456,26 +470,51 @@ def _marks(count: int) -> str:
 class CachedFile:
     """One store file's events in SQLite. Rows come in `Event.sort_key` order."""
 
-    def __init__(self, db: Path, path: str, meta: Meta):
+    def __init__(
+        self, db: Path, path: str, meta: Meta, cache: Cache, conn: sqlite3.Connection | None
+    ):
         self.db = db
         self.path = path
         self.meta = meta
+        self.cache = cache
+        self._connection = conn
+        if conn is not None:
+            _keep_open(self)
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        _OPEN.pop(id(self), None)
 
     @contextlib.contextmanager
     def _conn(self) -> Iterator[sqlite3.Connection]:
-        try:
+        """The connection to the database that was validated (it stays readable even when a
+        concurrent `add` renames a new one into place). At most `MAX_OPEN` stay open; one
+        closed to make room is reopened, and used if it is still the one validated or valid
+        for the store as it is now."""
+        if self._connection is None:
             conn = _connect(self.db)
-        except sqlite3.Error as exc:
-            raise Unusable(str(exc)) from exc
-        try:
-            row = conn.execute("SELECT build_id FROM meta").fetchone()
+            try:
+                row = conn.execute("SELECT build_id FROM meta").fetchone()
+            except sqlite3.Error:
+                row = None
             if row is None or row[0] != self.meta.build_id:
-                raise Unusable("replaced")
-            yield conn
+                conn.close()
+                fresh = self.cache.open(Path(self.path))
+                if fresh is None or fresh._connection is None:
+                    raise Unusable(self.path)
+                self.meta, conn = fresh.meta, fresh._connection
+                fresh._connection = None
+                fresh.close()
+            self._connection = conn
+            _keep_open(self)
+        else:
+            _OPEN.move_to_end(id(self))
+        try:
+            yield self._connection
         except sqlite3.Error as exc:
-            raise Unusable(str(exc)) from exc
-        finally:
-            conn.close()
+            raise Unusable(self.path) from exc
 
     def _query(self, sql: str, args: Iterable[object] = ()) -> list[Any]:
         with self._conn() as conn:
@@ -586,7 +625,7 @@ class CachedFile:
         return self._query(sql)
 
     def count(self) -> int:
-        return self.meta.count
+        return self.meta.events
 
     def targets(self, flt: Filter, lowest: int | None, highest: int | None):
         """(event, kind) for targets whose period ends on or after ordinal `lowest` and starts
@@ -630,6 +669,20 @@ class CachedFile:
     def count_matching(self, flt: Filter) -> int:
         where, args = self._where(flt)
         return self._query(f"SELECT count(*) FROM events e WHERE {where}", args)[0][0]
+
+
+# Open connections, oldest first: a folder of a thousand stores keeps at most MAX_OPEN files open.
+MAX_OPEN = 64
+_OPEN: OrderedDict[int, CachedFile] = OrderedDict()
+
+
+def _keep_open(part: CachedFile) -> None:
+    _OPEN[id(part)] = part
+    while len(_OPEN) > MAX_OPEN:
+        _id, oldest = _OPEN.popitem(last=False)
+        if oldest._connection is not None:
+            oldest._connection.close()
+            oldest._connection = None
 
 
 # --- the tables --------------------------------------------------------------------------------

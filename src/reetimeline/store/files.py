@@ -111,7 +111,9 @@ def kind_of(mode: int) -> str:
     return "not a regular file"
 
 
-def read_store_bytes(path: Path, *, what: str = "store") -> tuple[StoreBytes | None, Problem | None]:
+def read_store_bytes(
+    path: Path, *, what: str = "store"
+) -> tuple[StoreBytes | None, Problem | None]:
     """The bytes of a regular file or a pipe, at most MAX_STORE_BYTES; else a Problem."""
     import time
     import zlib

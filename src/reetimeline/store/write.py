@@ -421,8 +421,8 @@ def replace_file(
         except FileNotFoundError:
             return expected_old == b""
 
-    replace_with(path, lambda handle: handle.write(data),
-                 unchanged=None if expected_old is None else unchanged, display=display)  # fmt: skip
+    check = None if expected_old is None else unchanged
+    replace_with(path, lambda handle: handle.write(data), unchanged=check, display=display)
 
 
 def replace_with(
