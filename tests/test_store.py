@@ -316,3 +316,27 @@ def test_header_lines_inside_multiline_strings_are_not_events(write_store):
 def test_syntax_errors_name_line_and_column_from_the_parser(write_store):
     path = write_store('[[events]]\nid = "a"\ndate = 2025-01-01\ntitle = "A\u2028B" x\n')
     assert problems_of(path)[0].startswith(f"{path}:4:15: TOML syntax error: ")
+
+
+def test_the_quick_check_builds_the_same_events_as_the_full_one(tmp_path):
+    """`_valid_event` (the one-pass check of a valid table) and `parse_event` agree."""
+    import tomllib
+
+    from reetimeline.model import Origin
+    from reetimeline.store import curated_store_path, parse
+
+    raws = tomllib.loads(curated_store_path().read_text(encoding="utf-8"))["events"]
+    source = {"title": "T", "url": "https://x.org/a?b#c", "publisher": "P"}
+    raws.append({"id": "x", "date": "2025-04", "title": "X", "category": "other",
+                 "tags": ["b", "a", "b"], "related": ["y", "y"], "minerals": ["Dy", "镝"],
+                 "countries": ["USA"], "confidence": "reported", "expires": "2026",
+                 "sources": [source]})  # fmt: skip
+    for raw in raws:
+        quick = parse._valid_event(raw, "f", 3)
+        full, problems = parse.parse_event(raw, path="f", line=3, label="#1")
+        assert quick is not None and not problems
+        assert quick == full and quick.origin == full.origin == Origin("f", 3)
+    last = raws[-1]
+    for broken in ({**last, "tags": ["a;b"]}, {**last, "minerals": ["dysprosim"]},
+                   {**last, "expires": "2024"}, {**last, "sources": [{"url": "x"}]}):  # fmt: skip
+        assert parse._valid_event(broken, "f", 3) is None

@@ -18,7 +18,7 @@ import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .. import query
 from ..errors import DataError, Problem
@@ -184,22 +184,29 @@ class Store:
         lowest = None if show_all else (as_of - dt.timedelta(days=recent)).toordinal()
         highest = None if within is None else (as_of + dt.timedelta(days=within)).toordinal()
         for part in self._cached:
-            for event, kind in part.targets(flt, lowest, highest):
-                date = getattr(event, kind)
-                rows.append(query.Target(event, kind, date, date.days_from(as_of)))
+            for brief, kind in part.targets(flt, lowest, highest):
+                date = getattr(brief, kind)
+                rows.append(query.Target(brief, kind, date, date.days_from(as_of)))
         rows.sort(key=query.Target.sort_key)
         return rows
 
     def status(self, flt: query.Filter, as_of: dt.date) -> list[query.Status]:
-        """`query.status` of the matching measures; suspensions come from every store."""
-        measures = [
+        """`query.status` of the matching measures; suspensions come from every store. Cached
+        events come as briefs (`model.Brief`), which answer what states need."""
+        measures: list[Any] = [
             e
             for e in query.select(self._parsed, flt, presorted=True)
             if e.category in MEASURE_CATEGORIES and e.date.first() <= as_of
         ]
+        suspensions: dict[str, list[Any]] = {}
+        for event in self._parsed:
+            for ref in event.suspends:
+                suspensions.setdefault(ref, []).append(event)
         for part in self._cached:
             measures.extend(part.measures(flt, MEASURE_CATEGORIES, as_of.toordinal()))
-        return query.status(measures, self.references("suspends"), as_of)
+            for ref, brief in part.referencing_briefs("suspends"):
+                suspensions.setdefault(ref, []).append(brief)
+        return query.status(measures, suspensions, as_of)
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import ReeError
-from ..model import Event, Origin, PartialDate, Source
+from ..model import Brief, Event, Origin, PartialDate, Source
 from ..query import Filter
 from .files import Fingerprint
 
@@ -65,8 +65,17 @@ def _date_out(value: PartialDate | None) -> Any:
     return None if value is None else (value.year, value.month, value.day)
 
 
+_DATES: dict[Any, PartialDate] = {}
+
+
 def _date_in(value: Any) -> PartialDate | None:
-    return None if value is None else PartialDate.trusted(*value)
+    """A date read back; each distinct date is made once (PartialDate is immutable)."""
+    if value is None:
+        return None
+    date = _DATES.get(value)
+    if date is None:
+        date = _DATES[value] = PartialDate.trusted(*value)
+    return date
 
 
 _Codec = tuple[str, Callable[[Any], Any] | None, Callable[[Any], Any] | None]
@@ -112,6 +121,18 @@ _EVENT_CODECS = _codecs(_FIELDS)
 FIELD_NAMES = ",".join(name for name, _t in _FIELDS)
 _NAMES = [name for name, _e, _d in _EVENT_CODECS]
 _CONVERTED = [(i, name, dec) for i, (name, _e, dec) in enumerate(_EVENT_CODECS) if dec is not None]
+
+
+def brief_record(event: Event) -> bytes:
+    """The few fields that countdowns and states read for thousands of events at once."""
+    return marshal.dumps((event.id, event.title, event.category, _date_out(event.date),
+                          _date_out(event.effective), _date_out(event.expires)))  # fmt: skip
+
+
+def brief_from(record: bytes) -> Brief:
+    event_id, title, category, date, effective, expires = marshal.loads(record)
+    return Brief(event_id, title, category, _date_in(date), _date_in(effective),  # type: ignore[arg-type]
+                 _date_in(expires))  # fmt: skip
 
 
 def event_record(event: Event) -> bytes:
@@ -628,24 +649,33 @@ class CachedFile:
         return self.meta.events
 
     def targets(self, flt: Filter, lowest: int | None, highest: int | None):
-        """(event, kind) for targets whose period ends on or after ordinal `lowest` and starts
-        on or before ordinal `highest` (None: unbounded), of matching events."""
+        """(brief, kind) for targets whose period ends on or after ordinal `lowest` and starts
+        on or before ordinal `highest` (None: unbounded), of matching events. Briefs, not whole
+        events: a countdown may read most of a large store (measured: 4.3 s against 1 s for
+        100,000 events)."""
         where, args = self._where(flt)
-        sql = ("SELECT r.record, e.line, t.kind FROM targets t JOIN events e ON e.n = t.n "
-               f"JOIN records r ON r.n = e.n WHERE {where}")  # fmt: skip
+        sql = f"SELECT e.brief, t.kind FROM targets t JOIN events e ON e.n = t.n WHERE {where}"
         if lowest is not None:
             sql += " AND t.last >= ?"
             args.append(lowest)
         if highest is not None:
             sql += " AND t.first <= ?"
             args.append(highest)
-        for record, line, kind in self._query(sql, args):
-            yield event_from(record, self.path, line), kind
+        for record, kind in self._query(sql, args):
+            yield brief_from(record), kind
 
-    def measures(self, flt: Filter, categories: Sequence[str], announced_by: int) -> list[Event]:
+    def measures(self, flt: Filter, categories: Sequence[str], announced_by: int) -> list[Brief]:
+        """Briefs of the matching events of `categories` dated on or before `announced_by`."""
         where, args = self._where(flt)
         where += f" AND e.category IN ({_marks(len(categories))}) AND e.first <= ?"
-        return self._events_where(where, [*args, *categories, announced_by])
+        sql = f"SELECT e.brief FROM events e WHERE {where}"
+        return [brief_from(r) for (r,) in self._query(sql, [*args, *categories, announced_by])]
+
+    def referencing_briefs(self, field: str) -> Iterator[tuple[str, Brief]]:
+        """(referenced id, brief of the event) for every `field` reference in this file."""
+        sql = "SELECT f.ref, e.brief FROM refs f JOIN events e ON e.n = f.n WHERE f.field = ?"
+        for ref, record in self._query(sql, (field,)):
+            yield ref, brief_from(record)
 
     def count_by(self, flt: Filter, key: str) -> Counter[str]:
         """Events per year or category, or listed minerals or countries, of matching events."""
@@ -698,7 +728,7 @@ CREATE TABLE meta (
 );
 CREATE TABLE events (
     n INTEGER PRIMARY KEY, id TEXT NOT NULL, line INTEGER, first INTEGER NOT NULL,
-    last INTEGER NOT NULL, prec INTEGER NOT NULL, category TEXT NOT NULL
+    last INTEGER NOT NULL, prec INTEGER NOT NULL, category TEXT NOT NULL, brief BLOB NOT NULL
 );
 CREATE TABLE texts (n INTEGER PRIMARY KEY, list_line TEXT NOT NULL, search TEXT NOT NULL);
 CREATE TABLE records (n INTEGER PRIMARY KEY, record BLOB NOT NULL);
@@ -735,7 +765,7 @@ def _fill(conn: sqlite3.Connection, events: Sequence[Event], start: int, texts: 
     for n, e in enumerate(events, start):
         line = e.origin.line if e.origin else None
         rows.append((n, e.id, line, e.date.first().toordinal(), e.date.last().toordinal(),
-                     _PRECISION[e.date.precision], e.category))  # fmt: skip
+                     _PRECISION[e.date.precision], e.category, brief_record(e)))  # fmt: skip
         text_rows.append((n, texts.list_line(e), texts.search(e)))
         records.append((n, event_record(e)))
         minerals.extend((m, n) for m in e.minerals)
@@ -746,7 +776,7 @@ def _fill(conn: sqlite3.Connection, events: Sequence[Event], start: int, texts: 
         )
         for name in REFERENCE_FIELDS:
             refs.extend((n, name, r) for r in getattr(e, name))
-    conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?)", rows)
+    conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?)", rows)
     conn.executemany("INSERT INTO texts VALUES (?,?,?)", text_rows)
     conn.executemany("INSERT INTO records VALUES (?,?)", records)
     for table, values in (("minerals", minerals), ("countries", countries), ("tags", tags)):
