@@ -34,10 +34,6 @@ __all__ = ["Store", "curated_store_path", "expand_store_paths", "inspect", "load
 BACKGROUND_CACHE_MIN_EVENTS = 5000
 
 
-def _key(first: int, prec: int, event_id: str) -> tuple[int, int, str]:
-    return (first, prec, event_id)
-
-
 def _event_key(event: Event) -> tuple[int, int, str]:
     first, rank = event.date.sort_key()
     return (first.toordinal(), rank, event.id)
@@ -236,7 +232,8 @@ def read(paths: Sequence[Path], *, cache_dir: Path | None = None) -> tuple[Store
             continue
         from .parse import read_file
 
-        result = read_file(path)
+        with _collector_paused():
+            result = read_file(path)
         # a lone file is checked whole here; several files also across each other below
         file_problems = result.problems + check_references(
             result.events, external_ok=len(files) > 1
@@ -256,6 +253,21 @@ def read(paths: Sequence[Path], *, cache_dir: Path | None = None) -> tuple[Store
     if len(files) > 1 or any(c.external_refs() for c in cached):
         problems.extend(_across_files(parsed, cached))
     return Store(files, _first_of_each_id(parsed), cached), problems
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Parsing builds millions of objects and no cycles: the cyclic collector would rescan the
+    growing document again and again (it more than doubled the time of a large store)."""
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _across_files(parsed: Sequence[Event], cached: Sequence[CachedFile]) -> list[Problem]:

@@ -47,6 +47,19 @@ _PRECISION = {"year": 0, "month": 1, "day": 2}
 
 # Processes started by this one to build caches in the background (tests wait for them).
 background_builds: list[int] = []
+# When a list, background builds wait in it until `start_deferred_builds()`: the command line
+# starts them after its output, so the builder's copy-on-write pages do not slow the answer.
+deferred: list[Callable[[], None]] | None = None
+
+
+def start_deferred_builds() -> bool:
+    """Start the builds that waited; True when a builder process was started."""
+    global deferred
+    waiting, deferred = deferred or [], None
+    count = len(background_builds)
+    for build in waiting:
+        build()
+    return len(background_builds) > count
 
 
 class Unusable(ReeError):
@@ -344,6 +357,11 @@ class Cache:
         """Write the cache of a valid store file read as `source`. Failures are silent: a cache
         is an optimisation, and the next run simply parses again. With `background`, a forked
         process builds it (holding the lock) and this one goes on."""
+        if background and deferred is not None:
+            deferred.append(lambda: self.build(store_path, events, source, appendable=appendable,
+                                               newline=newline, current_to=current_to,
+                                               texts=texts, background=True))  # fmt: skip
+            return
         with self._locked(store_path) as lock:
             if lock is None:
                 return  # another process is building it
@@ -681,12 +699,12 @@ class CachedFile:
         """Events per year or category, or listed minerals or countries, of matching events."""
         where, args = self._where(flt)
         if key == "year":
-            sql = f"SELECT e.first, 1 FROM events e WHERE {where}"
+            sql = f"SELECT e.first, count(*) FROM events e WHERE {where} GROUP BY e.first"
             counts: Counter[str] = Counter()
             import datetime as dt
 
-            for first, _one in self._query(sql, args):
-                counts[str(dt.date.fromordinal(first).year)] += 1
+            for first, count in self._query(sql, args):  # one row per distinct first day
+                counts[str(dt.date.fromordinal(first).year)] += count
             return counts
         if key == "category":
             sql = f"SELECT e.category, count(*) FROM events e WHERE {where} GROUP BY e.category"
