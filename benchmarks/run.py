@@ -1,6 +1,6 @@
 """The speed figures of the speed issue, measured as ratios in interleaved runs (A B A B ...).
 
-    python benchmarks/run.py                 # everything (about 10 minutes on 2 cores)
+    python benchmarks/run.py                 # everything (about 12 minutes on 2 cores)
     python benchmarks/run.py --quick         # fewer rounds, no 100,000-event store, no peers
 
 Each command runs as a separate process with stdout piped, as a script would run it. Printed:
