@@ -1,6 +1,6 @@
 """The speed figures of the speed issue, measured as ratios in interleaved runs (A B A B ...).
 
-    python benchmarks/run.py                 # everything (about 10 minutes on 2 cores)
+    python benchmarks/run.py                 # everything (about 12 minutes on 2 cores)
     python benchmarks/run.py --quick         # fewer rounds, no 100,000-event store, no peers
 
 Each command runs as a separate process with stdout piped, as a script would run it. Printed:
@@ -123,13 +123,34 @@ def ensure_store(count: int) -> Path:
 
 
 def wait_for_cache(cache: Path, store: Path, timeout: float = 600) -> None:
-    """After a cold run of a large store, wait until its background cache build is done."""
-    from reetimeline.store.cache import cache_file
+    """After a cold run of a large store, wait until its background cache build is done (the
+    database is renamed into place when complete, and its build lock released)."""
+    import fcntl
 
-    summary = cache_file(cache / "reetimeline", store).with_suffix(".sum")
+    sys.path.insert(0, str(ROOT / "src"))
+    from reetimeline.store.cache import Cache
+
+    db = Cache(cache / "reetimeline", "").db_path(store)
     deadline = time.monotonic() + timeout
-    while not summary.exists() and time.monotonic() < deadline:
+    while not db.exists() and time.monotonic() < deadline:
         time.sleep(0.2)
+    lock = db.with_suffix(".lock")
+    if lock.exists():
+        with lock.open("rb") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # waits for a builder that still holds it
+
+
+def import_file(path: Path, prefix: str, count: int) -> Path:
+    """`count` CSV rows as `export --format csv` writes them, with fresh ids."""
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["id", "date", "title", "category", "minerals", "countries"])
+        for n in range(count):
+            out.writerow([f"{prefix}-{n}", "2026-01-01", f"Imported {n}", "other",
+                          "dysprosium; gallium", "JP"])  # fmt: skip
+    return path
 
 
 # --- peers -----------------------------------------------------------------------------------
@@ -246,12 +267,14 @@ def main() -> None:
     report = Report()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {rounds} rounds")
 
-    # 1 and 4: the curated store
+    # 1, 4 and 12: the curated store
     runs = {
         "baseline": (baseline(CURATED), env),
         "list": (reetimeline(CURATED, "list", "--mineral", "dysprosium"), env),
         "countdown": (reetimeline(CURATED, "countdown"), env),
         "status": (reetimeline(CURATED, "status"), env),
+        "show": (reetimeline(CURATED, "show", "october-9-export-control-package"), env),
+        "export csv": (reetimeline(CURATED, "export", "--format", "csv"), env),
     }
     s = interleaved(runs, rounds)
     for name in runs:
@@ -260,6 +283,9 @@ def main() -> None:
     report.figure("1", "curated list -m dysprosium / stdlib script", s["list"].median / base, 2.5)
     report.figure("4", "curated countdown / stdlib script", s["countdown"].median / base, 2.5)
     report.figure("4", "curated status / stdlib script", s["status"].median / base, 2.5)
+    report.figure("12", "curated show ID / stdlib script", s["show"].median / base, 2.5)
+    report.figure("12", "curated export --format csv / stdlib script",
+                  s["export csv"].median / base, 2.5)  # fmt: skip
 
     # 2: 10,000 events against jrnl and khal, warm cache
     store10k = ensure_store(10_000)
@@ -314,10 +340,49 @@ def main() -> None:
             f"; peak {peak:.0f} MB (≤ 120: {'holds' if peak <= 120 else 'MISSED'})",
         )
         report.figure("3", "100k cold list / stdlib script", cold.median / base, 1.3)
+        report.figure("12", "100k cold list / stdlib script", cold.median / base, 0.6)
         report.figure(
             "5", "100k warm countdown / stdlib script", s["warm countdown"].median / base, 0.05
         )
         report.figure("5", "100k warm status / stdlib script", s["warm status"].median / base, 0.05)
+
+        # 12: counts from the cache, and writes that scale
+        runs = {
+            "warm check": (reetimeline(store100k, "check"), env),
+            "warm stats": (reetimeline(store100k, "stats"), env),
+            "warm countdown --as-of 2015-01-01": (
+                reetimeline(store100k, "countdown", "--as-of", "2015-01-01"), env),
+        }  # fmt: skip
+        s12 = interleaved(runs, big_rounds)
+        for name in runs:
+            report.add(f"100k: {name}", s12[name])
+            report.figure("12", f"100k {name} / stdlib script", s12[name].median / base, 0.05)
+
+        writable = DATA / "events-100000-writes.toml"
+        shutil.copyfile(store100k, writable)
+        measure(reetimeline(writable, "check"), env)  # parse, and build its cache
+        wait_for_cache(cache, writable)
+        measure(reetimeline(writable, "check"), env)
+        add = reetimeline(writable, "add", "--date", "2026-01-01", "--title", "Benchmark add")
+        adds = interleaved({"add": (add, env)}, big_rounds)["add"]
+        report.add("100k: add one event (warm cache)", adds)
+        peak = max(adds.rss_mb)
+        report.figure(
+            "12",
+            "100k add of one event, warm / stdlib script",
+            adds.median / base,
+            0.1,
+            f"; peak {peak:.0f} MB (≤ 150: {'holds' if peak <= 150 else 'MISSED'})",
+        )
+        imports = Sample()
+        for round_number in range(big_rounds):
+            rows = import_file(DATA / "import-10000.csv", f"imp{round_number}", 10_000)
+            elapsed, rss = measure(reetimeline(writable, "import", str(rows)), env)
+            imports.times.append(elapsed)
+            imports.rss_mb.append(rss)
+        report.add("100k: import 10,000 CSV rows (warm cache)", imports)
+        report.figure("12", "100k import of 10,000 CSV rows / stdlib script",
+                      imports.median / base, 0.5)  # fmt: skip
     report.print()
 
 

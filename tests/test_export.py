@@ -218,6 +218,7 @@ def events(draw):
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(events(), max_size=4, unique_by=lambda e: e.id))
 def test_random_events_round_trip_through_csv_json_and_jsonl(tmp_path_factory, batch):

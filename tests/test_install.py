@@ -60,3 +60,25 @@ def test_installed_wheel_answers_from_another_folder(tmp_path):
     )
     assert result.returncode == 0
     assert '"id": "seven-medium-heavy-ree-controls"' in result.stdout
+
+    # the installed curated store is never written, however it is named
+    link = tmp_path / "link.toml"
+    link.symlink_to(installed)
+    before = installed.read_bytes()
+    for store, command in (
+        (installed, ["add", "--date", "2026", "--title", "Mine"]),
+        (link, ["add", "--date", "2026", "--title", "Mine"]),
+        (installed.parent, ["import", "x.csv"]),
+    ):
+        if True:
+            result = subprocess.run(
+                [venv / "bin" / "reetimeline", "--store", str(store), *command],
+                cwd=elsewhere, env=env, capture_output=True, text=True,
+            )  # fmt: skip
+            assert (result.returncode, result.stdout) == (2, ""), result.stderr
+            target = installed if store != link else link
+            assert result.stderr == (
+                f"reetimeline: error: {target} is the store installed with the tool; write to "
+                "your own store (--store FILE, or leave --store out for your user store)\n"
+            )
+    assert installed.read_bytes() == before

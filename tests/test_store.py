@@ -262,53 +262,85 @@ def test_a_missing_store_file_is_named(tmp_path):
     assert problems_of(tmp_path / "nope.toml") == [f"{tmp_path / 'nope.toml'}: no such store file"]
 
 
-# --- large stores are parsed in two halves at once; the result must be the whole parse's ---
+# --- one parser, serially: what it accepts and the lines it names ---------------------------
 
 
-def _both_ways(path, monkeypatch):
-    from reetimeline.store import parse
+def _inline_then_tables(count: int) -> str:
+    """An inline `events = [...]` array followed by `[[events]]` tables: not valid TOML."""
+    inline = ", ".join(
+        f'{{ id = "i{n}", date = 2025-01-01, title = "I", category = "other" }}'
+        for n in range(count)
+    )
+    tables = "".join(
+        f'\n[[events]]\nid = "t{n}"\ndate = 2025-01-02\ntitle = "T"\ncategory = "other"\n'
+        for n in range(count)
+    )
+    return f"events = [{inline}]\n{tables}"
 
-    monkeypatch.setattr(parse, "PARALLEL_MIN_CHARS", 10**12)
-    serial = parse.read_file(path)
-    monkeypatch.setattr(parse, "PARALLEL_MIN_CHARS", 1)
-    halves = parse.read_file(path)
-    return serial, halves
 
-
-def _origins(events):
-    return [(e.id, e.origin) for e in events]
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "".join(f'[[events]]\nid = "e{n}"\ndate = 2025-01-{n + 1:02d}\ntitle = "T"\n'
-                f'category = "other"\n\n' for n in range(9)),
-        # a multi-line string holding "[[events]]" lines across the middle of the file
-        'schema = 1\n[[events]]\nid = "a"\ndate = 2025-01-01\ntitle = "A"\ncategory = "other"\n'
-        'summary = """\n' + '[[events]]\nid = "fake"\n' * 6 + '"""\n'
-        '[[events]]\nid = "b"\ndate = 2025-01-02\ntitle = "B"\ncategory = "other"\n',
-        # problems in both halves, with their lines
-        '[[events]]\nid = "a"\ndate = "2025-02-30"\ntitle = "A"\ncategory = "other"\n\n' * 2
-        + '[[events]]\nid = "b"\ndate = 2025-01-01\ntitle = "B"\ncategory = "nope"\n' * 2,
-        # a foreign table in the second half
-        '[[events]]\nid = "a"\ndate = 2025-01-01\ntitle = "A"\ncategory = "other"\n'
-        '[[events]]\nid = "b"\ndate = 2025-01-01\ntitle = "B"\ncategory = "other"\n'
-        '[tool]\nx = 1\n',
-    ],
-    ids=["valid", "string across the split", "problems in both halves", "foreign table"],
-)  # fmt: skip
-def test_two_halves_read_exactly_like_the_whole(tmp_path, monkeypatch, text):
+@pytest.mark.parametrize("count", [1, 10, 1000, 30000])
+def test_an_inline_array_then_tables_is_rejected_at_every_size(run, tmp_path, count):
     path = tmp_path / "events.toml"
-    path.write_text(text, encoding="utf-8")
-    serial, halves = _both_ways(path, monkeypatch)
-    assert _origins(halves[0]) == _origins(serial[0])
-    assert halves == serial
+    path.write_text(_inline_then_tables(count), encoding="utf-8")
+    result = run("--store", str(path), "check")
+    assert result.exit_code == 1
+    first, summary = result.stderr.splitlines()
+    assert first.startswith(f"{path}:3:") and "TOML syntax error" in first
+    assert summary == f"1 problem in {path}"
 
 
-def test_the_curated_store_reads_the_same_in_two_halves(monkeypatch):
-    from reetimeline.store import curated_store_path
+@pytest.mark.parametrize("separator", ["\u2028", "\u0085", "\u2029"])
+def test_unusual_line_separators_in_strings_do_not_shift_lines(write_store, separator):
+    path = write_store(
+        f'[[events]]\nid = "a"\ndate = 2025-01-01\ntitle = "A{separator}B"\ncategory = "other"\n'
+        f'summary = "x{separator}{separator}y"\n\n[[events]]\nid = "b"\ndate = 2025-01-01\n'
+        'title = "B"\ncategory = "nope"\n'
+    )
+    assert problems_of(path) == [f"{path}:12: event 'b': category: unknown category 'nope'"]
 
-    serial, halves = _both_ways(curated_store_path(), monkeypatch)
-    assert len(serial[0]) == 71 and not serial[1]
-    assert _origins(halves[0]) == _origins(serial[0])
+
+def test_header_lines_inside_multiline_strings_are_not_events(write_store):
+    path = write_store(
+        'schema = 1\n[[events]]\nid = "a"\ndate = 2025-01-01\ntitle = "A"\ncategory = "other"\n'
+        'summary = """\n[[events]]\nid = "fake"\n"""\nrelated = ["X"]\n'
+        "tags = ['''\n[[events]]\n''']\n"
+        '[[events]]\nid = "b"\ndate = 2025-01-02\ntitle = "B"\ncategory = "nope"\n'
+    )
+    assert problems_of(path) == [
+        f"{path}:12: event 'a': tags: tags must be non-empty single-line text without ';'",
+        f"{path}:11: event 'a': related: 'X' is not an id",
+        f"{path}:19: event 'b': category: unknown category 'nope'",
+    ]
+
+
+def test_syntax_errors_name_line_and_column_from_the_parser(write_store):
+    path = write_store('[[events]]\nid = "a"\ndate = 2025-01-01\ntitle = "A\u2028B" x\n')
+    assert problems_of(path)[0].startswith(f"{path}:4:15: TOML syntax error: ")
+
+
+def test_the_quick_check_builds_the_same_events_as_the_full_one(tmp_path):
+    """`_valid_event` (the one-pass check of a valid table) and `parse_event` agree."""
+    import tomllib
+
+    from reetimeline.model import Origin
+    from reetimeline.store import curated_store_path, parse
+
+    raws = tomllib.loads(curated_store_path().read_text(encoding="utf-8"))["events"]
+    source = {"title": "T", "url": "https://x.org/a?b#c", "publisher": "P"}
+    raws.append({"id": "x", "date": "2025-04", "title": "X", "category": "other",
+                 "tags": ["b", "a", "b"], "related": ["y", "y"], "minerals": ["Dy", "镝"],
+                 "countries": ["USA"], "confidence": "reported", "expires": "2026",
+                 "sources": [source]})  # fmt: skip
+    for raw in raws:
+        quick = parse._valid_event(raw, "f", 3)
+        full, problems = parse.parse_event(raw, path="f", line=3, label="#1")
+        assert not problems
+        if "issuer" in raw or "applies_to" in raw:
+            assert quick is None  # left to the full check, which resolves them
+            continue
+        assert quick is not None
+        assert quick == full and quick.origin == full.origin == Origin("f", 3)
+    last = raws[-1]
+    for broken in ({**last, "tags": ["a;b"]}, {**last, "minerals": ["dysprosim"]},
+                   {**last, "expires": "2024"}, {**last, "sources": [{"url": "x"}]}):  # fmt: skip
+        assert parse._valid_event(broken, "f", 3) is None

@@ -4,15 +4,17 @@ import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reetimeline import store
 from reetimeline.errors import WriteError
 from reetimeline.ids import derive_id, next_free_id
-from reetimeline.store import append_events, load, render_events_toml
+from reetimeline.store import load
+from reetimeline.store.parse import NEW_STORE_HEADER
+from reetimeline.store.write import append_events, render_events_toml
 from tests.test_export import events as random_events
 
 OLD = """\
@@ -88,7 +90,7 @@ def test_add_creates_the_user_store_with_a_header(run, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.stderr
     path = tmp_path / "data" / "reetimeline" / "events.toml"
     text = path.read_text(encoding="utf-8")
-    assert text.startswith(store.NEW_STORE_HEADER)
+    assert text.startswith(NEW_STORE_HEADER)
     assert 'date = "2026-11"' in text
     # the user store is now merged with the curated one
     listed = run("list", "--json", "-q", "My note")
@@ -205,6 +207,7 @@ def test_short_records_never_become_keys_of_the_previous_event(tmp_path):
     assert old.id == "old" and added == new
 
 
+@pytest.mark.slow
 @settings(
     max_examples=60,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
@@ -247,3 +250,99 @@ def test_concurrent_adds_all_land(tmp_path):
     assert len({e.id for e in events}) == CONCURRENT_WRITERS + 1
     assert path.read_text(encoding="utf-8").startswith(OLD)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.toml", "events.toml.lock"]
+
+
+# --- appends that parse only what they must --------------------------------------------------
+
+
+def _big_store(path, count):
+    table = '\n[[events]]\nid = "e{n}"\ndate = 2025-02-01\ntitle = "E{n}"\ncategory = "other"\n'
+    path.write_text(OLD + "".join(table.format(n=n) for n in range(count)), encoding="utf-8")
+
+
+def test_add_to_a_cached_store_parses_only_the_new_text(run, tmp_path, monkeypatch):
+    from reetimeline.store import parse
+
+    path = tmp_path / "events.toml"
+    _big_store(path, 300)
+    assert run("--store", str(path), "list").exit_code == 0  # builds the cache
+    parsed_sizes = []
+    real = parse.parse_toml
+
+    def spy(name, text):
+        parsed_sizes.append(len(text))
+        return real(name, text)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(parse, "parse_toml", spy)
+        patched.setattr("reetimeline.store.write.parse_toml", spy)
+        result = run("--store", str(path), "add", "--date", "2026-01-01", "--title", "New")
+    assert (result.exit_code, result.stdout) == (0, "2026-01-01-new\n")
+    assert parsed_sizes and max(parsed_sizes) < 200, parsed_sizes
+    assert path.read_text(encoding="utf-8").endswith(
+        '\n[[events]]\nid = "2026-01-01-new"\ndate = 2026-01-01\ntitle = "New"\n'
+        'category = "other"\n'
+    )
+    # the cache was brought up to date: the next run reads no TOML and sees the new event
+    listed = run("--store", str(path), "list", "--json", "-q", "new")
+    assert '"id": "2026-01-01-new"' in listed.stdout
+    parsed = load([path]).get("2026-01-01-new")
+    assert parsed.origin.line == 1810
+    cached = load([path], cache_dir=Path(os.environ["XDG_CACHE_HOME"]) / "reetimeline")
+    assert cached._cached and cached.get("2026-01-01-new").origin == parsed.origin
+
+
+def test_an_appended_store_reads_back_the_same_through_the_cache(run, tmp_path, monkeypatch):
+    path = tmp_path / "events.toml"
+    _big_store(path, 20)
+    run("--store", str(path), "list")
+    for n in range(3):
+        run("--store", str(path), "add", "--date", f"2026-0{n + 1}", "--title", f"N{n}",
+            "--related", "e1")  # fmt: skip
+    warm = run("--store", str(path), "show", "e1", "--json").stdout
+    monkeypatch.setenv("REETIMELINE_NO_CACHE", "1")
+    assert run("--store", str(path), "show", "e1", "--json").stdout == warm
+    assert run("--store", str(path), "check").stdout == f"ok: 24 events in {path}\n"
+
+
+def test_a_crlf_store_gets_crlf_lines(run, tmp_path):
+    path = tmp_path / "events.toml"
+    path.write_bytes(OLD.replace("\n", "\r\n").encode())
+    for cache in ("1", ""):  # without the cache, then with it
+        result = run("--store", str(path), "add", "--date", "2026", "--title", f"X{cache}",
+                     env={"REETIMELINE_NO_CACHE": cache})  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+    data = path.read_bytes()
+    assert data.startswith(OLD.replace("\n", "\r\n").encode())
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert [e.id for e in load([path]).events] == ["old", "2026-x", "2026-x1"]
+
+
+def test_an_inline_events_array_is_not_appended_to(run, tmp_path):
+    path = tmp_path / "events.toml"
+    text = 'events = [{ id = "a", date = 2025-01-01, title = "A", category = "other" }]\n'
+    path.write_text(text, encoding="utf-8")
+    result = run("--store", str(path), "add", "--date", "2026", "--title", "X")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{path}: refusing to write text that does not parse: ")
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_import_checks_duplicates_once_against_a_cached_store(run, tmp_path):
+    path = tmp_path / "events.toml"
+    _big_store(path, 50)
+    run("--store", str(path), "list")
+    rows = tmp_path / "rows.jsonl"
+    row = '{{"id": "{i}", "date": "2026-01-01", "title": "T", "category": "other"}}\n'
+    rows.write_text("".join(row.format(i=i) for i in ("e3", "new-1", "e7", "new-2")))
+    refused = run("--store", str(path), "import", str(rows))
+    assert (refused.exit_code, refused.stderr) == (1, (
+        f"{rows}: event 'e3': id: already exists in the stores in use (use --skip-existing to "
+        f"skip it)\n{rows}: event 'e7': id: already exists in the stores in use (use "
+        "--skip-existing to skip it)\n"))  # fmt: skip
+    done = run("--store", str(path), "import", str(rows), "--skip-existing")
+    assert done.stderr == (
+        f"skipped 'e3': already exists\nskipped 'e7': already exists\n"
+        f"added 2 events to {path}, skipped 2\n"
+    )
+    assert run("--store", str(path), "check").stdout == f"ok: 53 events in {path}\n"

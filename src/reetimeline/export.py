@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from .model import Event, PartialDate, event_to_record
 from .states import Target
-from .store import check_url
+from .store.parse import check_url
 from .text import visible
 
 # --- CSV -------------------------------------------------------------------------------------

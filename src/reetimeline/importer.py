@@ -23,7 +23,8 @@ from typing import Any, NamedTuple
 from .errors import DataError, Problem
 from .export import CSV_COLUMNS, LIST_SEPARATOR, restore, split_items
 from .model import Event, PartialDate
-from .store import decode, parse_event
+from .store.files import read_store_bytes
+from .store.parse import decode, parse_event
 
 FORMATS = ("csv", "json", "jsonl", "xlsx")
 # the separators a CSV header is tried with, and how the import message names them
@@ -109,11 +110,11 @@ def read(
 
 def _read_text(path: Path, fmt: str) -> str:
     name = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataError([Problem(name, f"cannot read: {exc.strerror or exc}")]) from exc
-    text, problem = decode(name, data)
+    # a regular file or a pipe, up to the documented size; anything else is one problem
+    source, problem = read_store_bytes(path, what="import")
+    if problem or source is None:
+        raise DataError([problem] if problem else [])
+    text, problem = decode(name, source.data)
     if problem:
         if fmt == "csv":
             # Excel's plain "CSV" is the Windows code page; "CSV UTF-8" is what reads back

@@ -26,7 +26,9 @@ import contextlib
 import errno
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import WriteError
 
@@ -112,7 +114,31 @@ def write_bytes(
         # opened by the name given: /dev/stdout leads to "pipe:[...]", which no real path names
         _write_into(Path(path), data, display)
         return
-    _replace(real, info, data, expected_old=expected_old, display=display)
+
+    def unchanged() -> bool:
+        try:
+            return real.read_bytes() == expected_old
+        except FileNotFoundError:
+            return expected_old == b""
+
+    replace(real, info, lambda handle: handle.write(data),
+            unchanged=None if expected_old is None else unchanged, display=display)  # fmt: skip
+
+
+def write_with(
+    path: str | os.PathLike[str],
+    fill: Callable[[BinaryIO], object],
+    *,
+    unchanged: Callable[[], bool] | None = None,
+    display: str | None = None,
+) -> Path:
+    """Replace the regular file at `path` (or make it) with what `fill(handle)` writes, by the
+    rules of this module (for a store: no device, no FIFO). With `unchanged`, it must return
+    True just before the replace, else nothing is written. Returns the real path written."""
+    display = display or str(path)
+    real, info = target_of(path, streams=False, display=display)
+    replace(real, info, fill, unchanged=unchanged, display=display)
+    return real
 
 
 def _write_into(path: Path, data: bytes, display: str) -> None:
@@ -135,17 +161,26 @@ def _write_into(path: Path, data: bytes, display: str) -> None:
         os.close(fd)
 
 
-def _replace(
+class Changed(Exception):
+    """Raised by a `fill` or `unchanged` that finds the file changed: nothing is written."""
+
+
+def replace(
     target: Path,
     info: os.stat_result | None,
-    data: bytes,
+    fill: Callable[[BinaryIO], object],
     *,
-    expected_old: bytes | None,
+    unchanged: Callable[[], bool] | None,
     display: str,
 ) -> None:
+    """Replace `target` atomically (a regular file, or nothing yet) with what `fill` writes."""
     import tempfile
 
     mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
+    changed = WriteError(
+        f"{display}: the store changed on disk while it was being written (edited by "
+        "something that does not take the lock); nothing was written, try again"
+    )
     tmp_name = None
     try:
         # the store writer removes `.<name>.*.tmp` left by a killed writer: keep the pattern
@@ -153,20 +188,15 @@ def _replace(
         with os.fdopen(fd, "wb") as handle:
             if info is not None:
                 _keep_owner(handle.fileno(), info, display)
-            handle.write(data)
+            try:
+                fill(handle)
+            except Changed:
+                raise changed from None
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, mode)  # after the chown, which may clear set-id bits
-        if expected_old is not None:
-            try:
-                current = target.read_bytes()
-            except FileNotFoundError:
-                current = b""
-            if current != expected_old:
-                raise WriteError(
-                    f"{display}: the store changed on disk while it was being written (edited by "
-                    "something that does not take the lock); nothing was written, try again"
-                )
+        if unchanged is not None and not unchanged():
+            raise changed
         os.replace(tmp_name, target)
         tmp_name = None
         _fsync_folder(target.parent)

@@ -2,19 +2,16 @@
 
 import contextlib
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from .. import store
-from ..errors import UsageError
-from ..model import Event, event_to_record
+from ..errors import DataError, UsageError
+from ..model import event_to_record
 from ..text import visible
 from . import (
-    ENV_STORE,
     NO_HOME,
     AsOf,
     FilterArgs,
@@ -22,6 +19,8 @@ from . import (
     _settings,
     app,
     as_of_date,
+    cache_dir,
+    env_store_paths,
     load_store,
     print_json,
     print_lines,
@@ -141,39 +140,14 @@ def export_command(
 
 
 def writable_store() -> Path:
-    """Where `add` and `import` write: --store, else $REETIMELINE_STORE, else the user store;
-    never the store inside the installed package. A folder means its events.toml."""
-    settings = _settings()
-    if settings.stores:
-        if len(settings.stores) > 1:
-            raise UsageError("add and import write to one store: give a single --store")
-        path = settings.stores[0]
-    elif os.environ.get(ENV_STORE):
-        path = Path(os.environ[ENV_STORE].split(os.pathsep)[0])
-    else:
-        path = user_store_path()
-        if path is None:
-            raise UsageError(f"{NO_HOME}: give --store, or set ${ENV_STORE} or XDG_DATA_HOME")
-    if path.is_dir():
-        path = path / "events.toml"
-    # what cannot be written is refused now, before anything is read: --dry-run agrees
-    from ..safefile import target_of
+    """Where `add` and `import` write (the policy is `edit.writable_store`)."""
+    from ..edit import writable_store as policy
 
-    real, _info = target_of(path)
-    packaged = Path(store.__file__).with_name("events.toml")
-    if packaged.exists() and real == packaged.resolve():
-        raise UsageError(f"{path} is the store installed with the tool; write to your own store")
-    return path
+    settings, env, user = _settings().stores, env_store_paths(), user_store_path()
+    if user is None and not settings and not env:
+        raise UsageError(f"{NO_HOME}: give --store, or set $REETIMELINE_STORE or XDG_DATA_HOME")
 
-
-def _context_for_writing(target: Path) -> store.Store:
-    """The stores in use plus the target, for id and reference checks (a target that does not
-    exist yet is created by the write)."""
-    paths = [p for p in store_paths() if p.exists() or p.resolve() != target.resolve()]
-    files = {p.resolve() for p in store.expand_store_paths(paths)}
-    if target.exists() and target.resolve() not in files:
-        paths.append(target)
-    return store.load(paths)
+    return policy(_settings().stores, env_store_paths(), user_store_path())
 
 
 @app.command("add")
@@ -283,6 +257,7 @@ def add_command(
     Example: reetimeline add --date 2026-11-27 --title "Suspension lapses" -k suspension -m Ga
     --source-url https://example.com/report --source-title "Report"
     """
+    from ..edit import add_event
     from ..ids import derive_id
 
     require_utf8(ctx)
@@ -311,43 +286,22 @@ def add_command(
         if source_publisher:
             source["publisher"] = source_publisher
         record["sources"] = [source]
-    target = writable_store()
-    loaded = _context_for_writing(target)
-    derived = event_id is None
     record["id"] = event_id or derive_id(date, title)
-    event = _validated(record, loaded)
-    if derived and loaded.get(event.id) is not None:
-        event = _renamed(event, set(loaded.ids()))
-    elif loaded.get(event.id) is not None:
-        raise UsageError(f"--id: '{event.id}' already exists")
-    if dry_run:
-        print_json(event_to_record(event))
-        say(f"would add '{event.id}' to {target} (dry run: nothing written)")
+    try:
+        result = add_event(record, derived_id=event_id is None, target=writable_store(),
+                           paths=store_paths(), cache_dir=cache_dir(), dry_run=dry_run)  # fmt: skip
+    except DataError as exc:
+        # what is wrong came from the command line: a usage error naming the option
+        if any(p.path != "the command line" for p in exc.problems):
+            raise
+        raise OptionErrors([f"{_ADD_OPTIONS.get(p.field or '', p.field or 'add')}: {p.message}"
+                            for p in exc.problems]) from None  # fmt: skip
+    if not result.written:
+        print_json(event_to_record(result.event))
+        say(f"would add '{result.event.id}' to {result.target} (dry run: nothing written)")
         return
-    [written] = store.append_events(
-        target,
-        [event],
-        other_ids=_ids_elsewhere(loaded, target),
-        rename=_renamed if derived else None,
-    )
-    print(written.id)
-    say(f"added '{written.id}' to {target}")
-
-
-def _renamed(event: Event, taken: set[str]) -> Event:
-    from dataclasses import replace
-
-    from ..ids import next_free_id
-
-    return replace(event, id=next_free_id(event.id, taken))
-
-
-def _ids_elsewhere(loaded: store.Store, target: Path) -> list[str]:
-    """Ids from stores other than the target (the target's own are re-read under the lock)."""
-    resolved = target.resolve()
-    return [
-        e.id for e in loaded.events if e.origin is None or Path(e.origin.path).resolve() != resolved
-    ]
+    print(result.event.id)
+    say(f"added '{result.event.id}' to {result.target}")
 
 
 # the option of `add` that gives each field, for usage errors that name it
@@ -369,23 +323,6 @@ class OptionErrors(UsageError):
 
     def messages(self) -> list[str]:
         return self.lines
-
-
-def _validated(record: dict, loaded: store.Store) -> Event:
-    """Validate a new event like `check` does: fields, vocabularies and references. What is
-    wrong came from the command line, so it is a usage error naming the option."""
-    from ..errors import DataError
-
-    event, problems = store.parse_event(record, path="the command line", line=None, label="#1")
-    if not problems:
-        try:
-            _check_new_references([event], loaded, "the command line")
-        except DataError as exc:
-            problems = list(exc.problems)
-    if problems:
-        raise OptionErrors([f"{_ADD_OPTIONS.get(p.field or '', p.field or 'add')}: {p.message}"
-                            for p in problems])  # fmt: skip
-    return event
 
 
 @app.command("import")
@@ -422,52 +359,30 @@ def import_command(
 
     Example: reetimeline import colleague.csv --dry-run
     """
-    from ..importer import FORMATS, guess_format, read
+    from ..edit import import_events
+    from ..importer import FORMATS, guess_format
 
     fmt = fmt.casefold() if fmt else guess_format(file)
     if fmt not in FORMATS:
         raise UsageError(f"--format: give one of {', '.join(FORMATS)} (the file name does not say)")
     target = writable_store()
-    loaded = _context_for_writing(target)
     if dayfirst and fmt not in ("csv", "xlsx"):
         raise UsageError("--dayfirst goes with CSV and xlsx files")
     with _progress_bar(f"reading {file.name}") as progress:
-        new, how = read(file, fmt, progress=progress, dayfirst=dayfirst)
-    duplicates = [e.id for e in new if loaded.get(e.id) is not None]
-    seen: set[str] = set()
-    repeated = [e.id for e in new if e.id in seen or seen.add(e.id)]
-    if repeated:
-        raise UsageError(f"{file}: the id '{repeated[0]}' stands twice in the file")
-    if duplicates and not skip_existing:
-        from ..errors import DataError, Problem
-
-        raise DataError(
-            [
-                Problem(
-                    str(file),
-                    "already exists in the stores in use (use --skip-existing to skip it)",
-                    None,
-                    None,
-                    i,
-                    "id",
-                )
-                for i in duplicates
-            ]
-        )
-    for event_id in duplicates:
+        result = import_events(file, fmt, target=target, paths=store_paths(),
+                               cache_dir=cache_dir(), skip_existing=skip_existing,
+                               dry_run=dry_run, progress=progress, dayfirst=dayfirst)  # fmt: skip
+    how = result.how
+    for event_id in result.skipped:
         say(f"skipped '{event_id}': already exists")
-    new = [e for e in new if e.id not in set(duplicates)]
-    _check_new_references(new, loaded, str(file))
     if dry_run:
-        print_lines(f"would add {e.id}\t{e.date}\t{visible(e.title)}" for e in new)
-        say(f"would add {len(new)} events to {target} (dry run: nothing written"
+        print_lines(f"would add {e.id}\t{e.date}\t{visible(e.title)}" for e in result.added)
+        say(f"would add {len(result.added)} events to {target} (dry run: nothing written"
             + (f"; {how})" if how else ")"))  # fmt: skip
         return
-    if new:
-        store.append_events(target, new, other_ids=_ids_elsewhere(loaded, target))
     say(
-        f"added {len(new)} events to {target}"
-        + (f", skipped {len(duplicates)}" if duplicates else "")
+        f"added {len(result.added)} events to {target}"
+        + (f", skipped {len(result.skipped)}" if result.skipped else "")
         + (f" ({how})" if how else "")
     )
 
@@ -498,19 +413,3 @@ def _progress_bar(label: str):
             bar.update(task, completed=done)
 
         yield advance
-
-
-def _check_new_references(new: list[Event], loaded: store.Store, where: str) -> None:
-    """Every id that the new events refer to names an event in use or a new one."""
-    from ..errors import DataError, Problem
-
-    known = set(loaded.ids()) | {e.id for e in new}
-    problems = [
-        Problem(where, f"no event '{ref}' in the stores", None, None, e.id, name)
-        for e in new
-        for name in ("suspends", "extends", "ends", "related")
-        for ref in getattr(e, name)
-        if ref not in known
-    ]
-    if problems:
-        raise DataError(problems)

@@ -75,7 +75,7 @@ def check_command(
         print_json(
             {
                 "files": [str(p) for p in loaded.files],
-                "events": len(loaded.events),
+                "events": loaded.count(),
                 "problems": [p.to_dict() for p in problems],
             }
         )
@@ -86,7 +86,7 @@ def check_command(
         if problems:
             say(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files}")
         else:
-            print(f"ok: {len(loaded.events)} events in {visible(files)}")
+            print(f"ok: {loaded.count()} events in {visible(files)}")
     if problems:
         raise typer.Exit(1)
 
@@ -557,10 +557,13 @@ def stats_command(
     by = by.casefold() if by is not None else None
     if by is not None and by not in query.STATS_KEYS:
         raise UsageError(f"--by: choose one of {', '.join(query.STATS_KEYS)}")
-    events = selected(filters)
+    flt = filters.build()
+    loaded = load_store()
+    if loaded.count_matching(flt) == 0 and not loaded.is_empty():
+        say("no events match")
     sections = {}
     for key in [by] if by else query.STATS_KEYS:
-        rows = query.count_by(events, key)
+        rows = loaded.count_by(flt, key)
         sections[key] = rows if by or key in ("year", "category") else rows[:top]
     if json_output:
         print_json({k: [{"key": key, "count": n} for key, n in rows]
@@ -593,6 +596,7 @@ def vocab_command(
     from ..vocab import COUNTRIES_VOCAB, MINERALS
 
     kind = kind.casefold()
+    entries: list[dict[str, Any]]
     if kind == "categories":
         entries = [{"name": c, "label": c, "aliases": [], "groups": [], "members": []}
                    for c in CATEGORIES]  # fmt: skip
@@ -625,22 +629,16 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
     from .. import __version__
 
     day = as_of_date(as_of)
-    stores = []
-    current = []
-    for path in store.expand_store_paths(store_paths()):
-        _loaded, problems = store.read([path])
-        state = "missing" if not path.exists() else ("ok" if not problems else "broken")
-        current_to = _loaded.current_to[0][1] if _loaded.current_to else None
-        current.extend(_loaded.current_to)
-        stores.append({"path": str(path), "state": state, "problems": len(problems),
-                       "events": len(_loaded.ids()),
-                       "current_to": str(current_to) if current_to else None})  # fmt: skip
-    data = store.Store([], [], current_to=current).horizon().describe(day)
-    folder = cache_dir()
-    caches = sorted(folder.glob("*.sqlite")) if folder and folder.is_dir() else []
+    states, cache = store.inspect(store_paths(), cache_dir())
+    stores = [{"path": str(f.path), "state": f.state, "problems": f.problems, "events": f.events,
+               "current_to": str(f.current_to) if f.current_to else None}
+              for f in states]  # fmt: skip
+    data = store.Store([], [], current_to=[(str(f.path), f.current_to) for f in states
+                                           if f.current_to]).horizon().describe(day)
+    folder = cache.folder
     color, why = color_decision()
     user = user_store_path()
-    report = {
+    report: dict[str, Any] = {
         "version": __version__,
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "stores": stores,
@@ -649,8 +647,8 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
             "path": str(folder) if folder else None,
             "state": ("off (REETIMELINE_NO_CACHE)" if os.environ.get("REETIMELINE_NO_CACHE")
                       else f"off ({NO_HOME})") if folder is None else (
-                f"{len(caches)} store(s) cached, "
-                f"{sum(p.stat().st_size for p in caches) / 1e6:.1f} MB" if caches else "empty"),
+                f"{cache.files} store(s) cached, {cache.size / 1e6:.1f} MB" if cache.files
+                else "empty"),
         },
         "data": data or None,
         "color": {"on": color, "why": why},

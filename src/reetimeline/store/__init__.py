@@ -4,73 +4,46 @@ A store is a TOML file of `[[events]]` tables, or a folder whose `*.toml` files 
 format: docs/store-format.md). Loading collects every problem in every file and fails once with
 all of them (`DataError`). `Store` answers queries the same way whether an event was parsed just
 now or comes from the cache (store/cache.py); tests check that the two agree.
+
+Modules: `files` (which files, reading their bytes), `parse` (TOML to events, imported only when
+a file must be parsed), `cache` (the SQLite index), `write` (appending).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import heapq
 import itertools
-import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import query
 from ..errors import DataError, Problem
-from ..model import MEASURE_CATEGORIES, Event, Origin, PartialDate
-from ..plain import list_line
+from ..model import MEASURE_CATEGORIES, Event, PartialDate
 from ..states import RECENT_DAYS, Horizon, Knowledge, Status, Target, countdown, statuses
-from ..vocab import did_you_mean
-from .cache import CachedFile, build_cache, fingerprint, open_cache
+from ..validate import check_references, cross_file_problems
+from .cache import Cache, CachedFile, Texts
+from .files import code_stamp, curated_store_path, expand_store_paths
 
-# fields that hold ids of other events (as parse.REFERENCE_FIELDS, without importing the parser)
-REFERENCE_FIELDS = ("suspends", "extends", "ends", "related")
-
-# Parsing (tomllib, urllib) and writing load only when a command needs them: a store read from
-# the cache never imports the TOML parser.
-_LAZY = {
-    "parse": (
-        "EVENT_FIELDS",
-        "ID_PATTERN",
-        "NEW_STORE_HEADER",
-        "check_url",
-        "decode",
-        "events_from_document",
-        "parse_date_value",
-        "parse_event",
-        "parse_toml",
-        "read_file",
-    ),
-    "write": ("append_events", "event_to_toml_record", "render_events_toml", "replace_file"),
-}
-
-
-def __getattr__(name: str):
-    import importlib
-
-    for module, names in _LAZY.items():
-        if name in names:
-            return getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-__all__ = [
-    "EVENT_FIELDS", "ID_PATTERN", "NEW_STORE_HEADER", "Store", "append_events", "check_url",
-    "curated_store_path", "decode", "event_to_toml_record", "events_from_document",
-    "expand_store_paths", "load", "parse_date_value", "parse_event", "parse_toml", "read",
-    "render_events_toml", "replace_file",
-]  # fmt: skip
+__all__ = ["Store", "curated_store_path", "expand_store_paths", "inspect", "load", "read"]
 
 # A store this large is cached by a background process, so that the first run is not slower
 # than parsing alone; smaller ones are cached before the command answers.
 BACKGROUND_CACHE_MIN_EVENTS = 5000
-# Process ids of background cache builders started by this process (tests wait for them).
-background_builds: list[int] = []
 
 
-def _key(event) -> tuple[int, int, str]:
+def _event_key(event: Event) -> tuple[int, int, str]:
     first, rank = event.date.sort_key()
     return (first.toordinal(), rank, event.id)
+
+
+def texts() -> Texts:
+    from ..plain import list_line
+
+    return Texts(list_line, query.searchable)
 
 
 class Store:
@@ -97,8 +70,11 @@ class Store:
                 self._all = tuple(sorted(merged, key=Event.sort_key))
         return self._all
 
+    def count(self) -> int:
+        return len(self._parsed) + sum(c.count() for c in self._cached)
+
     def is_empty(self) -> bool:
-        return not self._parsed and all(c.count() == 0 for c in self._cached)
+        return self.count() == 0
 
     def get(self, event_id: str) -> Event | None:
         if event_id in self._index:
@@ -108,8 +84,27 @@ class Store:
                 return event
         return None
 
+    def has(self, ids: Sequence[str]) -> set[str]:
+        """Which of `ids` name an event in these stores."""
+        found = {i for i in ids if i in self._index}
+        for part in self._cached:
+            found |= part.has([i for i in ids if i not in found])
+        return found
+
     def ids(self) -> list[str]:
         return [*self._index, *(i for c in self._cached for i in c.ids())]
+
+    def referencing(self, field: str, event_id: str) -> list[Event]:
+        """The events whose reference field `field` names `event_id`, in date order."""
+        found = [e for e in self._parsed if event_id in getattr(e, field)]
+        found += [e for c in self._cached for e in c.referencing(field, event_id)]
+        return sorted(found, key=Event.sort_key)
+
+    def suspended_by(self, event_id: str) -> list[Event]:
+        """The events that suspend `event_id`, in date order."""
+        return self.referencing("suspends", event_id)
+
+    # --- what the stores know, and until when
 
     def horizon(self) -> Horizon:
         """How current the data is: the latest `current_to` of the files that declare one."""
@@ -175,7 +170,13 @@ class Store:
         return query.select(chosen, flt, reverse=reverse, limit=limit)
 
     def texts(
-        self, flt: query.Filter, column: str, render, *, reverse=False, limit: int | None = None
+        self,
+        flt: query.Filter,
+        column: str,
+        render: Callable[[Event], str],
+        *,
+        reverse=False,
+        limit: int | None = None,
     ) -> Iterator[str]:
         """Ready-to-print text per matching event, in date order: `column` from the cache
         ("list_line" or "json"), `render(event)` for parsed events."""
@@ -183,10 +184,35 @@ class Store:
         parsed = query.select(self._parsed, flt, reverse=reverse, limit=limit, presorted=True)
         if not self._cached:
             return (render(e) for e in parsed)
-        streams = [((_key(e), render(e)) for e in parsed)]
-        streams += [c.rows(column, flt, reverse=reverse, limit=limit) for c in self._cached]
+        streams: list[Iterator[tuple[tuple[int, int, str], str]]] = [
+            ((_event_key(e), render(e)) for e in parsed)
+        ]
+        # one cached file streams its rows; many are read one by one (an open cursor holds its
+        # file open, and a folder may hold more stores than a process may open files)
+        for part in self._cached:
+            rows = part.rows(column, flt, reverse=reverse, limit=limit)
+            streams.append(rows if len(self._cached) <= 8 else iter(list(rows)))
         merged = heapq.merge(*streams, key=lambda row: row[0], reverse=reverse)
         return (text for _key_, text in itertools.islice(merged, limit))
+
+    def count_by(self, flt: query.Filter, key: str) -> list[tuple[str, int]]:
+        """`query.count_by` of the matching events; cached files count in SQL."""
+        flt = self.prepared(flt)
+        if not self._cached:
+            return query.count_by(query.select(self._parsed, flt, presorted=True), key)
+        counts: Counter[str] = Counter(
+            dict(query.count_by(query.select(self._parsed, flt, presorted=True), key))
+        )
+        for part in self._cached:
+            counts.update(part.count_by(flt, key))
+        if key == "year":
+            return sorted(counts.items())
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+    def count_matching(self, flt: query.Filter) -> int:
+        flt = self.prepared(flt)
+        parsed = len(query.select(self._parsed, flt, presorted=True))
+        return parsed + sum(c.count_matching(flt) for c in self._cached)
 
     def countdown(
         self,
@@ -203,10 +229,8 @@ class Store:
             lowest = as_of - dt.timedelta(days=recent if recent is not None else (
                 0 if within is not None else RECENT_DAYS))  # fmt: skip
         highest = None if within is None else as_of + dt.timedelta(days=within)
-        since = max(d for d in (flt.since, lowest) if d is not None) if (flt.since or lowest) \
-            else None
-        until = min(d for d in (flt.until, highest) if d is not None) if (flt.until or highest) \
-            else None
+        since = max((d for d in (flt.since, lowest) if d is not None), default=None)
+        until = min((d for d in (flt.until, highest) if d is not None), default=None)
         if since is not None and until is not None and until < since:
             return []
         candidates = self.select(flt._replace(since=since, until=until))
@@ -227,56 +251,18 @@ class Store:
     def status(self, flt: query.Filter, as_of: dt.date) -> list[Status]:
         """The state of each matching measure; suspensions, extensions and ends come from every
         store."""
-        measures = [e for e in self.select(flt) if e.category in MEASURE_CATEGORIES]
+        categories = frozenset(
+            c for c in MEASURE_CATEGORIES if flt.categories is None or c in flt.categories
+        )
+        measures = self.select(flt._replace(categories=categories))
         return statuses(measures, self.knowledge(as_of, confirmed=flt.confirmed), self.horizon())
 
 
 def _is_curated(path: str) -> bool:
     try:
-        return Path(path).resolve() == curated_store_path()
+        return Path(path).resolve() == curated_store_path().resolve()
     except OSError:
         return False
-
-
-# --- where stores are ------------------------------------------------------------------------
-
-
-def curated_store_path() -> Path:
-    """The curated store shipped in the package, or the repository's when run from a checkout."""
-    packaged = Path(__file__).resolve().parent.parent / "events.toml"
-    if packaged.is_file():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "events.toml"
-
-
-def expand_store_paths(paths: Iterable[Path]) -> list[Path]:
-    """Store files behind `paths`: a folder stands for the `*.toml` files directly in it."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.glob("*.toml") if p.is_file()))
-        else:
-            files.append(path)
-    return files
-
-
-def code_stamp() -> str:
-    """Changes whenever the tool's code does, so caches made by other code are not trusted."""
-    folder = Path(__file__).resolve().parent.parent
-    stamps = []
-    for sub in (folder, folder / "store"):
-        with os.scandir(sub) as entries:
-            stamps.extend(f"{e.name}:{e.stat().st_mtime_ns}:{e.stat().st_size}"
-                          for e in entries if e.name.endswith(".py"))  # fmt: skip
-    from .. import __version__
-
-    return f"{__version__}/{hash_text(';'.join(sorted(stamps)))}"
-
-
-def hash_text(text: str) -> str:
-    import zlib
-
-    return f"{zlib.crc32(text.encode('utf-8')):08x}"
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -296,36 +282,41 @@ def load(paths: Sequence[Path], *, cache_dir: Path | None = None) -> Store:
 def read(paths: Sequence[Path], *, cache_dir: Path | None = None) -> tuple[Store, list[Problem]]:
     """Load every store file behind `paths`, returning the valid events and every problem found."""
     files = expand_store_paths(paths)
-    stamp = code_stamp() if cache_dir is not None else ""
+    cache = Cache(cache_dir, code_stamp()) if cache_dir is not None else None
     parsed: list[Event] = []
     cached: list[CachedFile] = []
     problems: list[Problem] = []
     current_to: list[tuple[str, PartialDate]] = []
     for path in files:
-        fp = None
-        if cache_dir is not None:
-            try:
-                fp = fingerprint(path)
-            except OSError:
-                fp = None
-            if fp is not None and (part := open_cache(cache_dir, path, fp, stamp)) is not None:
-                cached.append(part)
-                if (date := part.current_to()) is not None:
-                    current_to.append((str(path), date))
-                continue
+        if cache is not None and (part := cache.open(path)) is not None:
+            cached.append(part)
+            if (date := part.current_to()) is not None:
+                current_to.append((str(path), date))
+            continue
         from .parse import read_file
 
-        events, file_problems, file_current_to = read_file(path)
-        if file_current_to is not None:
-            current_to.append((str(path), file_current_to))
+        with _collector_paused():
+            result = read_file(path)
         # a lone file is checked whole here; several files also across each other below
-        file_problems += check_references(events, external_ok=len(files) > 1)
-        parsed.extend(events)
+        file_problems = result.problems + check_references(
+            result.events, external_ok=len(files) > 1
+        )
+        parsed.extend(result.events)
         problems.extend(file_problems)
-        if fp is not None and not file_problems and _unchanged(path, fp):
-            _cache(cache_dir, path, fp, stamp, events, file_current_to)
+        source, info = result.source, result.info
+        if info is not None and info.current_to is not None:
+            current_to.append((str(path), PartialDate.parse(info.current_to)))
+        if (cache is not None and not file_problems and source is not None
+                and source.fingerprint is not None and info is not None):  # fmt: skip
+            from .cache import Content
+
+            cache.build(
+                path, result.events, Content(source.fingerprint, source.crc, source.read_at_ns),
+                appendable=info.appendable, newline=info.newline, current_to=info.current_to,
+                texts=texts(), background=len(result.events) >= BACKGROUND_CACHE_MIN_EVENTS,
+            )  # fmt: skip
     if len(files) > 1 or any(c.external_refs() for c in cached):
-        problems.extend(_cross_file_problems(parsed, cached))
+        problems.extend(_across_files(parsed, cached))
     declared = {path for path, _date in current_to}
     for path in files:
         if str(path) not in declared and _is_curated(str(path)) and path.is_file():
@@ -334,110 +325,30 @@ def read(paths: Sequence[Path], *, cache_dir: Path | None = None) -> tuple[Store
     return Store(files, _first_of_each_id(parsed), cached, current_to), problems
 
 
-def _unchanged(path: Path, fp) -> bool:
-    """The file still has the content it had before it was parsed: only then may the parsed
-    events be cached under that content's fingerprint."""
-    try:
-        return fingerprint(path) == fp
-    except OSError:
-        return False
-
-
-def _cache(cache_dir: Path, path: Path, fp, stamp: str, events: list[Event],
-           current_to: PartialDate | None) -> None:  # fmt: skip
-    def build() -> None:
-        build_cache(cache_dir, path, fp, stamp, events, list_line=list_line,
-                    search_text=query.searchable, current_to=current_to)  # fmt: skip
-
-    if len(events) < BACKGROUND_CACHE_MIN_EVENTS or not hasattr(os, "fork"):
-        build()
-        return
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Parsing builds millions of objects and no cycles: the cyclic collector would rescan the
+    growing document again and again (it more than doubled the time of a large store)."""
     import gc
 
-    gc.freeze()  # keeps the collector from copying every shared page after the fork
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        pid = os.fork()
-    except OSError:
-        return
-    if pid > 0:
-        background_builds.append(pid)
-        return
-    # the child builds the cache and leaves without touching the parent's output
-    try:
-        devnull = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(devnull, fd)
-        build()
+        yield
     finally:
-        os._exit(0)
+        if collecting:
+            gc.enable()
 
 
-def check_references(events: Sequence[Event], *, external_ok: bool = False) -> list[Problem]:
-    """Duplicate ids, and referenced ids (`suspends`, `extends`, `ends`, `related`) not found
-    (unless `external_ok`: references to ids outside these events are then left for the check
-    across files)."""
-    problems: list[Problem] = []
-    first: dict[str, Event] = {}
-    for event in events:
-        if event.id in first:
-            problems.append(
-                _problem(event, "id", f"duplicate id, also at {_where(first[event.id])}")
-            )
-        else:
-            first[event.id] = event
-    for event in events:
-        for name in REFERENCE_FIELDS:
-            for ref in getattr(event, name):
-                if ref == event.id:
-                    problems.append(_problem(event, name, f"'{ref}' is this event itself"))
-                elif ref not in first and not external_ok:
-                    hint = did_you_mean(ref, first)
-                    problems.append(_problem(event, name, f"no event '{ref}' in the stores{hint}"))
-    return problems
-
-
-def _cross_file_problems(parsed: Sequence[Event], cached: Sequence[CachedFile]) -> list[Problem]:
-    """Problems only visible across files: duplicate ids and references between files."""
-    problems: list[Problem] = []
-    where: dict[str, str] = {}
-    owners: list[tuple[str, str, Event | None, int | None]] = []
-    for event in parsed:
-        owners.append((event.id, event.origin.path if event.origin else "?", event,
-                       event.origin.line if event.origin else None))  # fmt: skip
+def _across_files(parsed: Sequence[Event], cached: Sequence[CachedFile]) -> list[Problem]:
+    owners: list[tuple[str, str, int | None]] = [
+        (e.id, e.origin.path if e.origin else "?", e.origin.line if e.origin else None)
+        for e in parsed
+    ]
     for part in cached:
-        owners.extend((i, part.path, None, line) for i, line in part.id_lines())
-    first_path: dict[str, str] = {}
-    for event_id, path, _event, line in owners:
-        here = f"{path}:{line}" if line else path
-        if event_id in where and first_path[event_id] != path:
-            problems.append(Problem(path, f"duplicate id, also at {where[event_id]}", line, None,
-                                    event_id, "id"))  # fmt: skip
-        where.setdefault(event_id, here)
-        first_path.setdefault(event_id, path)
-    for event in parsed:
-        for name in REFERENCE_FIELDS:
-            for ref in getattr(event, name):
-                if ref not in where:
-                    hint = did_you_mean(ref, where)
-                    problems.append(_problem(event, name, f"no event '{ref}' in the stores{hint}"))
-    for part in cached:
-        for event_id, name, ref, line in part.external_refs():
-            if ref not in where:
-                problems.append(Problem(part.path, f"no event '{ref}' in the stores", line, None,
-                                        event_id, name))  # fmt: skip
-    return problems
-
-
-def _where(event: Event) -> str:
-    origin = event.origin
-    if origin is None:
-        return "?"
-    return f"{origin.path}:{origin.line}" if origin.line else origin.path
-
-
-def _problem(event: Event, field_name: str, message: str) -> Problem:
-    origin = event.origin or Origin("<unknown>")
-    return Problem(origin.path, message, origin.line, None, event.id, field_name)
+        owners.extend((i, part.path, line) for i, line in part.id_lines())
+    external = [(part.path, *ref) for part in cached for ref in part.external_refs()]
+    return cross_file_problems(owners, parsed, external)
 
 
 def _first_of_each_id(events: Iterable[Event]) -> list[Event]:
@@ -448,3 +359,38 @@ def _first_of_each_id(events: Iterable[Event]) -> list[Event]:
             seen.add(event.id)
             out.append(event)
     return out
+
+
+# --- what `doctor` reports -------------------------------------------------------------------
+
+
+class FileState(NamedTuple):
+    path: Path
+    state: str  # "ok", "broken" or "missing"
+    events: int
+    problems: int
+    current_to: PartialDate | None = None
+
+
+class CacheState(NamedTuple):
+    folder: Path | None
+    files: int
+    size: int
+
+
+def inspect(paths: Sequence[Path], cache_dir: Path | None) -> tuple[list[FileState], CacheState]:
+    """Each store file behind `paths` with its state and counts, and the cache's size."""
+    states = []
+    for path in expand_store_paths(paths):
+        loaded, problems = read([path], cache_dir=cache_dir)
+        state = "missing" if not path.exists() else ("ok" if not problems else "broken")
+        current_to = loaded.current_to[0][1] if loaded.current_to else None
+        states.append(FileState(path, state, loaded.count(), len(problems), current_to))
+    if cache_dir is None:
+        return states, CacheState(None, 0, 0)
+    caches = Cache(cache_dir, "").files()
+    size = 0
+    for db in caches:
+        with contextlib.suppress(OSError):
+            size += db.stat().st_size
+    return states, CacheState(cache_dir, len(caches), size)

@@ -6,13 +6,27 @@ import contextlib
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import stat
+from collections.abc import Callable, Container, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, NamedTuple
 
 from ..errors import DataError, Problem, WriteError
-from ..model import Event, PartialDate
-from .parse import NEW_STORE_HEADER, EventRecord, decode, events_from_document, parse_toml
+from ..model import Event, Origin, PartialDate
+from ..safefile import Changed
+from .cache import Cache, CachedFile
+from .files import Fingerprint, read_store_bytes
+from .parse import (
+    NEW_STORE_HEADER,
+    EventRecord,
+    decode,
+    events_from_document,
+    parse_toml,
+    read_document,
+)
+
+_CHUNK = 1 << 20
 
 
 def event_to_toml_record(event: Event) -> EventRecord:
@@ -77,89 +91,230 @@ def render_events_toml(events: Sequence[Event]) -> str:
     return "\n".join(chunks)
 
 
+class _Old(NamedTuple):
+    """What appending needs to know about the store's current content."""
+
+    taken: Container[str]  # the ids in it
+    appendable: bool
+    newline: str
+    crc: int  # of the bytes that were validated
+    fingerprint: Fingerprint | None
+    events: list[Event] | None  # parsed now (None: known from the cache)
+    cached: CachedFile | None
+    read_at_ns: int
+
+
+class _CachedIds:
+    """The ids of a cached store file, asked of SQLite one at a time."""
+
+    def __init__(self, cached: CachedFile):
+        self.cached = cached
+        self.known: dict[str, bool] = {}
+
+    def prefetch(self, ids: Sequence[str]) -> None:
+        found = self.cached.has(ids)
+        self.known.update((i, i in found) for i in ids)
+
+    def __contains__(self, event_id: object) -> bool:
+        if not isinstance(event_id, str):
+            return False
+        if event_id not in self.known:
+            self.known[event_id] = bool(self.cached.has([event_id]))
+        return self.known[event_id]
+
+
 def append_events(
-    path: Path, events: Sequence[Event], *, other_ids: Iterable[str] = (), rename=None
+    path: Path,
+    events: Sequence[Event],
+    *,
+    other_ids: Container[str] = frozenset(),
+    rename: Callable[[Event, Container[str]], Event] | None = None,
+    cache: Cache | None = None,
 ) -> list[Event]:
     """Append `events` to the store file at `path`, atomically, under an exclusive lock.
 
-    Every byte already in the file is kept; the new text is re-parsed and must read back as
-    exactly the old events plus the new ones before it replaces the file. The file is replaced in
-    one `os.replace` of a fsynced temporary file in the same folder, keeping its permissions, and
-    a path that is a symlink is written through to its target.
+    Every byte already in the file is kept; the file is replaced in one `os.replace` of a
+    fsynced temporary file in the same folder, keeping its permissions, and a path that is a
+    symlink is written through to its target. What is written must read back as exactly the old
+    events plus the new ones: the old content was validated whole (parsed now, or the cache
+    built from exactly these bytes, proved by their CRC while they are copied), and its events
+    are all `[[events]]` tables, so only the new text needs parsing; it must read back as
+    exactly the new events. A store whose events are not all tables is parsed whole again.
+    Memory does not grow with the store when its cache is valid: old bytes are copied in chunks.
 
     `other_ids` are the ids of the other stores loaded. An id already taken (the file may have
     grown since the caller read it) is an error, unless `rename(event, taken)` is given: then it
-    returns the event under a free id (used for ids the tool derived itself).
+    returns the event under a free id (used for ids the tool derived itself). With `cache`, the
+    store's cache is used to skip parsing and is brought up to date afterwards.
     Returns the events as written.
     """
     target = Path(os.path.realpath(path))
-    folder = target.parent
+    name = str(path)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WriteError(f"{path}: cannot create the folder {folder}: {exc.strerror}") from exc
+        raise WriteError(
+            f"{path}: cannot create the folder {target.parent}: {exc.strerror}"
+        ) from exc
     with _locked(target):
         _remove_stale_temporaries(target)
-        try:
-            old_bytes = target.read_bytes()
-        except FileNotFoundError:
-            old_bytes = b""
-        except OSError as exc:
-            raise WriteError(f"{path}: cannot read: {exc.strerror}") from exc
-        old_text, problem = decode(str(path), old_bytes)
-        if problem:
-            raise DataError([problem])
-        if not old_text.strip() and not old_bytes:
-            old_text = NEW_STORE_HEADER
-        old_doc, problem = parse_toml(str(path), old_text)
-        if problem:
-            raise DataError([problem])
-        old_events, problems = events_from_document(str(path), old_text, old_doc)
-        if problems:
-            raise DataError(problems)
-
-        taken = set(other_ids) | {e.id for e in old_events}
+        old = _old_content(target, name, cache)
+        if isinstance(old.taken, _CachedIds):
+            old.taken.prefetch([e.id for e in events])
+        taken = _Union(other_ids, old.taken)
         final: list[Event] = []
         for event in events:
             if event.id in taken:
                 if rename is None:
                     raise DataError(
-                        [
-                            Problem(
-                                str(path),
-                                "id already exists in the store",
-                                None,
-                                None,
-                                event.id,
-                                "id",
-                            )
-                        ]
-                    )
+                        [Problem(name, "id already exists in the store", None, None, event.id,
+                                 "id")]
+                    )  # fmt: skip
                 event = rename(event, taken)
-            taken.add(event.id)
+            taken.extra.add(event.id)
             final.append(event)
 
-        addition = render_events_toml(final)
-        separator = "" if not old_text or old_text.endswith("\n\n") else (
-            "\n" if old_text.endswith("\n") else "\n\n"
-        )  # fmt: skip
-        new_text = old_text + separator + addition
-        _verify_append(str(path), old_doc, new_text, final)
-        if old_bytes.startswith(b"\xef\xbb\xbf"):
-            new_bytes = b"\xef\xbb\xbf" + new_text.encode("utf-8")
+        tail, old_lines, size = _tail_of(target)
+        newline = old.newline if size else "\n"
+        rendered = render_events_toml(final)
+        if size == 0:  # a new store starts with a short header
+            rendered = NEW_STORE_HEADER + "\n" + rendered
+        addition = rendered.replace("\n", newline)
+        if size == 0 or tail.endswith(("\n\n", "\r\n\r\n")):
+            separator = ""
         else:
-            new_bytes = new_text.encode("utf-8")
-        replace_file(target, new_bytes, expected_old=old_bytes, display=str(path))
+            separator = newline if tail.endswith("\n") else newline * 2
+        new_part = separator + addition
+        written = _verified(name, target, old, new_part, final, old_lines)
+        new_bytes = new_part.encode("utf-8")
+        fingerprint = _replace_appending(target, name, new_bytes, old)
+    if cache is not None and fingerprint is not None:
+        import zlib
+
+        from .cache import Content
+
+        content = Content(fingerprint, zlib.crc32(new_bytes, old.crc), old.read_at_ns)
+        if old.cached is not None:
+            cache.extend(path, old.cached, written, content, _texts())
+        elif old.events is not None and size:
+            from . import BACKGROUND_CACHE_MIN_EVENTS
+
+            everything = [*old.events, *written]
+            cache.build(path, everything, content, appendable=True, newline=newline,
+                        current_to=None, texts=_texts(),
+                        background=len(everything) >= BACKGROUND_CACHE_MIN_EVENTS)  # fmt: skip
     return final
 
 
-def _verify_append(name: str, old_doc: Mapping[str, Any], new_text: str, added: Sequence[Event]):
+class _Union:
+    """Ids taken: in other stores, in this one, and the ones added by this append."""
+
+    def __init__(self, other: Container[str], own: Container[str]):
+        self.other = other
+        self.own = own
+        self.extra: set[str] = set()
+
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self.extra or event_id in self.own or event_id in self.other
+
+
+def _texts():
+    from . import texts
+
+    return texts()
+
+
+def _old_content(target: Path, name: str, cache: Cache | None) -> _Old:
+    """The store's content as the cache knows it (when valid), else parsed whole now."""
+    import time
+
+    read_at = time.time_ns()
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        return _Old(set(), True, "\n", 0, None, [], None, read_at)
+    except OSError as exc:
+        raise WriteError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(info.st_mode):
+        from .files import kind_of
+
+        raise WriteError(f"{name}: is {kind_of(info.st_mode)}, not a store file; nothing was "
+                         "written")  # fmt: skip
+    if cache is not None and (cached := cache.open(target)) is not None and cached.meta.appendable:
+        meta = cached.meta
+        return _Old(_CachedIds(cached), True, meta.newline, meta.crc, meta.fingerprint, None,
+                    cached, read_at)  # fmt: skip
+    source, problem = read_store_bytes(target)
+    if problem or source is None:
+        raise DataError([problem._replace(path=name)] if problem else [])
+    text, problem = decode(name, source.data)
+    if problem:
+        raise DataError([problem])
+    document, problem = parse_toml(name, text)
+    if problem:
+        raise DataError([problem])
+    events, problems, info_ = read_document(name, text, document)
+    if problems:
+        raise DataError(problems)
+    import zlib
+
+    return _Old({e.id for e in events}, info_.appendable, info_.newline,
+                zlib.crc32(source.data), source.fingerprint, events, None,
+                source.read_at_ns)  # fmt: skip
+
+
+def _tail_of(target: Path) -> tuple[str, int, int]:
+    """The last bytes of the file (as text, for the separator), its number of newlines, size."""
+    try:
+        with open(target, "rb") as handle:
+            lines = 0
+            last = b""
+            while chunk := handle.read(_CHUNK):
+                lines += chunk.count(b"\n")
+                last = (last + chunk)[-8:]
+            size = handle.tell()
+    except FileNotFoundError:
+        return "", 0, 0
+    except OSError as exc:
+        raise WriteError(f"{target}: cannot read: {exc.strerror or exc}") from exc
+    return last.decode("utf-8", "replace"), lines, size
+
+
+def _verified(
+    name: str, target: Path, old: _Old, new_part: str, added: Sequence[Event], old_lines: int
+) -> list[Event]:
+    """Check that the store with `new_part` appended reads back as the old events plus exactly
+    `added`; return those as read (with their lines)."""
+    expected = [event_to_toml_record(e) for e in added]
+    if old.appendable:
+        # The old text is a whole valid document whose events are all tables, so a text of
+        # `[[events]]` tables after it reads as those events appended: parsing that text alone
+        # proves the result.
+        document, problem = parse_toml(name, new_part)
+        if problem:
+            raise WriteError(f"{name}: refusing to write text that does not parse: {problem}")
+        if set(document) - {"events"} or document.get("events", []) != expected:
+            raise WriteError(f"{name}: the appended text did not read back as exactly the new "
+                             "events")  # fmt: skip
+        events, problems, _info = read_document(name, new_part, document)
+        if problems:
+            raise DataError(problems)
+        if events != list(added):
+            raise WriteError(f"{name}: the appended events did not read back equal")
+        return [replace(e, origin=Origin(name, (e.origin.line or 0) + old_lines if e.origin
+                                         else None)) for e in events]  # fmt: skip
+    # events written some other way (an inline array): parse the whole result
+    source, problem = read_store_bytes(target)
+    if problem or source is None:
+        raise WriteError(f"{name}: cannot read: {problem.message if problem else ''}")
+    old_text, _problem = decode(name, source.data)
+    old_doc, _problem = parse_toml(name, old_text)
+    new_text = old_text + new_part
     new_doc, problem = parse_toml(name, new_text)
     if problem:
         raise WriteError(f"{name}: refusing to write text that does not parse: {problem}")
     old_events = old_doc.get("events", [])
     new_events = new_doc.get("events", [])
-    expected = [event_to_toml_record(e) for e in added]
     if (
         new_events[: len(old_events)] != old_events
         or new_events[len(old_events) :] != expected
@@ -172,6 +327,47 @@ def _verify_append(name: str, old_doc: Mapping[str, Any], new_text: str, added: 
         raise DataError(problems)
     if list(events[len(old_events) :]) != list(added):
         raise WriteError(f"{name}: the appended events did not read back equal")
+    return list(events[len(old_events) :])
+
+
+def _replace_appending(target: Path, name: str, addition: bytes, old: _Old) -> Fingerprint | None:
+    """Write the old bytes (copied in chunks, their CRC checked against what was validated) and
+    `addition` into a temporary file, then replace the store with it."""
+    import zlib
+
+    def fill(handle: BinaryIO) -> None:
+        crc = 0
+        try:
+            with open(target, "rb") as source:
+                while chunk := source.read(_CHUNK):
+                    crc = zlib.crc32(chunk, crc)
+                    handle.write(chunk)
+        except FileNotFoundError:
+            pass
+        if crc != old.crc:
+            raise Changed()
+        handle.write(addition)
+
+    def unchanged() -> bool:
+        try:
+            info = os.stat(target)
+        except FileNotFoundError:
+            return old.fingerprint is None and old.crc == 0
+        if old.fingerprint is not None and Fingerprint.of(info) != old.fingerprint:
+            return False
+        return _crc_of(target) == old.crc
+
+    return replace_with(target, fill, unchanged=unchanged, display=name)
+
+
+def _crc_of(path: Path) -> int:
+    import zlib
+
+    crc = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            crc = zlib.crc32(chunk, crc)
+    return crc
 
 
 def _lock_path(target: Path) -> Path:
@@ -222,9 +418,26 @@ def replace_file(
     fsynced temporary file in the same folder, then `os.replace`; permissions, owner and group
     kept; a symlink written through to its target; a read-only or hard-linked file, or anything
     that is not a regular file, refused. With `expected_old`, the file must still hold exactly
-    those bytes just before the replace (else nothing is written). On any failure the old file
-    is intact and the temporary file is removed.
-    """
+    those bytes just before the replace (else nothing is written)."""
     from ..safefile import write_bytes
 
     write_bytes(path, data, expected_old=expected_old, display=display)
+
+
+def replace_with(
+    path: Path,
+    fill: Callable[[BinaryIO], object],
+    *,
+    unchanged: Callable[[], bool] | None = None,
+    display: str | None = None,
+) -> Fingerprint | None:
+    """Replace the store file at `path` atomically with what `fill(handle)` writes, by
+    `safefile.write_with` (the rules of `replace_file`). With `unchanged`, it must return True
+    just before the replace (else nothing is written). Returns the new file's fingerprint."""
+    from ..safefile import write_with
+
+    written = write_with(path, fill, unchanged=unchanged, display=display)
+    try:
+        return Fingerprint.of(os.stat(written))
+    except OSError:
+        return None

@@ -1,0 +1,186 @@
+"""Adding and importing events: core operations that return what they did, and the policy of
+which store may be written. The command line only parses options and prints the results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .errors import DataError, Problem, UsageError
+from .model import Event
+from .store import Store, expand_store_paths, load
+from .store.files import is_installed_store
+from .validate import reference_problems
+
+
+def writable_store(
+    stores: Sequence[Path] | None, env_stores: Sequence[Path], user_store: Path
+) -> Path:
+    """Where `add` and `import` write: --store, else $REETIMELINE_STORE, else the user store;
+    never the curated store inside the installed package. A folder means its events.toml."""
+    if stores:
+        if len(stores) > 1:
+            raise UsageError("add and import write to one store: give a single --store")
+        path = stores[0]
+    elif env_stores:
+        path = env_stores[0]
+    else:
+        path = user_store
+    if path.is_dir():
+        path = path / "events.toml"
+    # what cannot be written is refused now, before anything is read: --dry-run agrees
+    from .safefile import target_of
+
+    target_of(path)
+    if is_installed_store(path):
+        raise UsageError(
+            f"{path} is the store installed with the tool; write to your own store "
+            "(--store FILE, or leave --store out for your user store)"
+        )
+    return path
+
+
+def context_for_writing(paths: Sequence[Path], target: Path, cache_dir: Path | None) -> Store:
+    """The stores in use plus the target, for id and reference checks (a target that does not
+    exist yet is created by the write)."""
+    in_use = [p for p in paths if p.exists() or p.resolve() != target.resolve()]
+    files = {p.resolve() for p in expand_store_paths(in_use)}
+    if target.exists() and target.resolve() not in files:
+        in_use.append(target)
+    return load(in_use, cache_dir=cache_dir)
+
+
+class _Taken:
+    """Ids in the stores in use, asked of the store (and its caches) in batches."""
+
+    def __init__(self, loaded: Store):
+        self.loaded = loaded
+        self.known: dict[str, bool] = {}
+
+    def prefetch(self, ids: Sequence[str]) -> set[str]:
+        found = self.loaded.has(list(ids))
+        self.known.update((i, i in found) for i in ids)
+        return found
+
+    def __contains__(self, event_id: object) -> bool:
+        if not isinstance(event_id, str):
+            return False
+        if event_id not in self.known:
+            self.prefetch([event_id])
+        return self.known[event_id]
+
+
+def _check_references(new: Sequence[Event], taken: _Taken, loaded: Store, where: str) -> None:
+    """Every reference of the new events names an event in use or another new one."""
+    from .validate import REFERENCE_FIELDS
+
+    own = {e.id for e in new}
+    refs = [r for e in new for name in REFERENCE_FIELDS for r in getattr(e, name)]
+    taken.prefetch([r for r in dict.fromkeys(refs) if r not in own])
+    problems = reference_problems(
+        new, lambda ref: ref in own or ref in taken, lambda: [*own, *loaded.ids()], where=where
+    )
+    if problems:
+        raise DataError(problems)
+
+
+def renamed(event: Event, taken: Container[str]) -> Event:
+    """The event under the first free id of `id`, `id-2`, `id-3`, ..."""
+    from .ids import next_free_id
+
+    return replace(event, id=next_free_id(event.id, taken))
+
+
+class AddResult(NamedTuple):
+    event: Event
+    target: Path
+    written: bool
+
+
+def add_event(
+    record: dict[str, Any],
+    *,
+    derived_id: bool,
+    target: Path,
+    paths: Sequence[Path],
+    cache_dir: Path | None,
+    dry_run: bool = False,
+) -> AddResult:
+    """Validate one new event like `check` does (fields, vocabularies, references) and append it
+    to `target`. A derived id that is taken becomes `id-2`, ...; a given one is a usage error."""
+    from .store.parse import parse_event
+    from .store.write import append_events
+
+    event, problems = parse_event(record, path="the command line", line=None, label="#1")
+    if problems or event is None:
+        raise DataError(problems)
+    loaded = context_for_writing(paths, target, cache_dir)
+    taken = _Taken(loaded)
+    _check_references([event], taken, loaded, "the command line")
+    if event.id in taken:
+        if not derived_id:
+            raise UsageError(f"--id: '{event.id}' already exists")
+        event = renamed(event, taken)
+    if dry_run:
+        return AddResult(event, target, False)
+    rename = renamed if derived_id else None
+    cache = _cache(cache_dir)
+    [written] = append_events(target, [event], other_ids=taken, rename=rename, cache=cache)
+    return AddResult(written, target, True)
+
+
+class ImportResult(NamedTuple):
+    added: list[Event]
+    skipped: list[str]
+    target: Path
+    written: bool
+    how: str = ""  # how the file was read ("CSV separated by semicolons, day-first dates")
+
+
+def import_events(
+    file: Path,
+    fmt: str,
+    *,
+    target: Path,
+    paths: Sequence[Path],
+    cache_dir: Path | None,
+    skip_existing: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    dayfirst: bool = False,
+) -> ImportResult:
+    """Read and validate every row of an export file, then append them all to `target`, or
+    nothing. An id already in use is refused, or skipped with `skip_existing`."""
+    from .importer import read
+    from .store.write import append_events
+
+    loaded = context_for_writing(paths, target, cache_dir)
+    new, how = read(file, fmt, progress=progress, dayfirst=dayfirst)
+    seen: set[str] = set()
+    for event in new:
+        if event.id in seen:
+            raise UsageError(f"{file}: the id '{event.id}' stands twice in the file")
+        seen.add(event.id)
+    taken = _Taken(loaded)
+    existing = taken.prefetch([e.id for e in new])
+    duplicates = [e.id for e in new if e.id in existing]
+    if duplicates and not skip_existing:
+        message = "already exists in the stores in use (use --skip-existing to skip it)"
+        raise DataError([Problem(str(file), message, None, None, i, "id") for i in duplicates])
+    new = [e for e in new if e.id not in existing]
+    _check_references(new, taken, loaded, str(file))
+    if dry_run or not new:
+        return ImportResult(new, duplicates, target, False, how)
+    append_events(target, new, other_ids=taken, cache=_cache(cache_dir))
+    return ImportResult(new, duplicates, target, True, how)
+
+
+def _cache(cache_dir: Path | None):
+    if cache_dir is None:
+        return None
+    from .store.cache import Cache
+    from .store.files import code_stamp
+
+    return Cache(cache_dir, code_stamp())
