@@ -37,11 +37,6 @@ def isolated_env(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("HOME", str(home))
     for name in ("REETIMELINE_STORE", "NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS"):
         monkeypatch.delenv(name, raising=False)
-    # the global options of the last in-process run (--store ...) stay set until the next run's
-    # callback: completion, which runs no callback, would read the previous test's stores
-    from reetimeline import cli
-
-    monkeypatch.setattr(cli, "_settings_now", cli.Settings())
 
 
 @pytest.fixture(scope="session")

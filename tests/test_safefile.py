@@ -12,7 +12,8 @@ import pytest
 
 from reetimeline import safefile
 from reetimeline.errors import WriteError
-from reetimeline.store import append_events, load, replace_file
+from reetimeline.store import load
+from reetimeline.store.write import append_events, replace_file
 
 OLD = '[[events]]\nid = "old"\ndate = 2025-01-01\ntitle = "Old"\ncategory = "other"\n'
 ADD = ("add", "--date", "2026-01-01", "--title", "New")

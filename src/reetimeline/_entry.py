@@ -12,7 +12,7 @@ line turns it into exit code 130. The handler gives SIGINT back to the system be
 so a second Ctrl-C during that clean-up ends the process at once instead of interrupting it.
 """
 
-import _signal  # the C module behind `signal`: importing `signal` would first load enum
+import _signal  # type: ignore[import-not-found]  # the C module behind `signal`: importing `signal` would first load enum
 
 _signal.signal(_signal.SIGINT, _signal.SIG_DFL)
 

@@ -16,7 +16,7 @@ from .validate import reference_problems
 
 
 def writable_store(
-    stores: Sequence[Path] | None, env_stores: Sequence[Path], user_store: Path
+    stores: Sequence[Path] | None, env_stores: Sequence[Path], user_store: Path | None
 ) -> Path:
     """Where `add` and `import` write: --store, else $REETIMELINE_STORE, else the user store;
     never the curated store inside the installed package. A folder means its events.toml."""
@@ -26,8 +26,10 @@ def writable_store(
         path = stores[0]
     elif env_stores:
         path = env_stores[0]
-    else:
+    elif user_store is not None:
         path = user_store
+    else:
+        raise UsageError("no store to write to: give --store")
     if path.is_dir():
         path = path / "events.toml"
     # what cannot be written is refused now, before anything is read: --dry-run agrees

@@ -485,7 +485,8 @@ def countdown_table(targets: Sequence[Target]) -> Fitted:
 
 
 def _countdown_table(targets: Sequence[Target], width: int) -> Table:
-    whens, titles = [], []
+    whens: list[Text] = []
+    titles: list[tuple[Text, Text | None]] = []
     for t in targets:
         when, _comma, notes = describe_days(t).partition(", ")
         style = URGENCY_STYLES[urgency(t.days)]
@@ -519,16 +520,16 @@ def _countdown_table(targets: Sequence[Target], width: int) -> Table:
     table.add_column(head, width=max(title_width, 1), overflow="fold")
     if not layout.stacked:
         table.add_column("id", width=id_width, no_wrap=True)
-    for t, when, (title, notes) in zip(targets, whens, titles, strict=True):
-        extra = [notes] if notes is not None else []
+    for t, when_text, (title_text, note_text) in zip(targets, whens, titles, strict=True):
+        extra: list[Text] = [note_text] if note_text is not None else []
         kind = Text(t.kind, style=CATEGORY_STYLES.get(t.event.category, "default"))
         if layout.compact and t.kind != "date":
-            title = Text.assemble(kind, ": ", title)
+            title_text = Text.assemble(kind, ": ", title_text)
         if layout.stacked:
-            event = _with_id(title, t.event.id, *extra)
+            event = _with_id(title_text, t.event.id, *extra)
         else:
-            event = Text("\n").join([title, *extra])
-        row = [Text(str(t.date)), *([] if layout.compact else [kind]), when, event]
+            event = Text("\n").join([title_text, *extra])
+        row: list[Text] = [Text(str(t.date)), *([] if layout.compact else [kind]), when_text, event]
         if not layout.stacked:
             row.append(_id(t.event.id))
         table.add_row(*row)

@@ -132,8 +132,8 @@ ol.sources a { overflow-wrap: anywhere; }
 svg.life { width: 100%; height: auto; min-width: 36rem; font: 11px system-ui, sans-serif; }
 footer { margin: 2rem 0 1rem; color: var(--muted); font-size: .85rem; }
 """
-for _state, _colour in STATE_COLOURS.items():
-    CSS += f".state-{_state}, .swatch-{_state} {{ background-color: {_colour}; }}\n"
+for _name, _colour in STATE_COLOURS.items():
+    CSS += f".state-{_name}, .swatch-{_name} {{ background-color: {_colour}; }}\n"
 CSS += ".swatch-unconfirmed { background-image: repeating-linear-gradient(45deg, transparent 0 " \
     "3px, rgba(255,255,255,.6) 3px 5px); }\n"
 

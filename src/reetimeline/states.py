@@ -103,6 +103,11 @@ class End(NamedTuple):
     ended_by: Event | None  # an event that ended it before that
 
 
+def _end_key(event: Event) -> tuple[dt.date, int]:
+    assert event.expires is not None
+    return event.expires.sort_key()
+
+
 def end_of(event: Event, knowledge: Knowledge) -> End:
     """The end of `event` (a suspension, truce or measure) as known: its `expires`, replaced by
     the `expires` of the latest extension, and so on along extensions of extensions; cut short
@@ -116,7 +121,7 @@ def end_of(event: Event, knowledge: Knowledge) -> End:
                    if x.expires is not None and x.id not in seen]  # fmt: skip
         if not options:
             break
-        latest = max(options, key=lambda x: (x.date.sort_key(), x.expires.sort_key(), x.id))
+        latest = max(options, key=lambda x: (x.date.sort_key(), _end_key(x), x.id))
         superseded.append(date)
         date = latest.expires
         chain.append(latest)

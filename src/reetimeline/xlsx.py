@@ -37,7 +37,7 @@ from .errors import DataError, Problem
 from .export import CSV_COLUMNS, csv_row
 from .importer import CellError, csv_record, written_date
 from .model import Event, PartialDate
-from .store import check_url
+from .store.parse import check_url
 
 SHEET = "events"
 # the written date each date column stands beside
@@ -89,12 +89,14 @@ def to_xlsx(
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     from . import __version__
 
     header = columns(events)
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)
     sheet.title = SHEET
     sheet.append(header)
     widths = [_display_width(name) for name in header]
@@ -115,7 +117,9 @@ def to_xlsx(
                 day = date is not None and date.precision == "day" and date.first()
                 row.append(day if day and day >= FIRST_DATE_CELL else None)
             else:
-                number = int(_LINK_COLUMN.fullmatch(name).group(1))
+                match = _LINK_COLUMN.fullmatch(name)
+                assert match is not None
+                number = int(match.group(1))
                 source = event.sources[number - 1] if number <= len(event.sources) else None
                 row.append(escape(source.title) if source else None)
         sheet.append(row)

@@ -302,7 +302,7 @@ def require_utf8(ctx: typer.Context) -> None:
     Latin-1 terminal, `$(printf 'caf\\351')`) reach Python as lone surrogates; refuse them here,
     naming the option, rather than fail when the file is written."""
     for param in ctx.command.params:
-        value = ctx.params.get(param.name)
+        value = ctx.params.get(param.name or "")
         for item in value if isinstance(value, list | tuple) else [value]:
             if not isinstance(item, str):
                 continue
@@ -650,7 +650,7 @@ def with_filters(command=None, *, respell: dict[str, str] | None = None):
         picked = {p.name: kwargs.pop(p.name) for p in params}
         return command(*args, filters=FilterArgs(**picked), **kwargs)
 
-    wrapper.__signature__ = signature.replace(parameters=own + params)
+    wrapper.__signature__ = signature.replace(parameters=own + params)  # type: ignore[attr-defined]
     wrapper.__annotations__ = {
         **{k: v for k, v in command.__annotations__.items() if k != "filters"},
         **{p.name: p.annotation for p in params},

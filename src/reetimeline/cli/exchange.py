@@ -124,7 +124,7 @@ def export_command(
         events, stamp=dt.datetime.now(dt.UTC).replace(microsecond=0), alarm_days=alarm,
         targets=rows, data_note=note,
     )  # fmt: skip
-    if bom:
+    if bom and isinstance(text, str):
         # Excel reads a CSV as UTF-8 only when it starts with a byte-order mark
         text = "\ufeff" + text
     if output is None and isinstance(text, bytes):
@@ -132,6 +132,7 @@ def export_command(
         sys.stdout.buffer.write(text)
         sys.stdout.buffer.flush()
     elif output is None:
+        assert isinstance(text, str)
         sys.stdout.write(text)
     else:
         write_text_atomically(output, text)
@@ -146,8 +147,7 @@ def writable_store() -> Path:
     settings, env, user = _settings().stores, env_store_paths(), user_store_path()
     if user is None and not settings and not env:
         raise UsageError(f"{NO_HOME}: give --store, or set $REETIMELINE_STORE or XDG_DATA_HOME")
-
-    return policy(_settings().stores, env_store_paths(), user_store_path())
+    return policy(settings, env, user)
 
 
 @app.command("add")

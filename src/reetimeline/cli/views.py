@@ -463,7 +463,7 @@ def _status_matrix(flt, filters: FilterArgs, day, *, show_ids: bool, json_output
     from ..query import resolve_names
     from ..vocab import COUNTRIES_VOCAB, MINERALS
 
-    destinations = DEFAULT_DESTINATIONS
+    destinations: tuple[str, ...] = DEFAULT_DESTINATIONS
     if filters.to:
         destinations = tuple(dict.fromkeys(
             "all" if name.casefold() == "all" else resolve_names([name], COUNTRIES_VOCAB,
@@ -558,7 +558,7 @@ def stats_command(
     if by is not None and by not in query.STATS_KEYS:
         raise UsageError(f"--by: choose one of {', '.join(query.STATS_KEYS)}")
     flt = filters.build()
-    loaded = load_store()
+    loaded = load_store(filters)
     if loaded.count_matching(flt) == 0 and not loaded.is_empty():
         say("no events match")
     sections = {}
@@ -659,7 +659,7 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
         return
     lines = [
         f"reetimeline {report['version']} on {report['python']}",
-        *(f"store       {visible(s['path'])}: {s['state']}, {s['events']} events"
+        *(f"store       {visible(str(s['path']))}: {s['state']}, {s['events']} events"
           + (f", current to {s['current_to']}" if s["current_to"] else "")
           + (f", {s['problems']} problems (run `reetimeline check`)" if s["problems"] else "")
           for s in stores),
