@@ -78,7 +78,6 @@ category = "meeting"
 """
 
 
-
 def test_changes_in_a_window_in_order(run, write_store):
     store = write_store(CHANGING)
     rows = json_of(run("--store", str(store), "changes", "--from", "2025-11-01", "--to",
@@ -102,7 +101,11 @@ def test_changes_default_to_the_last_seven_days_and_flag_unreported_ones(run, wr
     store = write_store(CHANGING.replace("current_to = 2025-12-31", "current_to = 2025-11-10"))
     rows = json_of(run("--store", str(store), "changes", "--as-of", "2025-11-30", "--json"))
     assert [(r["date"], r["id"], r["change"]) for r in rows] == [
-        ("2025-11-25", "tariff", "ended", ),
+        (
+            "2025-11-25",
+            "tariff",
+            "ended",
+        ),
         ("2025-11-26", "short-pause", "event"),
         ("2025-11-28", "licensing", "unconfirmed"),
         ("2025-11-30", "licensing", "unconfirmed"),
@@ -158,7 +161,9 @@ def test_status_matrix_cells(run, write_store):
     grid = json_of(run("--store", str(store), "status", "--matrix", "--as-of", "2026-06-01",
                        "--json"))  # fmt: skip
     assert (grid["minerals"], grid["destinations"]) == (
-        ["gallium", "germanium"], ["US", "JP", "KR", "EU", "all"])
+        ["gallium", "germanium"],
+        ["US", "JP", "KR", "EU", "all"],
+    )
     cells = {(c["mineral"], c["destination"]): (c["state"], [(m["id"], m["state"])
              for m in c["measures"]]) for c in grid["cells"]}  # fmt: skip
     assert cells == {
@@ -183,7 +188,9 @@ def test_status_matrix_cells(run, write_store):
     grid = json_of(run("--store", str(store), "status", "--matrix", "--as-of", "2026-06-01",
                        "--to", "US", "--json"))  # fmt: skip
     assert [(c["mineral"], c["state"]) for c in grid["cells"]] == [
-        ("gallium", "suspended"), ("germanium", "none")]
+        ("gallium", "suspended"),
+        ("germanium", "none"),
+    ]
 
 
 def test_status_matrix_for_people(run, write_store):
@@ -205,7 +212,8 @@ def test_matrix_rows_collapse_groups_only_when_asked(run):
     holmium = next(c for c in grid["cells"] if c["mineral"] == "holmium")
     assert holmium["state"] == "in-force"
     assert ("october-9-export-control-package", "unconfirmed") in [
-        (m["id"], m["state"]) for m in holmium["measures"]]
+        (m["id"], m["state"]) for m in holmium["measures"]
+    ]
 
 
 def test_changes_for_people_in_a_pipe(run, write_store):

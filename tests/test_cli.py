@@ -1,6 +1,5 @@
 """The command line on the curated store and on small stores: exact output and exit codes."""
 
-
 import pytest
 
 from reetimeline import __version__
@@ -12,7 +11,6 @@ DYSPROSIUM_MUST = {
     "seven-medium-heavy-ree-controls",
     "october-9-export-control-package",
 }
-
 
 
 def test_version(run):

@@ -37,10 +37,18 @@ def test_status_today_says_what_is_known_and_what_is_not(run):
     )
     ban = rows["china-bans-ga-ge-sb-to-us"]
     assert (ban["state"], ban["since"], ban["until"], ban["by"], ban["confidence"]) == (
-        "suspended", "2025-11-09", "2026-11-27", "mofcom-suspends-us-ga-ge-sb-ban", "confirmed")
+        "suspended",
+        "2025-11-09",
+        "2026-11-27",
+        "mofcom-suspends-us-ga-ge-sb-ban",
+        "confirmed",
+    )
     for tariff in ("us-fentanyl-tariff-on-china", "us-reciprocal-tariffs-liberation-day"):
         assert (rows[tariff]["state"], rows[tariff]["since"], rows[tariff]["by"]) == (
-            "ended", "2026-02-24", "scotus-ieepa-tariffs-struck-down")
+            "ended",
+            "2026-02-24",
+            "scotus-ieepa-tariffs-struck-down",
+        )
     surcharge = rows["us-section-122-surcharge"]
     assert (surcharge["state"], surcharge["since"]) == ("expired", "2026-07-25")
 
@@ -91,7 +99,10 @@ def test_show_says_the_truce_runs_to_its_extended_end(run):
     ]
     record = json_of(run("show", "busan-trump-xi-summit", "--as-of", "2026-11-25", "--json"))
     assert (record["runs_until"], record["extended_by"], record["state"]) == (
-        "2027-01-10", ["mofcom-eighth-round-readout-kl-extension"], None)
+        "2027-01-10",
+        ["mofcom-eighth-round-readout-kl-extension"],
+        None,
+    )
 
 
 def test_check_passes_and_says_how_current(run):

@@ -136,8 +136,9 @@ def test_a_device_is_refused_quickly_with_one_line(command):
     assert result.returncode == 1
     lines = result.stderr.decode()[:-6].splitlines()
     if command[0] == "add":  # refused as a place to write, before anything is read
-        assert lines[0] == ("/dev/zero: is a character device; a store must be a regular file; "
-                            "nothing was written")
+        assert lines[0] == (
+            "/dev/zero: is a character device; a store must be a regular file; nothing was written"
+        )
     else:
         assert lines[0].startswith("/dev/zero: is a character device, not a store file")
     assert len(lines) == (2 if command == ["check"] else 1)

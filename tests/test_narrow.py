@@ -175,7 +175,11 @@ def test_piped_timeline_lines_have_no_trailing_spaces(run, write_store):
 
 @pytest.mark.parametrize(
     "args",
-    [("list",), ("status", "--as-of", "2026-11-25"), ("countdown", "--all", "--as-of", "2026-11-25")],
+    [
+        ("list",),
+        ("status", "--as-of", "2026-11-25"),
+        ("countdown", "--all", "--as-of", "2026-11-25"),
+    ],
 )
 def test_every_curated_id_stays_whole_at_80_columns(run, monkeypatch, args):
     piped = run(*args).stdout.splitlines()[1:]

@@ -160,7 +160,11 @@ def test_status_follows_suspension_windows(events):
     ]
     # the expiry day itself is still covered
     assert states(events, dt.date(2026, 11, 27))[1] == (
-        "ban", "suspended", "2025-11-09", "2026-11-27")
+        "ban",
+        "suspended",
+        "2025-11-09",
+        "2026-11-27",
+    )
     after = statuses(events, Knowledge(events, dt.date(2026, 11, 28)), _NO_HORIZON)[1]
     assert (after.state, str(after.since), after.lapsed.id) == ("in-force", "2026-11-28", "pause")
 

@@ -75,8 +75,10 @@ def test_the_page_holds_every_part_and_escapes_store_text(page):
     assert '<section id="changes">' in text and '<svg class="life"' in text
     # the hostile title is text: no tag, no image, no bidi override from the store
     assert "<script>" not in text and "<img" not in text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=&quot;https://evil.example/x.png" \
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=&quot;https://evil.example/x.png"
         "&quot;&gt; &amp;" in text
+    )
     links = re.findall(r'<a href="(https?://[^"]*)"', text)
     assert links == [
         "https://example.com/announcement",
@@ -93,11 +95,11 @@ def test_timeline_measures_draws_each_life(run, write_store):
                  env={"COLUMNS": "80"})  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert [line.rstrip() for line in result.stdout.splitlines()] == [
-        '                                     2025   2026                           2027',
-        'Export controls on holmium           ╌╌╌▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒??┃?????',
-        '<script>alert(1)</script><img src… *                             ████████┃█████',
-        '╌ announced █ in-force ▒ suspended ─ ended ? unconfirmed ┃ 2026-11-25 * reported',
-        'data: events.toml current to 2026-10-10, 46 days ago',
+        "                                     2025   2026                           2027",
+        "Export controls on holmium           ╌╌╌▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒??┃?????",
+        "<script>alert(1)</script><img src… *                             ████████┃█████",
+        "╌ announced █ in-force ▒ suspended ─ ended ? unconfirmed ┃ 2026-11-25 * reported",
+        "data: events.toml current to 2026-10-10, 46 days ago",
     ]
 
 

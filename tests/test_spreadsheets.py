@@ -122,8 +122,7 @@ def test_a_csv_in_a_windows_code_page_is_told_to_save_as_utf8(run, tmp_path):
     result = run("--store", str(tmp_path / "s.toml"), "import", str(saved))
     assert (result.exit_code, result.stderr) == (
         1,
-        f"{saved}:2:17: not UTF-8 text (byte 0xe9); save it from the spreadsheet as "
-        '"CSV UTF-8"\n',
+        f'{saved}:2:17: not UTF-8 text (byte 0xe9); save it from the spreadsheet as "CSV UTF-8"\n',
     )
 
 
@@ -190,7 +189,10 @@ def test_an_xlsx_export_has_a_row_per_event_date_cells_and_a_link_per_source(cur
         "related", "confidence", "issuer", "applies_to", "extends", "ends", "sources",
         "source_publishers", "source_accessed", *(f"source {n}" for n in range(1, most + 1)),
     ]  # fmt: skip
-    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("B2", f"A1:{sheet.cell(1, len(header)).column_letter}72")
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == (
+        "B2",
+        f"A1:{sheet.cell(1, len(header)).column_letter}72",
+    )
     rows = [dict(zip(header, cells, strict=True)) for cells in sheet.iter_rows(min_row=2)]
     assert [r["id"].value for r in rows] == [e["id"] for e in exported]  # one row per event
     day_cells = 0
@@ -259,11 +261,20 @@ def test_formula_looking_text_stays_text_and_odd_characters_round_trip(run, writ
     sheet = openpyxl.load_workbook(book_path)["events"]
     header = [cell.value for cell in sheet[1]]
     row = dict(zip(header, sheet[2], strict=True))
-    assert (row["title"].value, row["title"].data_type) == ('=HYPERLINK("http://evil.example","click")', "s")
-    assert row["summary"].value == "+1 line one_x000D_\nline two_x0007_ and a literal _x005F_x000D_ and _x005F_x005F_ and\ttab"
+    assert (row["title"].value, row["title"].data_type) == (
+        '=HYPERLINK("http://evil.example","click")',
+        "s",
+    )
+    assert (
+        row["summary"].value
+        == "+1 line one_x000D_\nline two_x0007_ and a literal _x005F_x000D_ and _x005F_x005F_ and\ttab"
+    )
     assert row["date (day)"].value is None  # before Excel's calendar is safe
     assert row["expires (day)"].value is None  # a month
-    assert (row["source 1"].value, row["source 1"].hyperlink.target) == ("=1+1 | \\ pipe", "https://example.com/a?b=1&c=2")
+    assert (row["source 1"].value, row["source 1"].hyperlink.target) == (
+        "=1+1 | \\ pipe",
+        "https://example.com/a?b=1&c=2",
+    )
     copy = tmp_path / "copy.toml"
     result = run("--store", str(copy), "import", str(book_path))
     assert result.exit_code == 0, result.stderr

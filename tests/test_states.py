@@ -47,7 +47,6 @@ confidence = "reported"
 """
 
 
-
 def state_of(run, store, as_of, event_id="controls", *options):
     rows = json_of(run("--store", str(store), "status", "--as-of", as_of, "--json", *options))
     [row] = [r for r in rows if r["id"] == event_id]
@@ -85,8 +84,10 @@ def test_an_extension_moves_the_end_from_its_own_date(run, extended):
 
 def test_a_lapse_after_the_horizon_that_nobody_reported_is_unconfirmed(run, lapsing):
     row = state_of(run, lapsing, "2026-11-25")
-    assert {k: row[k] for k in ("state", "since", "until", "by", "scheduled", "last_known",
-                                "current_to")} == {
+    assert {
+        k: row[k]
+        for k in ("state", "since", "until", "by", "scheduled", "last_known", "current_to")
+    } == {
         "state": "unconfirmed",
         "since": "2026-11-11",
         "until": None,
@@ -127,7 +128,9 @@ def test_a_suspension_on_or_before_the_effective_day_means_it_never_took_effect(
                          "--json"))  # fmt: skip
     effective = next(t for t in record["targets"] if t["kind"] == "effective")
     assert (effective["days"], effective["when"]) == (
-        -12, "due 12 days ago, never reached: suspended before it took effect")
+        -12,
+        "due 12 days ago, never reached: suspended before it took effect",
+    )
     assert record["state"]["state"] == "suspended"
     assert record["state"]["never_took_effect"] is True
 
@@ -171,8 +174,18 @@ def test_an_event_that_ends_a_measure(run, write_store):
 
 def test_countdown_moves_an_extended_end_and_keeps_the_original_as_replaced(run, extended):
     rows = json_of(run("--store", str(extended), "countdown", "--as-of", "2026-11-25", "--json"))
-    assert [(r["id"], r["kind"], r["date"], r["days"], r["extended_by"], r["superseded"],
-             r["confidence"]) for r in rows] == [
+    assert [
+        (
+            r["id"],
+            r["kind"],
+            r["date"],
+            r["days"],
+            r["extended_by"],
+            r["superseded"],
+            r["confidence"],
+        )
+        for r in rows
+    ] == [
         ("pause", "expires", "2026-11-10", -15, None, True, "confirmed"),
         ("pause", "expires", "2027-01-10", 46, "pause-extended", False, "reported"),
     ]

@@ -34,8 +34,9 @@ class Change(NamedTuple):
 
 def _segment_change(previous: Segment | None, seg: Segment) -> str:
     if seg.state == "in-force":
-        return "resumed" if previous is not None and previous.state == "suspended" else \
-            "took-effect"
+        return (
+            "resumed" if previous is not None and previous.state == "suspended" else "took-effect"
+        )
     return {"announced": "announced", "suspended": "suspended", "expired": "expired",
             "ended": "ended"}[seg.state]  # fmt: skip
 
@@ -70,8 +71,10 @@ def changes(
                     due = {"took-effect": "take effect", "resumed": "be in force again",
                            "expired": "expire", "ended": "end", "suspended": "be suspended",
                            "announced": "be announced"}[kind]  # fmt: skip
-                    note = f"was due to {due}; nothing reported (data: " \
+                    note = (
+                        f"was due to {due}; nothing reported (data: "
                         f"{horizon.describe(knowledge.as_of)})"
+                    )
                     out.append(Change(seg.first, measure, "unconfirmed", seg.cause,
                                       weakest([measure, seg.cause]), note))  # fmt: skip
                 else:
@@ -124,9 +127,7 @@ def _applies_to(measure: Event, destination: str) -> bool:
 
 
 def _covers(measure: Event, mineral: str) -> bool:
-    return mineral in measure.minerals or not MINERALS.parents(mineral).isdisjoint(
-        measure.minerals
-    )
+    return mineral in measure.minerals or not MINERALS.parents(mineral).isdisjoint(measure.minerals)
 
 
 def matrix(
@@ -198,8 +199,12 @@ def lives(
                 break
             nxt = segments[i + 1].first - dt.timedelta(days=1) if i + 1 < len(segments) else end
             last = min(nxt, end)
-            if unknown_from is None and seg.first > last_fact and not seg.backed \
-                    and seg.first <= knowledge.as_of:
+            if (
+                unknown_from is None
+                and seg.first > last_fact
+                and not seg.backed
+                and seg.first <= knowledge.as_of
+            ):
                 unknown_from = seg.first
             if unknown_from is not None:
                 bands.append(Band("unconfirmed", seg.first, last, seg.confidence, False))
@@ -218,8 +223,12 @@ def lives(
 def _merged(bands: list[Band]) -> list[Band]:
     out: list[Band] = []
     for band in bands:
-        if out and out[-1][:1] == band[:1] and out[-1][3:] == band[3:] \
-                and out[-1].last + dt.timedelta(days=1) == band.first:
+        if (
+            out
+            and out[-1][:1] == band[:1]
+            and out[-1][3:] == band[3:]
+            and out[-1].last + dt.timedelta(days=1) == band.first
+        ):
             out[-1] = out[-1]._replace(last=band.last)
         else:
             out.append(band)

@@ -340,8 +340,13 @@ def to_timelinejs(events: Sequence[Event], *, data_note: str = "", **_options) -
                 }
             )
     document = {
-        "title": {"text": {"headline": "reetimeline", "text": "Critical-minerals timeline"
-                           + (f" (data: {html.escape(data_note)})" if data_note else "")}},
+        "title": {
+            "text": {
+                "headline": "reetimeline",
+                "text": "Critical-minerals timeline"
+                + (f" (data: {html.escape(data_note)})" if data_note else ""),
+            }
+        },
         "events": slides,
         "eras": eras,
     }
@@ -372,8 +377,9 @@ EXPORTERS: dict[str, Exporter] = {
     "ics": Exporter(to_ics, ".ics", "iCalendar: an all-day event per date, effective, expiry"),
     "md": Exporter(to_md, ".md", "a Markdown briefing by year with footnoted sources"),
     "timelinejs": Exporter(to_timelinejs, ".json", "TimelineJS3 JSON, suspensions as eras"),
-    "xlsx": Exporter(to_xlsx, ".xlsx", "an Excel workbook: dates as dates, sources as links",
-                     binary=True),
+    "xlsx": Exporter(
+        to_xlsx, ".xlsx", "an Excel workbook: dates as dates, sources as links", binary=True
+    ),
 }
 
 

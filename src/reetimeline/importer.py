@@ -34,7 +34,14 @@ _DATE_FIELDS = ("date", "effective", "expires")
 _WRITTEN_DATE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4})")
 _SOURCE = re.compile(r"(?P<title>.*) <(?P<url>[^<>\s]*)>")
 _LIST_FIELDS = (
-    "minerals", "countries", "tags", "suspends", "related", "applies_to", "extends", "ends",
+    "minerals",
+    "countries",
+    "tags",
+    "suspends",
+    "related",
+    "applies_to",
+    "extends",
+    "ends",
 )
 
 
@@ -118,8 +125,10 @@ def _read_text(path: Path, fmt: str) -> str:
     if problem:
         if fmt == "csv":
             # Excel's plain "CSV" is the Windows code page; "CSV UTF-8" is what reads back
-            problem = problem._replace(message=problem.message.split(";")[0]
-                                       + '; save it from the spreadsheet as "CSV UTF-8"')
+            problem = problem._replace(
+                message=problem.message.split(";")[0]
+                + '; save it from the spreadsheet as "CSV UTF-8"'
+            )
         raise DataError([problem])
     return text
 

@@ -34,8 +34,10 @@ def countdown_lines(targets: Iterable[Target]) -> Iterator[str]:
     yield "date\tkind\tdays\twhen\tconfidence\ttitle\tid"
     for t in targets:
         when = describe_days(t)
-        yield (f"{t.date}\t{t.kind}\t{t.days}\t{when}\t{t.confidence}\t"
-               f"{visible(t.event.title)}\t{t.event.id}")
+        yield (
+            f"{t.date}\t{t.kind}\t{t.days}\t{when}\t{t.confidence}\t"
+            f"{visible(t.event.title)}\t{t.event.id}"
+        )
 
 
 def status_lines(statuses: Iterable[Status]) -> Iterator[str]:

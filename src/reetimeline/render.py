@@ -51,6 +51,8 @@ REPORTED_STYLE = "italic yellow"
 def _reported(confidence: str) -> Text:
     """The mark of a fact that rests on reports: shown wherever the fact is."""
     return Text(" (reported)", style=REPORTED_STYLE) if confidence == "reported" else Text("")
+
+
 MARKERS = {"date": "●", "effective": "▶", "expires": "◆"}
 
 
@@ -625,9 +627,15 @@ def event_detail(
     facts.add_column(ratio=1)
     if state is not None:
         since = f" since {state.since}" if state.since else ""
-        facts.add_row("state", Text.assemble(
-            (state.state, STATE_STYLES[state.state]), since,
-            f" until {state.until}" if state.until else "", _reported(state.confidence)))
+        facts.add_row(
+            "state",
+            Text.assemble(
+                (state.state, STATE_STYLES[state.state]),
+                since,
+                f" until {state.until}" if state.until else "",
+                _reported(state.confidence),
+            ),
+        )
         if note := status_note(state):
             facts.add_row("", Text(note))
     if end is not None and end.date is not None and (end.chain or end.ended_by):
@@ -647,8 +655,12 @@ def event_detail(
                 str(t.date),
                 (f"  ({t.date.precision})", "dim") if t.date.precision != "day" else "",
                 "  ",
-                (describe_days(t), "dim" if t.superseded or t.unconfirmed or t.never
-                 else URGENCY_STYLES[urgency(t.days)]),
+                (
+                    describe_days(t),
+                    "dim"
+                    if t.superseded or t.unconfirmed or t.never
+                    else URGENCY_STYLES[urgency(t.days)],
+                ),
                 _reported(t.confidence) if t.extended_by else "",
             ),
         )
@@ -713,8 +725,14 @@ def _safe_link(url: str) -> bool:
     return url.startswith(("http://", "https://")) and visible(url) == url and " " not in url
 
 
-LIFE_STYLES = {"announced": "cyan", "in-force": "red", "suspended": "yellow",
-               "expired": "bright_black", "ended": "bright_black", "unconfirmed": "magenta"}
+LIFE_STYLES = {
+    "announced": "cyan",
+    "in-force": "red",
+    "suspended": "yellow",
+    "expired": "bright_black",
+    "ended": "bright_black",
+    "unconfirmed": "magenta",
+}
 # one character per state, so that the chart reads without colour too
 LIFE_CHARS = {"announced": "╌", "in-force": "█", "suspended": "▒", "expired": "─", "ended": "─",
               "unconfirmed": "?"}  # fmt: skip
@@ -812,9 +830,13 @@ def changes_table(rows) -> Table:
         table.add_row(
             Text(c.date.isoformat()),
             Text(c.change, style=style),
-            Text.assemble(_text(c.event.title), _reported(c.confidence), (sources, "dim"),
-                          ("  " + c.event.id, "dim"),
-                          (f"\n{c.note}" if c.note else "", "italic")),
+            Text.assemble(
+                _text(c.event.title),
+                _reported(c.confidence),
+                (sources, "dim"),
+                ("  " + c.event.id, "dim"),
+                (f"\n{c.note}" if c.note else "", "italic"),
+            ),
             Text(c.by.id if c.by else "", style="dim"),
         )
     return table
@@ -849,8 +871,9 @@ def stats_charts(sections: dict[str, list[tuple[str, int]]], *, bar_width: int =
 def vocab_table(kind: str, entries: list[dict]) -> Table:
     """`vocab`: names, labels, aliases and groups people may type."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column({"minerals": "mineral", "countries": "code", "categories": "category"}[kind],
-                     no_wrap=True)
+    table.add_column(
+        {"minerals": "mineral", "countries": "code", "categories": "category"}[kind], no_wrap=True
+    )
     if kind == "countries":
         table.add_column("name")
     table.add_column("aliases", ratio=2)

@@ -134,8 +134,10 @@ footer { margin: 2rem 0 1rem; color: var(--muted); font-size: .85rem; }
 """
 for _name, _colour in STATE_COLOURS.items():
     CSS += f".state-{_name}, .swatch-{_name} {{ background-color: {_colour}; }}\n"
-CSS += ".swatch-unconfirmed { background-image: repeating-linear-gradient(45deg, transparent 0 " \
+CSS += (
+    ".swatch-unconfirmed { background-image: repeating-linear-gradient(45deg, transparent 0 "
     "3px, rgba(255,255,255,.6) 3px 5px); }\n"
+)
 
 
 def _state(state: str, *, short: bool = False) -> str:
@@ -183,7 +185,7 @@ def render(report: Report) -> str:
         _life_chart(report),
         _states(report.statuses),
         _events(report.events),
-        '<footer>Made by reetimeline from its sourced store. Every event lists its sources; '
+        "<footer>Made by reetimeline from its sourced store. Every event lists its sources; "
         "dates are as the sources give them (a month or a year when no day is known).</footer>",
         "</main>",
         "</body>",
@@ -217,8 +219,14 @@ def _matrix(grid: Matrix) -> str:
     intro = ('<p class="meta">Each cell: the strongest state of the measures that apply to '
              "exports of the mineral to the destination (naming it, a group holding it, or all),"
              " with their ids.</p>")  # fmt: skip
-    return _section("matrix", "What restricts what, where", ("mineral", *grid.destinations),
-                    rows, "no measures", intro)
+    return _section(
+        "matrix",
+        "What restricts what, where",
+        ("mineral", *grid.destinations),
+        rows,
+        "no measures",
+        intro,
+    )
 
 
 def _section(section: str, heading: str, columns: Sequence[str], rows: Sequence[str],
@@ -226,8 +234,10 @@ def _section(section: str, heading: str, columns: Sequence[str], rows: Sequence[
     """A section with a heading and a table that scrolls sideways on a narrow screen."""
     head = "".join(f'<th scope="col">{_e(c)}</th>' for c in columns)
     body = "".join(rows) or f'<tr><td colspan="{len(columns)}">{_e(empty)}</td></tr>'
-    return (f'<section id="{section}"><h2>{_e(heading)}</h2>{intro}<div class="scroll"><table>'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></section>")
+    return (
+        f'<section id="{section}"><h2>{_e(heading)}</h2>{intro}<div class="scroll"><table>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></section>"
+    )
 
 
 def _deadlines(rows: Sequence[Target]) -> str:

@@ -186,8 +186,11 @@ def life(measure: Event, knowledge: Knowledge) -> list[Segment]:
     windows = []
     for suspension in knowledge.suspenders.get(measure.id, ()):
         end = end_of(suspension, knowledge)
-        windows.append(_Window(suspension.starts().first(),
-                               end.date.last() if end.date else None, suspension, end))
+        windows.append(
+            _Window(
+                suspension.starts().first(), end.date.last() if end.date else None, suspension, end
+            )
+        )
     terminals: list[tuple[dt.date, str, PartialDate, Event]] = []
     if measure.expires is not None:
         terminals.append((measure.expires.last() + dt.timedelta(days=1), "expired",
@@ -304,9 +307,7 @@ def status_of(measure: Event, knowledge: Knowledge, horizon: Horizon) -> Status:
                   as_of=as_of)  # fmt: skip
 
 
-def statuses(
-    measures: Iterable[Event], knowledge: Knowledge, horizon: Horizon
-) -> list[Status]:
+def statuses(measures: Iterable[Event], knowledge: Knowledge, horizon: Horizon) -> list[Status]:
     """The state of each known measure (export-control and tariff events) in `measures`."""
     out = [
         status_of(m, knowledge, horizon)
@@ -322,8 +323,10 @@ def status_note(s: Status) -> str:
     if s.state == "unconfirmed":
         assert s.by is not None and s.since is not None
         if s.last_known == "suspended" and s.scheduled == "in-force":
-            what = f"the suspension by {s.lapsed.id if s.lapsed else s.by.id} was scheduled to " \
+            what = (
+                f"the suspension by {s.lapsed.id if s.lapsed else s.by.id} was scheduled to "
                 f"end {s.since.previous()}"
+            )
             if s.never_took_effect:
                 what += " (the measure never took effect)"
         elif s.scheduled == "in-force":
@@ -335,8 +338,7 @@ def status_note(s: Status) -> str:
         else:
             what = f"a suspension by {s.by.id} was scheduled from {s.since}"
         data = s.horizon.describe(s.as_of) if s.as_of else ""
-        return f"{what}; no event in the stores says what happened" + (
-            f" ({data})" if data else "")
+        return f"{what}; no event in the stores says what happened" + (f" ({data})" if data else "")
     if s.state == "suspended" and s.by is not None:
         end = f" until {s.until}" if s.until else " with no end date"
         extended = f", extended by {s.extended_by.id}" if s.extended_by else ""

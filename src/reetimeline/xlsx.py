@@ -215,7 +215,8 @@ def xlsx_rows(
         unknown = [c for c in header if c not in known and not _LINK_COLUMN.fullmatch(c)]
         if missing or unknown:
             what = (["missing " + ", ".join(missing)] if missing else []) + (
-                ["unknown " + ", ".join(repr(c) for c in unknown)] if unknown else [])
+                ["unknown " + ", ".join(repr(c) for c in unknown)] if unknown else []
+            )
             problems.append(Problem(name, f"header: {'; '.join(what)} (columns: "
                                     f"{', '.join(columns([]))}, source 1, ...)", 1,
                                     unit="row"))  # fmt: skip

@@ -623,8 +623,13 @@ def _respelt(param: inspect.Parameter, name: str, spelling: str) -> inspect.Para
     """A filter option under another spelling, for a command whose own option has its name
     (`stats --by` says what to count; `changes --to` ends the window)."""
     kind, option = param.annotation.__origin__, param.annotation.__metadata__[0]
-    option = typer.Option(spelling, help=option.help, show_default=False,
-                          metavar=option.metavar, autocompletion=option.autocompletion)
+    option = typer.Option(
+        spelling,
+        help=option.help,
+        show_default=False,
+        metavar=option.metavar,
+        autocompletion=option.autocompletion,
+    )
     return param.replace(name=name, annotation=Annotated[kind, option])  # fmt: skip
 
 

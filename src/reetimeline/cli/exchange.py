@@ -43,7 +43,9 @@ def export_command(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", "-f", metavar="FORMAT",
+            "--format",
+            "-f",
+            metavar="FORMAT",
             help="csv, json, jsonl, ics, md, timelinejs or xlsx.",
         ),
     ] = "csv",
@@ -198,25 +200,39 @@ def add_command(
     ] = None,
     extends: Annotated[
         list[str] | None,
-        typer.Option("--extends", metavar="ID", show_default=False,
-                     help="Id of a suspension or truce whose end this moves to --expires "
-                     "(repeatable)."),
+        typer.Option(
+            "--extends",
+            metavar="ID",
+            show_default=False,
+            help="Id of a suspension or truce whose end this moves to --expires (repeatable).",
+        ),
     ] = None,
     ends: Annotated[
         list[str] | None,
-        typer.Option("--ends", metavar="ID", show_default=False,
-                     help="Id of a measure this ends, from --effective, else --date "
-                     "(repeatable)."),
+        typer.Option(
+            "--ends",
+            metavar="ID",
+            show_default=False,
+            help="Id of a measure this ends, from --effective, else --date (repeatable).",
+        ),
     ] = None,
     issuer: Annotated[
         str | None,
-        typer.Option("--issuer", metavar="CODE", show_default=False,
-                     help="Who imposes the measure or suspension (one country or group)."),
+        typer.Option(
+            "--issuer",
+            metavar="CODE",
+            show_default=False,
+            help="Who imposes the measure or suspension (one country or group).",
+        ),
     ] = None,
     applies_to: Annotated[
         list[str] | None,
-        typer.Option("--applies-to", metavar="CODE", show_default=False,
-                     help="A destination it applies to (repeatable), or all."),
+        typer.Option(
+            "--applies-to",
+            metavar="CODE",
+            show_default=False,
+            help="A destination it applies to (repeatable), or all.",
+        ),
     ] = None,
     related: Annotated[
         list[str] | None, typer.Option("--related", metavar="ID", show_default=False)

@@ -155,8 +155,11 @@ def timeline_command(
     ] = None,
     measures: Annotated[
         bool,
-        typer.Option("--measures", help="One row per measure: its states as bands across time "
-                     "(--since/--until set the span)."),
+        typer.Option(
+            "--measures",
+            help="One row per measure: its states as bands across time "
+            "(--since/--until set the span).",
+        ),
     ] = False,
     title: Annotated[
         str,
@@ -205,8 +208,14 @@ def timeline_command(
         for path, draw, links in ((svg, picture_svg, False), (html, picture_html, True)):
             if path is None:
                 continue
-            shown = report_picture(rows, day, today_label=label, caption=_caption(filters),
-                                   data_note=loaded.horizon().describe(day), links=links)
+            shown = report_picture(
+                rows,
+                day,
+                today_label=label,
+                caption=_caption(filters),
+                data_note=loaded.horizon().describe(day),
+                links=links,
+            )
             write_text_atomically(path, draw(shown, width=width or 100, title=title))
 
 
@@ -219,11 +228,24 @@ def _caption(filters: FilterArgs) -> str:
 
     parts = []
     if filters.since or filters.until:
-        parts.append(" ".join(p for p in (f"from {filters.since}" if filters.since else "",
-                                           f"to {filters.until}" if filters.until else "") if p))
-    for values, words in ((filters.category, "in"), (filters.mineral, "about"),
-                          (filters.country, "involving"), (filters.tag, "tagged"),
-                          (filters.issuer, "imposed by"), (filters.to, "applying to")):
+        parts.append(
+            " ".join(
+                p
+                for p in (
+                    f"from {filters.since}" if filters.since else "",
+                    f"to {filters.until}" if filters.until else "",
+                )
+                if p
+            )
+        )
+    for values, words in (
+        (filters.category, "in"),
+        (filters.mineral, "about"),
+        (filters.country, "involving"),
+        (filters.tag, "tagged"),
+        (filters.issuer, "imposed by"),
+        (filters.to, "applying to"),
+    ):
         if values:
             parts.append(f"{words} {either(values)}")
     if filters.text:
@@ -415,8 +437,11 @@ def status_command(
     as_of: AsOf = None,
     matrix: Annotated[
         bool,
-        typer.Option("--matrix", help="A grid of minerals by destinations (--to, default US, "
-                     "JP, KR, EU and all): the strongest state of the measures that apply."),
+        typer.Option(
+            "--matrix",
+            help="A grid of minerals by destinations (--to, default US, "
+            "JP, KR, EU and all): the strongest state of the measures that apply.",
+        ),
     ] = False,
     show_ids: Annotated[
         bool, typer.Option("--ids", help="With --matrix: the measure ids in each cell.")
@@ -633,8 +658,13 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
     stores = [{"path": str(f.path), "state": f.state, "problems": f.problems, "events": f.events,
                "current_to": str(f.current_to) if f.current_to else None}
               for f in states]  # fmt: skip
-    data = store.Store([], [], current_to=[(str(f.path), f.current_to) for f in states
-                                           if f.current_to]).horizon().describe(day)
+    data = (
+        store.Store(
+            [], [], current_to=[(str(f.path), f.current_to) for f in states if f.current_to]
+        )
+        .horizon()
+        .describe(day)
+    )
     folder = cache.folder
     color, why = color_decision()
     user = user_store_path()

@@ -124,8 +124,11 @@ class Store:
 
     def acting_on(self, event_id: str) -> list[Event]:
         """The events that suspend, extend or end `event_id`, in date order."""
-        return [e for e in self.relations()
-                if event_id in e.suspends or event_id in e.extends or event_id in e.ends]
+        return [
+            e
+            for e in self.relations()
+            if event_id in e.suspends or event_id in e.extends or event_id in e.ends
+        ]
 
     def knowledge(self, as_of: dt.date, *, confirmed: bool = False) -> Knowledge:
         return Knowledge(self.relations(), as_of, confirmed=confirmed)
@@ -320,8 +323,13 @@ def read(paths: Sequence[Path], *, cache_dir: Path | None = None) -> tuple[Store
     declared = {path for path, _date in current_to}
     for path in files:
         if str(path) not in declared and _is_curated(str(path)) and path.is_file():
-            problems.append(Problem(str(path), "current_to: missing; the curated store says up "
-                                    "to which day its facts were checked (docs/curating.md)"))
+            problems.append(
+                Problem(
+                    str(path),
+                    "current_to: missing; the curated store says up "
+                    "to which day its facts were checked (docs/curating.md)",
+                )
+            )
     return Store(files, _first_of_each_id(parsed), cached, current_to), problems
 
 

@@ -668,7 +668,8 @@ class CachedFile:
     def relations(self) -> list[Event]:
         """The events that suspend, extend or end another event."""
         return self._events_where(
-            "e.n IN (SELECT n FROM refs WHERE field IN ('suspends', 'extends', 'ends'))", ())
+            "e.n IN (SELECT n FROM refs WHERE field IN ('suspends', 'extends', 'ends'))", ()
+        )
 
     def current_to(self) -> PartialDate | None:
         """The store's `current_to`, as the cache keeps it."""
@@ -829,8 +830,12 @@ def _fill(conn: sqlite3.Connection, events: Sequence[Event], start: int, texts: 
     conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
     conn.executemany("INSERT INTO texts VALUES (?,?,?)", text_rows)
     conn.executemany("INSERT INTO records VALUES (?,?)", records)
-    for table, values in (("minerals", minerals), ("countries", countries), ("tags", tags),
-                          ("destinations", destinations)):
+    for table, values in (
+        ("minerals", minerals),
+        ("countries", countries),
+        ("tags", tags),
+        ("destinations", destinations),
+    ):
         conn.executemany(f"INSERT INTO {table} VALUES (?,?)", values)
     conn.executemany("INSERT INTO targets VALUES (?,?,?,?)", targets)
     conn.executemany("INSERT INTO refs VALUES (?,?,?)", refs)
