@@ -6,8 +6,9 @@ Store text is never parsed as markup: every piece of it goes into a `rich.text.T
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from rich import box
@@ -54,6 +55,41 @@ def _reported(confidence: str) -> Text:
 
 
 MARKERS = {"date": "●", "effective": "▶", "expires": "◆"}
+
+
+def make_console(*, color: bool, width: int | None = None) -> Console:
+    """A console for stdout that never reads store text as markup or emoji; colour only when
+    `color` (the command line's decision: --color, NO_COLOR, FORCE_COLOR, a terminal)."""
+    return Console(
+        markup=False,
+        emoji=False,
+        highlight=False,
+        no_color=not color,
+        color_system="auto" if color else None,
+        force_terminal=True if color else None,
+        width=width,
+    )
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, *, min_total: int) -> Iterator:
+    """A transient progress bar on stderr; yields `advance(done, total)`, which shows the bar
+    only for work of at least `min_total` steps. `label` is shown as text, never markup."""
+    from rich.markup import escape
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = None
+
+        def advance(done: int, total: int) -> None:
+            nonlocal task
+            if total < min_total:
+                return
+            if task is None:
+                task = bar.add_task(escape(label), total=total)
+            bar.update(task, completed=done)
+
+        yield advance
 
 
 def _text(value: str | None, style: str = "") -> Text:

@@ -353,18 +353,10 @@ def use_rich() -> bool:
 
 
 def console(*, width: int | None = None):
-    from rich.console import Console
+    """The Rich console for stdout, as the colour decision says (made by the renderer)."""
+    from ..render import make_console
 
-    color, _why = color_decision()
-    return Console(
-        markup=False,
-        emoji=False,
-        highlight=False,
-        no_color=not color,
-        color_system="auto" if color else None,
-        force_terminal=True if color else None,
-        width=width,
-    )
+    return make_console(color=color_decision()[0], width=width)
 
 
 @contextlib.contextmanager

@@ -412,20 +412,7 @@ def _progress_bar(label: str):
     if not sys.stderr.isatty():
         yield None
         return
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.progress import Progress
+    from ..render import progress_bar
 
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = None
-
-        def advance(done: int, total: int) -> None:
-            nonlocal task
-            if total < PROGRESS_MIN_ROWS:
-                return
-            if task is None:
-                # a file's name is neither markup nor terminal control
-                task = bar.add_task(escape(visible(label)), total=total)
-            bar.update(task, completed=done)
-
+    with progress_bar(visible(label), min_total=PROGRESS_MIN_ROWS) as advance:
         yield advance
