@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from .errors import UsageError
 from .model import ALL_DESTINATIONS, CATEGORIES, Event, PartialDate
-from .vocab import COUNTRIES_VOCAB, MINERALS, Vocabulary, did_you_mean, fold
+from .vocab import COUNTRIES_VOCAB, MINERALS, Vocabulary, did_you_mean, fold, hint
 
 
 class Filter(NamedTuple):
@@ -126,10 +126,6 @@ def make_filter(
     )
 
 
-def _hint(suggestion: str | None) -> str:
-    return f" (did you mean '{suggestion}'?)" if suggestion else ""
-
-
 _PLURALS = {"mineral": "minerals", "country": "countries"}
 
 
@@ -143,7 +139,7 @@ def resolve_names(
         if canonical is None:
             prefix = f"{option}: " if option else ""
             raise UsageError(
-                f"{prefix}unknown {vocabulary.kind} '{name}'{_hint(vocabulary.suggest(name))}"
+                f"{prefix}unknown {vocabulary.kind} '{name}'{hint(vocabulary.suggest(name))}"
                 f"; `reetimeline vocab {_PLURALS[vocabulary.kind]}` lists them"
             )
         out.append(canonical)

@@ -246,8 +246,12 @@ class Vocabulary:
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """ " (did you mean 'x'?)" for the closest candidate, or "" when none is close."""
-    match = closest(word, candidates)
-    return f" (did you mean '{match}'?)" if match else ""
+    return hint(closest(word, candidates))
+
+
+def hint(suggestion: str | None) -> str:
+    """ " (did you mean 'x'?)" for a suggestion, or "" for none: the one wording of it."""
+    return f" (did you mean '{suggestion}'?)" if suggestion else ""
 
 
 def closest(word: str, candidates: Iterable[str], display=lambda c: c) -> str | None:

@@ -26,7 +26,7 @@ from ..model import (
     Source,
 )
 from ..validate import REFERENCE_FIELDS
-from ..vocab import COUNTRIES_VOCAB, MINERALS, Vocabulary, did_you_mean
+from ..vocab import COUNTRIES_VOCAB, MINERALS, Vocabulary, did_you_mean, hint
 from .files import StoreBytes, read_store_bytes
 
 SCHEMA_VERSION = 1
@@ -657,9 +657,8 @@ def _resolve_names(
     for name in names:
         canonical = vocabulary.resolve(name)
         if canonical is None:
-            suggestion = vocabulary.suggest(name)
-            hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
-            report.add(field_name, f"unknown {vocabulary.kind} '{name}'{hint}")
+            suggestion = hint(vocabulary.suggest(name))
+            report.add(field_name, f"unknown {vocabulary.kind} '{name}'{suggestion}")
         else:
             resolved.append(canonical)
     return tuple(dict.fromkeys(resolved))
