@@ -15,7 +15,7 @@ from typing import Any, BinaryIO, NamedTuple
 from ..errors import DataError, Problem, WriteError
 from ..model import Event, Origin, PartialDate
 from ..safefile import Changed
-from .cache import Cache, CachedFile
+from .cache import Cache, CachedFile, crc_of_file
 from .files import Fingerprint, read_store_bytes
 from .parse import (
     NEW_STORE_HEADER,
@@ -355,19 +355,9 @@ def _replace_appending(target: Path, name: str, addition: bytes, old: _Old) -> F
             return old.fingerprint is None and old.crc == 0
         if old.fingerprint is not None and Fingerprint.of(info) != old.fingerprint:
             return False
-        return _crc_of(target) == old.crc
+        return crc_of_file(target) == old.crc
 
     return replace_with(target, fill, unchanged=unchanged, display=name)
-
-
-def _crc_of(path: Path) -> int:
-    import zlib
-
-    crc = 0
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            crc = zlib.crc32(chunk, crc)
-    return crc
 
 
 def _lock_path(target: Path) -> Path:
