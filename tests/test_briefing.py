@@ -226,3 +226,33 @@ def test_changes_for_people_in_a_pipe(run, write_store):
         "2025-11-25\tended\tconfirmed\t0\truling\tTariff\ttariff\n"
         "2025-11-26\tevent\tconfirmed\t0\t\tTwo-day pause\tshort-pause\n"
     )
+
+
+def test_status_matrix_on_a_terminal_numbers_the_measures(write_store):
+    import datetime as dt
+    import io
+
+    from rich.console import Console
+
+    from reetimeline.briefing import matrix
+    from reetimeline.query import Filter
+    from reetimeline.render import matrix_table
+    from reetimeline.store import load
+
+    store = load([write_store(MATRIX)])
+    day = dt.date(2026, 6, 1)
+    grid = matrix(store.status(Filter(), day), ("US", "JP"))
+    out = io.StringIO()
+    Console(file=out, width=80, color_system=None).print(matrix_table(grid, show_ids=True))
+    assert [line.rstrip() for line in out.getvalue().splitlines()] == [
+        "mineral     US         JP",
+        "───────────────────────────────",
+        "gallium     in-force   in-force",
+        "            1F 2S      1F",
+        "germanium   –          in-force",
+        "                       3F",
+        "measures (F in-force, S suspended, U unconfirmed, A announced):",
+        "1 licensing",
+        "2 us-ban",
+        "3 japan-ban",
+    ]

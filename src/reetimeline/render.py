@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .model import Event
-from .plain import cell_ids, joined, visible
+from .plain import joined, visible
 from .states import End, Status, Target, describe_days, status_note, urgency
 
 # One colour per category, chosen from the 16 standard colours so that they read on dark and
@@ -834,22 +834,39 @@ CELL_STYLES = {"in-force": "bold red", "suspended": "yellow", "unconfirmed": "bo
                "announced": "cyan", "none": "dim"}  # fmt: skip
 
 
-def matrix_table(grid, *, show_ids: bool = False) -> Table:
-    """`status --matrix`: minerals by destinations, each cell the strongest state."""
+# one letter per state, for the numbered measures of a matrix cell
+CELL_LETTERS = {"in-force": "F", "suspended": "S", "unconfirmed": "U", "announced": "A"}
+
+
+def matrix_table(grid, *, show_ids: bool = False) -> RenderableType:
+    """`status --matrix`: minerals by destinations, each cell the strongest state. With ids,
+    each cell numbers its measures with their state's letter ("1F 2S") and the ids are listed
+    under the table, whole (an id split across lines cannot be copied)."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("mineral", no_wrap=True)
     for destination in grid.destinations:
         table.add_column(destination, overflow="fold")
+    numbers: dict[str, int] = {}
     for mineral in grid.minerals:
         cells = []
         for destination in grid.destinations:
             cell = grid.cells[mineral, destination]
             text = Text(cell.state if cell.state != "none" else "–", style=CELL_STYLES[cell.state])
             if show_ids and cell.measures:
-                text.append("\n" + cell_ids(cell).replace("; ", "\n"), style="dim")
+                marks = [f"{numbers.setdefault(i, len(numbers) + 1)}{CELL_LETTERS[state]}"
+                         for i, state in cell.measures]  # fmt: skip
+                text.append("\n" + " ".join(marks), style="dim")
             cells.append(text)
         table.add_row(Text(mineral), *cells)
-    return table
+    if not numbers:
+        return table
+    key = Table.grid(padding=(0, 1))
+    key.add_column(justify="right", no_wrap=True)
+    key.add_column(no_wrap=True, overflow="ignore")
+    for measure_id, number in numbers.items():
+        key.add_row(Text(str(number), style="dim"), Text(measure_id))
+    letters = ", ".join(f"{letter} {state}" for state, letter in CELL_LETTERS.items())
+    return Group(table, Text(f"measures ({letters}):", style="dim"), key)
 
 
 def changes_table(rows) -> Table:
