@@ -34,9 +34,10 @@ class Change(NamedTuple):
 
 def _segment_change(previous: Segment | None, seg: Segment) -> str:
     if seg.state == "in-force":
-        return (
-            "resumed" if previous is not None and previous.state == "suspended" else "took-effect"
-        )
+        # after a suspension that began before it ever took effect, it takes effect now
+        if previous is not None and previous.state == "suspended":
+            return "took-effect" if previous.never_took_effect else "resumed"
+        return "took-effect"
     return {"announced": "announced", "suspended": "suspended", "expired": "expired",
             "ended": "ended"}[seg.state]  # fmt: skip
 

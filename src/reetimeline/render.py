@@ -870,28 +870,22 @@ def matrix_table(grid, *, show_ids: bool = False) -> RenderableType:
 
 
 def changes_table(rows) -> Table:
-    """`changes`: what changed, by date."""
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    """`changes`: what changed, by date. The title gets the width; the id (whole, on a line of
+    its own), the number of sources and the event that caused the change go under it."""
+    table = _table(leading=1)
     table.add_column("date", no_wrap=True)
     table.add_column("change", no_wrap=True)
-    table.add_column("what", ratio=2, overflow="fold")
-    table.add_column("by", ratio=1, overflow="fold")
+    table.add_column("what / id / sources / by", ratio=1, overflow="fold")
     for c in rows:
         state = {"took-effect": "in-force", "resumed": "in-force"}.get(c.change, c.change)
-        style = STATE_STYLES.get(state, "")
-        sources = f"  {len(c.event.sources)} source{'s' if len(c.event.sources) != 1 else ''}"
-        table.add_row(
-            Text(c.date.isoformat()),
-            Text(c.change, style=style),
-            Text.assemble(
-                _text(c.event.title),
-                _reported(c.confidence),
-                (sources, "dim"),
-                ("  " + c.event.id, "dim"),
-                (f"\n{c.note}" if c.note else "", "italic"),
-            ),
-            Text(c.by.id if c.by else "", style="dim"),
-        )
+        count = len(c.event.sources)
+        about = f"{count} source{'s' if count != 1 else ''}" + (f", by {c.by.id}" if c.by else "")
+        notes = [Text(about, style="dim")]
+        if c.note:
+            notes.append(Text(c.note, style="italic"))
+        title = Text.assemble(_text(c.event.title), _reported(c.confidence))
+        table.add_row(Text(c.date.isoformat()), Text(c.change, style=STATE_STYLES.get(state, "")),
+                      _with_id(title, c.event.id, *notes))  # fmt: skip
     return table
 
 
