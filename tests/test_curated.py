@@ -140,3 +140,19 @@ def test_the_curated_store_needs_current_to(run, tmp_path, monkeypatch):
     assert (result.exit_code, result.stderr.splitlines()[0]) == (1, (
         f"{copy}: current_to: missing; the curated store says up to which day its facts were "
         "checked (docs/curating.md)"))  # fmt: skip
+
+
+def test_what_changed_since_the_horizon_is_unconfirmed(run):
+    rows = json_of(run("changes", "--as-of", "2026-11-25", "--from", "2026-11-01", "--json"))
+    assert [(r["date"], r["id"], r["change"], r["by"], r["note"]) for r in rows] == [
+        ("2026-11-10", "bis-affiliates-rule", "unconfirmed", "bis-affiliates-rule-suspended",
+         "was due to be in force again; nothing reported (data: curated store current to "
+         "2026-10-08, 48 days ago)"),
+        ("2026-11-11", "china-tariff-commission-suspension", "unconfirmed",
+         "china-tariff-commission-suspension", "was due to expire; nothing reported (data: "
+         "curated store current to 2026-10-08, 48 days ago)"),
+        # it never took effect: suspended from before its effective date
+        ("2026-11-11", "october-9-export-control-package", "unconfirmed",
+         "mofcom-suspends-october-measures", "was due to take effect; nothing reported (data: "
+         "curated store current to 2026-10-08, 48 days ago)"),
+    ]  # fmt: skip
