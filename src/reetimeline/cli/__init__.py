@@ -20,7 +20,7 @@ import typer
 from typer.core import TyperGroup
 
 from .. import query, store
-from ..errors import EXIT_INTERRUPTED, EXIT_USAGE, ReeError, UsageError
+from ..errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_USAGE, DataError, ReeError, UsageError
 from ..model import CATEGORIES, Event, PartialDate
 from ..text import json_visible, visible
 
@@ -69,7 +69,10 @@ class _Commands(TyperGroup):
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            if ctx.meta.get(_EXIT_AFTER):
+                raise typer.Exit(ctx.meta[_EXIT_AFTER])
+            return result
         except ReeError as exc:
             for message in exc.messages():
                 say(f"reetimeline: error: {message}" if exc.exit_code == EXIT_USAGE else message)
@@ -245,13 +248,43 @@ def cache_dir() -> Path | None:
 
 
 def load_store(filters: "FilterArgs | None" = None) -> store.Store:
-    """The stores in use; with `filters`, their tags are checked against the stores' tags."""
-    loaded = store.load(store_paths(), cache_dir=cache_dir())
-    if loaded.is_empty():
+    """The stores in use; with `filters`, their tags are checked against the stores' tags.
+
+    A store file with problems is left out and the others answer: every problem is said on
+    stderr with a line naming the files left out, and the command exits 1 after its answer.
+    When every file has problems there is nothing to answer from: every problem, exit 1."""
+    loaded, problems = store.read(store_paths(), cache_dir=cache_dir(), leave_out_broken=True)
+    if problems:
+        if not loaded.files:
+            raise DataError(problems)
+        for problem in problems:
+            say(str(problem))
+        say(left_out_line(loaded.left_out))
+        _exit_after_answer(EXIT_DATA)
+    if loaded.is_empty() and not problems:
         say("no events in " + ", ".join(str(p) for p in loaded.files or store_paths()))
     elif filters is not None and filters.tag:
         check_tags(filters.tag, loaded)
     return loaded
+
+
+def left_out_line(left_out) -> str:
+    """ "left out: team/bob.toml (3 problems); run `reetimeline check`" """
+    files = ", ".join(f"{path} ({count} problem{'s' if count != 1 else ''})"
+                      for path, count in left_out)  # fmt: skip
+    return f"left out: {files}; run `reetimeline check`"
+
+
+_EXIT_AFTER = "reetimeline.exit_after_answer"
+
+
+def _exit_after_answer(code: int) -> None:
+    """Let the command answer, then exit with `code` (see `_Commands.invoke`)."""
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[_EXIT_AFTER] = max(code, ctx.meta.get(_EXIT_AFTER, 0))
 
 
 def check_tags(tags: list[str], loaded: store.Store) -> None:
@@ -504,9 +537,11 @@ def complete_categories(incomplete: str) -> list[str]:
 
 def _from_stores(ctx: typer.Context, values) -> list[str]:
     try:
-        loaded = store.load(store_paths(ctx), cache_dir=cache_dir())
+        # a store file with problems completes nothing; `check` says why
+        loaded, _problems = store.read(store_paths(ctx), cache_dir=cache_dir(),
+                                       leave_out_broken=True)  # fmt: skip
     except ReeError:
-        return []  # a broken store completes nothing; `check` says why
+        return []
     return sorted(set(values(loaded)))
 
 

@@ -82,13 +82,28 @@ def check_command(
     else:
         for problem in problems:
             say(str(problem))
-        files = ", ".join(str(p) for p in loaded.files) or "no store files"
         if problems:
-            say(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files}")
+            say(_problems_summary(problems))
         else:
+            files = ", ".join(str(p) for p in loaded.files) or "no store files"
             print(f"ok: {loaded.count()} events in {visible(files)}")
     if problems:
         raise typer.Exit(1)
+
+
+def _problems_summary(problems) -> str:
+    """ "3 problems in team/bob.toml", or "4 problems: 3 in team/bob.toml, 1 in c.toml": only
+    the files that have problems."""
+    from collections import Counter
+
+    def plural(count: int) -> str:
+        return f"{count} problem{'s' if count != 1 else ''}"
+
+    counts = Counter(p.path for p in problems)
+    if len(counts) == 1:
+        return f"{plural(len(problems))} in {next(iter(counts))}"
+    each = ", ".join(f"{count} in {path}" for path, count in counts.items())
+    return f"{plural(len(problems))}: {each}"
 
 
 @app.command("list")
