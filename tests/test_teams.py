@@ -4,9 +4,12 @@ and name only the files that have them, the curated store kept beside a team fol
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
+
+from reetimeline.store.parse import NEW_STORE_HEADER
 
 BAD_DATE = '[[events]]\nid = "mine"\ndate = "2026-13-01"\ntitle = "Mine"\ncategory = "other"\n'
 
@@ -159,3 +162,122 @@ def test_doctor_agrees_with_check(run, team, tmp_path):
     text = run("--store", str(linked), "doctor").stdout
     assert f"store       {linked / 'a.toml'}: ok, 1 events\n" in text
     assert f"store       {linked / 'b.toml'}: ok, 1 events\n" in text
+
+
+# --- the curated store beside a team folder --------------------------------------------------
+
+PAUSE = (
+    '[[events]]\nid = "team-pause"\ndate = 2026-11-20\ntitle = "Team: a pause"\n'
+    'category = "suspension"\nsuspends = ["china-bans-ga-ge-sb-to-us"]\n'
+)
+
+
+@pytest.fixture
+def team_folder(tmp_path):
+    """A team folder whose event suspends a measure of the curated store."""
+    folder = tmp_path / "team"
+    folder.mkdir()
+    (folder / "shared.toml").write_text(PAUSE, encoding="utf-8")
+    return folder
+
+
+def test_with_curated_keeps_the_curated_store_for_a_team_folder(run, team_folder):
+    from reetimeline.store import curated_store_path
+
+    shared = team_folder / "shared.toml"
+    alone = run("--store", str(team_folder), "check")
+    assert (alone.exit_code, alone.stderr) == (1, (
+        f"{shared}:1: event 'team-pause': suspends: no event 'china-bans-ga-ge-sb-to-us' in the "
+        f"stores\n1 problem in {shared}\n"))  # fmt: skip
+    expected = f"ok: 72 events in {curated_store_path()}, {shared}\n"
+    for args, env in (
+        (["--store", str(team_folder), "--with-curated", "check"], None),
+        (["--store", str(team_folder), "check", "--with-curated"], None),
+        (["--with-curated", "check"], {"REETIMELINE_STORE": str(team_folder)}),
+        # the curated store named too is read once
+        (["--store", str(curated_store_path()), "--store", str(team_folder), "--with-curated",
+          "check"], None),
+    ):  # fmt: skip
+        result = run(*args, env=env)
+        assert (result.exit_code, result.stdout, result.stderr) == (0, expected, ""), args
+    status = run("--store", str(team_folder), "--with-curated", "status", "-m", "gallium",
+                 "--to", "US", "--as-of", "2026-11-25")  # fmt: skip
+    assert "suspended\t2026-11-20\t\tconfirmed\tChina bans gallium" in status.stdout
+
+
+# --- each person adds to a file of their own -------------------------------------------------
+
+
+def _git(folder: Path, *args: str) -> str:
+    command = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid",
+               "-c", "init.defaultBranch=main", *args]  # fmt: skip
+    done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def test_two_people_add_into_their_own_files(run, team_folder):
+    _git(team_folder, "init", "-q")
+    _git(team_folder, "add", "shared.toml")
+    _git(team_folder, "commit", "-q", "-m", "the team's first event")
+    team = ["--store", str(team_folder), "--with-curated"]
+    for person, day in (("alice", "21"), ("bob", "22"), ("alice", "23")):
+        result = run(*team, "add", "--into", str(team_folder / f"{person}.toml"),
+                     "--date", f"2026-11-{day}", "--title", f"{person} {day}",
+                     "--related", "team-pause")  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr == (
+            f"added '2026-11-{day}-{person}-{day}' to {team_folder / f'{person}.toml'}\n"
+        )
+    assert _git(team_folder, "status", "--porcelain") == "?? alice.toml\n?? bob.toml\n"
+    alice = (team_folder / "alice.toml").read_text(encoding="utf-8")
+    assert alice.startswith(NEW_STORE_HEADER) and alice.count("\n[[events]]\n") == 2
+    listed = run(*team, "list", "--since", "2026-11-21", "--until", "2026-11-23")
+    assert [line.split("\t")[-1] for line in listed.stdout.splitlines()[1:]] == [
+        "2026-11-21-alice-21", "2026-11-22-bob-22", "2026-11-23-alice-23"]  # fmt: skip
+    assert run(*team, "check").exit_code == 0
+
+
+def test_import_into_a_file_of_its_own(run, team_folder, tmp_path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text("id,date,title,category\ncarol-1,2026-11-24,Carol's row,other\n", "utf-8")
+    result = run("--store", str(team_folder), "--with-curated", "import", str(rows),
+                 "--into", str(team_folder / "carol.toml"))  # fmt: skip
+    assert (
+        result.stderr
+        == f"added 1 events to {team_folder / 'carol.toml'} (CSV separated by commas)\n"
+    )
+    assert sorted(p.name for p in team_folder.iterdir()) == ["carol.toml", "shared.toml"]
+
+
+@pytest.mark.parametrize(
+    ("into", "message"),
+    [
+        ("elsewhere/alice.toml", "{into} is not in the stores in use; give a .toml file in a "
+         "store folder in use ({team})"),
+        ("team/sub/alice.toml", "{into} is not in the stores in use; give a .toml file in a "
+         "store folder in use ({team})"),
+        ("team/alice.txt", "{into} is not a .toml file; the stores of a folder are its *.toml "
+         "files"),
+        ("team", "{into} is a folder; give a file (like {into}/NAME.toml)"),
+    ],
+)  # fmt: skip
+def test_into_refuses_a_file_outside_the_stores_in_use(run, team_folder, into, message):
+    path = team_folder.parent / into
+    path.parent.mkdir(exist_ok=True)
+    result = run("--store", str(team_folder), "--with-curated", "add", "--into", str(path),
+                 "--date", "2026", "--title", "T")  # fmt: skip
+    assert (result.exit_code, result.stdout) == (2, "")
+    expected = message.format(into=path, team=team_folder)
+    assert result.stderr == f"reetimeline: error: --into: {expected}\n"
+    assert sorted(p.name for p in team_folder.rglob("*.t*")) == ["shared.toml"]
+
+
+def test_into_a_store_file_in_use_and_not_the_installed_one(run, tmp_path, user_store):
+    user_store.write_text(PAUSE, encoding="utf-8")
+    result = run("add", "--into", str(user_store), "--date", "2026", "--title", "T")
+    assert result.exit_code == 0, result.stderr
+    nowhere = run("add", "--into", str(tmp_path / "x.toml"), "--date", "2026", "--title", "T")
+    assert nowhere.stderr == (
+        f"reetimeline: error: --into: {tmp_path / 'x.toml'} is not in the stores in use; no "
+        "store folder is in use: name one with --store\n"
+    )

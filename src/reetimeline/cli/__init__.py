@@ -28,7 +28,8 @@ ENV_STORE = "REETIMELINE_STORE"
 
 
 def hoist_global_options(args: list[str]) -> list[str]:
-    """Move `--color X`, `--color=X` and `--pager` given after the command name to the front."""
+    """Move `--color X`, `--color=X`, `--pager` and `--with-curated` given after the command name
+    to the front."""
     front: list[str] = []
     rest: list[str] = []
     i = 0
@@ -41,7 +42,7 @@ def hoist_global_options(args: list[str]) -> list[str]:
             front += args[i : i + 2]
             i += 2
             continue
-        if arg.startswith("--color=") or arg == "--pager":
+        if arg.startswith("--color=") or arg in ("--pager", "--with-curated"):
             front.append(arg)
         else:
             rest.append(arg)
@@ -54,7 +55,7 @@ class _Commands(TyperGroup):
     codes, in one place, for every command (and for tests that invoke the app in-process)."""
 
     def parse_args(self, ctx, args):
-        # --color and --pager are global, and also accepted after the command name
+        # --color, --pager and --with-curated are global, and also accepted after the command name
         try:
             return super().parse_args(ctx, hoist_global_options(list(args)))
         except typer.TyperException as exc:
@@ -116,6 +117,7 @@ class Settings(NamedTuple):
     stores: list[Path] | None = None
     color: str = "auto"
     pager: bool = False
+    with_curated: bool = False
 
 
 def _settings(ctx: Any = None) -> Settings:
@@ -134,7 +136,8 @@ def _settings(ctx: Any = None) -> Settings:
     params = root.params
     # Typer converts values only when it calls the callback: here they are Click's strings
     stores = [Path(p) for p in params.get("store_paths") or ()] or None
-    return Settings(stores, params.get("color") or "auto", bool(params.get("pager")))
+    return Settings(stores, params.get("color") or "auto", bool(params.get("pager")),
+                    bool(params.get("with_curated")))  # fmt: skip
 
 
 def _version(value: bool) -> None:
@@ -172,6 +175,13 @@ def main_options(
         bool,
         typer.Option("--pager", help="Page long output on a terminal (or set REETIMELINE_PAGER)."),
     ] = False,
+    with_curated: Annotated[
+        bool,
+        typer.Option(
+            "--with-curated",
+            help=f"Keep the curated store when --store or ${ENV_STORE} names the stores.",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
@@ -190,24 +200,35 @@ def main_options(
     color = color.casefold()  # choices are case-insensitive, like every value typed
     if color not in ("auto", "always", "never"):
         raise typer.BadParameter("choose auto, always or never", param_hint="--color")
-    ctx.obj = Settings(stores=store_paths or None, color=color, pager=pager)
+    ctx.obj = Settings(stores=store_paths or None, color=color, pager=pager,
+                       with_curated=with_curated)  # fmt: skip
 
 
 # --- where stores are, what today is ---------------------------------------------------------
 
 
 def store_paths(ctx: Any = None) -> list[Path]:
-    """--store, else $REETIMELINE_STORE, else the curated store plus the user store if present."""
+    """--store, else $REETIMELINE_STORE (either with the curated store first when
+    --with-curated), else the curated store plus the user store if present."""
     settings = _settings(ctx)
-    if settings.stores:
-        return settings.stores
-    if env_store_paths():
-        return env_store_paths()
+    named = settings.stores or env_store_paths()
+    if named:
+        if not settings.with_curated:
+            return named
+        curated = store.curated_store_path()
+        return [curated, *(p for p in named if not _same_file(p, curated))]
     paths = [store.curated_store_path()]
     user = user_store_path()
     if user is not None and user.exists():
         paths.append(user)
     return paths
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return path.exists() and path.samefile(other)
+    except OSError:
+        return False
 
 
 def _base_folder(variable: str, *under_home: str) -> Path | None:

@@ -142,14 +142,26 @@ def export_command(
         say(f"wrote {len(events)} events to {output}" + (f" (data: {note})" if note else ""))
 
 
-def writable_store() -> Path:
+def writable_store(into: Path | None = None) -> Path:
     """Where `add` and `import` write (the policy is `edit.writable_store`)."""
     from ..edit import writable_store as policy
 
     settings, env, user = _settings().stores, env_store_paths(), user_store_path()
-    if user is None and not settings and not env:
+    if user is None and not settings and not env and into is None:
         raise UsageError(f"{NO_HOME}: give --store, or set $REETIMELINE_STORE or XDG_DATA_HOME")
-    return policy(settings, env, user)
+    return policy(settings, env, user, into=into, in_use=store_paths())
+
+
+Into = Annotated[
+    Path | None,
+    typer.Option(
+        "--into",
+        metavar="FILE",
+        show_default=False,
+        help="The store file that gets the events: a store file in use, or a .toml file of a "
+        "store folder in use (created with a short header if new), e.g. team/alice.toml.",
+    ),
+]
 
 
 @app.command("add")
@@ -261,6 +273,7 @@ def add_command(
             show_default=False,
         ),
     ] = None,
+    into: Into = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate and show; write nothing.")
     ] = False,
@@ -268,7 +281,9 @@ def add_command(
     """Add one event to your store (validated like `check`), keeping every byte already there.
 
     Dates here are written as in the store (relative forms are refused: the store keeps facts).
-    Without --id, the id is derived from the date and title and made unique.
+    Without --id, the id is derived from the date and title and made unique. --into FILE picks
+    the file: in a team folder each person adds to a file of their own
+    (reetimeline --store team/ add --into team/alice.toml ...).
 
     Example: reetimeline add --date 2026-11-27 --title "Suspension lapses" -k suspension -m Ga
     --source-url https://example.com/report --source-title "Report"
@@ -304,7 +319,7 @@ def add_command(
         record["sources"] = [source]
     record["id"] = event_id or derive_id(date, title)
     try:
-        result = add_event(record, derived_id=event_id is None, target=writable_store(),
+        result = add_event(record, derived_id=event_id is None, target=writable_store(into),
                            paths=store_paths(), cache_dir=cache_dir(), dry_run=dry_run)  # fmt: skip
     except DataError as exc:
         # what is wrong came from the command line: a usage error naming the option
@@ -358,6 +373,7 @@ def import_command(
         bool,
         typer.Option("--dayfirst", help="CSV and xlsx: dates like 25/11/2026 are day-first."),
     ] = False,
+    into: Into = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be added.")] = False,
     skip_existing: Annotated[
         bool,
@@ -381,7 +397,7 @@ def import_command(
     fmt = fmt.casefold() if fmt else guess_format(file)
     if fmt not in FORMATS:
         raise UsageError(f"--format: give one of {', '.join(FORMATS)} (the file name does not say)")
-    target = writable_store()
+    target = writable_store(into)
     if dayfirst and fmt not in ("csv", "xlsx"):
         raise UsageError("--dayfirst goes with CSV and xlsx files")
     with _progress_bar(f"reading {file.name}") as progress:
