@@ -20,6 +20,7 @@ import typer
 from typer.core import TyperGroup
 
 from .. import query, store
+from ..config import COLORS, Config, read_config
 from ..errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_USAGE, DataError, ReeError, UsageError
 from ..model import CATEGORIES, Event, PartialDate
 from ..text import json_visible, visible
@@ -28,8 +29,8 @@ ENV_STORE = "REETIMELINE_STORE"
 
 
 def hoist_global_options(args: list[str]) -> list[str]:
-    """Move `--color X`, `--color=X`, `--pager` and `--with-curated` given after the command name
-    to the front."""
+    """Move `--color X`, `--color=X`, `--pager`, `--no-pager` and `--with-curated` given after the
+    command name to the front."""
     front: list[str] = []
     rest: list[str] = []
     i = 0
@@ -42,7 +43,7 @@ def hoist_global_options(args: list[str]) -> list[str]:
             front += args[i : i + 2]
             i += 2
             continue
-        if arg.startswith("--color=") or arg in ("--pager", "--with-curated"):
+        if arg.startswith("--color=") or arg in ("--pager", "--no-pager", "--with-curated"):
             front.append(arg)
         else:
             rest.append(arg)
@@ -114,10 +115,15 @@ app = typer.Typer(
 
 
 class Settings(NamedTuple):
+    """The global options as given on the command line (None: not given), and the config file.
+    The command line beats the environment, which beats the config file, which beats the
+    defaults: see `store_paths`, `color_decision` and `pager_decision`."""
+
     stores: list[Path] | None = None
-    color: str = "auto"
-    pager: bool = False
+    color: str | None = None
+    pager: bool | None = None
     with_curated: bool = False
+    config: Config = Config()
 
 
 def _settings(ctx: Any = None) -> Settings:
@@ -136,8 +142,15 @@ def _settings(ctx: Any = None) -> Settings:
     params = root.params
     # Typer converts values only when it calls the callback: here they are Click's strings
     stores = [Path(p) for p in params.get("store_paths") or ()] or None
-    return Settings(stores, params.get("color") or "auto", bool(params.get("pager")),
-                    bool(params.get("with_curated")))  # fmt: skip
+    try:
+        config = read_config(config_path())
+    except ReeError:
+        config = Config()  # completing: a bad config file is said by the command itself
+    color = params.get("color")
+    settings = Settings(stores, color.casefold() if isinstance(color, str) else None,
+                        params.get("pager"), bool(params.get("with_curated")), config)  # fmt: skip
+    root.obj = settings
+    return settings
 
 
 def _version(value: bool) -> None:
@@ -158,23 +171,30 @@ def main_options(
             "-s",
             metavar="PATH",
             help="Store file or folder to use instead of the curated and user stores "
-            f"(repeatable). Default: ${ENV_STORE}, else the curated store plus your user store.",
+            f"(repeatable). Default: ${ENV_STORE}, else the curated store, the config file's "
+            "stores and your user store.",
             show_default=False,
         ),
     ] = None,
     color: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--color",
             metavar="auto|always|never",
-            help="Colour: auto (on a terminal, unless NO_COLOR), always or never.",
-            case_sensitive=False,
+            help="Colour: auto (on a terminal, unless NO_COLOR), always or never. Default: "
+            "NO_COLOR or FORCE_COLOR, else `color` in the config file, else auto.",
+            show_default=False,
         ),
-    ] = "auto",
+    ] = None,
     pager: Annotated[
-        bool,
-        typer.Option("--pager", help="Page long output on a terminal (or set REETIMELINE_PAGER)."),
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--pager/--no-pager",
+            help="Page long output on a terminal. Default: $REETIMELINE_PAGER, else `pager` in "
+            "the config file, else no.",
+            show_default=False,
+        ),
+    ] = None,
     with_curated: Annotated[
         bool,
         typer.Option(
@@ -189,6 +209,9 @@ def main_options(
 ) -> None:
     """Follow China's export controls on rare earths and critical minerals, and the reactions.
 
+    Settings come from the command line, else the environment, else the config file
+    ($XDG_CONFIG_HOME/reetimeline/config.toml: stores, color, pager), else the defaults.
+
     Examples:
 
       reetimeline list --mineral dysprosium
@@ -197,11 +220,13 @@ def main_options(
 
       reetimeline status --as-of 2026-06-01 -m gallium --to US
     """
-    color = color.casefold()  # choices are case-insensitive, like every value typed
-    if color not in ("auto", "always", "never"):
-        raise typer.BadParameter("choose auto, always or never", param_hint="--color")
+    if color is not None:
+        color = color.casefold()  # choices are case-insensitive, like every value typed
+        if color not in COLORS:
+            raise typer.BadParameter("choose auto, always or never", param_hint="--color")
+    config = read_config(config_path())
     ctx.obj = Settings(stores=store_paths or None, color=color, pager=pager,
-                       with_curated=with_curated)  # fmt: skip
+                       with_curated=with_curated, config=config)  # fmt: skip
 
 
 # --- where stores are, what today is ---------------------------------------------------------
@@ -209,7 +234,8 @@ def main_options(
 
 def store_paths(ctx: Any = None) -> list[Path]:
     """--store, else $REETIMELINE_STORE (either with the curated store first when
-    --with-curated), else the curated store plus the user store if present."""
+    --with-curated), else the curated store, the config file's `stores` and the user store if
+    present."""
     settings = _settings(ctx)
     named = settings.stores or env_store_paths()
     if named:
@@ -217,7 +243,7 @@ def store_paths(ctx: Any = None) -> list[Path]:
             return named
         curated = store.curated_store_path()
         return [curated, *(p for p in named if not _same_file(p, curated))]
-    paths = [store.curated_store_path()]
+    paths = [store.curated_store_path(), *settings.config.stores]
     user = user_store_path()
     if user is not None and user.exists():
         paths.append(user)
@@ -246,6 +272,13 @@ def _base_folder(variable: str, *under_home: str) -> Path | None:
 
 
 NO_HOME = "no home folder (HOME is unset and the user has no passwd entry)"
+
+
+def config_path() -> Path | None:
+    """$XDG_CONFIG_HOME/reetimeline/config.toml (default ~/.config/...), or None without a
+    home folder."""
+    base = _base_folder("XDG_CONFIG_HOME", ".config")
+    return None if base is None else base / "reetimeline" / "config.toml"
 
 
 def user_store_path() -> Path | None:
@@ -385,20 +418,48 @@ def stdout_is_terminal() -> bool:
 
 
 def color_decision() -> tuple[bool, str]:
-    """Whether to colour, and why: --color, then NO_COLOR, FORCE_COLOR, TERM=dumb, then
-    whether stdout is a terminal (https://no-color.org: NO_COLOR counts when not empty)."""
-    choice = _settings().color
-    if choice != "auto":
+    """Whether to colour, and why: --color, then NO_COLOR, FORCE_COLOR (unless --color auto
+    was given), then `color` in the config file, then TERM=dumb, then whether stdout is a
+    terminal (https://no-color.org: NO_COLOR counts when not empty)."""
+    settings = _settings()
+    choice = settings.color
+    if choice in ("always", "never"):
         return choice == "always", f"--color {choice}"
     if os.environ.get("NO_COLOR"):
         return False, "NO_COLOR is set"
     if os.environ.get("FORCE_COLOR"):
         return True, "FORCE_COLOR is set"
+    configured = settings.config.color
+    if choice is None and configured in ("always", "never"):
+        return configured == "always", f"color = {configured} in the config file"
     if os.environ.get("TERM") == "dumb":
         return False, "TERM=dumb"
     if not stdout_is_terminal():
         return False, "stdout is not a terminal"
     return True, "stdout is a terminal"
+
+
+ENV_PAGER = "REETIMELINE_PAGER"
+_OFF = ("0", "false", "no", "off")
+
+
+def pager_decision() -> tuple[bool, str]:
+    """Whether long output may go through a pager, and why: --pager/--no-pager, then
+    $REETIMELINE_PAGER (0, false, no or off turn it off; any other value on), then `pager` in
+    the config file; off by default. A pager is used only on a terminal (see `paged`)."""
+    settings = _settings()
+    if settings.pager is not None:
+        return settings.pager, "--pager" if settings.pager else "--no-pager"
+    value = os.environ.get(ENV_PAGER, "").strip()
+    if value:
+        on = value.casefold() not in _OFF
+        return on, f"{ENV_PAGER}={value}"
+    if settings.config.pager is not None:
+        return (
+            settings.config.pager,
+            f"pager = {str(settings.config.pager).lower()} in the config file",
+        )
+    return False, "not asked for"
 
 
 def use_rich() -> bool:
@@ -423,9 +484,9 @@ def console(*, width: int | None = None):
 
 @contextlib.contextmanager
 def paged(out):
-    """Show long output through a pager when asked (--pager or $REETIMELINE_PAGER) and stdout
-    is a terminal; never when piped."""
-    if (_settings().pager or os.environ.get("REETIMELINE_PAGER")) and stdout_is_terminal():
+    """Show long output through a pager when asked (--pager, $REETIMELINE_PAGER or the config
+    file) and stdout is a terminal; never when piped."""
+    if pager_decision()[0] and stdout_is_terminal():
         # less shows colours only with -R: LESS=R for the pager, unless the person set LESS
         own_less = "LESS" in os.environ
         if not own_less:

@@ -38,6 +38,7 @@ from . import (
     load_store,
     output,
     paged,
+    pager_decision,
     print_json,
     print_json_list,
     print_lines,
@@ -658,9 +659,10 @@ def vocab_command(
 
 @app.command("doctor")
 def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
-    """Say what is in use: version, Python, the stores, whether each loads and up to when its
-    facts were checked, how current the data is, the user store, the cache and its state, and
-    the colour decision with its reason.
+    """Say what is in use: version, Python, the stores, whether each loads (checked together,
+    as `check` does) and up to when its facts were checked, how current the data is, the user
+    store, the cache and its state, the config file and whether it was read, and the colour and
+    pager decisions with their reasons.
 
     Example: reetimeline doctor
     """
@@ -682,6 +684,8 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
     )
     folder = cache.folder
     color, why = color_decision()
+    pager, pager_why = pager_decision()
+    config = _settings().config
     user = user_store_path()
     report: dict[str, Any] = {
         "version": __version__,
@@ -696,8 +700,10 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
                 else "empty"),
         },
         "data": data or None,
+        "config": {"path": str(config.path) if config.path else None, "read": config.read},
         "color": {"on": color, "why": why},
-        "pager": bool(_settings().pager or os.environ.get("REETIMELINE_PAGER")),
+        "pager": pager,
+        "pager_why": pager_why,
     }  # fmt: skip
     if json_output:
         print_json(report)
@@ -715,8 +721,11 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
         if user else f"user store  none: {NO_HOME}",
         f"cache       {visible(str(folder))}: {report['cache']['state']}"
         if folder else f"cache       {report['cache']['state']}",
+        (f"config      {visible(str(config.path))}"
+         + (" (read)" if config.read else " (not found)")
+         if config.path else f"config      none: {NO_HOME}"),
         f"colour      {'on' if color else 'off'} ({why})",
-        f"pager       {'on' if report['pager'] else 'off'}",
+        f"pager       {'on' if pager else 'off'} ({pager_why})",
     ]  # fmt: skip
     from . import stdout_is_terminal  # looked up now: tests pretend to be a terminal
 
