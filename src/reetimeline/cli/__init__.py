@@ -24,6 +24,8 @@ from ..config import COLORS, Config, read_config
 from ..errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_USAGE, DataError, ReeError, UsageError
 from ..model import CATEGORIES, Event, PartialDate
 from ..text import json_visible, visible
+from . import completion
+from .completion import completing
 
 ENV_STORE = "REETIMELINE_STORE"
 
@@ -56,6 +58,8 @@ class _Commands(TyperGroup):
     codes, in one place, for every command (and for tests that invoke the app in-process)."""
 
     def parse_args(self, ctx, args):
+        if len(args) >= 2 and args[0] == "--show-completion" and args[1] in _SHELLS:
+            _show_completion(ctx, args[1])
         # --color, --pager and --with-curated are global, and also accepted after the command name
         try:
             return super().parse_args(ctx, hoist_global_options(list(args)))
@@ -84,6 +88,24 @@ class _Commands(TyperGroup):
         finally:
             if collecting:
                 gc.enable()
+
+    def _main_shell_completion(self, ctx_args, prog_name, complete_var=None):
+        completion.register()  # our bash and zsh answers (see cli/completion.py)
+        return super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
+
+_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _show_completion(ctx, shell: str) -> None:
+    """`--show-completion SHELL`: the script for that shell (Typer's option alone gives the
+    script of the shell it runs in, whatever name follows it)."""
+    from typer._completion_shared import get_completion_script
+
+    name = ctx.find_root().info_name or "reetimeline"
+    variable = "_{}_COMPLETE".format(name.replace("-", "_").upper())
+    typer.echo(get_completion_script(prog_name=name, complete_var=variable, shell=shell))
+    raise typer.Exit()
 
 
 def _reported(exc: typer.TyperException) -> Exception:
@@ -181,6 +203,7 @@ def main_options(
         typer.Option(
             "--color",
             metavar="auto|always|never",
+            click_type=completing(completion.colors),
             help="Colour: auto (on a terminal, unless NO_COLOR), always or never. Default: "
             "NO_COLOR or FORCE_COLOR, else `color` in the config file, else auto.",
             show_default=False,
@@ -598,44 +621,7 @@ class FilterArgs(NamedTuple):
         )
 
 
-# --- completion of values: vocabularies, and tags and ids from the stores in use --------------
-
-
-def complete_minerals(incomplete: str) -> list[str]:
-    from ..vocab import MINERALS
-
-    return MINERALS.complete(incomplete)
-
-
-def complete_countries(incomplete: str) -> list[str]:
-    from ..vocab import COUNTRIES_VOCAB
-
-    return COUNTRIES_VOCAB.complete(incomplete)
-
-
-def complete_categories(incomplete: str) -> list[str]:
-    return [c for c in CATEGORIES if c.startswith(incomplete.casefold())]
-
-
-def _from_stores(ctx: typer.Context, values) -> list[str]:
-    try:
-        # a store file with problems completes nothing; `check` says why
-        loaded, _problems = store.read(store_paths(ctx), cache_dir=cache_dir(),
-                                       leave_out_broken=True)  # fmt: skip
-    except ReeError:
-        return []
-    return sorted(set(values(loaded)))
-
-
-def complete_tags(ctx: typer.Context, incomplete: str) -> list[str]:
-    wanted = incomplete.casefold()
-    tags = _from_stores(ctx, lambda s: s.tags())
-    return [t for t in tags if t.casefold().startswith(wanted)]
-
-
-def complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Ids of the stores in use: completion runs no callback, so `--store` comes from `ctx`."""
-    return [i for i in _from_stores(ctx, lambda s: s.ids()) if i.startswith(incomplete)]
+# --- the shared filter options ----------------------------------------------------------------
 
 
 def _option(
@@ -653,7 +639,11 @@ def _option(
         annotation=Annotated[
             kind,
             typer.Option(
-                *names, help=help, show_default=False, metavar=metavar, autocompletion=complete
+                *names,
+                help=help,
+                show_default=False,
+                metavar=metavar,
+                click_type=completing(complete) if complete else None,
             ),
         ],
     )
@@ -666,7 +656,7 @@ _FILTER_PARAMS = [
         kind=list[str] | None,
         metavar="NAME",
         help="Mineral, symbol, alias in any language, or group (repeatable; OR).",
-        complete=complete_minerals,
+        complete=completion.minerals,
     ),
     _option(
         "--country",
@@ -674,7 +664,7 @@ _FILTER_PARAMS = [
         kind=list[str] | None,
         metavar="CODE",
         help="Country code, name or alias, or group G7/EU (repeatable; OR).",
-        complete=complete_countries,
+        complete=completion.countries,
     ),
     _option(
         "--category",
@@ -682,7 +672,7 @@ _FILTER_PARAMS = [
         kind=list[str] | None,
         metavar="CATEGORY",
         help=f"Category (repeatable; OR): {', '.join(CATEGORIES)}.",
-        complete=complete_categories,
+        complete=completion.categories,
     ),
     _option(
         "--tag",
@@ -690,7 +680,7 @@ _FILTER_PARAMS = [
         kind=list[str] | None,
         metavar="TAG",
         help="Tag (repeatable; OR).",
-        complete=complete_tags,
+        complete=completion.tags,
     ),
     _option(
         "--text",
@@ -718,14 +708,14 @@ _FILTER_PARAMS = [
         kind=list[str] | None,
         metavar="CODE",
         help="Measures imposed by CODE (a country or group; repeatable; OR).",
-        complete=complete_countries,
+        complete=completion.countries,
     ),
     _option(
         "--to",
         kind=list[str] | None,
         metavar="CODE",
         help="Measures applying to destination CODE: naming it, a group holding it, or all.",
-        complete=complete_countries,
+        complete=completion.destinations,
     ),
     _option(
         "--confirmed",
@@ -745,7 +735,7 @@ def _respelt(param: inspect.Parameter, name: str, spelling: str) -> inspect.Para
         help=option.help,
         show_default=False,
         metavar=option.metavar,
-        autocompletion=option.autocompletion,
+        click_type=option.click_type,
     )
     return param.replace(name=name, annotation=Annotated[kind, option])  # fmt: skip
 

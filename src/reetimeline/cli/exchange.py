@@ -20,6 +20,7 @@ from . import (
     app,
     as_of_date,
     cache_dir,
+    completion,
     env_store_paths,
     load_store,
     print_json,
@@ -30,6 +31,7 @@ from . import (
     user_store_path,
     with_filters,
 )
+from .completion import completing
 
 # --- getting events out and in --------------------------------------------------------------
 
@@ -47,6 +49,7 @@ def export_command(
             "-f",
             metavar="FORMAT",
             help="csv, json, jsonl, ics, md, timelinejs or xlsx.",
+            click_type=completing(completion.export_formats),
         ),
     ] = "csv",
     output: Annotated[
@@ -179,17 +182,32 @@ def add_command(
     title: Annotated[
         str, typer.Option("--title", metavar="TEXT", help="One line.", show_default=False)
     ],
-    category: Annotated[str, typer.Option("--category", "-k", help="The category.")] = "other",
+    category: Annotated[
+        str,
+        typer.Option(
+            "--category", "-k", help="The category.", click_type=completing(completion.categories)
+        ),
+    ] = "other",
     mineral: Annotated[
         list[str] | None,
         typer.Option(
-            "--mineral", "-m", metavar="NAME", help="Mineral (repeatable).", show_default=False
+            "--mineral",
+            "-m",
+            metavar="NAME",
+            help="Mineral (repeatable).",
+            show_default=False,
+            click_type=completing(completion.minerals),
         ),
     ] = None,
     country: Annotated[
         list[str] | None,
         typer.Option(
-            "--country", "-c", metavar="CODE", help="Country (repeatable).", show_default=False
+            "--country",
+            "-c",
+            metavar="CODE",
+            help="Country (repeatable).",
+            show_default=False,
+            click_type=completing(completion.countries),
         ),
     ] = None,
     summary: Annotated[
@@ -208,6 +226,7 @@ def add_command(
             metavar="ID",
             help="Id of a measure this suspends (repeatable).",
             show_default=False,
+            click_type=completing(completion.ids),
         ),
     ] = None,
     extends: Annotated[
@@ -217,6 +236,7 @@ def add_command(
             metavar="ID",
             show_default=False,
             help="Id of a suspension or truce whose end this moves to --expires (repeatable).",
+            click_type=completing(completion.ids),
         ),
     ] = None,
     ends: Annotated[
@@ -226,6 +246,7 @@ def add_command(
             metavar="ID",
             show_default=False,
             help="Id of a measure this ends, from --effective, else --date (repeatable).",
+            click_type=completing(completion.ids),
         ),
     ] = None,
     issuer: Annotated[
@@ -235,6 +256,7 @@ def add_command(
             metavar="CODE",
             show_default=False,
             help="Who imposes the measure or suspension (one country or group).",
+            click_type=completing(completion.countries),
         ),
     ] = None,
     applies_to: Annotated[
@@ -244,16 +266,28 @@ def add_command(
             metavar="CODE",
             show_default=False,
             help="A destination it applies to (repeatable), or all.",
+            click_type=completing(completion.destinations),
         ),
     ] = None,
     related: Annotated[
-        list[str] | None, typer.Option("--related", metavar="ID", show_default=False)
+        list[str] | None,
+        typer.Option(
+            "--related", metavar="ID", show_default=False, click_type=completing(completion.ids)
+        ),
     ] = None,
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", "-t", metavar="TAG", show_default=False)
+        list[str] | None,
+        typer.Option(
+            "--tag", "-t", metavar="TAG", show_default=False, click_type=completing(completion.tags)
+        ),
     ] = None,
     confidence: Annotated[
-        str, typer.Option("--confidence", help="confirmed or reported.")
+        str,
+        typer.Option(
+            "--confidence",
+            help="confirmed or reported.",
+            click_type=completing(completion.confidences),
+        ),
     ] = "confirmed",
     source_url: Annotated[
         str | None, typer.Option("--source-url", metavar="URL", show_default=False)
@@ -367,6 +401,7 @@ def import_command(
             metavar="FORMAT",
             help="csv, json, jsonl or xlsx (default: from the file name; .tsv is csv).",
             show_default=False,
+            click_type=completing(completion.import_formats),
         ),
     ] = None,
     dayfirst: Annotated[

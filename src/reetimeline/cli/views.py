@@ -33,7 +33,7 @@ from . import (
     as_of_date,
     cache_dir,
     color_decision,
-    complete_ids,
+    completion,
     console,
     load_store,
     output,
@@ -50,6 +50,7 @@ from . import (
     user_store_path,
     with_filters,
 )
+from .completion import completing
 
 # --- commands --------------------------------------------------------------------------------
 
@@ -293,7 +294,8 @@ def _measure_lives(flt, day, knowledge, loaded, width):
 @app.command("show")
 def show_command(
     event_id: Annotated[
-        str, typer.Argument(metavar="ID", help="The event's id.", autocompletion=complete_ids)
+        str,
+        typer.Argument(metavar="ID", help="The event's id.", click_type=completing(completion.ids)),
     ],
     as_of: AsOf = None,
     json_output: JsonFlag = False,
@@ -379,7 +381,10 @@ def countdown_command(
     event_id: Annotated[
         str | None,
         typer.Argument(
-            metavar="[ID]", help="Only this event.", autocompletion=complete_ids, show_default=False
+            metavar="[ID]",
+            help="Only this event.",
+            click_type=completing(completion.ids),
+            show_default=False,
         ),
     ] = None,
     as_of: AsOf = None,
@@ -584,8 +589,7 @@ def stats_command(
     by: Annotated[
         str | None,
         typer.Option("--by", metavar="KEY", help="Only one count: year, category, mineral or "
-                     "country.", autocompletion=lambda incomplete: [
-                         k for k in query.STATS_KEYS if k.startswith(incomplete)]),
+                     "country.", click_type=completing(completion.stats_keys)),
     ] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="Minerals and countries shown "
                                      "(all with --by).")] = 10,
@@ -624,9 +628,7 @@ def vocab_command(
     kind: Annotated[
         str,
         typer.Argument(metavar="minerals|countries|categories", help="Which vocabulary.",
-                       autocompletion=lambda incomplete: [
-                           k for k in ("minerals", "countries", "categories")
-                           if k.startswith(incomplete)]),
+                       click_type=completing(completion.vocabularies)),
     ],
     json_output: JsonFlag = False,
 ) -> None:  # fmt: skip
