@@ -153,3 +153,19 @@ def test_a_config_file_that_is_a_folder(run, config):
     result = run("list")
     assert (result.exit_code, result.stderr) == (
         1, f"{path}: is a folder, not a config file (a regular file or a pipe)\n")  # fmt: skip
+
+
+def test_readme_example_config_is_read_as_it_says(config, tmp_path):
+    from reetimeline.config import read_config
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    [example] = re.findall(r"```toml\n(.*?)```", readme, flags=re.S)
+    path = config(example)
+    home = Path(os.environ["HOME"])
+    assert read_config(path) == (
+        path,
+        True,
+        (home / "work" / "team-events", path.parent / "watchlist.toml"),
+        "auto",
+        False,
+    )

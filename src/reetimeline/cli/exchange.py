@@ -317,7 +317,7 @@ def add_command(
     Dates here are written as in the store (relative forms are refused: the store keeps facts).
     Without --id, the id is derived from the date and title and made unique. --into FILE picks
     the file: in a team folder each person adds to a file of their own
-    (reetimeline --store team/ add --into team/alice.toml ...).
+    (reetimeline --store team/ --with-curated add --into team/alice.toml ...).
 
     Example: reetimeline add --date 2026-11-27 --title "Suspension lapses" -k suspension -m Ga
     --source-url https://example.com/report --source-title "Report"
@@ -422,7 +422,8 @@ def import_command(
     --skip-existing (and named in the output). CSV may be separated by commas, semicolons or
     tabs (the header row decides; the message names the separator) and start with a byte-order
     mark. Dates are YYYY-MM-DD, YYYY-MM or YYYY; 25.11.2026 is day-first; 25/11/2026 is read
-    only with --dayfirst (day and month are never guessed).
+    only with --dayfirst (day and month are never guessed). --into FILE picks the store file, as
+    for `add`.
 
     Example: reetimeline import colleague.csv --dry-run
     """

@@ -65,11 +65,12 @@ MAX_WIDTH = 1_000
 def check_command(
     json_output: JsonFlag = False,
 ) -> None:
-    """Validate every store in use and report every problem, one line each.
+    """Validate every store in use and report every problem, one line each, then how many
+    problems each file with problems has.
 
     Exit 0 when clean, 1 when not.
 
-    Example: reetimeline --store team-events/ check
+    Example: reetimeline --store team-events/ --with-curated check
     """
     paths = store_paths()
     loaded, problems = store.read(paths, cache_dir=cache_dir())
