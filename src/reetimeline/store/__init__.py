@@ -337,8 +337,8 @@ def _read(paths: Sequence[Path], cache_dir: Path | None) -> _Reading:
     cached: list[CachedFile] = []
     problems: list[Problem] = []
     current_to: list[tuple[str, PartialDate]] = []
-    # each file's events in file order, for the checks across files: (parsed events, their
-    # unparsed ids) or the cached file
+    # each file in order, for the checks across files: parsed now (with the ids of its events
+    # that have problems) or cached
     in_order: list[_FileEvents | CachedFile] = []
     for path in files:
         if cache is not None and (part := cache.open(path)) is not None:
