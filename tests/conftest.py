@@ -30,12 +30,15 @@ class Result:
 
 @pytest.fixture(autouse=True)
 def isolated_env(monkeypatch, tmp_path_factory):
-    """No test sees the developer's own stores, colour settings or terminal width."""
+    """No test sees the developer's own stores, config file, colour settings or terminal
+    width."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("HOME", str(home))
-    for name in ("REETIMELINE_STORE", "NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS"):
+    for name in ("REETIMELINE_STORE", "REETIMELINE_PAGER", "NO_COLOR", "FORCE_COLOR", "TERM",
+                 "COLUMNS"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
 
 

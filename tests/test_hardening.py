@@ -227,7 +227,7 @@ def test_ctrl_c_exits_130_without_traceback(run, monkeypatch):
     def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(store, "load", interrupted)
+    monkeypatch.setattr(store, "read", interrupted)
     result = run("list")
     assert result.exit_code == 130
     assert "Traceback" not in result.stderr
@@ -237,8 +237,8 @@ def test_sigint_to_a_real_process_exits_130(tmp_path):
     code = (
         "import os, signal, sys\n"
         "import reetimeline.store as s\n"
-        "def load(*a, **k):\n    os.kill(os.getpid(), signal.SIGINT)\n    raise SystemExit(9)\n"
-        "s.load = load\n"
+        "def read(*a, **k):\n    os.kill(os.getpid(), signal.SIGINT)\n    raise SystemExit(9)\n"
+        "s.read = read\n"
         "sys.argv = ['reetimeline', 'list']\n"
         "from reetimeline.cli import main\nmain()\n"
     )

@@ -72,6 +72,13 @@ def test_readme_example_works(run, command, expected, monkeypatch, tmp_path):
         '[[events]]\nid = "alice-note"\ndate = 2026-11-01\ntitle = "Note"\ncategory = "other"\n',
         encoding="utf-8",
     )
+    shared = tmp_path / "team"
+    shared.mkdir()
+    (shared / "shared.toml").write_text(
+        '[[events]]\nid = "team-pause"\ndate = 2026-11-20\ntitle = "Pause"\n'
+        'category = "suspension"\nsuspends = ["china-bans-ga-ge-sb-to-us"]\n',
+        encoding="utf-8",
+    )
     result = run(*argv(command))
     assert result.exit_code == 0, result.stderr
     assert result.stdout or result.stderr

@@ -13,7 +13,8 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def complete(words: str) -> list[str]:
-    """Call Typer's completion entry point as bash does, with the cursor on the last word."""
+    """Call the completion entry point as bash's script does, with the cursor on the last word
+    (tests/test_completion_shells.py drives real shells)."""
     parts = words.split(" ")
     result = CliRunner().invoke(
         app,
@@ -36,7 +37,17 @@ G_CODES = ["GA", "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP
         ("reetimeline list -m dys", ["dysprosium"]),
         ("reetimeline list -m дисп", ["диспрозий"]),
         ("reetimeline list -m 镝", ["镝"]),
-        ("reetimeline list -m heavy", ["heavy-rare-earths", "heavy rare earth"]),
+        ("reetimeline list -m heavy", ["heavy-rare-earths", "heavy\\ rare\\ earth"]),  # for bash
+        ("reetimeline list -m DY", ["dysprosium", "Dy"]),
+        ("reetimeline list -c us", ["US", "USA"]),
+        ("reetimeline list -t DUAL", ["dual-use"]),
+        ("reetimeline export -f J", ["json", "jsonl"]),
+        ("reetimeline import x.csv -f X", ["xlsx"]),
+        ("reetimeline --color A", ["auto", "always"]),
+        ("reetimeline add --confidence R", ["reported"]),
+        ("reetimeline add -k SUSP", ["suspension"]),
+        ("reetimeline status --to ALL", ["all"]),
+        ("reetimeline add --suspends china-bans-g", ["china-bans-ga-ge-sb-to-us"]),
         ("reetimeline list -c Jap", ["Japan"]),
         ("reetimeline list -c G", G_CODES),
         ("reetimeline countdown -k ex", ["export-control"]),
@@ -55,10 +66,24 @@ def test_completion_of_values(words, expected):
         assert got == expected
 
 
-def test_completion_scripts_are_offered():
-    result = CliRunner().invoke(app, ["--show-completion", "bash"], prog_name="reetimeline")
+def test_completion_offers_no_text_a_terminal_would_act_on(write_store):
+    path = write_store(
+        '[[events]]\nid = "a"\ndate = 2026-01-01\ntitle = "A"\ncategory = "other"\n'
+        'tags = ["safe", "s\\u001b[2Jevil\\u0007"]\n'
+    )
+    assert complete(f"reetimeline --store {path} list -t s") == ["safe"]
+
+
+@pytest.mark.parametrize(
+    ("shell", "start"),
+    [("bash", "_reetimeline_completion() {"), ("zsh", "#compdef reetimeline"),
+     ("fish", "complete --command reetimeline")],
+)  # fmt: skip
+def test_completion_scripts_are_offered(shell, start):
+    # the shell named, not the one the command runs in (Typer's option alone detects it)
+    result = CliRunner().invoke(app, ["--show-completion", shell], prog_name="reetimeline")
     assert result.exit_code == 0
-    assert "_REETIMELINE_COMPLETE" in result.stdout
+    assert result.stdout.startswith(start) and "_REETIMELINE_COMPLETE" in result.stdout
 
 
 # --- colour ----------------------------------------------------------------------------------

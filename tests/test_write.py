@@ -1,6 +1,7 @@
 """Appending events: every old byte kept, atomic replace, locking, and nothing lost."""
 
 import os
+import stat
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -139,11 +140,7 @@ def test_a_failing_write_leaves_the_store_intact(tmp_path, monkeypatch):
         str(error.value) == f"{path}: cannot write: No space left on device; the file is unchanged"
     )
     assert path.read_text(encoding="utf-8") == OLD
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "events.toml",
-        "events.toml.lock",
-        "one.toml",
-    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.toml", "one.toml"]
 
 
 def test_a_store_changed_on_disk_during_the_write_is_not_overwritten(tmp_path, monkeypatch):
@@ -180,21 +177,73 @@ def test_a_read_only_folder_gives_a_clear_error(run, tmp_path, monkeypatch):
     assert path.read_text(encoding="utf-8") == OLD
 
 
-def test_a_read_only_lock_location_gives_a_clear_error(run, tmp_path, monkeypatch):
+def test_a_store_that_cannot_be_locked_gives_a_clear_error(run, tmp_path, monkeypatch):
+    import fcntl
+
     path = tmp_path / "events.toml"
     path.write_text(OLD, encoding="utf-8")
-    real_open = os.open
 
-    def no_lock(name, *args, **kwargs):
-        if str(name).endswith(".lock"):
-            raise PermissionError(13, "Permission denied")
-        return real_open(name, *args, **kwargs)
+    def no_locks(*_args):
+        raise OSError(37, "No locks available")
 
-    monkeypatch.setattr(os, "open", no_lock)
+    monkeypatch.setattr(fcntl, "flock", no_locks)
     result = run("--store", str(path), "add", "--date", "2026", "--title", "X")
     assert result.exit_code == 1
-    assert result.stderr == f"{path}.lock: cannot create the lock file: Permission denied\n"
+    assert result.stderr == (
+        f"{path}: cannot lock the store: No locks available; nothing was written\n"
+    )
     assert path.read_text(encoding="utf-8") == OLD
+
+
+def test_the_lock_is_taken_again_on_the_file_a_writer_put_in_place(tmp_path, monkeypatch):
+    """A writer waiting for the lock of a store that another replaced meanwhile locks the new
+    file; one waiting to create a store that another created locks the created file."""
+    import fcntl
+
+    from reetimeline.store import write
+
+    path = tmp_path / "events.toml"
+    locked: list[tuple[str, int]] = []
+    real_flock = fcntl.flock
+
+    def flock(fd, operation):
+        real_flock(fd, operation)
+        info = os.fstat(fd)
+        locked.append(("folder" if stat.S_ISDIR(info.st_mode) else "file", info.st_ino))
+        if len(locked) == 1:  # someone else creates the store while we wait
+            path.write_text(OLD, encoding="utf-8")
+        elif len(locked) == 2:  # ... and replaces it
+            path.with_name("new").write_text(OLD, encoding="utf-8")
+            path.with_name("new").replace(path)
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+    with write._locked(path):
+        assert [kind for kind, _ino in locked] == ["folder", "file", "file"]
+        assert locked[1][1] != locked[2][1] == path.stat().st_ino
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.toml"]
+
+
+def test_writers_racing_to_create_a_store_all_land(tmp_path):
+    """Threads hold locks of their own (a lock belongs to an open file): eight writers of one
+    store that does not exist yet, started together, all land, under one header."""
+    import threading
+
+    from reetimeline.model import Event, PartialDate
+
+    path = tmp_path / "team" / "alice.toml"
+    start = threading.Barrier(8)
+
+    def writer(number: int) -> None:
+        start.wait()
+        event = Event(id=f"e{number}", date=PartialDate.parse("2026-01-01"), title="T",
+                      category="other")  # fmt: skip
+        append_events(path, [event])
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(writer, range(8)))
+    assert sorted(e.id for e in load([path]).events) == [f"e{n}" for n in range(8)]
+    assert path.read_text(encoding="utf-8").count(NEW_STORE_HEADER) == 1
+    assert sorted(p.name for p in path.parent.iterdir()) == ["alice.toml"]
 
 
 def test_short_records_never_become_keys_of_the_previous_event(tmp_path):
@@ -249,7 +298,7 @@ def test_concurrent_adds_all_land(tmp_path):
     )
     assert len({e.id for e in events}) == CONCURRENT_WRITERS + 1
     assert path.read_text(encoding="utf-8").startswith(OLD)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.toml", "events.toml.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.toml"]  # no lock file left
 
 
 # --- appends that parse only what they must --------------------------------------------------

@@ -16,11 +16,20 @@ from .validate import reference_problems
 
 
 def writable_store(
-    stores: Sequence[Path] | None, env_stores: Sequence[Path], user_store: Path | None
+    stores: Sequence[Path] | None,
+    env_stores: Sequence[Path],
+    user_store: Path | None,
+    *,
+    into: Path | None = None,
+    in_use: Sequence[Path] = (),
 ) -> Path:
-    """Where `add` and `import` write: --store, else $REETIMELINE_STORE, else the user store;
-    never the curated store inside the installed package. A folder means its events.toml."""
-    if stores:
+    """Where `add` and `import` write: `into` (--into: a store file in use, or a `.toml` file
+    of a store folder in use, which the write creates), else --store, else $REETIMELINE_STORE,
+    else the user store; never the curated store inside the installed package. A folder means
+    its events.toml."""
+    if into is not None:
+        path = chosen_file(into, in_use)
+    elif stores:
         if len(stores) > 1:
             raise UsageError("add and import write to one store: give a single --store")
         path = stores[0]
@@ -30,7 +39,7 @@ def writable_store(
         path = user_store
     else:
         raise UsageError("no store to write to: give --store")
-    if path.is_dir():
+    if path.is_dir() and into is None:
         path = path / "events.toml"
     # what cannot be written is refused now, before anything is read: --dry-run agrees
     from .safefile import target_of
@@ -42,6 +51,32 @@ def writable_store(
             "(--store FILE, or leave --store out for your user store)"
         )
     return path
+
+
+def chosen_file(into: Path, in_use: Sequence[Path]) -> Path:
+    """`into` if it is a store file in use, or a `.toml` file directly in a store folder in use
+    (each person of a team adds to a file of their own); otherwise a usage error."""
+    if into.is_dir():
+        raise UsageError(f"--into: {into} is a folder; give a file (like {into / 'NAME.toml'})")
+    real = _resolved(into)
+    folders = [p for p in in_use if p.is_dir()]
+    if real in {_resolved(f) for f in expand_store_paths(in_use)}:
+        return into
+    if into.suffix == ".toml" and _resolved(into.parent) in {_resolved(f) for f in folders}:
+        return into
+    if into.suffix != ".toml" and any(_resolved(into.parent) == _resolved(f) for f in folders):
+        raise UsageError(f"--into: {into} is not a .toml file; the stores of a folder are its "
+                         "*.toml files")  # fmt: skip
+    where = (f"give a .toml file in a store folder in use ({', '.join(map(str, folders))})"
+             if folders else "no store folder is in use: name one with --store")  # fmt: skip
+    raise UsageError(f"--into: {into} is not in the stores in use; {where}")
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: safefile refuses it with a message
+        return path.absolute()
 
 
 def context_for_writing(paths: Sequence[Path], target: Path, cache_dir: Path | None) -> Store:

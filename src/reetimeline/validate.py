@@ -6,7 +6,7 @@ and `import`. The rules of a single event's fields are `store.parse.parse_event`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from .errors import Problem
 from .model import Event, Origin
@@ -43,9 +43,19 @@ def reference_problems(
     return problems
 
 
-def check_references(events: Sequence[Event], *, external_ok: bool = False) -> list[Problem]:
+def check_references(
+    events: Sequence[Event],
+    *,
+    external_ok: bool = False,
+    unparsed: Sequence[tuple[str, int | None]] = (),
+    path: str = "?",
+) -> list[Problem]:
     """Duplicate ids among `events` (one file), and their references (unless `external_ok`:
-    references to ids outside these events are then left for the check across files)."""
+    references to ids outside these events are then left for the check across files).
+
+    `unparsed` are the (id, line) of the file's events that have problems of their own: their
+    ids still count, so a duplicate of one is reported and a reference to one is not (the
+    event's own problems say what is wrong with it)."""
     problems: list[Problem] = []
     first: dict[str, Event] = {}
     for event in events:
@@ -54,8 +64,38 @@ def check_references(events: Sequence[Event], *, external_ok: bool = False) -> l
             problems.append(_problem(event, "id", f"duplicate id, also at {also}"))
         else:
             first[event.id] = event
-    exists = (lambda _ref: True) if external_ok else first.__contains__
-    return problems + reference_problems(events, exists, lambda: first)
+    known: Mapping[str, object] = first
+    if unparsed:
+        problems = _duplicates_with_unparsed(events, unparsed, path)
+        known = dict.fromkeys([*first, *(i for i, _line in unparsed)])
+    exists = (lambda _ref: True) if external_ok else known.__contains__
+    return problems + reference_problems(events, exists, lambda: known)
+
+
+def _duplicates_with_unparsed(
+    events: Sequence[Event], unparsed: Sequence[tuple[str, int | None]], path: str
+) -> list[Problem]:
+    """Duplicate ids in one file among its events and the ids of its unparsed events, each
+    reported at the later of the two, in file order."""
+    claims: list[tuple[int, str, Event | None, int | None]] = [
+        (e.origin.line if e.origin and e.origin.line else 0, e.id, e, None) for e in events
+    ]
+    claims += [(line or 0, i, None, line) for i, line in unparsed]
+    claims.sort(key=lambda claim: claim[0])  # stable: ties keep the order above
+    problems: list[Problem] = []
+    first: dict[str, str] = {}
+    for _order, event_id, event, line in claims:
+        if event_id in first:
+            message = f"duplicate id, also at {first[event_id]}"
+            if event is not None:
+                problems.append(_problem(event, "id", message))
+            else:
+                problems.append(Problem(path, message, line, None, event_id, "id"))
+        elif event is not None:
+            first[event_id] = where_of(event)
+        else:
+            first[event_id] = f"{path}:{line}" if line else path
+    return problems
 
 
 def cross_file_problems(

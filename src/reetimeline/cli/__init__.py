@@ -20,15 +20,19 @@ import typer
 from typer.core import TyperGroup
 
 from .. import query, store
-from ..errors import EXIT_INTERRUPTED, EXIT_USAGE, ReeError, UsageError
+from ..config import COLORS, Config, read_config
+from ..errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_USAGE, DataError, ReeError, UsageError
 from ..model import CATEGORIES, Event, PartialDate
 from ..text import json_visible, visible
+from . import completion
+from .completion import completing
 
 ENV_STORE = "REETIMELINE_STORE"
 
 
 def hoist_global_options(args: list[str]) -> list[str]:
-    """Move `--color X`, `--color=X` and `--pager` given after the command name to the front."""
+    """Move `--color X`, `--color=X`, `--pager`, `--no-pager` and `--with-curated` given after the
+    command name to the front."""
     front: list[str] = []
     rest: list[str] = []
     i = 0
@@ -41,7 +45,7 @@ def hoist_global_options(args: list[str]) -> list[str]:
             front += args[i : i + 2]
             i += 2
             continue
-        if arg.startswith("--color=") or arg == "--pager":
+        if arg.startswith("--color=") or arg in ("--pager", "--no-pager", "--with-curated"):
             front.append(arg)
         else:
             rest.append(arg)
@@ -54,7 +58,9 @@ class _Commands(TyperGroup):
     codes, in one place, for every command (and for tests that invoke the app in-process)."""
 
     def parse_args(self, ctx, args):
-        # --color and --pager are global, and also accepted after the command name
+        if len(args) >= 2 and args[0] == "--show-completion" and args[1] in _SHELLS:
+            _show_completion(ctx, args[1])
+        # --color, --pager and --with-curated are global, and also accepted after the command name
         try:
             return super().parse_args(ctx, hoist_global_options(list(args)))
         except typer.TyperException as exc:
@@ -69,7 +75,10 @@ class _Commands(TyperGroup):
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            if ctx.meta.get(_EXIT_AFTER):
+                raise typer.Exit(ctx.meta[_EXIT_AFTER])
+            return result
         except ReeError as exc:
             for message in exc.messages():
                 say(f"reetimeline: error: {message}" if exc.exit_code == EXIT_USAGE else message)
@@ -79,6 +88,24 @@ class _Commands(TyperGroup):
         finally:
             if collecting:
                 gc.enable()
+
+    def _main_shell_completion(self, ctx_args, prog_name, complete_var=None):
+        completion.register()  # our bash and zsh answers (see cli/completion.py)
+        return super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
+
+_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _show_completion(ctx, shell: str) -> None:
+    """`--show-completion SHELL`: the script for that shell (Typer's option alone gives the
+    script of the shell it runs in, whatever name follows it)."""
+    from typer._completion_shared import get_completion_script
+
+    name = ctx.find_root().info_name or "reetimeline"
+    variable = "_{}_COMPLETE".format(name.replace("-", "_").upper())
+    typer.echo(get_completion_script(prog_name=name, complete_var=variable, shell=shell))
+    raise typer.Exit()
 
 
 def _reported(exc: typer.TyperException) -> Exception:
@@ -110,9 +137,15 @@ app = typer.Typer(
 
 
 class Settings(NamedTuple):
+    """The global options as given on the command line (None: not given), and the config file.
+    The command line beats the environment, which beats the config file, which beats the
+    defaults: see `store_paths`, `color_decision` and `pager_decision`."""
+
     stores: list[Path] | None = None
-    color: str = "auto"
-    pager: bool = False
+    color: str | None = None
+    pager: bool | None = None
+    with_curated: bool = False
+    config: Config = Config()
 
 
 def _settings(ctx: Any = None) -> Settings:
@@ -131,7 +164,15 @@ def _settings(ctx: Any = None) -> Settings:
     params = root.params
     # Typer converts values only when it calls the callback: here they are Click's strings
     stores = [Path(p) for p in params.get("store_paths") or ()] or None
-    return Settings(stores, params.get("color") or "auto", bool(params.get("pager")))
+    try:
+        config = read_config(config_path())
+    except ReeError:
+        config = Config()  # completing: a bad config file is said by the command itself
+    color = params.get("color")
+    settings = Settings(stores, color.casefold() if isinstance(color, str) else None,
+                        params.get("pager"), bool(params.get("with_curated")), config)  # fmt: skip
+    root.obj = settings
+    return settings
 
 
 def _version(value: bool) -> None:
@@ -152,22 +193,37 @@ def main_options(
             "-s",
             metavar="PATH",
             help="Store file or folder to use instead of the curated and user stores "
-            f"(repeatable). Default: ${ENV_STORE}, else the curated store plus your user store.",
+            f"(repeatable). Default: ${ENV_STORE}, else the curated store, the config file's "
+            "stores and your user store.",
             show_default=False,
         ),
     ] = None,
     color: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--color",
             metavar="auto|always|never",
-            help="Colour: auto (on a terminal, unless NO_COLOR), always or never.",
-            case_sensitive=False,
+            click_type=completing(completion.colors),
+            help="Colour: auto (on a terminal, unless NO_COLOR), always or never. Default: "
+            "NO_COLOR or FORCE_COLOR, else `color` in the config file, else auto.",
+            show_default=False,
         ),
-    ] = "auto",
+    ] = None,
     pager: Annotated[
+        bool | None,
+        typer.Option(
+            "--pager/--no-pager",
+            help="Page long output on a terminal. Default: $REETIMELINE_PAGER, else `pager` in "
+            "the config file, else no.",
+            show_default=False,
+        ),
+    ] = None,
+    with_curated: Annotated[
         bool,
-        typer.Option("--pager", help="Page long output on a terminal (or set REETIMELINE_PAGER)."),
+        typer.Option(
+            "--with-curated",
+            help=f"Keep the curated store when --store or ${ENV_STORE} names the stores.",
+        ),
     ] = False,
     version: Annotated[
         bool,
@@ -175,6 +231,9 @@ def main_options(
     ] = False,
 ) -> None:
     """Follow China's export controls on rare earths and critical minerals, and the reactions.
+
+    Settings come from the command line, else the environment, else the config file
+    ($XDG_CONFIG_HOME/reetimeline/config.toml: stores, color, pager), else the defaults.
 
     Examples:
 
@@ -184,27 +243,41 @@ def main_options(
 
       reetimeline status --as-of 2026-06-01 -m gallium --to US
     """
-    color = color.casefold()  # choices are case-insensitive, like every value typed
-    if color not in ("auto", "always", "never"):
-        raise typer.BadParameter("choose auto, always or never", param_hint="--color")
-    ctx.obj = Settings(stores=store_paths or None, color=color, pager=pager)
+    if color is not None:
+        color = color.casefold()  # choices are case-insensitive, like every value typed
+        if color not in COLORS:
+            raise typer.BadParameter("choose auto, always or never", param_hint="--color")
+    config = read_config(config_path())
+    ctx.obj = Settings(stores=store_paths or None, color=color, pager=pager,
+                       with_curated=with_curated, config=config)  # fmt: skip
 
 
 # --- where stores are, what today is ---------------------------------------------------------
 
 
 def store_paths(ctx: Any = None) -> list[Path]:
-    """--store, else $REETIMELINE_STORE, else the curated store plus the user store if present."""
+    """--store, else $REETIMELINE_STORE (either with the curated store first when
+    --with-curated), else the curated store, the config file's `stores` and the user store if
+    present."""
     settings = _settings(ctx)
-    if settings.stores:
-        return settings.stores
-    if env_store_paths():
-        return env_store_paths()
-    paths = [store.curated_store_path()]
+    named = settings.stores or env_store_paths()
+    if named:
+        if not settings.with_curated:
+            return named
+        curated = store.curated_store_path()
+        return [curated, *(p for p in named if not _same_file(p, curated))]
+    paths = [store.curated_store_path(), *settings.config.stores]
     user = user_store_path()
     if user is not None and user.exists():
         paths.append(user)
     return paths
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return path.exists() and path.samefile(other)
+    except OSError:
+        return False
 
 
 def _base_folder(variable: str, *under_home: str) -> Path | None:
@@ -222,6 +295,13 @@ def _base_folder(variable: str, *under_home: str) -> Path | None:
 
 
 NO_HOME = "no home folder (HOME is unset and the user has no passwd entry)"
+
+
+def config_path() -> Path | None:
+    """$XDG_CONFIG_HOME/reetimeline/config.toml (default ~/.config/...), or None without a
+    home folder."""
+    base = _base_folder("XDG_CONFIG_HOME", ".config")
+    return None if base is None else base / "reetimeline" / "config.toml"
 
 
 def user_store_path() -> Path | None:
@@ -245,13 +325,43 @@ def cache_dir() -> Path | None:
 
 
 def load_store(filters: "FilterArgs | None" = None) -> store.Store:
-    """The stores in use; with `filters`, their tags are checked against the stores' tags."""
-    loaded = store.load(store_paths(), cache_dir=cache_dir())
-    if loaded.is_empty():
+    """The stores in use; with `filters`, their tags are checked against the stores' tags.
+
+    A store file with problems is left out and the others answer: every problem is said on
+    stderr with a line naming the files left out, and the command exits 1 after its answer.
+    When every file has problems there is nothing to answer from: every problem, exit 1."""
+    loaded, problems = store.read(store_paths(), cache_dir=cache_dir(), leave_out_broken=True)
+    if problems:
+        if not loaded.files:
+            raise DataError(problems)
+        for problem in problems:
+            say(str(problem))
+        say(left_out_line(loaded.left_out))
+        _exit_after_answer(EXIT_DATA)
+    if loaded.is_empty() and not problems:
         say("no events in " + ", ".join(str(p) for p in loaded.files or store_paths()))
     elif filters is not None and filters.tag:
         check_tags(filters.tag, loaded)
     return loaded
+
+
+def left_out_line(left_out) -> str:
+    """ "left out: team/bob.toml (3 problems); run `reetimeline check`" """
+    files = ", ".join(f"{path} ({count} problem{'s' if count != 1 else ''})"
+                      for path, count in left_out)  # fmt: skip
+    return f"left out: {files}; run `reetimeline check`"
+
+
+_EXIT_AFTER = "reetimeline.exit_after_answer"
+
+
+def _exit_after_answer(code: int) -> None:
+    """Let the command answer, then exit with `code` (see `_Commands.invoke`)."""
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[_EXIT_AFTER] = max(code, ctx.meta.get(_EXIT_AFTER, 0))
 
 
 def check_tags(tags: list[str], loaded: store.Store) -> None:
@@ -331,20 +441,48 @@ def stdout_is_terminal() -> bool:
 
 
 def color_decision() -> tuple[bool, str]:
-    """Whether to colour, and why: --color, then NO_COLOR, FORCE_COLOR, TERM=dumb, then
-    whether stdout is a terminal (https://no-color.org: NO_COLOR counts when not empty)."""
-    choice = _settings().color
-    if choice != "auto":
+    """Whether to colour, and why: --color, then NO_COLOR, FORCE_COLOR (unless --color auto
+    was given), then `color` in the config file, then TERM=dumb, then whether stdout is a
+    terminal (https://no-color.org: NO_COLOR counts when not empty)."""
+    settings = _settings()
+    choice = settings.color
+    if choice in ("always", "never"):
         return choice == "always", f"--color {choice}"
     if os.environ.get("NO_COLOR"):
         return False, "NO_COLOR is set"
     if os.environ.get("FORCE_COLOR"):
         return True, "FORCE_COLOR is set"
+    configured = settings.config.color
+    if choice is None and configured in ("always", "never"):
+        return configured == "always", f"color = {configured} in the config file"
     if os.environ.get("TERM") == "dumb":
         return False, "TERM=dumb"
     if not stdout_is_terminal():
         return False, "stdout is not a terminal"
     return True, "stdout is a terminal"
+
+
+ENV_PAGER = "REETIMELINE_PAGER"
+_OFF = ("0", "false", "no", "off")
+
+
+def pager_decision() -> tuple[bool, str]:
+    """Whether long output may go through a pager, and why: --pager/--no-pager, then
+    $REETIMELINE_PAGER (0, false, no or off turn it off; any other value on), then `pager` in
+    the config file; off by default. A pager is used only on a terminal (see `paged`)."""
+    settings = _settings()
+    if settings.pager is not None:
+        return settings.pager, "--pager" if settings.pager else "--no-pager"
+    value = os.environ.get(ENV_PAGER, "").strip()
+    if value:
+        on = value.casefold() not in _OFF
+        return on, f"{ENV_PAGER}={value}"
+    if settings.config.pager is not None:
+        return (
+            settings.config.pager,
+            f"pager = {str(settings.config.pager).lower()} in the config file",
+        )
+    return False, "not asked for"
 
 
 def use_rich() -> bool:
@@ -361,9 +499,9 @@ def console(*, width: int | None = None):
 
 @contextlib.contextmanager
 def paged(out):
-    """Show long output through a pager when asked (--pager or $REETIMELINE_PAGER) and stdout
-    is a terminal; never when piped."""
-    if (_settings().pager or os.environ.get("REETIMELINE_PAGER")) and stdout_is_terminal():
+    """Show long output through a pager when asked (--pager, $REETIMELINE_PAGER or the config
+    file) and stdout is a terminal; never when piped."""
+    if pager_decision()[0] and stdout_is_terminal():
         # less shows colours only with -R: LESS=R for the pager, unless the person set LESS
         own_less = "LESS" in os.environ
         if not own_less:
@@ -475,42 +613,7 @@ class FilterArgs(NamedTuple):
         )
 
 
-# --- completion of values: vocabularies, and tags and ids from the stores in use --------------
-
-
-def complete_minerals(incomplete: str) -> list[str]:
-    from ..vocab import MINERALS
-
-    return MINERALS.complete(incomplete)
-
-
-def complete_countries(incomplete: str) -> list[str]:
-    from ..vocab import COUNTRIES_VOCAB
-
-    return COUNTRIES_VOCAB.complete(incomplete)
-
-
-def complete_categories(incomplete: str) -> list[str]:
-    return [c for c in CATEGORIES if c.startswith(incomplete.casefold())]
-
-
-def _from_stores(ctx: typer.Context, values) -> list[str]:
-    try:
-        loaded = store.load(store_paths(ctx), cache_dir=cache_dir())
-    except ReeError:
-        return []  # a broken store completes nothing; `check` says why
-    return sorted(set(values(loaded)))
-
-
-def complete_tags(ctx: typer.Context, incomplete: str) -> list[str]:
-    wanted = incomplete.casefold()
-    tags = _from_stores(ctx, lambda s: s.tags())
-    return [t for t in tags if t.casefold().startswith(wanted)]
-
-
-def complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Ids of the stores in use: completion runs no callback, so `--store` comes from `ctx`."""
-    return [i for i in _from_stores(ctx, lambda s: s.ids()) if i.startswith(incomplete)]
+# --- the shared filter options ----------------------------------------------------------------
 
 
 def _option(
@@ -528,7 +631,11 @@ def _option(
         annotation=Annotated[
             kind,
             typer.Option(
-                *names, help=help, show_default=False, metavar=metavar, autocompletion=complete
+                *names,
+                help=help,
+                show_default=False,
+                metavar=metavar,
+                click_type=completing(complete) if complete else None,
             ),
         ],
     )
@@ -541,7 +648,7 @@ _FILTER_PARAMS = [
         kind=list[str] | None,
         metavar="NAME",
         help="Mineral, symbol, alias in any language, or group (repeatable; OR).",
-        complete=complete_minerals,
+        complete=completion.minerals,
     ),
     _option(
         "--country",
@@ -549,7 +656,7 @@ _FILTER_PARAMS = [
         kind=list[str] | None,
         metavar="CODE",
         help="Country code, name or alias, or group G7/EU (repeatable; OR).",
-        complete=complete_countries,
+        complete=completion.countries,
     ),
     _option(
         "--category",
@@ -557,7 +664,7 @@ _FILTER_PARAMS = [
         kind=list[str] | None,
         metavar="CATEGORY",
         help=f"Category (repeatable; OR): {', '.join(CATEGORIES)}.",
-        complete=complete_categories,
+        complete=completion.categories,
     ),
     _option(
         "--tag",
@@ -565,7 +672,7 @@ _FILTER_PARAMS = [
         kind=list[str] | None,
         metavar="TAG",
         help="Tag (repeatable; OR).",
-        complete=complete_tags,
+        complete=completion.tags,
     ),
     _option(
         "--text",
@@ -593,14 +700,14 @@ _FILTER_PARAMS = [
         kind=list[str] | None,
         metavar="CODE",
         help="Measures imposed by CODE (a country or group; repeatable; OR).",
-        complete=complete_countries,
+        complete=completion.countries,
     ),
     _option(
         "--to",
         kind=list[str] | None,
         metavar="CODE",
         help="Measures applying to destination CODE: naming it, a group holding it, or all.",
-        complete=complete_countries,
+        complete=completion.destinations,
     ),
     _option(
         "--confirmed",
@@ -620,7 +727,7 @@ def _respelt(param: inspect.Parameter, name: str, spelling: str) -> inspect.Para
         help=option.help,
         show_default=False,
         metavar=option.metavar,
-        autocompletion=option.autocompletion,
+        click_type=option.click_type,
     )
     return param.replace(name=name, annotation=Annotated[kind, option])  # fmt: skip
 

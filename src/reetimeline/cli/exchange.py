@@ -20,6 +20,7 @@ from . import (
     app,
     as_of_date,
     cache_dir,
+    completion,
     env_store_paths,
     load_store,
     print_json,
@@ -30,6 +31,7 @@ from . import (
     user_store_path,
     with_filters,
 )
+from .completion import completing
 
 # --- getting events out and in --------------------------------------------------------------
 
@@ -47,6 +49,7 @@ def export_command(
             "-f",
             metavar="FORMAT",
             help="csv, json, jsonl, ics, md, timelinejs or xlsx.",
+            click_type=completing(completion.export_formats),
         ),
     ] = "csv",
     output: Annotated[
@@ -142,14 +145,26 @@ def export_command(
         say(f"wrote {len(events)} events to {output}" + (f" (data: {note})" if note else ""))
 
 
-def writable_store() -> Path:
+def writable_store(into: Path | None = None) -> Path:
     """Where `add` and `import` write (the policy is `edit.writable_store`)."""
     from ..edit import writable_store as policy
 
     settings, env, user = _settings().stores, env_store_paths(), user_store_path()
-    if user is None and not settings and not env:
+    if user is None and not settings and not env and into is None:
         raise UsageError(f"{NO_HOME}: give --store, or set $REETIMELINE_STORE or XDG_DATA_HOME")
-    return policy(settings, env, user)
+    return policy(settings, env, user, into=into, in_use=store_paths())
+
+
+Into = Annotated[
+    Path | None,
+    typer.Option(
+        "--into",
+        metavar="FILE",
+        show_default=False,
+        help="The store file that gets the events: a store file in use, or a .toml file of a "
+        "store folder in use (created with a short header if new), e.g. team/alice.toml.",
+    ),
+]
 
 
 @app.command("add")
@@ -167,17 +182,32 @@ def add_command(
     title: Annotated[
         str, typer.Option("--title", metavar="TEXT", help="One line.", show_default=False)
     ],
-    category: Annotated[str, typer.Option("--category", "-k", help="The category.")] = "other",
+    category: Annotated[
+        str,
+        typer.Option(
+            "--category", "-k", help="The category.", click_type=completing(completion.categories)
+        ),
+    ] = "other",
     mineral: Annotated[
         list[str] | None,
         typer.Option(
-            "--mineral", "-m", metavar="NAME", help="Mineral (repeatable).", show_default=False
+            "--mineral",
+            "-m",
+            metavar="NAME",
+            help="Mineral (repeatable).",
+            show_default=False,
+            click_type=completing(completion.minerals),
         ),
     ] = None,
     country: Annotated[
         list[str] | None,
         typer.Option(
-            "--country", "-c", metavar="CODE", help="Country (repeatable).", show_default=False
+            "--country",
+            "-c",
+            metavar="CODE",
+            help="Country (repeatable).",
+            show_default=False,
+            click_type=completing(completion.countries),
         ),
     ] = None,
     summary: Annotated[
@@ -196,6 +226,7 @@ def add_command(
             metavar="ID",
             help="Id of a measure this suspends (repeatable).",
             show_default=False,
+            click_type=completing(completion.ids),
         ),
     ] = None,
     extends: Annotated[
@@ -205,6 +236,7 @@ def add_command(
             metavar="ID",
             show_default=False,
             help="Id of a suspension or truce whose end this moves to --expires (repeatable).",
+            click_type=completing(completion.ids),
         ),
     ] = None,
     ends: Annotated[
@@ -214,6 +246,7 @@ def add_command(
             metavar="ID",
             show_default=False,
             help="Id of a measure this ends, from --effective, else --date (repeatable).",
+            click_type=completing(completion.ids),
         ),
     ] = None,
     issuer: Annotated[
@@ -223,6 +256,7 @@ def add_command(
             metavar="CODE",
             show_default=False,
             help="Who imposes the measure or suspension (one country or group).",
+            click_type=completing(completion.countries),
         ),
     ] = None,
     applies_to: Annotated[
@@ -232,16 +266,28 @@ def add_command(
             metavar="CODE",
             show_default=False,
             help="A destination it applies to (repeatable), or all.",
+            click_type=completing(completion.destinations),
         ),
     ] = None,
     related: Annotated[
-        list[str] | None, typer.Option("--related", metavar="ID", show_default=False)
+        list[str] | None,
+        typer.Option(
+            "--related", metavar="ID", show_default=False, click_type=completing(completion.ids)
+        ),
     ] = None,
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", "-t", metavar="TAG", show_default=False)
+        list[str] | None,
+        typer.Option(
+            "--tag", "-t", metavar="TAG", show_default=False, click_type=completing(completion.tags)
+        ),
     ] = None,
     confidence: Annotated[
-        str, typer.Option("--confidence", help="confirmed or reported.")
+        str,
+        typer.Option(
+            "--confidence",
+            help="confirmed or reported.",
+            click_type=completing(completion.confidences),
+        ),
     ] = "confirmed",
     source_url: Annotated[
         str | None, typer.Option("--source-url", metavar="URL", show_default=False)
@@ -261,6 +307,7 @@ def add_command(
             show_default=False,
         ),
     ] = None,
+    into: Into = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate and show; write nothing.")
     ] = False,
@@ -268,7 +315,9 @@ def add_command(
     """Add one event to your store (validated like `check`), keeping every byte already there.
 
     Dates here are written as in the store (relative forms are refused: the store keeps facts).
-    Without --id, the id is derived from the date and title and made unique.
+    Without --id, the id is derived from the date and title and made unique. --into FILE picks
+    the file: in a team folder each person adds to a file of their own
+    (reetimeline --store team/ --with-curated add --into team/alice.toml ...).
 
     Example: reetimeline add --date 2026-11-27 --title "Suspension lapses" -k suspension -m Ga
     --source-url https://example.com/report --source-title "Report"
@@ -304,7 +353,7 @@ def add_command(
         record["sources"] = [source]
     record["id"] = event_id or derive_id(date, title)
     try:
-        result = add_event(record, derived_id=event_id is None, target=writable_store(),
+        result = add_event(record, derived_id=event_id is None, target=writable_store(into),
                            paths=store_paths(), cache_dir=cache_dir(), dry_run=dry_run)  # fmt: skip
     except DataError as exc:
         # what is wrong came from the command line: a usage error naming the option
@@ -352,12 +401,14 @@ def import_command(
             metavar="FORMAT",
             help="csv, json, jsonl or xlsx (default: from the file name; .tsv is csv).",
             show_default=False,
+            click_type=completing(completion.import_formats),
         ),
     ] = None,
     dayfirst: Annotated[
         bool,
         typer.Option("--dayfirst", help="CSV and xlsx: dates like 25/11/2026 are day-first."),
     ] = False,
+    into: Into = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be added.")] = False,
     skip_existing: Annotated[
         bool,
@@ -371,7 +422,8 @@ def import_command(
     --skip-existing (and named in the output). CSV may be separated by commas, semicolons or
     tabs (the header row decides; the message names the separator) and start with a byte-order
     mark. Dates are YYYY-MM-DD, YYYY-MM or YYYY; 25.11.2026 is day-first; 25/11/2026 is read
-    only with --dayfirst (day and month are never guessed).
+    only with --dayfirst (day and month are never guessed). --into FILE picks the store file, as
+    for `add`.
 
     Example: reetimeline import colleague.csv --dry-run
     """
@@ -381,7 +433,7 @@ def import_command(
     fmt = fmt.casefold() if fmt else guess_format(file)
     if fmt not in FORMATS:
         raise UsageError(f"--format: give one of {', '.join(FORMATS)} (the file name does not say)")
-    target = writable_store()
+    target = writable_store(into)
     if dayfirst and fmt not in ("csv", "xlsx"):
         raise UsageError("--dayfirst goes with CSV and xlsx files")
     with _progress_bar(f"reading {file.name}") as progress:

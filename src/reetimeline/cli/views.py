@@ -33,11 +33,12 @@ from . import (
     as_of_date,
     cache_dir,
     color_decision,
-    complete_ids,
+    completion,
     console,
     load_store,
     output,
     paged,
+    pager_decision,
     print_json,
     print_json_list,
     print_lines,
@@ -49,6 +50,7 @@ from . import (
     user_store_path,
     with_filters,
 )
+from .completion import completing
 
 # --- commands --------------------------------------------------------------------------------
 
@@ -63,11 +65,12 @@ MAX_WIDTH = 1_000
 def check_command(
     json_output: JsonFlag = False,
 ) -> None:
-    """Validate every store in use and report every problem, one line each.
+    """Validate every store in use and report every problem, one line each, then how many
+    problems each file with problems has.
 
     Exit 0 when clean, 1 when not.
 
-    Example: reetimeline --store team-events/ check
+    Example: reetimeline --store team-events/ --with-curated check
     """
     paths = store_paths()
     loaded, problems = store.read(paths, cache_dir=cache_dir())
@@ -82,13 +85,28 @@ def check_command(
     else:
         for problem in problems:
             say(str(problem))
-        files = ", ".join(str(p) for p in loaded.files) or "no store files"
         if problems:
-            say(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files}")
+            say(_problems_summary(problems))
         else:
+            files = ", ".join(str(p) for p in loaded.files) or "no store files"
             print(f"ok: {loaded.count()} events in {visible(files)}")
     if problems:
         raise typer.Exit(1)
+
+
+def _problems_summary(problems) -> str:
+    """ "3 problems in team/bob.toml", or "4 problems: 3 in team/bob.toml, 1 in c.toml": only
+    the files that have problems."""
+    from collections import Counter
+
+    def plural(count: int) -> str:
+        return f"{count} problem{'s' if count != 1 else ''}"
+
+    counts = Counter(p.path for p in problems)
+    if len(counts) == 1:
+        return f"{plural(len(problems))} in {next(iter(counts))}"
+    each = ", ".join(f"{count} in {path}" for path, count in counts.items())
+    return f"{plural(len(problems))}: {each}"
 
 
 @app.command("list")
@@ -277,7 +295,8 @@ def _measure_lives(flt, day, knowledge, loaded, width):
 @app.command("show")
 def show_command(
     event_id: Annotated[
-        str, typer.Argument(metavar="ID", help="The event's id.", autocompletion=complete_ids)
+        str,
+        typer.Argument(metavar="ID", help="The event's id.", click_type=completing(completion.ids)),
     ],
     as_of: AsOf = None,
     json_output: JsonFlag = False,
@@ -363,7 +382,10 @@ def countdown_command(
     event_id: Annotated[
         str | None,
         typer.Argument(
-            metavar="[ID]", help="Only this event.", autocompletion=complete_ids, show_default=False
+            metavar="[ID]",
+            help="Only this event.",
+            click_type=completing(completion.ids),
+            show_default=False,
         ),
     ] = None,
     as_of: AsOf = None,
@@ -568,8 +590,7 @@ def stats_command(
     by: Annotated[
         str | None,
         typer.Option("--by", metavar="KEY", help="Only one count: year, category, mineral or "
-                     "country.", autocompletion=lambda incomplete: [
-                         k for k in query.STATS_KEYS if k.startswith(incomplete)]),
+                     "country.", click_type=completing(completion.stats_keys)),
     ] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="Minerals and countries shown "
                                      "(all with --by).")] = 10,
@@ -608,9 +629,7 @@ def vocab_command(
     kind: Annotated[
         str,
         typer.Argument(metavar="minerals|countries|categories", help="Which vocabulary.",
-                       autocompletion=lambda incomplete: [
-                           k for k in ("minerals", "countries", "categories")
-                           if k.startswith(incomplete)]),
+                       click_type=completing(completion.vocabularies)),
     ],
     json_output: JsonFlag = False,
 ) -> None:  # fmt: skip
@@ -643,9 +662,10 @@ def vocab_command(
 
 @app.command("doctor")
 def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
-    """Say what is in use: version, Python, the stores, whether each loads and up to when its
-    facts were checked, how current the data is, the user store, the cache and its state, and
-    the colour decision with its reason.
+    """Say what is in use: version, Python, the stores, whether each loads (checked together,
+    as `check` does) and up to when its facts were checked, how current the data is, the user
+    store, the cache and its state, the config file and whether it was read, and the colour and
+    pager decisions with their reasons.
 
     Example: reetimeline doctor
     """
@@ -667,6 +687,8 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
     )
     folder = cache.folder
     color, why = color_decision()
+    pager, pager_why = pager_decision()
+    config = _settings().config
     user = user_store_path()
     report: dict[str, Any] = {
         "version": __version__,
@@ -681,8 +703,10 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
                 else "empty"),
         },
         "data": data or None,
+        "config": {"path": str(config.path) if config.path else None, "read": config.read},
         "color": {"on": color, "why": why},
-        "pager": bool(_settings().pager or os.environ.get("REETIMELINE_PAGER")),
+        "pager": pager,
+        "pager_why": pager_why,
     }  # fmt: skip
     if json_output:
         print_json(report)
@@ -700,8 +724,11 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
         if user else f"user store  none: {NO_HOME}",
         f"cache       {visible(str(folder))}: {report['cache']['state']}"
         if folder else f"cache       {report['cache']['state']}",
+        (f"config      {visible(str(config.path))}"
+         + (" (read)" if config.read else " (not found)")
+         if config.path else f"config      none: {NO_HOME}"),
         f"colour      {'on' if color else 'off'} ({why})",
-        f"pager       {'on' if report['pager'] else 'off'}",
+        f"pager       {'on' if pager else 'off'} ({pager_why})",
     ]  # fmt: skip
     from . import stdout_is_terminal  # looked up now: tests pretend to be a terminal
 

@@ -58,6 +58,8 @@ class Store:
         self._all: tuple[Event, ...] | None = None
         self._relations: list[Event] | None = None
         self.current_to = tuple(current_to)  # (file, date) for each file that declares one
+        # (file, number of problems) of each file `read(leave_out_broken=True)` left out
+        self.left_out: tuple[tuple[str, int], ...] = ()
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -282,17 +284,66 @@ def load(paths: Sequence[Path], *, cache_dir: Path | None = None) -> Store:
     return store
 
 
-def read(paths: Sequence[Path], *, cache_dir: Path | None = None) -> tuple[Store, list[Problem]]:
-    """Load every store file behind `paths`, returning the valid events and every problem found."""
+def read(
+    paths: Sequence[Path], *, cache_dir: Path | None = None, leave_out_broken: bool = False
+) -> tuple[Store, list[Problem]]:
+    """Load every store file behind `paths`, returning the valid events and every problem found.
+
+    With `leave_out_broken`, the store holds only the files that have no problem (a file with
+    one is left out whole; `Store.left_out` names them), so that one broken file does not hide
+    the others' answers."""
+    reading = _read(paths, cache_dir)
+    if not leave_out_broken or not reading.problems:
+        store = Store(reading.files, _first_of_each_id(reading.parsed), reading.cached,
+                      reading.current_to)  # fmt: skip
+        return store, reading.problems
+    counts = Counter(p.path for p in reading.problems)
+    store = Store(
+        [f for f in reading.files if str(f) not in counts],
+        _first_of_each_id(e for e in reading.parsed if (e.origin.path if e.origin else "?")
+                          not in counts),
+        [c for c in reading.cached if c.path not in counts],
+        [(path, date) for path, date in reading.current_to if path not in counts],
+    )  # fmt: skip
+    named = [str(f) for f in reading.files]
+    order = {path: i for i, path in enumerate(dict.fromkeys([*named, *counts]))}
+    store.left_out = tuple(sorted(counts.items(), key=lambda item: order[item[0]]))
+    return store, reading.problems
+
+
+class _FileEvents(NamedTuple):
+    """A file parsed now: its valid events and the (id, line) of its unparsed events."""
+
+    path: str
+    events: list[Event]
+    unparsed: tuple[tuple[str, int | None], ...]
+
+
+class _Reading(NamedTuple):
+    """Everything one read of the stores found: files in order, the valid events parsed now,
+    the cached files, the `current_to` of each file that declares one, and every problem."""
+
+    files: list[Path]
+    parsed: list[Event]
+    cached: list[CachedFile]
+    current_to: list[tuple[str, PartialDate]]
+    problems: list[Problem]
+
+
+def _read(paths: Sequence[Path], cache_dir: Path | None) -> _Reading:
     files = expand_store_paths(paths)
     cache = Cache(cache_dir, code_stamp()) if cache_dir is not None else None
     parsed: list[Event] = []
     cached: list[CachedFile] = []
     problems: list[Problem] = []
     current_to: list[tuple[str, PartialDate]] = []
+    # each file in order, for the checks across files: parsed now (with the ids of its events
+    # that have problems) or cached
+    in_order: list[_FileEvents | CachedFile] = []
     for path in files:
         if cache is not None and (part := cache.open(path)) is not None:
             cached.append(part)
+            in_order.append(part)
             if (date := part.current_to()) is not None:
                 current_to.append((str(path), date))
             continue
@@ -300,13 +351,15 @@ def read(paths: Sequence[Path], *, cache_dir: Path | None = None) -> tuple[Store
 
         with _collector_paused():
             result = read_file(path)
+        source, info = result.source, result.info
+        unparsed = info.unparsed_ids if info is not None else ()
         # a lone file is checked whole here; several files also across each other below
         file_problems = result.problems + check_references(
-            result.events, external_ok=len(files) > 1
+            result.events, external_ok=len(files) > 1, unparsed=unparsed, path=str(path)
         )
         parsed.extend(result.events)
+        in_order.append(_FileEvents(str(path), result.events, unparsed))
         problems.extend(file_problems)
-        source, info = result.source, result.info
         if info is not None and info.current_to is not None:
             current_to.append((str(path), PartialDate.parse(info.current_to)))
         if (cache is not None and not file_problems and source is not None
@@ -319,7 +372,7 @@ def read(paths: Sequence[Path], *, cache_dir: Path | None = None) -> tuple[Store
                 texts=texts(), background=len(result.events) >= BACKGROUND_CACHE_MIN_EVENTS,
             )  # fmt: skip
     if len(files) > 1 or any(c.external_refs() for c in cached):
-        problems.extend(_across_files(parsed, cached))
+        problems.extend(_across_files(in_order, parsed, cached))
     declared = {path for path, _date in current_to}
     for path in files:
         if str(path) not in declared and _is_curated(str(path)) and path.is_file():
@@ -330,7 +383,10 @@ def read(paths: Sequence[Path], *, cache_dir: Path | None = None) -> tuple[Store
                     "to which day its facts were checked (docs/curating.md)",
                 )
             )
-    return Store(files, _first_of_each_id(parsed), cached, current_to), problems
+    # each file's problems together, files in order (a stable sort: found in order)
+    rank = {str(path): i for i, path in enumerate(files)}
+    problems.sort(key=lambda p: rank.get(p.path, len(rank)))
+    return _Reading(files, parsed, cached, current_to, problems)
 
 
 @contextlib.contextmanager
@@ -348,13 +404,25 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _across_files(parsed: Sequence[Event], cached: Sequence[CachedFile]) -> list[Problem]:
-    owners: list[tuple[str, str, int | None]] = [
-        (e.id, e.origin.path if e.origin else "?", e.origin.line if e.origin else None)
-        for e in parsed
-    ]
-    for part in cached:
-        owners.extend((i, part.path, line) for i, line in part.id_lines())
+def _across_files(
+    in_order: Sequence[_FileEvents | CachedFile],
+    parsed: Sequence[Event],
+    cached: Sequence[CachedFile],
+) -> list[Problem]:
+    """Duplicate ids and references across files. Ids are claimed in file order (the later of
+    two is the duplicate, however the files were read), by every event of a file, including
+    those with problems of their own."""
+    owners: list[tuple[str, str, int | None]] = []
+    for item in in_order:
+        if isinstance(item, CachedFile):
+            owners.extend((i, item.path, line) for i, line in item.id_lines())
+            continue
+        path, events, unparsed = item
+        claims = [(e.id, path, e.origin.line if e.origin else None) for e in events]
+        if unparsed:
+            claims += [(i, path, line) for i, line in unparsed]
+            claims.sort(key=lambda claim: claim[2] or 0)
+        owners.extend(claims)
     external = [(part.path, *ref) for part in cached for ref in part.external_refs()]
     return cross_file_problems(owners, parsed, external)
 
@@ -387,13 +455,20 @@ class CacheState(NamedTuple):
 
 
 def inspect(paths: Sequence[Path], cache_dir: Path | None) -> tuple[list[FileState], CacheState]:
-    """Each store file behind `paths` with its state and counts, and the cache's size."""
+    """Each store file behind `paths` with its state and counts, and the cache's size. The
+    files are read together and checked as `check` checks them (across each other too); each
+    problem counts for the file it names."""
+    reading = _read(paths, cache_dir)
+    problems = Counter(p.path for p in reading.problems)
+    events = Counter(e.origin.path if e.origin else "?" for e in reading.parsed)
+    for part in reading.cached:
+        events[part.path] += part.count()
+    current_to = dict(reading.current_to)
     states = []
-    for path in expand_store_paths(paths):
-        loaded, problems = read([path], cache_dir=cache_dir)
-        state = "missing" if not path.exists() else ("ok" if not problems else "broken")
-        current_to = loaded.current_to[0][1] if loaded.current_to else None
-        states.append(FileState(path, state, loaded.count(), len(problems), current_to))
+    for path in reading.files:
+        name = str(path)
+        state = "missing" if not path.exists() else ("broken" if problems[name] else "ok")
+        states.append(FileState(path, state, events[name], problems[name], current_to.get(name)))
     if cache_dir is None:
         return states, CacheState(None, 0, 0)
     caches = Cache(cache_dir, "").files()

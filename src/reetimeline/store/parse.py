@@ -87,12 +87,15 @@ class FileInfo(NamedTuple):
     `appendable`: `[[events]]` tables appended to the text read back as more events (the events
     are absent or all written as `[[events]]` tables, never as an inline `events = [...]`).
     `newline`: the file's line ending, for appended text. `current_to`: the store's top-level
-    `current_to` date as written (YYYY-MM-DD), when it declares a valid one.
+    `current_to` date as written (YYYY-MM-DD), when it declares a valid one. `unparsed_ids`:
+    the id and line of each event that has problems but a well-formed id, so that checks across
+    events still see that id (a duplicate of it is reported, a reference to it is not).
     """
 
     appendable: bool
     newline: str
     current_to: str | None = None
+    unparsed_ids: tuple[tuple[str, int | None], ...] = ()
 
 
 class ParsedFile(NamedTuple):
@@ -275,6 +278,7 @@ def read_document(
     # (a header after an inline `events = [...]` does not parse).
     appendable = "events" not in document or (bool(raw_events) and lines.offsets is not None)
     events: list[Event] = []
+    unparsed: list[tuple[str, int | None]] = []
     for index, raw in enumerate(raw_events):
         fast = _valid_event(raw, name, lines.event(index))
         if fast is not None:
@@ -290,7 +294,10 @@ def read_document(
         problems.extend(event_problems)
         if event is not None:
             events.append(event)
-    return events, problems, FileInfo(appendable, newline_of(text), current)
+        elif isinstance(raw_id := raw.get("id"), str) and ID_PATTERN.fullmatch(raw_id):
+            unparsed.append((raw_id, lines.event(index)))
+    info = FileInfo(appendable, newline_of(text), current, tuple(unparsed))
+    return events, problems, info
 
 
 def _key_line(text: str, key: str) -> int | None:

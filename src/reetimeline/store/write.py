@@ -360,26 +360,61 @@ def _replace_appending(target: Path, name: str, addition: bytes, old: _Old) -> F
     return replace_with(target, fill, unchanged=unchanged, display=name)
 
 
-def _lock_path(target: Path) -> Path:
-    return target.with_name(target.name + ".lock")
-
-
 class _locked:
-    """An exclusive lock on a lock file beside the store (kept, so it is never raced on)."""
+    """An exclusive lock on the store file itself (`flock` on its inode), so that no lock file
+    stands beside the store (it would show up in `git status`) and every writer takes the same
+    lock whatever its environment or user.
+
+    Each write replaces the file with a new inode: once the lock is held, the path must still
+    name the locked inode, else the lock is taken again on the file now there. A store that
+    does not exist yet is created under a lock on its folder, once the path is seen still free
+    with that lock held. The kernel releases the lock when the holder exits or is killed."""
 
     def __init__(self, target: Path):
-        self.path = _lock_path(target)
+        self.target = target
         self.fd = -1
 
     def __enter__(self):
         import fcntl
 
+        while True:
+            fd, folder = self._open()
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError as exc:
+                os.close(fd)
+                raise WriteError(f"{self.target}: cannot lock the store: {exc.strerror or exc}; "
+                                 "nothing was written") from exc  # fmt: skip
+            if self._still_current(fd, folder):
+                self.fd = fd
+                return self
+            os.close(fd)
+
+    def _open(self) -> tuple[int, bool]:
+        """A descriptor of the store, or of its folder when there is no store yet."""
+        flags = os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK | os.O_CLOEXEC
         try:
-            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            return os.open(self.target, flags), False
+        except FileNotFoundError:
+            pass
         except OSError as exc:
-            raise WriteError(f"{self.path}: cannot create the lock file: {exc.strerror}") from exc
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
-        return self
+            raise WriteError(f"{self.target}: cannot open the store to lock it: "
+                             f"{exc.strerror or exc}; nothing was written") from exc  # fmt: skip
+        try:
+            return os.open(self.target.parent, flags | os.O_DIRECTORY), True
+        except OSError as exc:
+            raise WriteError(f"{self.target.parent}: cannot open the folder to lock it: "
+                             f"{exc.strerror or exc}; nothing was written") from exc  # fmt: skip
+
+    def _still_current(self, fd: int, folder: bool) -> bool:
+        try:
+            now = os.stat(self.target)
+        except FileNotFoundError:
+            return folder  # locked the folder, and the store is still to be created
+        if folder:
+            return False  # created meanwhile: lock the file instead
+        locked = os.fstat(fd)
+        return (now.st_dev, now.st_ino) == (locked.st_dev, locked.st_ino)
 
     def __exit__(self, *exc_info):
         os.close(self.fd)  # closing releases the lock
