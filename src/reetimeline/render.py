@@ -17,7 +17,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from .model import Event
+from .model import Dated, Event
 from .plain import cell_ids, joined, visible
 from .states import End, Status, Target, describe_days, status_note, urgency
 
@@ -611,7 +611,7 @@ def event_detail(
     event: Event,
     *,
     targets: Sequence[Target],
-    acting: Sequence[Event],
+    acting: Sequence[Dated],
     lookup,
     state: Status | None = None,
     end: End | None = None,
