@@ -138,28 +138,39 @@ class PartialDate:
 
     def previous(self) -> PartialDate:
         """The period of the same precision just before this one (the day, month or year)."""
-        if self.day is not None:
-            return PartialDate.from_date(self.first() - dt.timedelta(days=1))
-        if self.month is not None:
-            index = self.year * 12 + self.month - 2
-            return PartialDate(index // 12, index % 12 + 1)
-        return PartialDate(self.year - 1)
+        # kept, like the period: states ask it of the same few dates again and again
+        cached = self.__dict__.get("_previous")
+        if cached is None:
+            cached = self.__dict__["_previous"] = self._step(-1)
+        return cached
 
     def following(self) -> PartialDate:
         """The period of the same precision just after this one (the day, month or year)."""
+        cached = self.__dict__.get("_following")
+        if cached is None:
+            cached = self.__dict__["_following"] = self._step(1)
+        return cached
+
+    def _step(self, step: int) -> PartialDate:
         if self.day is not None:
-            return PartialDate.from_date(self.last() + dt.timedelta(days=1))
+            day = (self.first() if step < 0 else self.last()) + dt.timedelta(days=step)
+            return PartialDate.trusted(day.year, day.month, day.day)  # valid: a real day
         if self.month is not None:
-            index = self.year * 12 + self.month
+            index = self.year * 12 + self.month - 1 + step
             return PartialDate(index // 12, index % 12 + 1)
-        return PartialDate(self.year + 1)
+        return PartialDate(self.year + step)
 
     def __str__(self) -> str:
-        if self.month is None:
-            return f"{self.year:04d}"
-        if self.day is None:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        text = self.__dict__.get("_text")
+        if text is None:
+            if self.month is None:
+                text = f"{self.year:04d}"
+            elif self.day is None:
+                text = f"{self.year:04d}-{self.month:02d}"
+            else:
+                text = f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+            self.__dict__["_text"] = text
+        return text
 
 
 class Source(NamedTuple):
