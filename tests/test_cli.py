@@ -336,3 +336,19 @@ def test_import_dry_run_and_skip_existing(run, small_store, tmp_path):
         f"skipped 'embargo': already exists\nadded 1 events to {small_store}, skipped 1\n"
     )
     assert small_store.read_bytes().startswith(before)
+
+
+def test_piped_lines_are_written_in_blocks_and_whole_before_an_error(capsys):
+    from reetimeline.cli import BLOCK_LINES, print_lines
+
+    lines = [f"row {n}" for n in range(BLOCK_LINES * 2 + 3)]
+    assert print_lines(iter(lines)) == len(lines)
+    assert capsys.readouterr().out == "".join(f"{line}\n" for line in lines)
+
+    def failing():
+        yield from lines[: BLOCK_LINES + 5]
+        raise RuntimeError("the store changed")
+
+    with pytest.raises(RuntimeError):
+        print_lines(failing())
+    assert capsys.readouterr().out.splitlines() == lines[: BLOCK_LINES + 5]

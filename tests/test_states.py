@@ -1,7 +1,11 @@
 """Honest answers: states, deadlines and date windows on small stores built here, always with
 `--as-of` (never the clock)."""
 
+import datetime as dt
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import json_of
 
@@ -369,3 +373,41 @@ def test_curated_g7_filter_names_g7_events_only(run):
     assert ids
     for row in json_of(run("list", "-c", "G7", "--json")):
         assert {"G7", "EU"} & set(row["countries"]) or "G7" in row["countries"]
+
+
+def _partial_dates():
+    from hypothesis import strategies as st
+
+    from reetimeline.model import PartialDate
+
+    days = st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2027, 12, 31))
+    return st.builds(
+        lambda day, precision: PartialDate(
+            day.year, day.month if precision > 0 else None, day.day if precision > 1 else None
+        ),
+        days,
+        st.integers(0, 2),
+    )
+
+
+@settings(max_examples=400)
+@given(
+    date=_partial_dates(),
+    effective=st.none() | _partial_dates(),
+    expires=st.none() | _partial_dates(),
+    confidence=st.sampled_from(["confirmed", "reported"]),
+    brief=st.booleans(),
+)
+def test_a_measure_nothing_acts_on_lives_as_the_general_life_says(
+    date, effective, expires, confidence, brief
+):
+    """The short way for measures that nothing suspends or ends gives the same stretches as the
+    general one, whatever the dates' order and precision, for events and briefs alike."""
+    from reetimeline import states
+    from reetimeline.model import Brief, Event
+
+    event = Event("m", date, "M", "export-control", effective=effective, expires=expires,
+                  confidence=confidence)  # fmt: skip
+    measure = Brief.of(event) if brief else event
+    knowledge = states.Knowledge((), dt.date(2026, 1, 1))
+    assert states.life(measure, knowledge) == states._life(measure, knowledge)

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from .model import ALL_DESTINATIONS, MEASURE_CATEGORIES, Event
+from .model import ALL_DESTINATIONS, MEASURE_CATEGORIES, Dated, Event
 from .states import Horizon, Knowledge, Segment, end_of, life, weakest
 from .vocab import COUNTRIES_VOCAB, MINERALS
 
@@ -24,7 +24,7 @@ class Change(NamedTuple):
     date: dt.date
     event: Event  # the measure, or the event itself
     change: str  # one of CHANGES
-    by: Event | None  # the event that caused it (None: the event itself, or a schedule)
+    by: Dated | None  # the event that caused it (None: the event itself, or a schedule)
     confidence: str
     note: str = ""
 
@@ -119,7 +119,7 @@ class Matrix(NamedTuple):
     cells: dict[tuple[str, str], Cell]
 
 
-def _applies_to(measure: Event, destination: str) -> bool:
+def _applies_to(measure: Dated, destination: str) -> bool:
     targets = set(measure.applies_to)
     if destination == ALL_DESTINATIONS:
         return ALL_DESTINATIONS in targets
@@ -127,7 +127,7 @@ def _applies_to(measure: Event, destination: str) -> bool:
     return not targets.isdisjoint(wanted)
 
 
-def _covers(measure: Event, mineral: str) -> bool:
+def _covers(measure: Dated, mineral: str) -> bool:
     return mineral in measure.minerals or not MINERALS.parents(mineral).isdisjoint(measure.minerals)
 
 
@@ -177,12 +177,12 @@ class Band(NamedTuple):
 
 
 class Life(NamedTuple):
-    event: Event
+    event: Dated
     bands: tuple[Band, ...]
 
 
 def lives(
-    measures: Iterable[Event], knowledge: Knowledge, horizon: Horizon, end: dt.date
+    measures: Iterable[Dated], knowledge: Knowledge, horizon: Horizon, end: dt.date
 ) -> list[Life]:
     """Each known measure's life up to `end`: its stretches as known on the as-of date. From an
     unreported change after the horizon on, the stretch is `unconfirmed`; stretches after the

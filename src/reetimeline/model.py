@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 CATEGORIES: tuple[str, ...] = (
     "export-control",
@@ -138,28 +138,39 @@ class PartialDate:
 
     def previous(self) -> PartialDate:
         """The period of the same precision just before this one (the day, month or year)."""
-        if self.day is not None:
-            return PartialDate.from_date(self.first() - dt.timedelta(days=1))
-        if self.month is not None:
-            index = self.year * 12 + self.month - 2
-            return PartialDate(index // 12, index % 12 + 1)
-        return PartialDate(self.year - 1)
+        # kept, like the period: states ask it of the same few dates again and again
+        cached = self.__dict__.get("_previous")
+        if cached is None:
+            cached = self.__dict__["_previous"] = self._step(-1)
+        return cached
 
     def following(self) -> PartialDate:
         """The period of the same precision just after this one (the day, month or year)."""
+        cached = self.__dict__.get("_following")
+        if cached is None:
+            cached = self.__dict__["_following"] = self._step(1)
+        return cached
+
+    def _step(self, step: int) -> PartialDate:
         if self.day is not None:
-            return PartialDate.from_date(self.last() + dt.timedelta(days=1))
+            day = (self.first() if step < 0 else self.last()) + dt.timedelta(days=step)
+            return PartialDate.trusted(day.year, day.month, day.day)  # valid: a real day
         if self.month is not None:
-            index = self.year * 12 + self.month
+            index = self.year * 12 + self.month - 1 + step
             return PartialDate(index // 12, index % 12 + 1)
-        return PartialDate(self.year + 1)
+        return PartialDate(self.year + step)
 
     def __str__(self) -> str:
-        if self.month is None:
-            return f"{self.year:04d}"
-        if self.day is None:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        text = self.__dict__.get("_text")
+        if text is None:
+            if self.month is None:
+                text = f"{self.year:04d}"
+            elif self.day is None:
+                text = f"{self.year:04d}-{self.month:02d}"
+            else:
+                text = f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+            self.__dict__["_text"] = text
+        return text
 
 
 class Source(NamedTuple):
@@ -213,12 +224,7 @@ class Event:
 
     def targets(self) -> tuple[tuple[str, PartialDate], ...]:
         """The dated targets of this event: its date, then `effective` and `expires` if set."""
-        out: list[tuple[str, PartialDate]] = [("date", self.date)]
-        if self.effective is not None:
-            out.append(("effective", self.effective))
-        if self.expires is not None:
-            out.append(("expires", self.expires))
-        return tuple(out)
+        return _targets(self.date, self.effective, self.expires)
 
     def starts(self) -> PartialDate:
         """When the event's effect begins: `effective` if set, else `date`."""
@@ -228,6 +234,16 @@ class Event:
         return (self.date.sort_key(), self.id)
 
 
+def _targets(
+    date: PartialDate, effective: PartialDate | None, expires: PartialDate | None
+) -> tuple[tuple[str, PartialDate], ...]:
+    if effective is None:
+        return (("date", date),) if expires is None else (("date", date), ("expires", expires))
+    if expires is None:
+        return (("date", date), ("effective", effective))
+    return (("date", date), ("effective", effective), ("expires", expires))
+
+
 _EVENT_DEFAULTS = {
     "summary": None, "minerals": (), "countries": (), "tags": (), "effective": None,
     "expires": None, "suspends": (), "related": (), "confidence": "confirmed", "sources": (),
@@ -235,16 +251,69 @@ _EVENT_DEFAULTS = {
 }  # fmt: skip
 
 
+class Dated(Protocol):
+    """What the state engine (`states`) and the views of its answers read of an event: its
+    dates, what it acts on, and the few fields a row shows. `Event` has it, and so has `Brief`,
+    which the cache reads for thousands of events at once."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def confidence(self) -> str: ...
+    @property
+    def date(self) -> PartialDate: ...
+    @property
+    def effective(self) -> PartialDate | None: ...
+    @property
+    def expires(self) -> PartialDate | None: ...
+    @property
+    def suspends(self) -> tuple[str, ...]: ...
+    @property
+    def extends(self) -> tuple[str, ...]: ...
+    @property
+    def ends(self) -> tuple[str, ...]: ...
+    @property
+    def issuer(self) -> str | None: ...
+    @property
+    def applies_to(self) -> tuple[str, ...]: ...
+    @property
+    def minerals(self) -> tuple[str, ...]: ...
+
+    def targets(self) -> tuple[tuple[str, PartialDate], ...]: ...
+    def starts(self) -> PartialDate: ...
+    def sort_key(self) -> tuple[tuple[dt.date, int], str]: ...
+
+
 class Brief(NamedTuple):
-    """The few fields of an event that countdowns and states need, read cheaply from the cache.
-    It answers `starts()` and `sort_key()` like `Event`."""
+    """An event without its summary, countries, tags, related ids and sources: what states,
+    countdowns and their views read (`Dated`), kept by the cache in a column of its own."""
 
     id: str
     title: str
     category: str
+    confidence: str
     date: PartialDate
     effective: PartialDate | None
     expires: PartialDate | None
+    suspends: tuple[str, ...]
+    extends: tuple[str, ...]
+    ends: tuple[str, ...]
+    issuer: str | None
+    applies_to: tuple[str, ...]
+    minerals: tuple[str, ...]
+
+    @classmethod
+    def of(cls, event: Event) -> Brief:
+        return cls(event.id, event.title, event.category, event.confidence, event.date,
+                   event.effective, event.expires, event.suspends, event.extends, event.ends,
+                   event.issuer, event.applies_to, event.minerals)  # fmt: skip
+
+    def targets(self) -> tuple[tuple[str, PartialDate], ...]:
+        return _targets(self.date, self.effective, self.expires)
 
     def starts(self) -> PartialDate:
         return self.effective if self.effective is not None else self.date

@@ -18,7 +18,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from .model import Event
+from .model import Dated, Event
 from .plain import joined, visible
 from .states import End, Status, Target, describe_days, status_note, urgency
 
@@ -647,7 +647,7 @@ def event_detail(
     event: Event,
     *,
     targets: Sequence[Target],
-    acting: Sequence[Event],
+    acting: Sequence[Dated],
     lookup,
     state: Status | None = None,
     end: End | None = None,

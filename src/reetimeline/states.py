@@ -26,16 +26,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
-from .model import MEASURE_CATEGORIES, Event, PartialDate
+from .model import MEASURE_CATEGORIES, Dated, PartialDate
 from .query import Filter
+
+# The events a status or countdown row is about: whole events, or briefs from the cache.
+D = TypeVar("D", bound=Dated)
 
 RECENT_DAYS = 30
 STATES = ("announced", "in-force", "suspended", "expired", "ended", "unconfirmed")
 
 
-def weakest(events: Iterable[Event | None]) -> str:
+def weakest(events: Iterable[Dated | None]) -> str:
     """`reported` when any of the events is only reported, else `confirmed`."""
     for event in events:
         if event is not None and event.confidence != "confirmed":
@@ -76,11 +79,11 @@ class Knowledge:
     from its own date), indexed by the id they act on. Built from every store: a filter on
     minerals must not hide the suspension of a measure."""
 
-    def __init__(self, relations: Iterable[Event], as_of: dt.date, *, confirmed: bool = False):
+    def __init__(self, relations: Iterable[Dated], as_of: dt.date, *, confirmed: bool = False):
         self.as_of = as_of
-        self.suspenders: dict[str, list[Event]] = {}
-        self.extenders: dict[str, list[Event]] = {}
-        self.enders: dict[str, list[Event]] = {}
+        self.suspenders: dict[str, list[Dated]] = {}
+        self.extenders: dict[str, list[Dated]] = {}
+        self.enders: dict[str, list[Dated]] = {}
         for event in relations:
             if event.date.first() > as_of or (confirmed and event.confidence != "confirmed"):
                 continue
@@ -89,7 +92,7 @@ class Knowledge:
                 for target in ids:
                     table.setdefault(target, []).append(event)
 
-    def knows(self, event: Event) -> bool:
+    def knows(self, event: Dated) -> bool:
         return event.date.first() <= self.as_of
 
 
@@ -97,23 +100,25 @@ class End(NamedTuple):
     """When an event with `expires` ends, once extensions and ends are applied."""
 
     date: PartialDate | None  # the last day (None: no end)
-    extended_by: Event | None  # the last extension in the chain
-    chain: tuple[Event, ...]  # every extension applied, in order
+    extended_by: Dated | None  # the last extension in the chain
+    chain: tuple[Dated, ...]  # every extension applied, in order
     superseded: tuple[PartialDate, ...]  # the ends that extensions replaced, in order
-    ended_by: Event | None  # an event that ended it before that
+    ended_by: Dated | None  # an event that ended it before that
 
 
-def _end_key(event: Event) -> tuple[dt.date, int]:
+def _end_key(event: Dated) -> tuple[dt.date, int]:
     assert event.expires is not None
     return event.expires.sort_key()
 
 
-def end_of(event: Event, knowledge: Knowledge) -> End:
+def end_of(event: Dated, knowledge: Knowledge) -> End:
     """The end of `event` (a suspension, truce or measure) as known: its `expires`, replaced by
     the `expires` of the latest extension, and so on along extensions of extensions; cut short
     by an event that ends it."""
+    if event.id not in knowledge.extenders and event.id not in knowledge.enders:
+        return End(event.expires, None, (), (), None)
     date = event.expires
-    chain: list[Event] = []
+    chain: list[Dated] = []
     superseded: list[PartialDate] = []
     current, seen = event, {event.id}
     while date is not None:
@@ -147,25 +152,25 @@ class Segment(NamedTuple):
     first: dt.date
     since: PartialDate  # the first day, as precisely as the stores give it
     until: PartialDate | None  # the last day, or None when nothing bounds it
-    by: Event | None  # the suspending or ending event
-    cause: Event  # the event whose date starts this stretch
+    by: Dated | None  # the suspending or ending event
+    cause: Dated  # the event whose date starts this stretch
     backed: bool  # the change that starts it is reported, not only scheduled
     confidence: str
-    extended_by: Event | None = None
+    extended_by: Dated | None = None
     never_took_effect: bool = False
 
 
 class _Boundary(NamedTuple):
     day: dt.date
     label: PartialDate
-    cause: Event
+    cause: Dated
     kind: str  # "announce", "start", "suspend", "resume" or "terminal"
 
 
 class _Window(NamedTuple):
     first: dt.date
     last: dt.date | None
-    event: Event
+    event: Dated
     end: End
 
 
@@ -179,8 +184,56 @@ _CAUSES = {
 }
 
 
-def life(measure: Event, knowledge: Knowledge) -> list[Segment]:
+def life(measure: Dated, knowledge: Knowledge) -> list[Segment]:
     """Every stretch of the measure's life that the known events schedule, in order."""
+    if measure.id not in knowledge.suspenders and measure.id not in knowledge.enders:
+        return _unacted_life(measure)
+    return _life(measure, knowledge)
+
+
+def _unacted_life(measure: Dated) -> list[Segment]:
+    """`_life` of a measure that no known event suspends or ends (most measures of a large
+    store), without its general machinery: announced on its date, in force from its start,
+    expired after its `expires`. Every change is the measure's own, so only the first (its
+    date) is reported rather than scheduled. A test checks that both give the same stretches."""
+    confidence = "confirmed" if measure.confidence == "confirmed" else "reported"
+    if measure.effective is None and measure.expires is None:
+        # in force from its date, with no end: the commonest measure
+        return [Segment("in-force", measure.date.first(), measure.date, None, None, measure, True,
+                        confidence)]  # fmt: skip
+    announced = measure.date.first()
+    start = measure.starts()
+    start_first = start.first()
+    expires = measure.expires
+    terminal = expires.last() + dt.timedelta(days=1) if expires is not None else None
+    # the label of each day is the most precise date of the changes on it (the first of equals)
+    labels: dict[dt.date, PartialDate] = {announced: measure.date}
+    changes = [(start_first, start)]
+    if expires is not None and terminal is not None:
+        changes.append((terminal, expires.following()))
+    for day, label in changes:
+        if day >= announced:
+            known = labels.get(day)
+            if known is None or _precision(label) > _precision(known):
+                labels[day] = label
+    stretches: list[tuple[str, dt.date]] = []
+    for day in sorted(labels):
+        if terminal is not None and day >= terminal:
+            state = "expired"
+        else:
+            state = "announced" if day < start_first else "in-force"
+        if not stretches or stretches[-1][0] != state:
+            stretches.append((state, day))
+    segments = []
+    for i, (state, day) in enumerate(stretches):
+        # each stretch ends the day before the next one begins
+        until = labels[stretches[i + 1][1]].previous() if i + 1 < len(stretches) else None
+        segments.append(Segment(state, day, labels[day], until, None, measure, announced >= day,
+                                confidence))  # fmt: skip
+    return segments
+
+
+def _life(measure: Dated, knowledge: Knowledge) -> list[Segment]:
     start = measure.starts()
     start_first = start.first()
     windows = []
@@ -191,7 +244,7 @@ def life(measure: Event, knowledge: Knowledge) -> list[Segment]:
                 suspension.starts().first(), end.date.last() if end.date else None, suspension, end
             )
         )
-    terminals: list[tuple[dt.date, str, PartialDate, Event]] = []
+    terminals: list[tuple[dt.date, str, PartialDate, Dated]] = []
     if measure.expires is not None:
         terminals.append((measure.expires.last() + dt.timedelta(days=1), "expired",
                           measure.expires.following(), measure))  # fmt: skip
@@ -238,7 +291,9 @@ def life(measure: Event, knowledge: Knowledge) -> list[Segment]:
         ))  # fmt: skip
     # each stretch ends the day before the next one begins
     for i in range(len(segments) - 1):
-        segments[i] = segments[i]._replace(until=segments[i + 1].since.previous())
+        segment = segments[i]
+        until = segments[i + 1].since.previous()
+        segments[i] = Segment._make((*segment[:3], until, *segment[4:]))
     return segments
 
 
@@ -246,7 +301,7 @@ def _precision(date: PartialDate) -> int:
     return {"year": 0, "month": 1, "day": 2}[date.precision]
 
 
-def _state_on(day, start_first, windows, terminal) -> tuple[str, Event | None, _Window | None]:
+def _state_on(day, start_first, windows, terminal) -> tuple[str, Dated | None, _Window | None]:
     if terminal is not None and day >= terminal[0]:
         return terminal[1], (terminal[3] if terminal[1] == "ended" else None), None
     covering = [w for w in windows if w.first <= day and (w.last is None or day <= w.last)]
@@ -259,25 +314,25 @@ def _state_on(day, start_first, windows, terminal) -> tuple[str, Event | None, _
     return ("announced" if day < start_first else "in-force"), None, None
 
 
-class Status(NamedTuple):
+class Status(NamedTuple, Generic[D]):
     """The state of one measure on the as-of date, and what it rests on."""
 
-    event: Event
+    event: D
     state: str
     since: PartialDate | None
     until: PartialDate | None
-    by: Event | None  # suspending or ending event; for `unconfirmed`, the event whose change it is
+    by: Dated | None  # suspending or ending event; for `unconfirmed`, the event whose change it is
     confidence: str
-    extended_by: Event | None = None
+    extended_by: Dated | None = None
     never_took_effect: bool = False
-    lapsed: Event | None = None  # in force again after this suspension ended
+    lapsed: Dated | None = None  # in force again after this suspension ended
     scheduled: str | None = None  # unconfirmed: the state the schedule gives
     last_known: str | None = None  # unconfirmed: the state before the unreported change
     horizon: Horizon = NO_HORIZON
     as_of: dt.date | None = None
 
 
-def status_of(measure: Event, knowledge: Knowledge, horizon: Horizon) -> Status:
+def status_of(measure: D, knowledge: Knowledge, horizon: Horizon) -> Status[D]:
     """The state of `measure` on `knowledge.as_of`, never claiming more than the stores back."""
     as_of = knowledge.as_of
     segments = life(measure, knowledge)
@@ -307,7 +362,7 @@ def status_of(measure: Event, knowledge: Knowledge, horizon: Horizon) -> Status:
                   as_of=as_of)  # fmt: skip
 
 
-def statuses(measures: Iterable[Event], knowledge: Knowledge, horizon: Horizon) -> list[Status]:
+def statuses(measures: Iterable[D], knowledge: Knowledge, horizon: Horizon) -> list[Status[D]]:
     """The state of each known measure (export-control and tariff events) in `measures`."""
     out = [
         status_of(m, knowledge, horizon)
@@ -360,30 +415,30 @@ def status_note(s: Status) -> str:
 # --- countdown -------------------------------------------------------------------------------
 
 
-class Target(NamedTuple):
+class Target(NamedTuple, Generic[D]):
     """One dated target of an event, counted from the as-of date in calendar days."""
 
-    event: Event
+    event: D
     kind: str  # "date", "effective" or "expires"
     date: PartialDate
     days: int
     confidence: str = "confirmed"
-    extended_by: Event | None = None  # an expiry moved here by this extension
+    extended_by: Dated | None = None  # an expiry moved here by this extension
     superseded: bool = False  # an end that an extension or an end replaced
-    replaced_by: Event | None = None  # for a superseded end: the event that replaced it
+    replaced_by: Dated | None = None  # for a superseded end: the event that replaced it
     unconfirmed: bool = False  # a scheduled date after the horizon, now passed, not reported
     never: bool = False  # an effective date the measure never reached (suspended before)
 
-    def sort_key(self):
-        return (self.date.sort_key(), self.event.id, self.kind, self.superseded)
+    def sort_key(self) -> tuple[tuple[dt.date, int], str, str, bool]:
+        return _target_order(self)
 
 
 def targets(
-    events: Iterable[Event],
+    events: Iterable[D],
     as_of: dt.date,
     knowledge: Knowledge | None = None,
     horizon: Horizon = NO_HORIZON,
-) -> list[Target]:
+) -> list[Target[D]]:
     """Every dated target of `events` with its day count, by date. With `knowledge`, an
     extended expiry moves (the original stays, marked superseded), an expiry cut short by an
     end is superseded, an extension's own expiry is shown on what it extends, and an effective
@@ -392,18 +447,27 @@ def targets(
     chosen = list(events)
     ids = {e.id for e in chosen}
     last_fact = horizon.last_day(as_of)
-    out: list[Target] = []
+    out: list[Target[D]] = []
+    acted_on = knowledge.extenders.keys() | knowledge.enders.keys()
     for event in chosen:
-        end = end_of(event, knowledge) if event.expires is not None else None
+        # an end that nothing extends or ends is the event's own `expires`: no row changes
+        end = None
+        if event.expires is not None and event.id in acted_on:
+            end = end_of(event, knowledge)
         never = False
-        if event.category in MEASURE_CATEGORIES and event.effective is not None:
+        if (event.category in MEASURE_CATEGORIES and event.effective is not None
+                and event.id in knowledge.suspenders):  # fmt: skip
+            # only a suspension can keep a measure from taking effect
             never = any(s.state == "suspended" and s.never_took_effect
                         for s in life(event, knowledge))  # fmt: skip
         for kind, date in event.targets():
             if kind == "expires" and event.extends and all(i in ids for i in event.extends):
                 continue  # shown as the new end of what it extends
-            row = Target(event, kind, date, date.days_from(as_of), event.confidence,
-                         never=never and kind == "effective")  # fmt: skip
+            row = Target(event, kind, date, date.days_from(as_of), event.confidence, None, False,
+                         None, False, never and kind == "effective")  # fmt: skip
+            if kind == "date":
+                out.append(row)  # an event's own date is a fact, never unconfirmed
+                continue
             if kind == "expires" and end is not None and end.date != date:
                 replaced_by = end.ended_by or (end.chain[0] if end.chain else None)
                 row = row._replace(superseded=True, replaced_by=replaced_by)
@@ -414,11 +478,15 @@ def targets(
                 event, "expires", end.date, end.date.days_from(as_of),
                 weakest([event, *end.chain]), extended_by=end.extended_by), as_of, last_fact,
             ))  # fmt: skip
-    out.sort(key=Target.sort_key)
+    out.sort(key=_target_order)
     return out
 
 
-def _unconfirmed(row: Target, as_of: dt.date, last_fact: dt.date) -> Target:
+def _target_order(target: Target[Any]) -> tuple[tuple[dt.date, int], str, str, bool]:
+    return (target.date.sort_key(), target.event.id, target.kind, target.superseded)
+
+
+def _unconfirmed(row: Target[D], as_of: dt.date, last_fact: dt.date) -> Target[D]:
     """A scheduled date after the horizon that has passed, written before it: not a fact."""
     if row.kind == "date" or row.superseded:
         return row
@@ -429,7 +497,7 @@ def _unconfirmed(row: Target, as_of: dt.date, last_fact: dt.date) -> Target:
 
 
 def countdown(
-    events: Iterable[Event],
+    events: Iterable[D],
     as_of: dt.date,
     knowledge: Knowledge | None = None,
     horizon: Horizon = NO_HORIZON,
@@ -438,7 +506,7 @@ def countdown(
     within: int | None = None,
     recent: int | None = None,
     show_all: bool = False,
-) -> list[Target]:
+) -> list[Target[D]]:
     """Targets to count down to.
 
     By default every upcoming target and those lapsed in the last 30 days. `within N` keeps

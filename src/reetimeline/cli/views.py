@@ -9,7 +9,7 @@ import typer
 
 from .. import query, store
 from ..errors import UsageError
-from ..model import CATEGORIES, MEASURE_CATEGORIES, event_to_record, json_fragment
+from ..model import CATEGORIES, MEASURE_CATEGORIES, Dated, event_to_record, json_fragment
 from ..plain import LIST_HEADER, countdown_lines, list_line, status_lines
 from ..states import (
     Status,
@@ -427,6 +427,7 @@ def countdown_command(
     day = as_of_date(as_of)
     flt = filters.build(day)
     loaded = load_store(filters)
+    rows: list[Target[Dated]]
     if event_id is not None:
         event = _event_by_id(event_id, loaded)
         # with an ID, all of that event's targets
