@@ -129,7 +129,7 @@ class PartialDate:
         For a month or year, the count runs to the first day of the period when it lies ahead,
         from its last day when it lies behind, and is 0 while `as_of` is inside it.
         """
-        first, last = self.first(), self.last()
+        first, last, _order = self._period()
         if as_of < first:
             return (first - as_of).days
         if as_of > last:

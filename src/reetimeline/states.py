@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from .model import MEASURE_CATEGORIES, Dated, PartialDate
@@ -196,18 +197,31 @@ def _unacted_life(measure: Dated) -> list[Segment]:
     store), without its general machinery: announced on its date, in force from its start,
     expired after its `expires`. Every change is the measure's own, so only the first (its
     date) is reported rather than scheduled. A test checks that both give the same stretches."""
-    confidence = "confirmed" if measure.confidence == "confirmed" else "reported"
-    if measure.effective is None and measure.expires is None:
-        # in force from its date, with no end: the commonest measure
-        return [Segment("in-force", measure.date.first(), measure.date, None, None, measure, True,
-                        confidence)]  # fmt: skip
+    confidence = _confidence(measure)
     announced = measure.date.first()
+    stretches = _unacted_stretches(measure)
+    segments = []
+    for i, (state, day, label) in enumerate(stretches):
+        # each stretch ends the day before the next one begins
+        until = stretches[i + 1][2].previous() if i + 1 < len(stretches) else None
+        segments.append(Segment(state, day, label, until, None, measure, announced >= day,
+                                confidence))  # fmt: skip
+    return segments
+
+
+def _unacted_stretches(measure: Dated) -> list[tuple[str, dt.date, PartialDate]]:
+    """(state, first day, that day as precisely as the stores give it) of each stretch of the
+    life of a measure that nothing acts on."""
+    date = measure.date
+    announced = date.first()
+    if measure.effective is None and measure.expires is None:
+        return [("in-force", announced, date)]  # the commonest measure
     start = measure.starts()
     start_first = start.first()
     expires = measure.expires
     terminal = expires.last() + dt.timedelta(days=1) if expires is not None else None
     # the label of each day is the most precise date of the changes on it (the first of equals)
-    labels: dict[dt.date, PartialDate] = {announced: measure.date}
+    labels: dict[dt.date, PartialDate] = {announced: date}
     changes = [(start_first, start)]
     if expires is not None and terminal is not None:
         changes.append((terminal, expires.following()))
@@ -216,21 +230,19 @@ def _unacted_life(measure: Dated) -> list[Segment]:
             known = labels.get(day)
             if known is None or _precision(label) > _precision(known):
                 labels[day] = label
-    stretches: list[tuple[str, dt.date]] = []
+    stretches: list[tuple[str, dt.date, PartialDate]] = []
     for day in sorted(labels):
         if terminal is not None and day >= terminal:
             state = "expired"
         else:
             state = "announced" if day < start_first else "in-force"
         if not stretches or stretches[-1][0] != state:
-            stretches.append((state, day))
-    segments = []
-    for i, (state, day) in enumerate(stretches):
-        # each stretch ends the day before the next one begins
-        until = labels[stretches[i + 1][1]].previous() if i + 1 < len(stretches) else None
-        segments.append(Segment(state, day, labels[day], until, None, measure, announced >= day,
-                                confidence))  # fmt: skip
-    return segments
+            stretches.append((state, day, labels[day]))
+    return stretches
+
+
+def _confidence(measure: Dated) -> str:
+    return "confirmed" if measure.confidence == "confirmed" else "reported"
 
 
 def _life(measure: Dated, knowledge: Knowledge) -> list[Segment]:
@@ -334,8 +346,40 @@ class Status(NamedTuple, Generic[D]):
 
 def status_of(measure: D, knowledge: Knowledge, horizon: Horizon) -> Status[D]:
     """The state of `measure` on `knowledge.as_of`, never claiming more than the stores back."""
-    as_of = knowledge.as_of
-    segments = life(measure, knowledge)
+    if measure.id not in knowledge.suspenders and measure.id not in knowledge.enders:
+        return _unacted_status(measure, knowledge.as_of, horizon)
+    return _status_from(_life(measure, knowledge), measure, knowledge.as_of, horizon)
+
+
+def _unacted_status(measure: D, as_of: dt.date, horizon: Horizon) -> Status[D]:
+    """`_status_from` the life of a measure that nothing acts on, without building its
+    stretches as segments (a test checks that both agree). Only its first stretch is
+    reported; a later one that began after the horizon, on or before the as-of date, is
+    unconfirmed."""
+    stretches = _unacted_stretches(measure)
+    index = len(stretches) - 1
+    while index >= 0 and stretches[index][1] > as_of:
+        index -= 1
+    if index < 0:
+        raise ValueError(f"{measure.id} is not known on {as_of}")
+    confidence = _confidence(measure)
+    last_fact = horizon.last_day(as_of)
+    first_unbacked = index
+    while first_unbacked > 0 and stretches[first_unbacked][1] > last_fact:
+        first_unbacked -= 1
+    first_unbacked += 1
+    state, _day, since = stretches[index]
+    if first_unbacked <= index:
+        change, before = stretches[first_unbacked], stretches[first_unbacked - 1]
+        return Status(measure, "unconfirmed", change[2], None, measure, confidence, None, False,
+                      None, state, before[0], horizon, as_of)  # fmt: skip
+    until = stretches[index + 1][2].previous() if index + 1 < len(stretches) else None
+    return Status(measure, state, since, until, None, confidence, None, False, None, None, None,
+                  horizon, as_of)  # fmt: skip
+
+
+def _status_from(segments: list[Segment], measure: D, as_of: dt.date,
+                 horizon: Horizon) -> Status[D]:  # fmt: skip
     index = max(i for i, s in enumerate(segments) if s.first <= as_of)
     seg = segments[index]
     last_fact = horizon.last_day(as_of)
@@ -447,9 +491,16 @@ def targets(
     chosen = list(events)
     ids = {e.id for e in chosen}
     last_fact = horizon.last_day(as_of)
-    out: list[Target[D]] = []
+    # rows with their order: sorting by a ready key is cheaper than calling a key function
+    out: list[tuple[tuple[tuple[dt.date, int], str, str, bool], Target[D]]] = []
     acted_on = knowledge.extenders.keys() | knowledge.enders.keys()
     for event in chosen:
+        date = event.date
+        # an event's own date is a fact, never unconfirmed: its row is the simplest
+        row = Target(event, "date", date, date.days_from(as_of), event.confidence)
+        out.append(((date.sort_key(), event.id, "date", False), row))
+        if event.effective is None and event.expires is None:
+            continue
         # an end that nothing extends or ends is the event's own `expires`: no row changes
         end = None
         if event.expires is not None and event.id in acted_on:
@@ -460,26 +511,25 @@ def targets(
             # only a suspension can keep a measure from taking effect
             never = any(s.state == "suspended" and s.never_took_effect
                         for s in life(event, knowledge))  # fmt: skip
-        for kind, date in event.targets():
+        for kind, date in event.targets()[1:]:
             if kind == "expires" and event.extends and all(i in ids for i in event.extends):
                 continue  # shown as the new end of what it extends
             row = Target(event, kind, date, date.days_from(as_of), event.confidence, None, False,
                          None, False, never and kind == "effective")  # fmt: skip
-            if kind == "date":
-                out.append(row)  # an event's own date is a fact, never unconfirmed
-                continue
             if kind == "expires" and end is not None and end.date != date:
                 replaced_by = end.ended_by or (end.chain[0] if end.chain else None)
                 row = row._replace(superseded=True, replaced_by=replaced_by)
-            out.append(_unconfirmed(row, as_of, last_fact))
+            row = _unconfirmed(row, as_of, last_fact)
+            out.append((_target_order(row), row))
         if end is not None and end.extended_by is not None and end.ended_by is None:
             assert end.date is not None
-            out.append(_unconfirmed(Target(
+            row = _unconfirmed(Target(
                 event, "expires", end.date, end.date.days_from(as_of),
                 weakest([event, *end.chain]), extended_by=end.extended_by), as_of, last_fact,
-            ))  # fmt: skip
-    out.sort(key=_target_order)
-    return out
+            )  # fmt: skip
+            out.append((_target_order(row), row))
+    out.sort(key=itemgetter(0))  # stable: rows of equal order stay as made
+    return [row for _order, row in out]
 
 
 def _target_order(target: Target[Any]) -> tuple[tuple[dt.date, int], str, str, bool]:

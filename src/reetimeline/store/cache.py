@@ -82,18 +82,22 @@ def _date_out(value: PartialDate | None) -> int | None:
     return value.year * 10000 + (value.month or 0) * 100 + (value.day or 0)
 
 
-_DATES: dict[int, PartialDate] = {}
+class _Dates(dict[int | None, PartialDate | None]):
+    """Dates read back by their number: each distinct date is made once (PartialDate is
+    immutable), on its first lookup; None stays None."""
+
+    def __missing__(self, value: int | None) -> PartialDate | None:
+        assert value is not None
+        year, month, day = value // 10000, value // 100 % 100, value % 100
+        date = self[value] = PartialDate.trusted(year, month or None, day or None)
+        return date
+
+
+_DATES = _Dates({None: None})
 
 
 def _date_in(value: int | None) -> PartialDate | None:
-    """A date read back; each distinct date is made once (PartialDate is immutable)."""
-    if value is None:
-        return None
-    date = _DATES.get(value)
-    if date is None:
-        year, month, day = value // 10000, value // 100 % 100, value % 100
-        date = _DATES[value] = PartialDate.trusted(year, month or None, day or None)
-    return date
+    return _DATES[value]
 
 
 _Codec = tuple[str, Callable[[Any], Any] | None, Callable[[Any], Any] | None]
@@ -150,10 +154,12 @@ def brief_record(event: Event) -> bytes:
                           event.issuer, event.applies_to, event.minerals))  # fmt: skip
 
 
-def brief_from(record: bytes) -> Brief:
-    values = marshal.loads(record)
-    return Brief._make((*values[:4], _date_in(values[4]), _date_in(values[5]),
-                        _date_in(values[6]), *values[7:]))  # fmt: skip
+def briefs_from(records: Iterable[bytes]) -> list[Brief]:
+    """Briefs from their records: the loop that large countdowns and statuses spend their time
+    in, so without a call per brief (tuple.__new__ is what `Brief._make` calls)."""
+    dates, new = _DATES, tuple.__new__
+    return [new(Brief, (v[0], v[1], v[2], v[3], dates[v[4]], dates[v[5]], dates[v[6]], *v[7:]))
+            for v in map(marshal.loads, records)]  # fmt: skip
 
 
 def event_record(event: Event) -> bytes:
@@ -704,13 +710,13 @@ class CachedFile:
             where += " AND e.first <= ?"
             args.append(known_by)
         sql = f"SELECT e.brief FROM events e WHERE {where} ORDER BY e.first, e.prec, e.id"
-        return [brief_from(r) for (r,) in self._query(sql, args)]
+        return briefs_from(r for (r,) in self._query(sql, args))
 
     def relations(self) -> list[Brief]:
         """Briefs of the events that suspend, extend or end another event, in date order."""
         sql = ("SELECT e.brief FROM events e WHERE e.n IN (SELECT n FROM refs WHERE field IN "
                "('suspends', 'extends', 'ends')) ORDER BY e.first, e.prec, e.id")  # fmt: skip
-        return [brief_from(r) for (r,) in self._query(sql)]
+        return briefs_from(r for (r,) in self._query(sql))
 
     def count_by(self, flt: Filter, key: str) -> Counter[str]:
         """Events per year or category, or listed minerals or countries, of matching events."""
