@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from .model import Event
-from .states import Status, Target, describe_days, status_note
+from .model import Dated, Event, PartialDate
+from .states import Status, Target, describe_days, status_note, unacted_stretch_statuses
 from .text import visible
 
 
@@ -30,21 +30,51 @@ def list_line(e: Event) -> str:
     return "\t".join(fields)
 
 
+COUNTDOWN_HEADER = "date\tkind\tdays\twhen\tconfidence\ttitle\tid"
+
+
 def countdown_lines(targets: Iterable[Target]) -> Iterator[str]:
-    yield "date\tkind\tdays\twhen\tconfidence\ttitle\tid"
+    yield COUNTDOWN_HEADER
     for t in targets:
-        when = describe_days(t)
-        yield (
-            f"{t.date}\t{t.kind}\t{t.days}\t{when}\t{t.confidence}\t"
-            f"{visible(t.event.title)}\t{t.event.id}"
-        )
+        yield countdown_line(t)
+
+
+def countdown_line(t: Target) -> str:
+    """One piped `countdown` row: `countdown_head` of its date, the count, `countdown_tail`
+    of its event (the cache keeps head and tail ready and adds the count of the day)."""
+    tail = countdown_tail(t.confidence, t.event)
+    return f"{countdown_head(t.kind, t.date)}{t.days}\t{describe_days(t)}{tail}"
+
+
+def countdown_head(kind: str, date: PartialDate) -> str:
+    return f"{date}\t{kind}\t"
+
+
+def countdown_tail(confidence: str, event: Dated) -> str:
+    """What follows the count in a row (a row's confidence can differ from its event's: an
+    extended end is as sure as its extensions)."""
+    return f"\t{confidence}\t{visible(event.title)}\t{event.id}"
+
+
+STATUS_HEADER = "state\tsince\tuntil\tconfidence\ttitle\tnote\tid"
 
 
 def status_lines(statuses: Iterable[Status]) -> Iterator[str]:
-    yield "state\tsince\tuntil\tconfidence\ttitle\tnote\tid"
+    yield STATUS_HEADER
     for s in statuses:
-        yield "\t".join((s.state, str(s.since or ""), str(s.until or ""), s.confidence,
-                         visible(s.event.title), status_note(s), s.event.id))  # fmt: skip
+        yield status_line(s)
+
+
+def status_line(s: Status) -> str:
+    return "\t".join((s.state, str(s.since or ""), str(s.until or ""), s.confidence,
+                      visible(s.event.title), status_note(s), s.event.id))  # fmt: skip
+
+
+def ready_stretches(measure: Dated) -> list[tuple[int, int | None, str]]:
+    """(first day, first day of the next stretch, piped `status` row) of each stretch of the
+    life of a measure that nothing acts on, as ordinals: what the cache keeps ready."""
+    return [(first.toordinal(), following.toordinal() if following else None, status_line(s))
+            for first, following, s in unacted_stretch_statuses(measure)]  # fmt: skip
 
 
 def stats_lines(sections: dict[str, list[tuple[str, int]]]) -> Iterator[str]:

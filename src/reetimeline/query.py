@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from .errors import UsageError
-from .model import ALL_DESTINATIONS, CATEGORIES, Event, PartialDate
+from .model import ALL_DESTINATIONS, CATEGORIES, Dated, Event, PartialDate
 from .vocab import COUNTRIES_VOCAB, MINERALS, Vocabulary, did_you_mean, fold, hint
 
 
@@ -62,7 +62,7 @@ class Filter(NamedTuple):
             return False
         return self.until is None or date.first() <= self.until
 
-    def dated_inside(self, event: Event) -> bool:
+    def dated_inside(self, event: Dated) -> bool:
         """Whether any date of `event` (or an end it was extended to) is in the window."""
         dates = [d for _kind, d in event.targets()]
         if self.extended:

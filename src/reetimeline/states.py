@@ -378,6 +378,20 @@ def _unacted_status(measure: D, as_of: dt.date, horizon: Horizon) -> Status[D]:
                   horizon, as_of)  # fmt: skip
 
 
+def unacted_stretch_statuses(measure: D) -> list[tuple[dt.date, dt.date | None, Status[D]]]:
+    """(first day, first day of the next stretch or None, its state) for each stretch of the
+    life of a measure that nothing acts on: the state `status_of` gives on any day of that
+    stretch when no known event acts on the measure and the change that began the stretch is
+    not after the horizon (the cache keeps these ready; a test checks them against
+    `status_of`)."""
+    stretches = _unacted_stretches(measure)
+    out = []
+    for i, (_state, day, _label) in enumerate(stretches):
+        following = stretches[i + 1][1] if i + 1 < len(stretches) else None
+        out.append((day, following, _unacted_status(measure, day, NO_HORIZON)))
+    return out
+
+
 def _status_from(segments: list[Segment], measure: D, as_of: dt.date,
                  horizon: Horizon) -> Status[D]:  # fmt: skip
     index = max(i for i, s in enumerate(segments) if s.first <= as_of)
@@ -580,18 +594,8 @@ def countdown(
 
 def describe_days(target: Target) -> str:
     """How a countdown row reads: "in 302 days", "today", "expired 15 days ago"."""
-    days, kind = target.days, target.kind
-    if days == 0:
-        text = "today"
-    else:
-        count = f"{abs(days)} day{'s' if abs(days) != 1 else ''}"
-        if days > 0:
-            text = f"in {count}"
-        elif target.unconfirmed or target.never or target.superseded:
-            text = f"due {count} ago"
-        else:
-            prefix = {"expires": "expired ", "effective": "took effect "}.get(kind, "")
-            text = f"{prefix}{count} ago"
+    text = days_text(target.days, target.kind,
+                     due=target.unconfirmed or target.never or target.superseded)  # fmt: skip
     if target.extended_by is not None:
         text += f", extended by {target.extended_by.id}"
     if target.superseded:
@@ -605,8 +609,25 @@ def describe_days(target: Target) -> str:
     if target.never:
         text += ", never reached: suspended before it took effect"
     if target.unconfirmed:
-        text += ", not confirmed: after the data's horizon"
+        text += UNCONFIRMED_NOTE
     return text
+
+
+UNCONFIRMED_NOTE = ", not confirmed: after the data's horizon"
+
+
+_LAPSED = {"expires": "expired ", "effective": "took effect "}
+
+
+def days_text(days: int, kind: str, *, due: bool = False) -> str:
+    """ "in 302 days", "today", "expired 15 days ago"; `due` for a date that passed without
+    being reached ("due 3 days ago")."""
+    if days == 0:
+        return "today"
+    count = f"{abs(days)} day{'s' if abs(days) != 1 else ''}"
+    if days > 0:
+        return f"in {count}"
+    return f"due {count} ago" if due else f"{_LAPSED.get(kind, '')}{count} ago"
 
 
 def urgency(days: int) -> str:

@@ -10,7 +10,14 @@ import typer
 from .. import query, store
 from ..errors import UsageError
 from ..model import CATEGORIES, MEASURE_CATEGORIES, Dated, event_to_record, json_fragment
-from ..plain import LIST_HEADER, countdown_lines, list_line, status_lines
+from ..plain import (
+    COUNTDOWN_HEADER,
+    LIST_HEADER,
+    STATUS_HEADER,
+    countdown_lines,
+    list_line,
+    status_lines,
+)
 from ..states import (
     Status,
     Target,
@@ -434,15 +441,24 @@ def countdown_command(
         knowledge = loaded.knowledge(day, confirmed=flt.confirmed)
         rows = countdown(query.select([event], flt), day, knowledge, loaded.horizon(), flt=flt,
                          within=within, recent=recent, show_all=within is None)  # fmt: skip
+    elif not json_output and not use_rich():  # piped: rows made ready by the cache where it can
+        print_lines([COUNTDOWN_HEADER])
+        lines = loaded.countdown_lines(flt, day, within=within, recent=recent, show_all=show_all)
+        if not print_lines(lines) and not loaded.is_empty():
+            say(NO_TARGETS)
+        return
     else:
         rows = loaded.countdown(flt, day, within=within, recent=recent, show_all=show_all)
     if not rows and not loaded.is_empty():
-        say("no dated targets in that window (try --all)")
+        say(NO_TARGETS)
     output(
         rows, json_output=json_output, record=_target_record, view="countdown_table",
         lines=countdown_lines,
     )  # fmt: skip
     _say_horizon(loaded, day, json_output)
+
+
+NO_TARGETS = "no dated targets in that window (try --all)"
 
 
 def _say_horizon(loaded: store.Store, day, json_output: bool) -> None:
@@ -497,6 +513,10 @@ def status_command(
                          f"shows the state of {' and '.join(MEASURE_CATEGORIES)} events (try "
                          f"`reetimeline list -k {asked[0]}`)")  # fmt: skip
     loaded = load_store(filters)
+    if not json_output and not use_rich():  # piped: rows made ready by the cache where it can
+        print_lines([STATUS_HEADER])
+        _say_if_nothing_matched(print_lines(loaded.status_lines(flt, day)), loaded)
+        return
     rows = loaded.status(flt, day)
     _say_if_nothing_matched(len(rows), loaded)
     output(

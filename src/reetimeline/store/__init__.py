@@ -16,14 +16,26 @@ import datetime as dt
 import heapq
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
 from .. import query
 from ..errors import DataError, Problem
 from ..model import MEASURE_CATEGORIES, Dated, Event, PartialDate
-from ..states import RECENT_DAYS, Horizon, Knowledge, Status, Target, countdown, statuses
+from ..states import (
+    RECENT_DAYS,
+    UNCONFIRMED_NOTE,
+    Horizon,
+    Knowledge,
+    Status,
+    Target,
+    countdown,
+    days_text,
+    status_of,
+    statuses,
+)
 from ..validate import check_references, cross_file_problems
 from .cache import Cache, CachedFile, Texts
 from .files import code_stamp, curated_store_path, expand_store_paths
@@ -45,9 +57,9 @@ def _event_key(event: Event) -> tuple[int, int, str]:
 
 
 def texts() -> Texts:
-    from ..plain import list_line
+    from ..plain import countdown_head, countdown_tail, list_line, ready_stretches
 
-    return Texts(list_line, query.searchable)
+    return Texts(list_line, query.searchable, countdown_head, countdown_tail, ready_stretches)
 
 
 class Store:
@@ -250,19 +262,55 @@ class Store:
         show_all: bool = False,
     ) -> list[Target[Dated]]:
         """`states.countdown` over the matching events that have a target in the window."""
-        lowest = None
-        if not show_all:
-            lowest = as_of - dt.timedelta(days=recent if recent is not None else (
-                0 if within is not None else RECENT_DAYS))  # fmt: skip
-        highest = None if within is None else as_of + dt.timedelta(days=within)
-        since = max((d for d in (flt.since, lowest) if d is not None), default=None)
-        until = min((d for d in (flt.until, highest) if d is not None), default=None)
-        if since is not None and until is not None and until < since:
+        window = _countdown_window(flt, as_of, within, recent, show_all)
+        if window is None:
             return []
-        candidates = self.briefs(flt._replace(since=since, until=until))
+        candidates = self.briefs(flt._replace(since=window[0], until=window[1]))
         knowledge = self.knowledge(as_of, confirmed=flt.confirmed)
         return countdown(candidates, as_of, knowledge, self.horizon(), flt=flt, within=within,
                          recent=recent, show_all=show_all)  # fmt: skip
+
+    def countdown_lines(
+        self,
+        flt: query.Filter,
+        as_of: dt.date,
+        *,
+        within: int | None = None,
+        recent: int | None = None,
+        show_all: bool = False,
+    ) -> Iterator[str]:
+        """The piped rows (`plain.countdown_line`) of `countdown(...)`, in its order. A cached
+        date of an event that nothing extends, ends or suspends, and that extends nothing, is
+        a plain count: its row comes from the cache's ready parts; the state engine makes the
+        rest (tests check that both give the same rows)."""
+        from ..plain import countdown_line
+
+        window = _countdown_window(flt, as_of, within, recent, show_all)
+        if window is None:
+            return iter(())
+        since, until = window
+        candidates = self.prepared(flt._replace(since=since, until=until))
+        knowledge = self.knowledge(as_of, confirmed=flt.confirmed)
+        horizon = self.horizon()
+        relations = self.relations()
+        engine = (knowledge.suspenders.keys() | knowledge.extenders.keys()
+                  | knowledge.enders.keys() | {r.id for r in relations if r.extends}
+                  | {i for r in relations for i in r.extends})  # fmt: skip
+        chosen: list[Dated] = list(query.select(self._parsed, candidates, presorted=True))
+        for part in self._cached:
+            chosen += part.briefs_of(candidates, engine)
+        made = countdown(chosen, as_of, knowledge, horizon, flt=flt, within=within,
+                         recent=recent, show_all=show_all)  # fmt: skip
+        streams: list[Iterable[tuple[tuple, str]]] = []
+        if made:
+            streams.append([(_target_key(t), countdown_line(t)) for t in made])
+        # the ready rows: every bound of the window is a bound on the dates themselves
+        plain = flt._replace(since=None, until=None)
+        for part in self._cached:
+            rows = _ready_targets(part.target_rows(plain, _ordinal(since), _ordinal(until)),
+                                  engine, as_of, horizon)  # fmt: skip
+            streams.append(rows if len(self._cached) <= 8 else list(rows))
+        return _merged(streams)
 
     def changes(self, flt: query.Filter, as_of: dt.date, first: dt.date, last: dt.date):
         """`briefing.changes` of the matching events between `first` and `last`."""
@@ -277,11 +325,102 @@ class Store:
     def status(self, flt: query.Filter, as_of: dt.date) -> list[Status[Dated]]:
         """The state of each matching measure known on `as_of`; suspensions, extensions and
         ends come from every store."""
-        categories = frozenset(
-            c for c in MEASURE_CATEGORIES if flt.categories is None or c in flt.categories
-        )
-        measures = self.briefs(flt._replace(categories=categories), known_by=as_of)
+        measures = self.briefs(_measures(flt), known_by=as_of)
         return statuses(measures, self.knowledge(as_of, confirmed=flt.confirmed), self.horizon())
+
+    def status_lines(self, flt: query.Filter, as_of: dt.date) -> Iterator[str]:
+        """The piped rows (`plain.status_line`) of `status(...)`, in its order. A cached measure
+        that no known event acts on, on a day whose state began on or before the horizon, has
+        its row ready in the cache; the state engine makes the rest (tests check that both
+        give the same rows)."""
+        from ..plain import status_line
+
+        flt = self.prepared(_measures(flt))
+        knowledge = self.knowledge(as_of, confirmed=flt.confirmed)
+        horizon = self.horizon()
+        parsed = [e for e in query.select(self._parsed, flt, presorted=True)
+                  if e.date.first() <= as_of]  # fmt: skip
+        streams: list[Iterable[tuple[tuple, str]]] = []
+        if parsed:
+            made = statuses(parsed, knowledge, horizon)
+            streams.append([(_event_key(s.event), status_line(s)) for s in made])
+        for part in self._cached:
+            rows = _ready_statuses(part, flt, knowledge, horizon)
+            streams.append(rows if len(self._cached) <= 8 else list(rows))
+        return _merged(streams)
+
+
+def _measures(flt: query.Filter) -> query.Filter:
+    """`flt` narrowed to the measure categories it allows."""
+    allowed = flt.categories
+    return flt._replace(
+        categories=frozenset(c for c in MEASURE_CATEGORIES if allowed is None or c in allowed)
+    )
+
+
+def _ready_statuses(part: CachedFile, flt: query.Filter, knowledge: Knowledge,
+                    horizon: Horizon) -> Iterator[tuple[tuple, str]]:  # fmt: skip
+    from ..plain import status_line
+
+    rows = part.status_rows(flt, knowledge.as_of.toordinal())
+    acted = knowledge.suspenders.keys() | knowledge.enders.keys()
+    last_fact = horizon.last_day(knowledge.as_of).toordinal()
+    # acted on, or in a stretch that began after the horizon (unconfirmed): the engine's
+    engine = {row[2] for row in rows if row[2] in acted or (row[3] > 0 and row[4] > last_fact)}
+    briefs = {b.id: b for b in part.briefs_of(flt, engine)} if engine else {}
+    for first, prec, event_id, _number, _since, line in rows:
+        if event_id in engine:
+            line = status_line(status_of(briefs[event_id], knowledge, horizon))
+        yield (first, prec, event_id), line
+
+
+def _countdown_window(flt: query.Filter, as_of: dt.date, within: int | None, recent: int | None,
+                      show_all: bool) -> tuple[dt.date | None, dt.date | None] | None:  # fmt: skip
+    """The days a countdown's targets must overlap, either end open (None); None when no day
+    can be in it."""
+    lowest = None
+    if not show_all:
+        lowest = as_of - dt.timedelta(days=recent if recent is not None else (
+            0 if within is not None else RECENT_DAYS))  # fmt: skip
+    highest = None if within is None else as_of + dt.timedelta(days=within)
+    since = max((d for d in (flt.since, lowest) if d is not None), default=None)
+    until = min((d for d in (flt.until, highest) if d is not None), default=None)
+    if since is not None and until is not None and until < since:
+        return None
+    return since, until
+
+
+def _ordinal(day: dt.date | None) -> int | None:
+    return day.toordinal() if day is not None else None
+
+
+def _target_key(t: Target) -> tuple:
+    first, rank = t.date.sort_key()
+    return (first.toordinal(), rank, t.event.id, t.kind, t.superseded)
+
+
+def _ready_targets(rows, engine: Collection[str], as_of: dt.date,
+                   horizon: Horizon) -> Iterator[tuple[tuple, str]]:  # fmt: skip
+    """Countdown rows of cached dates from their ready head and tail, leaving out the events in
+    `engine`: a date after the horizon that passed unreported is marked as the engine marks it."""
+    day = as_of.toordinal()
+    last_fact = horizon.last_day(as_of).toordinal()
+    for first, prec, event_id, kind, last, head, tail, event_first in rows:
+        if event_id in engine:
+            continue
+        days = first - day if day < first else (last - day if day > last else 0)
+        if kind != "date" and last_fact < first <= day and event_first < first:
+            when = days_text(days, kind, due=True) + UNCONFIRMED_NOTE
+        else:
+            when = days_text(days, kind)
+        yield (first, prec, event_id, kind, False), f"{head}{days}\t{when}{tail}"
+
+
+def _merged(streams: Sequence[Iterable[tuple[tuple, str]]]) -> Iterator[str]:
+    """The texts of (key, text) streams that are each in key order, in key order."""
+    if len(streams) == 1:
+        return (text for _key, text in streams[0])
+    return (text for _key, text in heapq.merge(*streams, key=itemgetter(0)))
 
 
 def _is_curated(path: str) -> bool:

@@ -31,19 +31,20 @@ import os
 import sqlite3
 import stat
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import ReeError
-from ..model import Brief, Event, Origin, PartialDate, Source
+from ..model import MEASURE_CATEGORIES, Brief, Event, Origin, PartialDate, Source
 from ..query import Filter
 from .files import Fingerprint
 
-FORMAT = 5
+FORMAT = 6
 RACY_NS = 2_000_000_000
 _CHUNK = 1 << 20
 _PRECISION = {"year": 0, "month": 1, "day": 2}
+YEAR_DAYS = 366  # the longest period a partial date covers
 
 # Processes started by this one to build caches in the background (tests wait for them).
 background_builds: list[int] = []
@@ -497,10 +498,16 @@ class Content(NamedTuple):
 
 
 class Texts(NamedTuple):
-    """What the cache keeps ready per event: the `list` line and the text `--text` searches."""
+    """What the cache keeps ready per event: the `list` line, the text `--text` searches, the
+    parts of a piped `countdown` row around the count of days (a head per date, a tail per
+    event), and for a measure the piped `status` row of each stretch of its life as it is
+    when nothing acts on it ((first day, first day of the next stretch, row) as ordinals)."""
 
     list_line: Callable[[Event], str]
     search: Callable[[Event], str]
+    target_head: Callable[[str, PartialDate], str]
+    target_tail: Callable[[str, Event], str]
+    stretches: Callable[[Event], list[tuple[int, int | None, str]]]
 
 
 def _racy(fp: Fingerprint, read_at_ns: int) -> bool:
@@ -600,8 +607,9 @@ class CachedFile:
             # any date of the event in the window: its date, effective, expires ...
             window = []
             if flt.since is not None:
-                window.append("t.last >= ?")
-                args.append(flt.since.toordinal())
+                # a period is at most a year long: its first day bounds the key's range
+                window.append("t.first >= ? AND t.last >= ?")
+                args += [flt.since.toordinal() - YEAR_DAYS, flt.since.toordinal()]
             if flt.until is not None:
                 window.append("t.first <= ?")
                 args.append(flt.until.toordinal())
@@ -712,6 +720,51 @@ class CachedFile:
         sql = f"SELECT e.brief FROM events e WHERE {where} ORDER BY e.first, e.prec, e.id"
         return briefs_from(r for (r,) in self._query(sql, args))
 
+    def briefs_of(self, flt: Filter, ids: Collection[str]) -> list[Brief]:
+        """Briefs of the matching events whose ids are among `ids` (in no particular order)."""
+        where, args = self._where(flt._replace(since=None, until=None))
+        wanted = sorted(ids)
+        found: list[Brief] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            # by id first: the filter's own indexes would scan every event it matches
+            sql = (f"SELECT e.brief FROM events e INDEXED BY events_id WHERE {where} "
+                   f"AND e.id IN ({_marks(len(chunk))})")  # fmt: skip
+            found += briefs_from(r for (r,) in self._query(sql, [*args, *chunk]))
+        # the window, as `_where` has it, on these few
+        return [b for b in found if flt.dated_inside(b)] if flt.has_window() else found
+
+    def status_rows(self, flt: Filter, as_of: int) -> list[tuple[int, int, str, int, int, str]]:
+        """(first, prec, id, stretch number, its first day, its ready `status` row) of each
+        matching measure known on the ordinal `as_of`, in date order: the stretch of its life,
+        as it is when nothing acts on it, that holds that day."""
+        if flt.categories is not None and flt.categories.issuperset(MEASURE_CATEGORIES):
+            flt = flt._replace(categories=None)  # only measures have stretches
+        where, args = self._where(flt)
+        join = "" if where == "1" else "JOIN events e ON e.n = s.n "
+        sql = (f"SELECT s.first, s.prec, s.id, s.i, s.since, s.line FROM stretches s {join}"
+               f"WHERE {where} AND s.first <= ? AND s.since <= ? "
+               "AND (s.next IS NULL OR s.next > ?) ORDER BY s.first, s.prec, s.id")  # fmt: skip
+        return self._query(sql, [*args, as_of, as_of, as_of])
+
+    def target_rows(self, flt: Filter, since: int | None, until: int | None) -> Iterator[tuple]:
+        """(first, prec, id, kind, last, ready head, ready tail, the event's first day) of each
+        date of the matching events whose period overlaps the ordinals `since` to `until`
+        (either may be None), in countdown order. `flt`'s own window is not applied."""
+        where, args = self._where(flt._replace(since=None, until=None))
+        join = "" if where == "1" else "JOIN events e ON e.n = g.n "
+        if since is not None:
+            where += " AND g.first >= ? AND g.last >= ?"
+            args += [since - YEAR_DAYS, since]
+        if until is not None:
+            where += " AND g.first <= ?"
+            args.append(until)
+        sql = ("SELECT g.first, g.prec, g.id, g.kind, g.last, g.head, g.tail, g.since "
+               f"FROM targets g {join}WHERE {where} "
+               "ORDER BY g.first, g.prec, g.id, g.kind")  # fmt: skip
+        with self._conn() as conn:
+            yield from conn.execute(sql, args)
+
     def relations(self) -> list[Brief]:
         """Briefs of the events that suspend, extend or end another event, in date order."""
         sql = ("SELECT e.brief FROM events e WHERE e.n IN (SELECT n FROM refs WHERE field IN "
@@ -760,7 +813,11 @@ def _keep_open(part: CachedFile) -> None:
 
 # Small columns that filters and ordering read stay in `events`; the wide ones live in tables
 # of their own, read only for the rows a command prints. `refs` holds every reference field
-# (suspends, related, ...): one path for all of them.
+# (suspends, related, ...): one path for all of them. `targets` (every date of every event,
+# with the ready parts of its countdown row; `since` is the event's first day) and `stretches`
+# (the ready status row of each stretch of a measure's life, from `since` to the day before
+# `next`) are kept in the order the views print them, keyed by it: a countdown or a status of a
+# whole large store reads them in one pass, without a sort.
 _SCHEMA = """
 CREATE TABLE meta (
     format INTEGER, code TEXT, store BLOB, fields TEXT, dev INTEGER, ino INTEGER,
@@ -778,8 +835,16 @@ CREATE TABLE records (n INTEGER PRIMARY KEY, record BLOB NOT NULL);
 CREATE TABLE minerals (name TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE TABLE countries (name TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE TABLE tags (name TEXT NOT NULL, n INTEGER NOT NULL);
-CREATE TABLE targets (n INTEGER NOT NULL, kind TEXT NOT NULL, first INTEGER NOT NULL,
-                      last INTEGER NOT NULL);
+CREATE TABLE targets (
+    first INTEGER NOT NULL, prec INTEGER NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL,
+    last INTEGER NOT NULL, n INTEGER NOT NULL, since INTEGER NOT NULL, head TEXT NOT NULL,
+    tail TEXT NOT NULL, PRIMARY KEY (first, prec, id, kind)
+) WITHOUT ROWID;
+CREATE TABLE stretches (
+    first INTEGER NOT NULL, prec INTEGER NOT NULL, id TEXT NOT NULL, i INTEGER NOT NULL,
+    since INTEGER NOT NULL, next INTEGER, n INTEGER NOT NULL, line TEXT NOT NULL,
+    PRIMARY KEY (first, prec, id, i)
+) WITHOUT ROWID;
 CREATE TABLE refs (n INTEGER NOT NULL, field TEXT NOT NULL, ref TEXT NOT NULL);
 """
 _INDEXES = """
@@ -790,7 +855,6 @@ CREATE INDEX minerals_name ON minerals (name, n);
 CREATE INDEX countries_name ON countries (name, n);
 CREATE INDEX tags_name ON tags (name, n);
 CREATE INDEX destinations_name ON destinations (name, n);
-CREATE INDEX targets_last ON targets (last);
 CREATE INDEX refs_ref ON refs (field, ref);
 """
 
@@ -806,6 +870,7 @@ def _fill(conn: sqlite3.Connection, events: Sequence[Event], start: int, texts: 
     tags: list[tuple] = []
     destinations: list[tuple] = []
     targets: list[tuple] = []
+    stretches: list[tuple] = []
     refs: list[tuple] = []
     for n, e in enumerate(events, start):
         line = e.origin.line if e.origin else None
@@ -818,9 +883,16 @@ def _fill(conn: sqlite3.Connection, events: Sequence[Event], start: int, texts: 
         countries.extend((c, n) for c in e.countries)
         tags.extend((t.casefold(), n) for t in e.tags)
         destinations.extend((d, n) for d in e.applies_to)
-        targets.extend(
-            (n, kind, d.first().toordinal(), d.last().toordinal()) for kind, d in e.targets()
-        )
+        first, prec = e.date.first().toordinal(), _PRECISION[e.date.precision]
+        tail = texts.target_tail(e.confidence, e)
+        targets.extend((d.first().toordinal(), _PRECISION[d.precision], e.id, kind,
+                        d.last().toordinal(), n, first, texts.target_head(kind, d), tail)
+                       for kind, d in e.targets())  # fmt: skip
+        if e.category in MEASURE_CATEGORIES:
+            stretches.extend(
+                (first, prec, e.id, i, since, following, n, line)
+                for i, (since, following, line) in enumerate(texts.stretches(e))
+            )
         for name in REFERENCE_FIELDS:
             refs.extend((n, name, r) for r in getattr(e, name))
     conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
@@ -833,5 +905,7 @@ def _fill(conn: sqlite3.Connection, events: Sequence[Event], start: int, texts: 
         ("destinations", destinations),
     ):
         conn.executemany(f"INSERT INTO {table} VALUES (?,?)", values)
-    conn.executemany("INSERT INTO targets VALUES (?,?,?,?)", targets)
+    # in key order: the tables are kept in that order
+    conn.executemany("INSERT INTO targets VALUES (?,?,?,?,?,?,?,?,?)", sorted(targets))
+    conn.executemany("INSERT INTO stretches VALUES (?,?,?,?,?,?,?,?)", sorted(stretches))
     conn.executemany("INSERT INTO refs VALUES (?,?,?)", refs)
