@@ -214,21 +214,39 @@ def test_show_json_lists_what_suspends_it(run):
     assert record["targets"][0]["days"] == -722
 
 
-def test_show_renders_every_part(run):
-    result = run(
-        "--color", "never", "show", "mofcom-suspends-us-ga-ge-sb-ban", "--as-of", "2026-11-25"
-    )
+def test_show_piped_prints_every_part_as_plain_lines(run):
+    """Piped, `show` is plain text like every view: a `label<TAB>text` line per fact, the
+    summary, each source's link on a line of its own, how current the data is."""
+    result = run("show", "mofcom-suspends-us-ga-ge-sb-ban", "--as-of", "2026-11-25")
     assert result.exit_code == 0
-    out = result.stdout
-    for expected in (
-        "MOFCOM Announcement No. 72",
-        "2026-11-27  in 2 days",
-        "china-bans-ga-ge-sb-to-us",
-        "[1] China suspends ban on exports of gallium, germanium, antimony to US",
-        "https://www.businesstimes.com.sg/",
-        "confidence",
-    ):
-        assert expected in out
+    lines = result.stdout.splitlines()
+    assert lines[:12] == [
+        "MOFCOM Announcement No. 72: US-specific Ga/Ge/Sb ban suspended until 27 Nov 2026",
+        "mofcom-suspends-us-ga-ge-sb-ban\tsuspension",
+        "",
+        "date\t2025-11-09  381 days ago",
+        "expires\t2026-11-27  in 2 days",
+        "confidence\tconfirmed",
+        "imposed by\tCN",
+        "applies to\tUS",
+        "minerals\tgallium, germanium, antimony, graphite, superhard-materials",
+        "countries\tCN, US",
+        "suspends\tchina-bans-ga-ge-sb-to-us  China bans gallium, germanium, antimony and "
+        "superhard-material exports to the US",
+        "related\tbusan-trump-xi-summit  Trump–Xi Busan summit: one-year truce",
+    ]
+    assert lines[12] == "" and lines[13].startswith("Suspends clause 2 of Announcement No. 46")
+    assert lines[14:19] == [
+        "",
+        "sources",
+        "[1] China suspends ban on exports of gallium, germanium, antimony to US "
+        "(The Business Times)",
+        "    https://www.businesstimes.com.sg/international/"
+        "china-suspends-ban-exports-gallium-germanium-antimony-us",
+        "[2] China suspends export prohibition on gallium, germanium, antimony, superhard "
+        "materials to US (Fastmarkets)",
+    ]
+    assert lines[-2:] == ["", "data: curated store current to 2026-10-08, 48 days ago"]
 
 
 def test_every_command_has_help_with_an_example():

@@ -7,6 +7,7 @@ import io
 
 from rich.console import Console
 
+from reetimeline import detail, plain
 from reetimeline.render import event_detail, events_table, timeline
 from reetimeline.states import targets
 from reetimeline.store import load
@@ -74,5 +75,7 @@ def test_store_text_is_never_markup(write_store):
     events = load([path]).events
     out = rendered(events_table(events))
     assert "[bold red]boom[/] \\x1b[31mred\\x1b[0m \\u202eevil" in out
-    detail = rendered(event_detail(events[0], targets=[], acting=[], lookup=lambda _: None))
-    assert detail.splitlines()[0] == "[bold red]boom[/] \\x1b[31mred\\x1b[0m \\u202eevil"
+    facts = detail.event_detail(events[0], targets=[], acting=[], lookup=lambda _: None)
+    shown = rendered(event_detail(facts))
+    assert shown.splitlines()[0] == "[bold red]boom[/] \\x1b[31mred\\x1b[0m \\u202eevil"
+    assert next(plain.detail_lines(facts)) == shown.splitlines()[0]

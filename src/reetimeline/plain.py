@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from .detail import Detail
 from .model import Dated, Event, PartialDate
 from .states import Status, Target, describe_days, status_note, unacted_stretch_statuses
 from .text import visible
@@ -119,3 +120,28 @@ def changes_lines(rows) -> Iterator[str]:
     for c in rows:
         yield "\t".join((c.date.isoformat(), c.change, c.confidence, str(len(c.event.sources)),
                          c.by.id if c.by else "", visible(c.event.title), c.event.id))  # fmt: skip
+
+
+def detail_lines(detail: Detail) -> Iterator[str]:
+    """Piped `show`: the title, the id and category, a `label<TAB>text` line per fact (an empty
+    label continues the fact above), the summary, the numbered sources with each link on a
+    line of its own, and how current the data is."""
+    event = detail.event
+    yield visible(event.title)
+    yield f"{event.id}\t{event.category}"
+    yield ""
+    for fact in detail.facts:
+        yield f"{fact.label}\t{''.join(text for text, _role in fact.pieces)}"
+    if event.summary:
+        yield ""
+        yield visible(event.summary, keep_newlines=True)
+    if event.sources:
+        yield ""
+        yield "sources"
+        for number, source in enumerate(event.sources, 1):
+            publisher = f" ({visible(source.publisher)})" if source.publisher else ""
+            yield f"[{number}] {visible(source.title)}{publisher}"
+            yield f"    {visible(source.url)}"
+    if detail.data_note:
+        yield ""
+        yield f"data: {detail.data_note}"

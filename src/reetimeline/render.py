@@ -18,9 +18,10 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from .model import Dated, Event
+from .detail import Detail
+from .model import Event
 from .plain import joined, visible
-from .states import End, Status, Target, describe_days, status_note, urgency
+from .states import Status, Target, describe_days, status_note, urgency
 
 # One colour per category, chosen from the 16 standard colours so that they read on dark and
 # light backgrounds alike (no white, no bright yellow).
@@ -643,92 +644,19 @@ def _status_table(statuses: Sequence[Status], width: int) -> Table:
     return table
 
 
-def event_detail(
-    event: Event,
-    *,
-    targets: Sequence[Target],
-    acting: Sequence[Dated],
-    lookup,
-    state: Status | None = None,
-    end: End | None = None,
-    data_note: str = "",
-) -> Group:
-    """`show`: one event in full: its state (for a measure), how long it runs (for an event
-    with an end), every date with its count, what acts on it, sources."""
+def event_detail(detail: Detail) -> Group:
+    """`show`: the facts of `detail.event_detail`, then the summary and the numbered sources."""
+    event = detail.event
     head = Text.assemble(
         (visible(event.title), "bold"), "\n", (event.id, "dim"), "  ", category_text(event.category)
     )
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold", no_wrap=True)
     facts.add_column(ratio=1)
-    if state is not None:
-        since = f" since {state.since}" if state.since else ""
+    for fact in detail.facts:
         facts.add_row(
-            "state",
-            Text.assemble(
-                (state.state, STATE_STYLES[state.state]),
-                since,
-                f" until {state.until}" if state.until else "",
-                _reported(state.confidence),
-            ),
+            fact.label, Text.assemble(*((text, _style(role)) for text, role in fact.pieces))
         )
-        if note := status_note(state):
-            facts.add_row("", Text(note))
-    if end is not None and end.date is not None and (end.chain or end.ended_by):
-        how = (f"ended early by {end.ended_by.id}" if end.ended_by else
-               f"extended by {end.chain[-1].id}")  # fmt: skip
-        confidence = "reported" if any(x.confidence == "reported" for x in end.chain) else ""
-        facts.add_row("runs until", Text.assemble(
-            str(end.date), f" ({how}", (", reported", REPORTED_STYLE) if confidence else "",
-            f"; originally {event.expires})"))  # fmt: skip
-    for t in targets:
-        role = {"date": "date", "effective": "takes effect", "expires": "expires"}[t.kind]
-        if t.kind == "expires" and (t.superseded or t.extended_by):
-            role = "was to end" if t.superseded else "now ends"
-        facts.add_row(
-            role,
-            Text.assemble(
-                str(t.date),
-                (f"  ({t.date.precision})", "dim") if t.date.precision != "day" else "",
-                "  ",
-                (
-                    describe_days(t),
-                    "dim"
-                    if t.superseded or t.unconfirmed or t.never
-                    else URGENCY_STYLES[urgency(t.days)],
-                ),
-                _reported(t.confidence) if t.extended_by else "",
-            ),
-        )
-    reported = event.confidence == "reported"
-    facts.add_row("confidence", Text(event.confidence, style="yellow" if reported else ""))
-    if event.issuer:
-        facts.add_row("imposed by", Text(event.issuer))
-    if event.applies_to:
-        facts.add_row("applies to", Text(joined(event.applies_to)))
-    if event.minerals:
-        facts.add_row("minerals", Text(joined(event.minerals)))
-    if event.countries:
-        facts.add_row("countries", Text(joined(event.countries)))
-    if event.tags:
-        facts.add_row("tags", Text(joined(event.tags)))
-    for label, ids in (("suspends", event.suspends), ("extends", event.extends),
-                       ("ends", event.ends), ("related", event.related)):  # fmt: skip
-        for ref in ids:
-            other = lookup(ref)
-            facts.add_row(label, Text.assemble(ref, "  ", _text(other.title if other else "")))
-            label = ""
-    for field, verb in (("suspends", "suspended by"), ("extends", "extended by"),
-                        ("ends", "ended by")):  # fmt: skip
-        label = verb
-        for other in acting:
-            if event.id not in getattr(other, field):
-                continue
-            until = f" until {other.expires}" if other.expires and field != "ends" else ""
-            facts.add_row(label, Text.assemble(other.id, (until, "yellow"),
-                                               _reported(other.confidence), "  ",
-                                               _text(other.title)))  # fmt: skip
-            label = ""
     parts: list[RenderableType] = [head, Text(""), facts]
     if event.summary:
         parts += [Text(""), Text(visible(event.summary, keep_newlines=True))]
@@ -752,9 +680,19 @@ def event_detail(
             url = Text.assemble(" " * indent, (visible(source.url), link))
             url.no_wrap, url.overflow = True, "ignore"
             parts.append(url)
-    if data_note:
-        parts.append(Text(f"\ndata: {data_note}", style="dim"))
+    if detail.data_note:
+        parts.append(Text(f"\ndata: {detail.data_note}", style="dim"))
     return Group(*parts)
+
+
+def _style(role: str) -> str:
+    """The style of a piece of a `detail.Fact` by its role."""
+    kind, _, value = role.partition(":")
+    if kind == "state":
+        return STATE_STYLES[value]
+    if kind == "urgency":
+        return URGENCY_STYLES[value]
+    return {"reported": REPORTED_STYLE, "warn": "yellow"}.get(role, role)
 
 
 def _safe_link(url: str) -> bool:

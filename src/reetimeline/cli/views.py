@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from .. import query, store
+from ..detail import event_detail
 from ..errors import UsageError
 from ..model import CATEGORIES, MEASURE_CATEGORIES, Dated, event_to_record, json_fragment
 from ..plain import (
@@ -15,6 +16,7 @@ from ..plain import (
     LIST_HEADER,
     STATUS_HEADER,
     countdown_lines,
+    detail_lines,
     list_line,
     status_lines,
 )
@@ -335,10 +337,14 @@ def show_command(
         record["current_to"] = str(horizon.date) if horizon.date else None
         print_json(record)
         return
-    from ..render import event_detail
+    detail = event_detail(event, targets=rows, acting=acting, lookup=loaded.get, state=state,
+                          end=end, data_note=horizon.describe(day))  # fmt: skip
+    if use_rich():
+        from .. import render
 
-    show(event_detail(event, targets=rows, acting=acting, lookup=loaded.get, state=state,
-                      end=end, data_note=horizon.describe(day)), crop=False)  # fmt: skip
+        show(render.event_detail(detail), crop=False)
+    else:
+        print_lines(detail_lines(detail))
 
 
 def _no_such_event(event_id: str, loaded: store.Store) -> UsageError:

@@ -1,0 +1,104 @@
+"""What `show` says about one event: labelled facts made of pieces of text with a role. The Rich
+view (`render.event_detail`) and the piped one (`plain.detail_lines`) draw the same facts.
+
+Every piece of store text is made visible here (`text.visible`); ids are checked by the store.
+Roles: "" plain, "dim", "reported" (a fact that rests on reports), "warn", "state:STATE" and
+"urgency:URGENCY" (`states.urgency`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+from .model import Dated, Event
+from .states import End, Status, Target, describe_days, status_note, urgency
+from .text import visible
+
+Piece = tuple[str, str]  # (text, role)
+
+
+class Fact(NamedTuple):
+    label: str  # "" continues the fact above
+    pieces: tuple[Piece, ...]
+
+
+class Detail(NamedTuple):
+    event: Event
+    facts: tuple[Fact, ...]
+    data_note: str  # how current the data is ("" without a horizon)
+
+
+def _joined(items: Sequence[str]) -> str:
+    return ", ".join(visible(i) for i in items)
+
+
+def _reported(confidence: str) -> tuple[Piece, ...]:
+    """The mark of a fact that rests on reports: shown wherever the fact is."""
+    return ((" (reported)", "reported"),) if confidence == "reported" else ()
+
+
+def event_detail(
+    event: Event,
+    *,
+    targets: Sequence[Target],
+    acting: Sequence[Dated],
+    lookup: Callable[[str], Event | None],
+    state: Status | None = None,
+    end: End | None = None,
+    data_note: str = "",
+) -> Detail:
+    """One event in full: its state (for a measure), how long it runs (for an event with an
+    end), every date with its count, what it names and what acts on it."""
+    facts: list[Fact] = []
+
+    def add(label: str, *pieces: Piece) -> None:
+        facts.append(Fact(label, tuple(p for p in pieces if p[0])))
+
+    if state is not None:
+        add("state", (state.state, f"state:{state.state}"),
+            (f" since {state.since}" if state.since else "", ""),
+            (f" until {state.until}" if state.until else "", ""),
+            *_reported(state.confidence))  # fmt: skip
+        if note := status_note(state):
+            add("", (note, ""))
+    if end is not None and end.date is not None and (end.chain or end.ended_by):
+        how = (f"ended early by {end.ended_by.id}" if end.ended_by else
+               f"extended by {end.chain[-1].id}")  # fmt: skip
+        reported = any(x.confidence == "reported" for x in end.chain)
+        add("runs until", (f"{end.date} ({how}", ""),
+            (", reported" if reported else "", "reported"),
+            (f"; originally {event.expires})", ""))  # fmt: skip
+    for t in targets:
+        role = {"date": "date", "effective": "takes effect", "expires": "expires"}[t.kind]
+        if t.kind == "expires" and (t.superseded or t.extended_by):
+            role = "was to end" if t.superseded else "now ends"
+        quiet = t.superseded or t.unconfirmed or t.never
+        add(role, (str(t.date), ""),
+            (f"  ({t.date.precision})" if t.date.precision != "day" else "", "dim"),
+            ("  ", ""), (describe_days(t), "dim" if quiet else f"urgency:{urgency(t.days)}"),
+            *(_reported(t.confidence) if t.extended_by else ()))  # fmt: skip
+    add("confidence", (event.confidence, "warn" if event.confidence == "reported" else ""))
+    if event.issuer:
+        add("imposed by", (event.issuer, ""))
+    for label, items in (("applies to", event.applies_to), ("minerals", event.minerals),
+                         ("countries", event.countries), ("tags", event.tags)):  # fmt: skip
+        if items:
+            add(label, (_joined(items), ""))
+    for label, ids in (("suspends", event.suspends), ("extends", event.extends),
+                       ("ends", event.ends), ("related", event.related)):  # fmt: skip
+        for ref in ids:
+            named = lookup(ref)
+            add(label, (ref, ""), ("  ", ""), (visible(named.title) if named else "", ""))
+            label = ""
+    for field, verb in (("suspends", "suspended by"), ("extends", "extended by"),
+                        ("ends", "ended by")):  # fmt: skip
+        label = verb
+        for other in acting:
+            if event.id not in getattr(other, field):
+                continue
+            until = f" until {other.expires}" if other.expires and field != "ends" else ""
+            add(label, (other.id, ""), (until, "warn"), *_reported(other.confidence),
+                ("  ", ""), (visible(other.title), ""))  # fmt: skip
+            label = ""
+    return Detail(event, tuple(facts), data_note)
