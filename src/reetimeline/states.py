@@ -283,6 +283,7 @@ def _life(measure: Dated, knowledge: Knowledge) -> list[Segment]:
     never = any(w.first <= start_first and (w.last is None or w.last >= start_first)
                 for w in windows)  # fmt: skip
     segments: list[Segment] = []
+    took_effect = False
     for day in sorted(days):
         state, by, window = _state_on(day, start_first, windows, terminal)
         if segments and segments[-1].state == state and segments[-1].by is by:
@@ -292,15 +293,14 @@ def _life(measure: Dated, knowledge: Knowledge) -> list[Segment]:
             pick = next(b for b in today if b.kind == "suspend" and b.cause is window.event)
         else:
             pick = next((b for kind in _CAUSES[state] for b in today if b.kind == kind), today[0])
-        label = max((b.label for b in today), key=_precision)
+        label = today[0].label if len(today) == 1 else max((b.label for b in today), key=_precision)
         extended_by = window.end.extended_by if window is not None else None
         facts = [measure, by, *(window.end.chain if window is not None else ())]
-        took_effect = any(s.state == "in-force" for s in segments)
         segments.append(Segment(
             state, day, label, None, by, pick.cause, pick.cause.date.first() >= day,
-            weakest(facts), extended_by,
-            never_took_effect=never and not took_effect and state != "announced",
+            weakest(facts), extended_by, never and not took_effect and state != "announced",
         ))  # fmt: skip
+        took_effect = took_effect or state == "in-force"
     # each stretch ends the day before the next one begins
     for i in range(len(segments) - 1):
         segment = segments[i]
@@ -309,8 +309,11 @@ def _life(measure: Dated, knowledge: Knowledge) -> list[Segment]:
     return segments
 
 
+_RANKS = {"year": 0, "month": 1, "day": 2}
+
+
 def _precision(date: PartialDate) -> int:
-    return {"year": 0, "month": 1, "day": 2}[date.precision]
+    return _RANKS[date.precision]
 
 
 def _state_on(day, start_first, windows, terminal) -> tuple[str, Dated | None, _Window | None]:

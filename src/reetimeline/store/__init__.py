@@ -136,9 +136,13 @@ class Store:
         """Every event that suspends, extends or ends another, from every file (cached ones as
         briefs), in date order."""
         if self._relations is None:
-            found: list[Dated] = [e for e in self._parsed if e.suspends or e.extends or e.ends]
-            found += [b for c in self._cached for b in c.relations()]
-            self._relations = sorted(found, key=_sort_key)
+            parsed = [e for e in self._parsed if e.suspends or e.extends or e.ends]
+            parts: list[Sequence[Dated]] = [parsed, *(c.relations() for c in self._cached)]
+            nonempty = [part for part in parts if part]
+            if len(nonempty) == 1:  # each part is in date order already
+                self._relations = list(nonempty[0])
+            else:
+                self._relations = sorted((e for part in nonempty for e in part), key=_sort_key)
         return self._relations
 
     def acting_on(self, event_id: str) -> list[Dated]:

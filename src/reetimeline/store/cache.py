@@ -767,8 +767,7 @@ class CachedFile:
 
     def relations(self) -> list[Brief]:
         """Briefs of the events that suspend, extend or end another event, in date order."""
-        sql = ("SELECT e.brief FROM events e WHERE e.n IN (SELECT n FROM refs WHERE field IN "
-               "('suspends', 'extends', 'ends')) ORDER BY e.first, e.prec, e.id")  # fmt: skip
+        sql = "SELECT brief FROM relations ORDER BY first, prec, id"
         return briefs_from(r for (r,) in self._query(sql))
 
     def count_by(self, flt: Filter, key: str) -> Counter[str]:
@@ -817,7 +816,8 @@ def _keep_open(part: CachedFile) -> None:
 # with the ready parts of its countdown row; `since` is the event's first day) and `stretches`
 # (the ready status row of each stretch of a measure's life, from `since` to the day before
 # `next`) are kept in the order the views print them, keyed by it: a countdown or a status of a
-# whole large store reads them in one pass, without a sort.
+# whole large store reads them in one pass, without a sort. `relations` holds the briefs of the
+# events that suspend, extend or end others, which every state is computed with, in date order.
 _SCHEMA = """
 CREATE TABLE meta (
     format INTEGER, code TEXT, store BLOB, fields TEXT, dev INTEGER, ino INTEGER,
@@ -839,6 +839,10 @@ CREATE TABLE targets (
     first INTEGER NOT NULL, prec INTEGER NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL,
     last INTEGER NOT NULL, n INTEGER NOT NULL, since INTEGER NOT NULL, head TEXT NOT NULL,
     tail TEXT NOT NULL, PRIMARY KEY (first, prec, id, kind)
+) WITHOUT ROWID;
+CREATE TABLE relations (
+    first INTEGER NOT NULL, prec INTEGER NOT NULL, id TEXT NOT NULL, brief BLOB NOT NULL,
+    PRIMARY KEY (first, prec, id)
 ) WITHOUT ROWID;
 CREATE TABLE stretches (
     first INTEGER NOT NULL, prec INTEGER NOT NULL, id TEXT NOT NULL, i INTEGER NOT NULL,
@@ -872,11 +876,16 @@ def _fill(conn: sqlite3.Connection, events: Sequence[Event], start: int, texts: 
     targets: list[tuple] = []
     stretches: list[tuple] = []
     refs: list[tuple] = []
+    relations: list[tuple] = []
     for n, e in enumerate(events, start):
         line = e.origin.line if e.origin else None
+        brief = brief_record(e)
         rows.append((n, e.id, line, e.date.first().toordinal(), e.date.last().toordinal(),
                      _PRECISION[e.date.precision], e.category, e.issuer, e.confidence,
-                     brief_record(e)))  # fmt: skip
+                     brief))  # fmt: skip
+        if e.suspends or e.extends or e.ends:
+            relations.append((e.date.first().toordinal(), _PRECISION[e.date.precision], e.id,
+                              brief))  # fmt: skip
         text_rows.append((n, texts.list_line(e), texts.search(e)))
         records.append((n, event_record(e)))
         minerals.extend((m, n) for m in e.minerals)
@@ -908,4 +917,5 @@ def _fill(conn: sqlite3.Connection, events: Sequence[Event], start: int, texts: 
     # in key order: the tables are kept in that order
     conn.executemany("INSERT INTO targets VALUES (?,?,?,?,?,?,?,?,?)", sorted(targets))
     conn.executemany("INSERT INTO stretches VALUES (?,?,?,?,?,?,?,?)", sorted(stretches))
+    conn.executemany("INSERT INTO relations VALUES (?,?,?,?)", sorted(relations))
     conn.executemany("INSERT INTO refs VALUES (?,?,?)", refs)
