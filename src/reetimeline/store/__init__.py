@@ -409,14 +409,23 @@ def _ready_targets(rows, engine: Collection[str], as_of: dt.date,
     `engine`: a date after the horizon that passed unreported is marked as the engine marks it."""
     day = as_of.toordinal()
     last_fact = horizon.last_day(as_of).toordinal()
+    # a store has a few thousand distinct counts at most: each one's wording is made once
+    ahead: dict[int, str] = {}
+    behind: dict[tuple[int, str], str] = {}
     for first, prec, event_id, kind, last, head, tail, event_first in rows:
         if event_id in engine:
             continue
-        days = first - day if day < first else (last - day if day > last else 0)
-        if kind != "date" and last_fact < first <= day and event_first < first:
-            when = days_text(days, kind, due=True) + UNCONFIRMED_NOTE
+        if day < first:
+            days = first - day
+            when = ahead.get(days) or ahead.setdefault(days, days_text(days, kind))
         else:
-            when = days_text(days, kind)
+            days = last - day if day > last else 0
+            if last_fact < first and kind != "date" and event_first < first:
+                when = days_text(days, kind, due=True) + UNCONFIRMED_NOTE
+            else:
+                when = behind.get((days, kind)) or behind.setdefault(
+                    (days, kind), days_text(days, kind)
+                )
         yield (first, prec, event_id, kind, False), f"{head}{days}\t{when}{tail}"
 
 
@@ -424,7 +433,22 @@ def _merged(streams: Sequence[Iterable[tuple[tuple, str]]]) -> Iterator[str]:
     """The texts of (key, text) streams that are each in key order, in key order."""
     if len(streams) == 1:
         return (text for _key, text in streams[0])
+    if len(streams) == 2 and isinstance(streams[0], list):
+        return _merged_into(streams[0], streams[1])
     return (text for _key, text in heapq.merge(*streams, key=itemgetter(0)))
+
+
+def _merged_into(few: list[tuple[tuple, str]], many: Iterable[tuple[tuple, str]]) -> Iterator[str]:
+    """`_merged` of a short list and a long stream: the common case of a large cached store,
+    whose few rows that the state engine makes go between its ready ones."""
+    i, count = 0, len(few)
+    for key, text in many:
+        while i < count and few[i][0] < key:
+            yield few[i][1]
+            i += 1
+        yield text
+    for _key, text in few[i:]:
+        yield text
 
 
 def _is_curated(path: str) -> bool:
