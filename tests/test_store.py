@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reetimeline.errors import DataError
 from reetimeline.model import PartialDate
@@ -344,3 +346,22 @@ def test_the_quick_check_builds_the_same_events_as_the_full_one(tmp_path):
     for broken in ({**last, "tags": ["a;b"]}, {**last, "minerals": ["dysprosim"]},
                    {**last, "expires": "2024"}, {**last, "sources": [{"url": "x"}]}):  # fmt: skip
         assert parse._valid_event(broken, "f", 3) is None
+
+
+_LINES = ["[[events]]", "  [[ events ]]  # note", "\t[[events]]\t", "x [[events]]",
+          "[[events]] y", "[[events]][[events]]", "[[events]]#", "[[ events]]\r", "[events]",
+          "id = 'a'", ""]  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_LINES), max_size=12), st.sampled_from(["\n", "\r\n"]))
+def test_header_lines_are_found_as_a_line_pattern_finds_them(lines, newline):
+    """The header scan (a literal search, then the line checked) finds exactly the lines that
+    the pattern of a header alone on its line matches."""
+    import re
+
+    from reetimeline.store.parse import header_offsets
+
+    pattern = re.compile(r"^[ \t]*\[\[[ \t]*events[ \t]*\]\][ \t]*(?:#[^\n]*)?\r?$", re.M)
+    text = newline.join(lines)
+    assert header_offsets(text) == [m.start() for m in pattern.finditer(text)]

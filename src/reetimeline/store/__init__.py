@@ -68,7 +68,7 @@ class Store:
     def __init__(self, files: Sequence[Path], parsed: Sequence[Event], cached=(),
                  current_to: Sequence[tuple[str, PartialDate]] = ()):  # fmt: skip
         self.files = tuple(files)
-        self._parsed = sorted(parsed, key=Event.sort_key)
+        self._parsed = sorted(parsed, key=_event_key)  # Event.sort_key's order, in numbers
         self._cached: tuple[CachedFile, ...] = tuple(cached)
         self._index = {e.id: e for e in self._parsed}
         self._all: tuple[Event, ...] | None = None

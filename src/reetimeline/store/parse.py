@@ -150,8 +150,10 @@ def parse_toml(name: str, text: str) -> tuple[dict[str, Any], Problem | None]:
         return {}, Problem(name, "TOML nests too deeply to be a store")
 
 
-# A table header `[[events]]` alone on its line (a comment may follow).
-_HEADER_LINE = re.compile(r"^[ \t]*\[\[[ \t]*events[ \t]*\]\][ \t]*(?:#[^\n]*)?\r?$", re.M)
+# A table header `[[events]]` alone on its line (a comment may follow): found by its brackets
+# (a search the regex engine does at C speed from their literal "[["), then its line checked.
+_HEADER = re.compile(r"\[\[[ \t]*events[ \t]*\]\]")
+_HEADER_REST = re.compile(r"[ \t]*(?:#[^\n]*)?\r?(?=\n|\Z)")
 # What can hide a header line: multi-line strings, and what may hold their quotes.
 _TOKEN = re.compile(r'"""|\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*')
 _BASIC_END = re.compile(r'(?:[^"\\]+|\\[\s\S]|"(?!""))*"""(?:"{0,2})')
@@ -177,7 +179,12 @@ def _string_spans(text: str) -> list[tuple[int, int]]:
 def header_offsets(text: str) -> list[int]:
     """Offsets of the real `[[events]]` header lines of a valid TOML text, in order: a line
     that only looks like one inside a multi-line string is left out, exactly."""
-    offsets = [m.start() for m in _HEADER_LINE.finditer(text)]
+    offsets = []
+    rest = _HEADER_REST.match
+    for match in _HEADER.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        if not text[start : match.start()].strip(" \t") and rest(text, match.end()):
+            offsets.append(start)
     if offsets and ('"""' in text or "'''" in text):
         spans = _string_spans(text)
         import bisect
