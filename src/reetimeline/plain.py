@@ -26,8 +26,9 @@ LIST_HEADER = "date\tcategory\ttitle\tminerals\tcountries\tconfidence\tid"
 
 def list_line(e: Event) -> str:
     """One piped `list` row; the cache keeps this line ready for each event."""
-    fields = (str(e.date), e.category, visible(e.title), joined(e.minerals), joined(e.countries),
-              e.confidence, e.id)  # fmt: skip
+    # joined, then made visible: the same text as each name made visible and then joined
+    fields = (str(e.date), e.category, visible(e.title), visible(", ".join(e.minerals)),
+              visible(", ".join(e.countries)), e.confidence, e.id)  # fmt: skip
     return "\t".join(fields)
 
 

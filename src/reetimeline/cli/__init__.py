@@ -810,7 +810,9 @@ def main() -> None:
 
     A large store read for the first time is cached by a forked process started after the
     answer is written; this process then leaves at once (`os._exit` after flushing): tearing
-    down its objects would copy every page it still shares with the builder."""
+    down its objects would copy every page it still shares with the builder. It leaves the same
+    way after parsing a large store without caching it: freeing each of its objects would
+    take longer than the system takes to free them all."""
     from ..store import cache as store_cache
 
     store_cache.deferred = []
@@ -820,7 +822,8 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
     except SystemExit as exc:
-        if store_cache.start_deferred_builds():
+        parse = sys.modules.get("reetimeline.store.parse")  # loaded only when a store was parsed
+        if store_cache.start_deferred_builds() or (parse is not None and parse.kept_documents()):
             _leave_now(exc.code)
         raise
 

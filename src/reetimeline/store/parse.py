@@ -119,7 +119,20 @@ def read_file(path: Path) -> ParsedFile:
     if problem:
         return ParsedFile([], [problem], source, None)
     events, problems, info = read_document(name, text, document)
+    if len(text) >= KEEP_DOCUMENTS_FROM:
+        _kept.append(document)
     return ParsedFile(events, problems, source, info)
+
+
+# The parsed TOML of a large file is kept until the process ends rather than freed at once:
+# freeing a million small objects one by one costs a tenth of a second per 100,000 events, and
+# a large read ends the process with `os._exit` (see cli.main), which frees them all at once.
+KEEP_DOCUMENTS_FROM = 1 << 20
+_kept: list[Any] = []
+
+
+def kept_documents() -> bool:
+    return bool(_kept)
 
 
 def decode(name: str, data: bytes) -> tuple[str, Problem | None]:
@@ -182,8 +195,13 @@ def header_offsets(text: str) -> list[int]:
     offsets = []
     rest = _HEADER_REST.match
     for match in _HEADER.finditer(text):
-        start = text.rfind("\n", 0, match.start()) + 1
-        if not text[start : match.start()].strip(" \t") and rest(text, match.end()):
+        begin, end = match.span()
+        # the common header, "[[events]]" alone on its line, is seen at once
+        if begin and text[begin - 1] == "\n" and text[end : end + 1] == "\n":
+            offsets.append(begin)
+            continue
+        start = text.rfind("\n", 0, begin) + 1
+        if not text[start:begin].strip(" \t") and rest(text, end):
             offsets.append(start)
     if offsets and ('"""' in text or "'''" in text):
         spans = _string_spans(text)
@@ -316,6 +334,8 @@ def _key_line(text: str, key: str) -> int | None:
 
 
 _CATEGORY_SET = frozenset(CATEGORIES)
+_LIST_FIELDS = ("tags", *REFERENCE_FIELDS)
+_new = tuple.__new__  # what a NamedTuple's constructor calls, without its argument handling
 _CONFIDENCE_SET = frozenset(CONFIDENCES)
 _ID_MATCH = ID_PATTERN.fullmatch
 
@@ -325,8 +345,9 @@ def _valid_event(raw: Mapping[str, Any], path: str, line: int | None) -> Event |
     doubt, and `parse_event` then says exactly what is wrong (or builds the same event: tests
     check that both agree)."""
     try:
-        event_id, title, category = raw["id"], raw["title"], raw["category"]
-        date = parse_date_value(raw["date"])
+        event_id, title, category, written = raw["id"], raw["title"], raw["category"], raw["date"]
+        # a date seen before is known by its type and value (an unhashable value: TypeError)
+        date = _DATES.get((type(written), written)) or parse_date_value(written)
     except (KeyError, ValueError, TypeError):
         return None
     if (
@@ -340,8 +361,9 @@ def _valid_event(raw: Mapping[str, Any], path: str, line: int | None) -> Event |
                               "category": category, "origin": Origin(path, line)}  # fmt: skip
     for name in ("effective", "expires"):
         if name in raw:
+            written = raw[name]
             try:
-                values[name] = parse_date_value(raw[name])
+                values[name] = _DATES.get((type(written), written)) or parse_date_value(written)
             except (ValueError, TypeError):
                 return None
     if "summary" in raw:
@@ -358,7 +380,7 @@ def _valid_event(raw: Mapping[str, Any], path: str, line: int | None) -> Event |
             if known is None:
                 if not all(type(i) is str for i in items):
                     return None
-                resolved = [vocabulary.resolve(i) for i in items]
+                resolved = [_resolved(vocabulary, i) for i in items]
                 if None in resolved:
                     return None
                 known = tuple(dict.fromkeys(r for r in resolved if r is not None))
@@ -367,7 +389,7 @@ def _valid_event(raw: Mapping[str, Any], path: str, line: int | None) -> Event |
             values[name] = known
     if "issuer" in raw or "applies_to" in raw or ("extends" in raw and "expires" not in raw):
         return None  # the full check resolves and places them
-    for name in ("tags", *REFERENCE_FIELDS):
+    for name in _LIST_FIELDS:
         if name in raw:
             items = raw[name]
             if type(items) is not list or not all(type(i) is str for i in items):
@@ -401,12 +423,12 @@ def _valid_event(raw: Mapping[str, Any], path: str, line: int | None) -> Event |
                 or not _SOURCE_FIELD_SET.issuperset(source)
             ):  # fmt: skip
                 return None
-            sources.append(Source(s_title, url, publisher, None))
+            sources.append(_new(Source, (s_title, url, publisher, None)))
         values["sources"] = tuple(sources)
     expires = values.get("expires")
     if expires is not None and expires.last() < date.first():
         return None
-    return Event.trusted(**values)
+    return Event.trusted_from(values)
 
 
 class _EventProblems:
@@ -607,6 +629,17 @@ def current_to_of(
 # once per process (PartialDate is immutable, so one object may stand in many events).
 _DATES: dict[Any, PartialDate] = {}
 _RESOLVED: dict[tuple[int, tuple[str, ...]], tuple[str, ...]] = {}
+_NAMES: dict[tuple[int, str], str | None] = {}  # (vocabulary, name as written) -> resolved
+
+
+def _resolved(vocabulary: Vocabulary, name: str) -> str | None:
+    key = (id(vocabulary), name)
+    if key in _NAMES:
+        return _NAMES[key]
+    found = vocabulary.resolve(name)
+    if len(_NAMES) < 100_000:
+        _NAMES[key] = found
+    return found
 
 
 def parse_date_value(value: Any) -> PartialDate:
