@@ -163,7 +163,8 @@ WINDOWS = [
 ]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, pytest.param(2, marks=pytest.mark.slow),
+                                  pytest.param(3, marks=pytest.mark.slow)])  # fmt: skip
 def test_ready_rows_of_a_store_are_the_rows_the_engine_makes(tmp_path, seed):
     folder = tmp_path / "stores"
     folder.mkdir()
