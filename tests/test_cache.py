@@ -47,6 +47,11 @@ QUERIES = [
     ["status", "--as-of", "2026-11-25", "--json"],
     ["status", "--as-of", "2026-11-28", "-m", "gallium", "--to", "US"],
     ["show", "busan-trump-xi-summit", "--as-of", "2026-11-25", "--json"],
+    # counts in SQL, with and without a filter
+    ["stats"],
+    ["stats", "--json"],
+    ["stats", "-c", "JP", "--json"],
+    ["stats", "--by", "mineral", "-k", "export-control"],
 ]
 
 

@@ -785,8 +785,9 @@ class CachedFile:
             sql = f"SELECT e.category, count(*) FROM events e WHERE {where} GROUP BY e.category"
         else:
             table = {"mineral": "minerals", "country": "countries"}[key]
-            sql = (f"SELECT x.name, count(*) FROM {table} x JOIN events e ON e.n = x.n "
-                   f"WHERE {where} GROUP BY x.name")  # fmt: skip
+            # the events are read only to filter them
+            join = "" if where == "1" else "JOIN events e ON e.n = x.n "
+            sql = f"SELECT x.name, count(*) FROM {table} x {join}WHERE {where} GROUP BY x.name"
         return Counter(dict(self._query(sql, args)))
 
     def count_matching(self, flt: Filter) -> int:
