@@ -7,16 +7,14 @@ text from the store is escaped as each format needs, and only http and https lin
 from __future__ import annotations
 
 import datetime as dt
-import html
-import json
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from .links import check_url
 from .model import Event, PartialDate, event_to_record
 from .states import Target
-from .store.parse import check_url
 from .text import visible
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -121,11 +119,15 @@ def to_csv(events: Sequence[Event], **_options) -> str:
 
 def to_json(events: Sequence[Event], **_options) -> str:
     """The `list --json` schema: a list of event objects."""
+    import json
+
     return json.dumps([event_to_record(e) for e in events], ensure_ascii=False, indent=2) + "\n"
 
 
 def to_jsonl(events: Sequence[Event], **_options) -> str:
     """One `list --json` object per line."""
+    import json
+
     return "".join(json.dumps(event_to_record(e), ensure_ascii=False) + "\n" for e in events)
 
 
@@ -300,6 +302,8 @@ def _tl_date(date: PartialDate) -> dict[str, int]:
 
 
 def _tl_text(event: Event) -> str:
+    import html
+
     parts = []
     if event.summary:
         parts.append(f"<p>{html.escape(event.summary)}</p>")
@@ -316,6 +320,9 @@ def _tl_text(event: Event) -> str:
 def to_timelinejs(events: Sequence[Event], *, data_note: str = "", **_options) -> str:
     """The JSON that TimelineJS3 reads: a slide per event with precision-correct dates, grouped
     by category; suspension windows as eras."""
+    import html
+    import json
+
     slides = []
     eras = []
     for event in events:

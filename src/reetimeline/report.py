@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from .briefing import CELL_STATES, Change, Life, Matrix
+from .links import check_url
 from .model import Event
 from .states import Status, Target, describe_days, status_note
-from .store.parse import check_url
 
 # Okabe-Ito colours: distinct for the common colour-vision deficiencies, and each state also
 # has its own label in the legend and in every table cell.

@@ -36,8 +36,8 @@ from typing import Any
 from .errors import DataError, Problem
 from .export import CSV_COLUMNS, csv_row
 from .importer import CellError, csv_record, written_date
+from .links import check_url
 from .model import Event, PartialDate
-from .store.parse import check_url
 
 SHEET = "events"
 # the written date each date column stands beside

@@ -12,9 +12,9 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple, TypedDict
-from urllib.parse import urlsplit
 
 from ..errors import Problem
+from ..links import GOOD_URL, check_url
 from ..model import (
     ALL_DESTINATIONS,
     CATEGORIES,
@@ -46,9 +46,6 @@ NEW_STORE_HEADER = (
     "# `reetimeline add` and `reetimeline import` append here and keep every byte above.\n"
 )
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_URL_CHAR = r"[^\s<>\"\\^`{|}\x00-\x1f\x7f"
-_GOOD_URL = re.compile(rf"(?i:https?)://{_URL_CHAR}/?#]+(?:[/?#]{_URL_CHAR}]*)?")
 
 
 class SourceRecord(TypedDict, total=False):
@@ -419,7 +416,7 @@ def _valid_event(raw: Mapping[str, Any], path: str, line: int | None) -> Event |
             )
             if (
                 type(s_title) is not str or type(url) is not str or not s_title.strip()
-                or not _GOOD_URL.fullmatch(url) or not (publisher is None or type(publisher) is str)
+                or not GOOD_URL.fullmatch(url) or not (publisher is None or type(publisher) is str)
                 or not _SOURCE_FIELD_SET.issuperset(source)
             ):  # fmt: skip
                 return None
@@ -711,26 +708,12 @@ def _resolve_names(
     return tuple(dict.fromkeys(resolved))
 
 
-def check_url(url: str) -> str | None:
-    """Why `url` is not an acceptable source link, or None when it is (http and https only)."""
-    if _GOOD_URL.fullmatch(url):  # the common case, in one regex
-        return None
-    if _CONTROL.search(url) or any(c.isspace() or c in '<>"\\^`{|}' for c in url):
-        return 'a link may not hold spaces, control characters or any of < > " \\ ^ ` { | }'
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        return f"{url!r} is not an http or https link"
-    if not parts.netloc:
-        return f"{url!r} has no host"
-    return None
-
-
 def _parse_sources(value: Any, report: _EventProblems) -> tuple[Source, ...] | None:
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         report.add("sources", "must be a list of tables like { title = ..., url = ... }")
         return None
     sources: list[Source] = []
-    good_url = _GOOD_URL.fullmatch
+    good_url = GOOD_URL.fullmatch
     for number, raw in enumerate(value, 1):
         # the common case in one test: known keys, text title and url, a plain http(s) link
         title, url, publisher = raw.get("title"), raw.get("url"), raw.get("publisher")
