@@ -17,17 +17,7 @@ from reetimeline import states, store
 from reetimeline.model import Event, PartialDate
 from reetimeline.plain import countdown_line, ready_stretches, status_line
 from reetimeline.query import make_filter
-
-
-def _partial_dates():
-    days = st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2027, 12, 31))
-    return st.builds(
-        lambda day, precision: PartialDate(
-            day.year, day.month if precision > 0 else None, day.day if precision > 1 else None
-        ),
-        days,
-        st.integers(0, 2),
-    )
+from tests.test_states import _partial_dates
 
 
 @settings(max_examples=600)

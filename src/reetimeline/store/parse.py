@@ -47,7 +47,6 @@ NEW_STORE_HEADER = (
 )
 
 
-
 class SourceRecord(TypedDict, total=False):
     title: str
     url: str
