@@ -8,11 +8,14 @@ default-ignorable characters into visible escapes before anything is shown to a 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from .detail import Detail
 from .model import Dated, Event, PartialDate
 from .states import Status, Target, describe_days, status_note, unacted_stretch_statuses
 from .text import visible
+
+if TYPE_CHECKING:
+    from .detail import Detail
 
 
 def joined(items: Iterable[str]) -> str:

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import typer
 
 from .. import query, store
-from ..detail import event_detail
 from ..errors import UsageError
 from ..model import CATEGORIES, MEASURE_CATEGORIES, Dated, event_to_record, json_fragment
 from ..plain import (
@@ -337,6 +336,8 @@ def show_command(
         record["current_to"] = str(horizon.date) if horizon.date else None
         print_json(record)
         return
+    from ..detail import event_detail
+
     detail = event_detail(event, targets=rows, acting=acting, lookup=loaded.get, state=state,
                           end=end, data_note=horizon.describe(day))  # fmt: skip
     if use_rich():
