@@ -7,6 +7,7 @@ and `import`. The rules of a single event's fields are `store.parse.parse_event`
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import attrgetter
 
 from .errors import Problem
 from .model import Event, Origin
@@ -29,9 +30,13 @@ def reference_problems(
     is false (with the closest of `candidates()` as a did-you-mean). `where` names events
     without an origin."""
     problems: list[Problem] = []
+    fields = attrgetter(*REFERENCE_FIELDS)
     for event in events:
-        for name in REFERENCE_FIELDS:
-            for ref in getattr(event, name):
+        named = fields(event)
+        if not any(named):  # most events refer to nothing
+            continue
+        for name, refs in zip(REFERENCE_FIELDS, named, strict=True):
+            for ref in refs:
                 if ref == event.id:
                     if itself:
                         message = f"'{ref}' is this event itself"

@@ -354,7 +354,8 @@ def _valid_event(raw: Mapping[str, Any], path: str, line: int | None) -> Event |
     ):  # fmt: skip
         return None
     values: dict[str, Any] = {"id": event_id, "date": date, "title": title,
-                              "category": category, "origin": Origin(path, line)}  # fmt: skip
+                              "category": category,
+                              "origin": _new(Origin, (path, line))}  # fmt: skip
     for name in ("effective", "expires"):
         if name in raw:
             written = raw[name]
