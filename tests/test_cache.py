@@ -200,6 +200,7 @@ def test_lazy_imports_keep_rich_out_of_programs_output(tmp_path):
         ["list", "-m", "Dy"],
         ["countdown", "--as-of", "2026-01-01"],
         ["status", "--as-of", "2026-01-01"],
+        ["show", "busan", "--as-of", "2026-01-01"],
     )
     for args in commands:
         result = subprocess.run(
