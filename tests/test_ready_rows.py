@@ -181,3 +181,18 @@ def test_ready_rows_of_a_store_are_the_rows_the_engine_makes(tmp_path, seed):
     # the comparison covered many rows, among them unconfirmed states and marked dates
     assert checked["status"] > 1000 and checked["countdown"] > 5000, checked
     assert checked["engine rows"] > 20, checked
+
+    # one file from its cache and the other parsed (as a store read from a pipe is): the rows
+    # of both merged in order
+    first = store.load([folder / "a.toml"], cache_dir=tmp_path / "cache")
+    second, _problems = store.read([folder / "b.toml"])  # its references name a.toml's ids
+    mixed = store.Store(parsed.files, second.events, first._cached,
+                        [*first.current_to, *second.current_to])  # fmt: skip
+    assert mixed._cached and second.events
+    flt = make_filter()
+    for day in DAYS:
+        expected = [status_line(s) for s in parsed.status(flt, day)]
+        assert list(mixed.status_lines(flt, day)) == expected, day
+        for window in ({}, {"show_all": True}):
+            expected = [countdown_line(t) for t in parsed.countdown(flt, day, **window)]
+            assert list(mixed.countdown_lines(flt, day, **window)) == expected, (day, window)
