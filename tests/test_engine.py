@@ -287,3 +287,25 @@ def test_completion_of_ids_reads_the_store_on_the_line(tmp_path):
     assert complete(f"reetimeline --store {path} show pa") == ["pause"]
     assert complete(f"reetimeline --store {path} countdown pl") == ["plan"]
     assert complete(f"reetimeline --store {path} list -t dual") == []
+
+
+def test_after_a_large_parse_every_line_is_written_and_the_exit_code_kept(tmp_path):
+    """A process that parsed a large store leaves with os._exit rather than freeing it object
+    by object: its whole answer is written first, and it exits with the command's code (1
+    when another store file was left out for its problems)."""
+    big = tmp_path / "big.toml"
+    big.write_text("".join(ONE.format(id=f"e{n:05d}") for n in range(14_000)), encoding="utf-8")
+    assert big.stat().st_size > 1 << 20
+    bad = tmp_path / "bad.toml"
+    bad.write_text(ONE.format(id="broken").replace('"other"', '"othr"'), encoding="utf-8")
+    # output buffered, as it is by default: what is still in the buffer must be written too
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env["REETIMELINE_NO_CACHE"] = "1"
+    for stores, code in (([big], 0), ([big, bad], 1)):
+        args = [a for path in stores for a in ("--store", str(path))]
+        result = subprocess.run([sys.executable, "-m", "reetimeline", *args, "list"], env=env,
+                                capture_output=True, text=True, check=False)  # fmt: skip
+        lines = result.stdout.splitlines()
+        assert result.returncode == code, result.stderr
+        assert len(lines) == 14_001 and lines[-1].endswith("\te13999"), lines[-1]
+        assert ("left out: " in result.stderr) == bool(code)

@@ -813,8 +813,10 @@ def main() -> None:
     way after parsing a large store without caching it: freeing each of its objects would
     take longer than the system takes to free them all."""
     from ..store import cache as store_cache
+    from ..store import files as store_files
 
     store_cache.deferred = []
+    store_files.kept_documents = []
     # The cyclic collector stays off in this short process (`_Commands.invoke` says why): left
     # to come back on after a command, its first pass would scan every object a large read
     # made, half a second for 100,000 events, just before the process ends.
@@ -825,8 +827,7 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
     except SystemExit as exc:
-        parse = sys.modules.get("reetimeline.store.parse")  # loaded only when a store was parsed
-        if store_cache.start_deferred_builds() or (parse is not None and parse.kept_documents()):
+        if store_cache.start_deferred_builds() or store_files.kept_documents:
             _leave_now(exc.code)
         raise
 

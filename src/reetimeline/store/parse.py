@@ -27,6 +27,7 @@ from ..model import (
 )
 from ..validate import REFERENCE_FIELDS
 from ..vocab import COUNTRIES_VOCAB, MINERALS, Vocabulary, did_you_mean, hint
+from . import files
 from .files import StoreBytes, read_store_bytes
 
 SCHEMA_VERSION = 1
@@ -115,20 +116,16 @@ def read_file(path: Path) -> ParsedFile:
     if problem:
         return ParsedFile([], [problem], source, None)
     events, problems, info = read_document(name, text, document)
-    if len(text) >= KEEP_DOCUMENTS_FROM:
-        _kept.append(document)
+    kept = files.kept_documents
+    if kept is not None and len(text) >= KEEP_DOCUMENTS_FROM:
+        kept.append(document)
     return ParsedFile(events, problems, source, info)
 
 
-# The parsed TOML of a large file is kept until the process ends rather than freed at once:
-# freeing a million small objects one by one costs a tenth of a second per 100,000 events, and
-# a large read ends the process with `os._exit` (see cli.main), which frees them all at once.
+# Where a process keeps them (`files.kept_documents`), the parsed TOML of a large file is kept
+# rather than freed at once: freeing a million small objects one by one costs a tenth of a
+# second per 100,000 events.
 KEEP_DOCUMENTS_FROM = 1 << 20
-_kept: list[Any] = []
-
-
-def kept_documents() -> bool:
-    return bool(_kept)
 
 
 def decode(name: str, data: bytes) -> tuple[str, Problem | None]:
