@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from .model import Dated, Event
 from .states import End, Status, Target, describe_days, status_note, urgency
-from .text import visible
+from .text import joined, visible
 
 Piece = tuple[str, str]  # (text, role)
 
@@ -27,10 +27,6 @@ class Detail(NamedTuple):
     event: Event
     facts: tuple[Fact, ...]
     data_note: str  # how current the data is ("" without a horizon)
-
-
-def _joined(items: Sequence[str]) -> str:
-    return ", ".join(visible(i) for i in items)
 
 
 def _reported(confidence: str) -> tuple[Piece, ...]:
@@ -84,7 +80,7 @@ def event_detail(
     for label, items in (("applies to", event.applies_to), ("minerals", event.minerals),
                          ("countries", event.countries), ("tags", event.tags)):  # fmt: skip
         if items:
-            add(label, (_joined(items), ""))
+            add(label, (joined(items), ""))
     for label, ids in (("suspends", event.suspends), ("extends", event.extends),
                        ("ends", event.ends), ("related", event.related)):  # fmt: skip
         for ref in ids:

@@ -12,14 +12,10 @@ from typing import TYPE_CHECKING
 
 from .model import Dated, Event, PartialDate
 from .states import Status, Target, describe_days, status_note, unacted_stretch_statuses
-from .text import visible
+from .text import joined, visible
 
 if TYPE_CHECKING:
     from .detail import Detail
-
-
-def joined(items: Iterable[str]) -> str:
-    return ", ".join(visible(i) for i in items)
 
 
 # Piped `list`, `countdown` and `status` end every line with the event's id, so a program can

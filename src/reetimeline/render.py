@@ -20,8 +20,8 @@ from rich.text import Text
 
 from .detail import Detail
 from .model import Event
-from .plain import joined, visible
 from .states import Status, Target, describe_days, status_note, urgency
+from .text import joined, visible
 
 # One colour per category, chosen from the 16 standard colours so that they read on dark and
 # light backgrounds alike (no white, no bright yellow).

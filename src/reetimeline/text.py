@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
 
@@ -99,6 +100,11 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     if keep_newlines:
         return "\n".join(_CANDIDATE.sub(_shown, line) for line in text.split("\n"))
     return _CANDIDATE.sub(_shown, text)
+
+
+def joined(items: Iterable[str]) -> str:
+    """Names shown in one line: each made visible, joined with ", "."""
+    return ", ".join(visible(i) for i in items)
 
 
 _json_decided: dict[str, str] = {}
