@@ -234,9 +234,9 @@ def test_status_matrix_on_a_terminal_numbers_the_measures(write_store):
 
     from rich.console import Console
 
-    from reetimeline.briefing import matrix
-    from reetimeline.query import Filter
-    from reetimeline.render import matrix_table
+    from reetimeline.engine.briefing import matrix
+    from reetimeline.engine.query import Filter
+    from reetimeline.output.render import matrix_table
     from reetimeline.store import load
 
     store = load([write_store(MATRIX)])

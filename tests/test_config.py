@@ -156,7 +156,7 @@ def test_a_config_file_that_is_a_folder(run, config):
 
 
 def test_readme_example_config_is_read_as_it_says(config, tmp_path):
-    from reetimeline.config import read_config
+    from reetimeline.cli.config import read_config
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     [example] = re.findall(r"```toml\n(.*?)```", readme, flags=re.S)

@@ -10,9 +10,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reetimeline.export import EXPORTERS, md_escape, neutralise, restore, to_csv, to_ics
-from reetimeline.importer import read_events
 from reetimeline.model import CATEGORIES, Event, PartialDate, Source
+from reetimeline.output.formats.export import (
+    EXPORTERS,
+    md_escape,
+    neutralise,
+    restore,
+    to_csv,
+    to_ics,
+)
+from reetimeline.output.formats.importer import read_events
 from reetimeline.store import curated_store_path, load
 
 STAMP = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from reetimeline.render import PICTURE_PALETTE
+from reetimeline.output.render import PICTURE_PALETTE
 
 LINKED = """
     [[events]]

@@ -13,10 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reetimeline import states, store
+from reetimeline import store
+from reetimeline.engine import states
+from reetimeline.engine.query import make_filter
 from reetimeline.model import Event, PartialDate
-from reetimeline.plain import countdown_line, ready_stretches, status_line
-from reetimeline.query import make_filter
+from reetimeline.output.plain import countdown_line, ready_stretches, status_line
 from tests.test_states import _partial_dates
 
 

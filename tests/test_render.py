@@ -7,9 +7,9 @@ import io
 
 from rich.console import Console
 
-from reetimeline import detail, plain
-from reetimeline.render import event_detail, events_table, timeline
-from reetimeline.states import targets
+from reetimeline.engine.states import targets
+from reetimeline.output import detail, plain
+from reetimeline.output.render import event_detail, events_table, timeline
 from reetimeline.store import load
 
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reetimeline.importer import read_events
-from reetimeline.xlsx import to_xlsx
+from reetimeline.output.formats.importer import read_events
+from reetimeline.output.formats.xlsx import to_xlsx
 
 from .test_export import STAMP
 from .test_export import events as random_events

@@ -406,7 +406,7 @@ def test_a_measure_nothing_acts_on_has_the_life_and_state_the_general_way_gives(
     """The short way for measures that nothing suspends or ends gives the same stretches and
     the same state on any day, with or without a horizon, as the general one, whatever the
     dates' order and precision, for events and briefs alike."""
-    from reetimeline import states
+    from reetimeline.engine import states
     from reetimeline.model import Brief, Event
 
     event = Event("m", date, "M", "export-control", effective=effective, expires=expires,

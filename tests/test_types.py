@@ -31,4 +31,4 @@ def test_only_the_renderer_imports_rich():
         for path in (ROOT / "src").rglob("*.py")
         if re.search(r"^\s*(from rich\b|import rich\b)", path.read_text(encoding="utf-8"), re.M)
     )
-    assert importers == ["src/reetimeline/render.py"]
+    assert importers == ["src/reetimeline/output/render.py"]

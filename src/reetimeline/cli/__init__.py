@@ -21,13 +21,14 @@ from typing import Annotated, Any, NamedTuple
 import typer
 from typer.core import TyperGroup
 
-from .. import query, store
-from ..config import COLORS, Config, read_config
+from .. import store
+from ..engine import query
 from ..errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_USAGE, DataError, ReeError, UsageError
 from ..model import CATEGORIES, Event, PartialDate
 from ..text import json_visible, visible
 from . import completion
 from .completion import completing
+from .config import COLORS, Config, read_config
 
 ENV_STORE = "REETIMELINE_STORE"
 
@@ -492,7 +493,7 @@ def use_rich() -> bool:
 
 def console(*, width: int | None = None):
     """The Rich console for stdout, as the colour decision says (made by the renderer)."""
-    from ..render import make_console
+    from ..output.render import make_console
 
     return make_console(color=color_decision()[0], width=width)
 
@@ -548,7 +549,7 @@ def output(rows, *, json_output: bool, record, view: str, lines) -> None:
     if json_output:
         print_json([record(row) for row in rows])
     elif use_rich():
-        from .. import render
+        from ..output import render
 
         show(getattr(render, view)(rows))
     else:

@@ -69,7 +69,7 @@ def _day(date, option: str, text: str, *, first_day: bool = False) -> dt.date:
 
 
 def _change_lines(rows):
-    from ..plain import changes_lines
+    from ..output.plain import changes_lines
 
     return changes_lines(rows)
 
@@ -107,8 +107,8 @@ def report_command(
 
     Example: reetimeline report -o briefing.html -m gallium -m germanium
     """
-    from ..export import write_text_atomically
-    from ..report import make, render
+    from ..output.formats.export import write_text_atomically
+    from ..output.report import make, render
 
     day = as_of_date(as_of)
     flt = filters.build(day)

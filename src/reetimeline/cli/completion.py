@@ -95,25 +95,25 @@ def confidences(_ctx, incomplete: str) -> list[str]:
 
 
 def colors(_ctx, incomplete: str) -> list[str]:
-    from ..config import COLORS
+    from .config import COLORS
 
     return _starting(COLORS, incomplete)
 
 
 def export_formats(_ctx, incomplete: str) -> list[tuple[str, str]]:
-    from ..export import EXPORTERS
+    from ..output.formats.export import EXPORTERS
 
     return [(name, EXPORTERS[name].description) for name in _starting(EXPORTERS, incomplete)]
 
 
 def import_formats(_ctx, incomplete: str) -> list[str]:
-    from ..importer import FORMATS
+    from ..output.formats.importer import FORMATS
 
     return _starting(FORMATS, incomplete)
 
 
 def stats_keys(_ctx, incomplete: str) -> list[str]:
-    from ..query import STATS_KEYS
+    from ..engine.query import STATS_KEYS
 
     return _starting(STATS_KEYS, incomplete)
 

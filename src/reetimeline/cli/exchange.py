@@ -91,7 +91,7 @@ def export_command(
 
     Example: reetimeline export --format ics --alarm 7 -o deadlines.ics -m gallium
     """
-    from ..export import EXPORTERS, write_text_atomically
+    from ..output.formats.export import EXPORTERS, write_text_atomically
 
     fmt = fmt.casefold()
     exporter = EXPORTERS.get(fmt)
@@ -111,7 +111,7 @@ def export_command(
     if exporter.binary and output is None and stdout_is_terminal():
         raise UsageError(f"--format {fmt} writes a binary file: give -o FILE (or redirect "
                          "stdout to a file)")  # fmt: skip
-    from ..states import countdown
+    from ..engine.states import countdown
 
     day = as_of_date(as_of)
     flt = filters.build(day)
@@ -147,7 +147,7 @@ def export_command(
 
 def writable_store(into: Path | None = None) -> Path:
     """Where `add` and `import` write (the policy is `edit.writable_store`)."""
-    from ..edit import writable_store as policy
+    from ..api.edit import writable_store as policy
 
     settings, env, user = _settings().stores, env_store_paths(), user_store_path()
     if user is None and not settings and not env and into is None:
@@ -322,7 +322,7 @@ def add_command(
     Example: reetimeline add --date 2026-11-27 --title "Suspension lapses" -k suspension -m Ga
     --source-url https://example.com/report --source-title "Report"
     """
-    from ..edit import add_event
+    from ..api.edit import add_event
     from ..ids import derive_id
 
     require_utf8(ctx)
@@ -427,8 +427,8 @@ def import_command(
 
     Example: reetimeline import colleague.csv --dry-run
     """
-    from ..edit import import_events
-    from ..importer import FORMATS, guess_format
+    from ..api.edit import import_events
+    from ..output.formats.importer import FORMATS, guess_format
 
     fmt = fmt.casefold() if fmt else guess_format(file)
     if fmt not in FORMATS:
@@ -464,7 +464,7 @@ def _progress_bar(label: str):
     if not sys.stderr.isatty():
         yield None
         return
-    from ..render import progress_bar
+    from ..output.render import progress_bar
 
     with progress_bar(visible(label), min_total=PROGRESS_MIN_ROWS) as advance:
         yield advance

@@ -7,19 +7,9 @@ from typing import Annotated, Any
 
 import typer
 
-from .. import query, store
-from ..errors import UsageError
-from ..model import CATEGORIES, MEASURE_CATEGORIES, Dated, event_to_record, json_fragment
-from ..plain import (
-    COUNTDOWN_HEADER,
-    LIST_HEADER,
-    STATUS_HEADER,
-    countdown_lines,
-    detail_lines,
-    list_line,
-    status_lines,
-)
-from ..states import (
+from .. import store
+from ..engine import query
+from ..engine.states import (
     Status,
     Target,
     countdown,
@@ -28,6 +18,17 @@ from ..states import (
     status_note,
     status_of,
     targets,
+)
+from ..errors import UsageError
+from ..model import CATEGORIES, MEASURE_CATEGORIES, Dated, event_to_record, json_fragment
+from ..output.plain import (
+    COUNTDOWN_HEADER,
+    LIST_HEADER,
+    STATUS_HEADER,
+    countdown_lines,
+    detail_lines,
+    list_line,
+    status_lines,
 )
 from ..text import visible
 from . import (
@@ -140,7 +141,7 @@ def list_events(
     Example: reetimeline list --mineral dysprosium --since 2025
     """
     if use_rich() and not json_output:
-        from ..render import events_table
+        from ..output.render import events_table
 
         show(events_table(selected(filters, reverse=reverse, limit=limit)))
         return
@@ -210,7 +211,7 @@ def timeline_command(
     if measures:
         picture = _measure_lives(flt, day, knowledge, loaded, width)
     else:
-        from ..render import timeline
+        from ..output.render import timeline
 
         label = "today" if as_of is None else "as of"
         rows = countdown(events, day, knowledge, loaded.horizon(), flt=flt, show_all=True)
@@ -227,9 +228,9 @@ def timeline_command(
         print_lines(line.rstrip() for line in captured.get().splitlines())
     if svg or html:
         # the picture for a report is always in colour, whatever the terminal
-        from ..export import write_text_atomically
-        from ..render import picture as report_picture
-        from ..render import picture_html, picture_svg
+        from ..output.formats.export import write_text_atomically
+        from ..output.render import picture as report_picture
+        from ..output.render import picture_html, picture_svg
 
         for path, draw, links in ((svg, picture_svg, False), (html, picture_html, True)):
             if path is None:
@@ -247,7 +248,7 @@ def timeline_command(
 
 def _caption(filters: FilterArgs) -> str:
     """What a picture shows, in words: "Events from 2026-06 about dysprosium"."""
-    from ..plain import visible
+    from ..output.plain import visible
 
     def either(values: list[str] | None) -> str:
         return " or ".join(visible(v) for v in values or ())
@@ -286,8 +287,8 @@ def _measure_lives(flt, day, knowledge, loaded, width):
     """`timeline --measures`: the life chart of the selected measures."""
     import datetime as dt
 
-    from ..briefing import lives
-    from ..render import life_chart
+    from ..engine.briefing import lives
+    from ..output.render import life_chart
 
     horizon = loaded.horizon()
     # --since/--until set the span: every measure alive in it is drawn
@@ -336,12 +337,12 @@ def show_command(
         record["current_to"] = str(horizon.date) if horizon.date else None
         print_json(record)
         return
-    from ..detail import event_detail
+    from ..output.detail import event_detail
 
     detail = event_detail(event, targets=rows, acting=acting, lookup=loaded.get, state=state,
                           end=end, data_note=horizon.describe(day))  # fmt: skip
     if use_rich():
-        from .. import render
+        from ..output import render
 
         show(render.event_detail(detail), crop=False)
     else:
@@ -534,8 +535,8 @@ def status_command(
 
 
 def _status_matrix(flt, filters: FilterArgs, day, *, show_ids: bool, json_output: bool) -> None:
-    from ..briefing import DEFAULT_DESTINATIONS, matrix
-    from ..query import resolve_names
+    from ..engine.briefing import DEFAULT_DESTINATIONS, matrix
+    from ..engine.query import resolve_names
     from ..vocab import COUNTRIES_VOCAB, MINERALS
 
     destinations: tuple[str, ...] = DEFAULT_DESTINATIONS
@@ -569,11 +570,11 @@ def _status_matrix(flt, filters: FilterArgs, day, *, show_ids: bool, json_output
     if not grid.minerals:
         say("no measures match")
     if use_rich():
-        from ..render import matrix_table
+        from ..output.render import matrix_table
 
         show(matrix_table(grid, show_ids=show_ids))
     else:
-        from ..plain import matrix_lines
+        from ..output.plain import matrix_lines
 
         print_lines(matrix_lines(grid, show_ids=show_ids))
     _say_horizon(loaded, day, json_output)
@@ -643,11 +644,11 @@ def stats_command(
         print_json({k: [{"key": key, "count": n} for key, n in rows]
                     for k, rows in sections.items()})  # fmt: skip
     elif use_rich():
-        from ..render import stats_charts
+        from ..output.render import stats_charts
 
         show(stats_charts(sections))
     else:
-        from ..plain import stats_lines
+        from ..output.plain import stats_lines
 
         print_lines(stats_lines(sections))
 
@@ -679,11 +680,11 @@ def vocab_command(
     if json_output:
         print_json(entries)
     elif use_rich():
-        from ..render import vocab_table
+        from ..output.render import vocab_table
 
         show(vocab_table(kind, entries))
     else:
-        from ..plain import vocab_lines
+        from ..output.plain import vocab_lines
 
         print_lines(vocab_lines(entries))
 

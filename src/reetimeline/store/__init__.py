@@ -21,10 +21,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
-from .. import query
-from ..errors import DataError, Problem
-from ..model import MEASURE_CATEGORIES, Dated, Event, PartialDate
-from ..states import (
+from ..engine import query
+from ..engine.states import (
     RECENT_DAYS,
     UNCONFIRMED_NOTE,
     Horizon,
@@ -36,6 +34,8 @@ from ..states import (
     status_of,
     statuses,
 )
+from ..errors import DataError, Problem
+from ..model import MEASURE_CATEGORIES, Dated, Event, PartialDate
 from ..validate import check_references, cross_file_problems
 from .cache import Cache, CachedFile, Texts
 from .files import code_stamp, curated_store_path, expand_store_paths
@@ -57,7 +57,7 @@ def _event_key(event: Event) -> tuple[int, int, str]:
 
 
 def texts() -> Texts:
-    from ..plain import countdown_head, countdown_tail, list_line, ready_stretches
+    from ..output.plain import countdown_head, countdown_tail, list_line, ready_stretches
 
     return Texts(list_line, query.searchable, countdown_head, countdown_tail, ready_stretches)
 
@@ -287,7 +287,7 @@ class Store:
         date of an event that nothing extends, ends or suspends, and that extends nothing, is
         a plain count: its row comes from the cache's ready parts; the state engine makes the
         rest (tests check that both give the same rows)."""
-        from ..plain import countdown_line
+        from ..output.plain import countdown_line
 
         window = _countdown_window(flt, as_of, within, recent, show_all)
         if window is None:
@@ -318,7 +318,7 @@ class Store:
 
     def changes(self, flt: query.Filter, as_of: dt.date, first: dt.date, last: dt.date):
         """`briefing.changes` of the matching events between `first` and `last`."""
-        from ..briefing import changes
+        from ..engine.briefing import changes
 
         chosen = self.select(flt._replace(since=None, until=None))
         measures = [e for e in chosen if e.category in MEASURE_CATEGORIES]
@@ -337,7 +337,7 @@ class Store:
         that no known event acts on, on a day whose state began on or before the horizon, has
         its row ready in the cache; the state engine makes the rest (tests check that both
         give the same rows)."""
-        from ..plain import status_line
+        from ..output.plain import status_line
 
         flt = self.prepared(_measures(flt))
         knowledge = self.knowledge(as_of, confirmed=flt.confirmed)
@@ -364,7 +364,7 @@ def _measures(flt: query.Filter) -> query.Filter:
 
 def _ready_statuses(part: CachedFile, flt: query.Filter, knowledge: Knowledge,
                     horizon: Horizon) -> Iterator[tuple[tuple, str]]:  # fmt: skip
-    from ..plain import status_line
+    from ..output.plain import status_line
 
     rows = part.status_rows(flt, knowledge.as_of.toordinal())
     acted = knowledge.suspenders.keys() | knowledge.enders.keys()

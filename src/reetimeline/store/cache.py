@@ -35,9 +35,9 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ..engine.query import Filter
 from ..errors import ReeError
 from ..model import MEASURE_CATEGORIES, Brief, Event, Origin, PartialDate, Source
-from ..query import Filter
 from .files import Fingerprint
 
 FORMAT = 6

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from .model import Dated, Event, PartialDate
-from .states import Status, Target, describe_days, status_note, unacted_stretch_statuses
-from .text import joined, visible
+from ..engine.states import Status, Target, describe_days, status_note, unacted_stretch_statuses
+from ..model import Dated, Event, PartialDate
+from ..text import joined, visible
 
 if TYPE_CHECKING:
     from .detail import Detail

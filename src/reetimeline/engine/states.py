@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from operator import itemgetter
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from .model import MEASURE_CATEGORIES, Dated, PartialDate
+from ..model import MEASURE_CATEGORIES, Dated, PartialDate
 from .query import Filter
 
 # The events a status or countdown row is about: whole events, or briefs from the cache.

@@ -33,11 +33,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError, Problem
+from ...errors import DataError, Problem
+from ...links import check_url
+from ...model import Event, PartialDate
 from .export import CSV_COLUMNS, csv_row
 from .importer import CellError, csv_record, written_date
-from .links import check_url
-from .model import Event, PartialDate
 
 SHEET = "events"
 # the written date each date column stands beside
@@ -91,7 +91,7 @@ def to_xlsx(
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from . import __version__
+    from ... import __version__
 
     header = columns(events)
     book = Workbook()

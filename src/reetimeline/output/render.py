@@ -18,10 +18,10 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from ..engine.states import Status, Target, describe_days, status_note, urgency
+from ..model import Event
+from ..text import joined, visible
 from .detail import Detail
-from .model import Event
-from .states import Status, Target, describe_days, status_note, urgency
-from .text import joined, visible
 
 # One colour per category, chosen from the 16 standard colours so that they read on dark and
 # light backgrounds alike (no white, no bright yellow).

@@ -8,11 +8,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .errors import DataError, Problem, UsageError
-from .model import Event
-from .store import Store, expand_store_paths, load
-from .store.files import is_installed_store
-from .validate import reference_problems
+from ..errors import DataError, Problem, UsageError
+from ..model import Event
+from ..store import Store, expand_store_paths, load
+from ..store.files import is_installed_store
+from ..validate import reference_problems
 
 
 def writable_store(
@@ -42,7 +42,7 @@ def writable_store(
     if path.is_dir() and into is None:
         path = path / "events.toml"
     # what cannot be written is refused now, before anything is read: --dry-run agrees
-    from .safefile import target_of
+    from ..safefile import target_of
 
     target_of(path)
     if is_installed_store(path):
@@ -111,7 +111,7 @@ class _Taken:
 
 def _check_references(new: Sequence[Event], taken: _Taken, loaded: Store, where: str) -> None:
     """Every reference of the new events names an event in use or another new one."""
-    from .validate import REFERENCE_FIELDS
+    from ..validate import REFERENCE_FIELDS
 
     own = {e.id for e in new}
     refs = [r for e in new for name in REFERENCE_FIELDS for r in getattr(e, name)]
@@ -125,7 +125,7 @@ def _check_references(new: Sequence[Event], taken: _Taken, loaded: Store, where:
 
 def renamed(event: Event, taken: Container[str]) -> Event:
     """The event under the first free id of `id`, `id-2`, `id-3`, ..."""
-    from .ids import next_free_id
+    from ..ids import next_free_id
 
     return replace(event, id=next_free_id(event.id, taken))
 
@@ -147,8 +147,8 @@ def add_event(
 ) -> AddResult:
     """Validate one new event like `check` does (fields, vocabularies, references) and append it
     to `target`. A derived id that is taken becomes `id-2`, ...; a given one is a usage error."""
-    from .store.parse import parse_event
-    from .store.write import append_events
+    from ..store.parse import parse_event
+    from ..store.write import append_events
 
     event, problems = parse_event(record, path="the command line", line=None, label="#1")
     if problems or event is None:
@@ -190,8 +190,8 @@ def import_events(
 ) -> ImportResult:
     """Read and validate every row of an export file, then append them all to `target`, or
     nothing. An id already in use is refused, or skipped with `skip_existing`."""
-    from .importer import read
-    from .store.write import append_events
+    from ..output.formats.importer import read
+    from ..store.write import append_events
 
     loaded = context_for_writing(paths, target, cache_dir)
     new, how = read(file, fmt, progress=progress, dayfirst=dayfirst)
@@ -217,7 +217,7 @@ def import_events(
 def _cache(cache_dir: Path | None):
     if cache_dir is None:
         return None
-    from .store.cache import Cache
-    from .store.files import code_stamp
+    from ..store.cache import Cache
+    from ..store.files import code_stamp
 
     return Cache(cache_dir, code_stamp())

@@ -10,10 +10,10 @@ import html
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from .briefing import CELL_STATES, Change, Life, Matrix
-from .links import check_url
-from .model import Event
-from .states import Status, Target, describe_days, status_note
+from ..engine.briefing import CELL_STATES, Change, Life, Matrix
+from ..engine.states import Status, Target, describe_days, status_note
+from ..links import check_url
+from ..model import Event
 
 # Okabe-Ito colours: distinct for the common colour-vision deficiencies, and each state also
 # has its own label in the legend and in every table cell.
@@ -61,7 +61,7 @@ CHANGE_DAYS = 30
 
 def make(loaded, flt, as_of: dt.date, filters: str) -> Report:
     """Everything the page shows, from a loaded store and a filter."""
-    from .briefing import DEFAULT_DESTINATIONS, lives, matrix
+    from ..engine.briefing import DEFAULT_DESTINATIONS, lives, matrix
 
     knowledge = loaded.knowledge(as_of, confirmed=flt.confirmed)
     horizon = loaded.horizon()

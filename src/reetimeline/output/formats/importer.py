@@ -20,11 +20,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .errors import DataError, Problem
+from ...errors import DataError, Problem
+from ...model import Event, PartialDate
+from ...store.files import read_store_bytes
+from ...store.parse import decode, parse_event
 from .export import CSV_COLUMNS, LIST_SEPARATOR, restore, split_items
-from .model import Event, PartialDate
-from .store.files import read_store_bytes
-from .store.parse import decode, parse_event
 
 FORMATS = ("csv", "json", "jsonl", "xlsx")
 # the separators a CSV header is tried with, and how the import message names them

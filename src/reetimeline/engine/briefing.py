@@ -8,9 +8,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from .model import ALL_DESTINATIONS, MEASURE_CATEGORIES, Dated, Event
+from ..model import ALL_DESTINATIONS, MEASURE_CATEGORIES, Dated, Event
+from ..vocab import COUNTRIES_VOCAB, MINERALS
 from .states import Horizon, Knowledge, Segment, end_of, life, weakest
-from .vocab import COUNTRIES_VOCAB, MINERALS
 
 # --- what changed ----------------------------------------------------------------------------
 

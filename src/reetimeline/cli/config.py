@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .errors import DataError, Problem
+from ..errors import DataError, Problem
 
 KEYS = ("stores", "color", "pager")
 COLORS = ("auto", "always", "never")
@@ -40,7 +40,7 @@ def read_config(path: Path | None) -> Config:
     """The config file at `path`, or the defaults when there is none; DataError when it is bad."""
     if path is None or not path.exists():
         return Config(path)
-    from .store.files import read_store_bytes
+    from ..store.files import read_store_bytes
 
     name = str(path)
     source, problem = read_store_bytes(path, what="config")
@@ -71,7 +71,7 @@ def _settings_of(path: Path, text: str, document: dict[str, Any]) -> Config:
 
     for key in document:
         if key not in KEYS:
-            from .vocab import did_you_mean
+            from ..vocab import did_you_mean
 
             bad(key, f"unknown key{did_you_mean(key, KEYS)}; the keys are "
                 f"{', '.join(KEYS[:-1])} and {KEYS[-1]}")  # fmt: skip

@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from .links import check_url
-from .model import Event, PartialDate, event_to_record
-from .states import Target
-from .text import visible
+from ...engine.states import Target
+from ...links import check_url
+from ...model import Event, PartialDate, event_to_record
+from ...text import visible
 
 # --- CSV -------------------------------------------------------------------------------------
 
@@ -181,7 +181,7 @@ def to_ics(
     """
     import icalendar
 
-    from . import __version__
+    from ... import __version__
 
     if targets is None:
         targets = [Target(e, kind, date, 0, e.confidence) for e in events
@@ -364,7 +364,7 @@ def to_timelinejs(events: Sequence[Event], *, data_note: str = "", **_options) -
 
 
 def to_xlsx(events: Sequence[Event], **options) -> bytes:
-    """An Excel workbook: see `reetimeline.xlsx` (openpyxl is loaded only for this format)."""
+    """An Excel workbook: see `xlsx.py` beside this module (openpyxl is loaded only here)."""
     from .xlsx import to_xlsx as write
 
     return write(events, **options)
@@ -393,6 +393,6 @@ EXPORTERS: dict[str, Exporter] = {
 def write_text_atomically(path: Path, text: str | bytes) -> None:
     """Write a whole output file (text as UTF-8) atomically (no half-written file on failure); a
     character device or FIFO (`/dev/null`, a named pipe) is written into and stays what it is."""
-    from .safefile import write_bytes
+    from ...safefile import write_bytes
 
     write_bytes(path, text.encode("utf-8") if isinstance(text, str) else text, streams=True)

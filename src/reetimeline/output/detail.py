@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from .model import Dated, Event
-from .states import End, Status, Target, describe_days, status_note, urgency
-from .text import joined, visible
+from ..engine.states import End, Status, Target, describe_days, status_note, urgency
+from ..model import Dated, Event
+from ..text import joined, visible
 
 Piece = tuple[str, str]  # (text, role)
 

@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-from .errors import UsageError
-from .model import ALL_DESTINATIONS, CATEGORIES, Dated, Event, PartialDate
-from .vocab import COUNTRIES_VOCAB, MINERALS, Vocabulary, did_you_mean, fold, hint
+from ..errors import UsageError
+from ..model import ALL_DESTINATIONS, CATEGORIES, Dated, Event, PartialDate
+from ..vocab import COUNTRIES_VOCAB, MINERALS, Vocabulary, did_you_mean, fold, hint
 
 
 class Filter(NamedTuple):
