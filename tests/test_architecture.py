@@ -1,0 +1,50 @@
+"""The layers of ARCHITECTURE.md, checked by import-linter's contracts in pyproject.toml."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LINT = Path(sys.executable).with_name("lint-imports")
+
+
+def lint(src: Path) -> subprocess.CompletedProcess[str]:
+    """`lint-imports` on the package under `src` with the project's contracts."""
+    return subprocess.run(
+        [str(LINT), "--no-cache", "--no-logo", str(ROOT / "pyproject.toml")],
+        cwd=src,
+        env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_layers_contract_holds():
+    result = lint(ROOT / "src")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 2 kept, 0 broken." in result.stdout
+
+
+def test_the_contract_catches_the_store_importing_the_output_layer(tmp_path):
+    shutil.copytree(ROOT / "src" / "reetimeline", tmp_path / "reetimeline",
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    files = tmp_path / "reetimeline" / "store" / "files.py"
+    files.write_text(files.read_text() + "\nfrom ..output import plain  # noqa\n")
+    result = lint(tmp_path)
+    assert result.returncode == 1
+    assert "reetimeline.store is not allowed to import reetimeline.output" in result.stdout
+    assert "reetimeline.store.files -> reetimeline.output.plain" in result.stdout
+
+
+def test_the_contract_catches_the_engine_reaching_the_store(tmp_path):
+    shutil.copytree(ROOT / "src" / "reetimeline", tmp_path / "reetimeline",
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    states = tmp_path / "reetimeline" / "engine" / "states.py"
+    states.write_text(states.read_text() + "\nfrom .. import store  # noqa\n")
+    result = lint(tmp_path)
+    assert result.returncode == 1
+    assert "reetimeline.engine is not allowed to import reetimeline.store" in result.stdout
