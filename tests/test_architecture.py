@@ -23,6 +23,15 @@ def lint(src: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def lint_with(tmp_path: Path, module: str, line: str) -> subprocess.CompletedProcess[str]:
+    """`lint` of a copy of the package in which `module` (a path under it) gains `line`."""
+    shutil.copytree(ROOT / "src" / "reetimeline", tmp_path / "reetimeline",
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    changed = tmp_path / "reetimeline" / module
+    changed.write_text(changed.read_text() + f"\n{line}  # noqa\n")
+    return lint(tmp_path)
+
+
 def test_the_layers_contract_holds():
     result = lint(ROOT / "src")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -30,21 +39,13 @@ def test_the_layers_contract_holds():
 
 
 def test_the_contract_catches_the_store_importing_the_output_layer(tmp_path):
-    shutil.copytree(ROOT / "src" / "reetimeline", tmp_path / "reetimeline",
-                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
-    files = tmp_path / "reetimeline" / "store" / "files.py"
-    files.write_text(files.read_text() + "\nfrom ..output import plain  # noqa\n")
-    result = lint(tmp_path)
+    result = lint_with(tmp_path, "store/files.py", "from ..output import plain")
     assert result.returncode == 1
     assert "reetimeline.store is not allowed to import reetimeline.output" in result.stdout
     assert "reetimeline.store.files -> reetimeline.output.plain" in result.stdout
 
 
 def test_the_contract_catches_the_engine_reaching_the_store(tmp_path):
-    shutil.copytree(ROOT / "src" / "reetimeline", tmp_path / "reetimeline",
-                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
-    states = tmp_path / "reetimeline" / "engine" / "states.py"
-    states.write_text(states.read_text() + "\nfrom .. import store  # noqa\n")
-    result = lint(tmp_path)
+    result = lint_with(tmp_path, "engine/states.py", "from .. import store")
     assert result.returncode == 1
     assert "reetimeline.engine is not allowed to import reetimeline.store" in result.stdout
