@@ -34,10 +34,10 @@ def test_each_form_keeps_its_precision_and_period(text, precision, first, last):
         ("25-01-01", "'25-01-01' is not a date (write YYYY-MM-DD, YYYY-MM or YYYY)"),
         ("2025-1-5", "'2025-1-5' is not a date (write YYYY-MM-DD, YYYY-MM or YYYY)"),
         ("2025/01/05", "'2025/01/05' is not a date (write YYYY-MM-DD, YYYY-MM or YYYY)"),
-        ("0000", "0000 is out of range: dates run from 1000-01-01 to 8999-12-31"),
-        ("0999-12-31", "0999-12-31 is out of range: dates run from 1000-01-01 to 8999-12-31"),
-        ("9000", "9000 is out of range: dates run from 1000-01-01 to 8999-12-31"),
-        ("9999-12-31", "9999-12-31 is out of range: dates run from 1000-01-01 to 8999-12-31"),
+        ("0000", "0000 is out of range: give a date from 1000-01-01 to 8999-12-31"),
+        ("0999-12-31", "0999-12-31 is out of range: give a date from 1000-01-01 to 8999-12-31"),
+        ("9000", "9000 is out of range: give a date from 1000-01-01 to 8999-12-31"),
+        ("9999-12-31", "9999-12-31 is out of range: give a date from 1000-01-01 to 8999-12-31"),
     ],
 )
 def test_impossible_dates_are_refused_with_the_reason(text, reason):
@@ -110,5 +110,5 @@ def test_a_date_out_of_the_range_is_a_date_range_error(year):
         PartialDate(year, 6, 1)
     assert error.value.year == year
     assert str(error.value) == (
-        f"{year:04d}-06-01 is out of range: dates run from 1000-01-01 to 8999-12-31"
+        f"{year:04d}-06-01 is out of range: give a date from 1000-01-01 to 8999-12-31"
     )

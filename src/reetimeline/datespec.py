@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .model import EARLIEST, LATEST, DateRangeError, PartialDate
+from .model import IN_RANGE, DateRangeError, PartialDate
 
 _ISO = re.compile(r"\d{4}(?:-\d{2}){0,2}")
 _OFFSET = re.compile(r"([+-])\s*(\d+)\s*([dwmy])")
@@ -40,9 +40,7 @@ def parse_when(text: str, today: dt.date) -> PartialDate:
     try:
         return _parse(text, today)
     except (OverflowError, DateRangeError):  # PartialDate refuses a date out of the range
-        raise ValueError(
-            f"'{text}' is out of range: give a date from {EARLIEST} to {LATEST}"
-        ) from None
+        raise ValueError(f"'{text}' is out of range: {IN_RANGE}") from None
 
 
 def _parse(text: str, today: dt.date) -> PartialDate:

@@ -37,6 +37,7 @@ _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 # day before or after and every axis drawn from such a date can be computed.
 EARLIEST = dt.date(1000, 1, 1)
 LATEST = dt.date(8999, 12, 31)
+IN_RANGE = f"give a date from {EARLIEST} to {LATEST}"  # how every message of the range ends
 
 
 class DateRangeError(ValueError):
@@ -79,8 +80,7 @@ class PartialDate:
     def __post_init__(self) -> None:
         year, month, day = self.year, self.month, self.day
         if not _FIRST_YEAR <= year <= _LAST_YEAR:
-            raise DateRangeError(f"{_written(year, month, day)} is out of range: dates run from "
-                                 f"{EARLIEST} to {LATEST}", year)  # fmt: skip
+            raise DateRangeError(f"{_written(year, month, day)} is out of range: {IN_RANGE}", year)
         if month is None:
             if day is not None:
                 raise ValueError("a day needs a month")

@@ -27,6 +27,7 @@ from .model import (
     CATEGORIES,
     CONFIDENCES,
     LATEST,
+    MEASURE_CATEGORIES,
     RESTRICTION_CATEGORIES,
     DateRangeError,
     Event,
@@ -159,7 +160,7 @@ def _title(value: Any) -> str:
         raise _Invalid("is empty")
     if "\n" in value or "\r" in value:
         raise _Invalid("must be one line")
-    if not _is_unicode(value):
+    if not value.isascii() and not _is_unicode(value):
         raise _Invalid(_NOT_UNICODE)
     return value
 
@@ -167,7 +168,7 @@ def _title(value: Any) -> str:
 def _summary(value: Any) -> str:
     if not isinstance(value, str):
         raise _Invalid(f"must be text, not {_type_name(value)}")
-    if not _is_unicode(value):
+    if not value.isascii() and not _is_unicode(value):
         raise _Invalid(_NOT_UNICODE)
     return value
 
@@ -190,10 +191,17 @@ def _confidence(value: Any) -> str:
 
 def _strings(value: Any) -> list[str]:
     """A list of text (each item exactly text)."""
-    if type(value) is list and all(isinstance(v, str) for v in value):
-        return value
+    if type(value) is list:
+        for item in value:
+            if not isinstance(item, str):
+                break
+        else:
+            return value
     if isinstance(value, str):
         raise _Invalid(f'must be a list of text, like ["{value}"]')
+    if type(value) is list:
+        number, item = next((n, v) for n, v in enumerate(value, 1) if not isinstance(v, str))
+        raise _Invalid(f"must be a list of text; item {number} is {_type_name(item)}")
     raise _Invalid(f"must be a list of text, not {_type_name(value)}")
 
 
@@ -206,11 +214,15 @@ def _names(vocabulary: Vocabulary) -> Callable[[Any], tuple[str, ...]]:
     tag = id(vocabulary)
 
     def rule(value: Any) -> tuple[str, ...]:
+        if type(value) is list:  # a list seen before is known at once (only text is kept)
+            try:
+                known = _RESOLVED.get((tag, tuple(value)))
+            except TypeError:  # an item that is a list or a table
+                known = None
+            if known is not None:
+                return known
         names = _strings(value)
         key = (tag, tuple(names))
-        known = _RESOLVED.get(key)
-        if known is not None:
-            return known
         resolved: list[str] = []
         unknown: list[str] = []
         for name in names:
@@ -248,13 +260,18 @@ def _ids(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
+_NOT_SOURCES = "must be a list of tables like { title = ..., url = ... }"
+
+
 def _sources(value: Any) -> tuple[Source, ...]:
-    if type(value) is not list or not all(isinstance(v, dict) for v in value):
-        raise _Invalid("must be a list of tables like { title = ..., url = ... }")
+    if type(value) is not list:
+        raise _Invalid(_NOT_SOURCES)
     sources: list[Source] = []
     good_url = GOOD_URL.fullmatch
     problems: list[str] = []
     for number, raw in enumerate(value, 1):
+        if not isinstance(raw, dict):
+            raise _Invalid(_NOT_SOURCES)
         # the common case in one test: known keys, text title and url, a plain http(s) link
         title, url, publisher = raw.get("title"), raw.get("url"), raw.get("publisher")
         if (
@@ -347,6 +364,8 @@ _REQUIRED = (
     ("title", "missing (every event needs a title)"),
     ("category", f"missing (one of: {', '.join(CATEGORIES)})"),
 )
+_REQUIRED_SET = frozenset(name for name, _message in _REQUIRED)
+_JOINED_SET = frozenset(("issuer", "applies_to", "extends"))  # rules that join other fields
 # Problems are listed in this order of fields (unknown fields first), whatever the order written.
 _ORDER = ("id", "date", "effective", "expires", "title", "summary", "category", "minerals",
           "countries", "tags", *REFERENCE_FIELDS, "confidence", "sources", "issuer",
@@ -385,6 +404,11 @@ def parse_event(
         except _Invalid as exc:
             found = found or []
             found.extend((_RANK[name], name, message) for message in exc.messages)
+    if found is None and values.keys() >= _REQUIRED_SET and _JOINED_SET.isdisjoint(raw):
+        # the rules between fields below are then only the order of date and expires
+        expires = values.get("expires")
+        if expires is None or expires.last() >= values["date"].first():
+            return Event.trusted_from(values), []
     found = _between_fields(raw, values, found or [])
     if found:
         return None, _problems(found, raw, path, line, label, field_line)
@@ -444,8 +468,10 @@ def reference_problem(
     if not exists:
         return f"no event '{ref}' in the stores"
     if name == "extends" and category is not None and category not in EXTENDABLE_CATEGORIES:
-        return (f"'{ref}' is a {category} event: only a suspension or a truce can be extended "
-                "(to end a measure, use `ends`)")  # fmt: skip
+        article = "an" if category[0] in "aeiou" else "a"
+        hint = " (a measure is ended with `ends`)" if category in MEASURE_CATEGORIES else ""
+        return (f"'{ref}' is {article} {category} event; only a suspension or a truce can be "
+                f"extended{hint}")  # fmt: skip
     return None
 
 
