@@ -144,9 +144,7 @@ _day = st.dates(dt.date(2025, 1, 1), LATEST)
 valid_replacements = st.one_of(
     _tag.filter(lambda t: "\u2028" not in t).map(lambda t: ("title", t, t)),
     st.text(max_size=20).map(lambda t: ("summary", t, t)),
-    st.sampled_from(["other", "meeting", "truce", "statement"]).map(
-        lambda c: ("category", c, c)
-    ),
+    st.sampled_from(["other", "meeting", "truce", "statement"]).map(lambda c: ("category", c, c)),
     st.sampled_from([(["Dy"], ("dysprosium",)), (["Ga", "gallium"], ("gallium",)), ([], ())]).map(
         lambda m: ("minerals", *m)
     ),
