@@ -442,3 +442,25 @@ def test_add_and_import_refuse_extends_naming_a_measure(run, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == f"{rows}: event 'longer': {NOT_EXTENDABLE}"
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("current_to = 9999-12-31\n" + BASE, 1, f"current_to: 9999-12-31 {RANGE}"),
+        (
+            BASE + 'sources = [{ title = "T", url = "https://x.org", accessed = 0999-12-31 }]\n',
+            6,
+            f"event 'a': sources: sources[1]: accessed: 0999-12-31 {RANGE}",
+        ),
+        (BASE.replace("2025-01-01", '"9000"'), 3, f"event 'a': date: 9000 {RANGE}"),
+    ],
+)
+def test_every_date_of_a_store_keeps_to_the_range(run, tmp_path, text, line, message):
+    path = tmp_path / "s.toml"
+    path.write_text(text, encoding="utf-8")
+    result = run("--store", str(path), "check")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"{path}:{line}: {message}\n1 problem in {path}\n",
+    )
