@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reetimeline.model import PartialDate
+from reetimeline.model import EARLIEST, LATEST, DateRangeError, PartialDate
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,10 @@ def test_each_form_keeps_its_precision_and_period(text, precision, first, last):
         ("25-01-01", "'25-01-01' is not a date (write YYYY-MM-DD, YYYY-MM or YYYY)"),
         ("2025-1-5", "'2025-1-5' is not a date (write YYYY-MM-DD, YYYY-MM or YYYY)"),
         ("2025/01/05", "'2025/01/05' is not a date (write YYYY-MM-DD, YYYY-MM or YYYY)"),
-        ("0000", "year 0 is out of range"),
+        ("0000", "0000 is out of range: give a date from 1000-01-01 to 8999-12-31"),
+        ("0999-12-31", "0999-12-31 is out of range: give a date from 1000-01-01 to 8999-12-31"),
+        ("9000", "9000 is out of range: give a date from 1000-01-01 to 8999-12-31"),
+        ("9999-12-31", "9999-12-31 is out of range: give a date from 1000-01-01 to 8999-12-31"),
     ],
 )
 def test_impossible_dates_are_refused_with_the_reason(text, reason):
@@ -71,9 +74,9 @@ def test_a_coarser_date_sorts_before_a_finer_one_starting_the_same_day():
 
 
 partial_dates = st.one_of(
-    st.integers(1, 9999).map(PartialDate),
-    st.tuples(st.integers(1, 9999), st.integers(1, 12)).map(lambda t: PartialDate(*t)),
-    st.dates().map(PartialDate.from_date),
+    st.integers(1000, 8999).map(PartialDate),
+    st.tuples(st.integers(1000, 8999), st.integers(1, 12)).map(lambda t: PartialDate(*t)),
+    st.dates(EARLIEST, LATEST).map(PartialDate.from_date),
 )
 
 
@@ -81,3 +84,31 @@ partial_dates = st.one_of(
 def test_parse_reads_back_what_str_writes(date):
     assert PartialDate.parse(str(date)) == date
     assert date.first() <= date.last()
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("1000", dt.date(1000, 1, 1), dt.date(1000, 12, 31)),
+        ("1000-01-01", dt.date(1000, 1, 1), dt.date(1000, 1, 1)),
+        ("8999-12", dt.date(8999, 12, 1), dt.date(8999, 12, 31)),
+        ("8999-12-31", dt.date(8999, 12, 31), dt.date(8999, 12, 31)),
+    ],
+)
+def test_the_first_and_last_dates_accepted_and_the_periods_next_to_them(text, first, last):
+    """The range's ends are dates like any other: their periods, and the periods just before
+    and after them (which the engine asks for), can be computed."""
+    date = PartialDate.parse(text)
+    assert (date.first(), date.last()) == (first, last)
+    assert date.previous().last() == first - dt.timedelta(days=1)
+    assert date.following().first() == last + dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize("year", [1, 999, 9000, 9999])
+def test_a_date_out_of_the_range_is_a_date_range_error(year):
+    with pytest.raises(DateRangeError) as error:
+        PartialDate(year, 6, 1)
+    assert error.value.year == year
+    assert str(error.value) == (
+        f"{year:04d}-06-01 is out of range: give a date from 1000-01-01 to 8999-12-31"
+    )

@@ -320,34 +320,6 @@ def test_syntax_errors_name_line_and_column_from_the_parser(write_store):
     assert problems_of(path)[0].startswith(f"{path}:4:15: TOML syntax error: ")
 
 
-def test_the_quick_check_builds_the_same_events_as_the_full_one(tmp_path):
-    """`_valid_event` (the one-pass check of a valid table) and `parse_event` agree."""
-    import tomllib
-
-    from reetimeline.model import Origin
-    from reetimeline.store import curated_store_path, parse
-
-    raws = tomllib.loads(curated_store_path().read_text(encoding="utf-8"))["events"]
-    source = {"title": "T", "url": "https://x.org/a?b#c", "publisher": "P"}
-    raws.append({"id": "x", "date": "2025-04", "title": "X", "category": "other",
-                 "tags": ["b", "a", "b"], "related": ["y", "y"], "minerals": ["Dy", "镝"],
-                 "countries": ["USA"], "confidence": "reported", "expires": "2026",
-                 "sources": [source]})  # fmt: skip
-    for raw in raws:
-        quick = parse._valid_event(raw, "f", 3)
-        full, problems = parse.parse_event(raw, path="f", line=3, label="#1")
-        assert not problems
-        if "issuer" in raw or "applies_to" in raw:
-            assert quick is None  # left to the full check, which resolves them
-            continue
-        assert quick is not None
-        assert quick == full and quick.origin == full.origin == Origin("f", 3)
-    last = raws[-1]
-    for broken in ({**last, "tags": ["a;b"]}, {**last, "minerals": ["dysprosim"]},
-                   {**last, "expires": "2024"}, {**last, "sources": [{"url": "x"}]}):  # fmt: skip
-        assert parse._valid_event(broken, "f", 3) is None
-
-
 _LINES = ["[[events]]", "  [[ events ]]  # note", "\t[[events]]\t", "x [[events]]",
           "[[events]] y", "[[events]][[events]]", "[[events]]#", "[[ events]]\r", "[events]",
           "id = 'a'", ""]  # fmt: skip

@@ -14,8 +14,8 @@ Accepted forms:
     "1 June 2026", "June 2026"    other written dates, through python-dateutil (precision kept)
 
 Relative forms count from `today`, which the command line sets to `--as-of` when given.
-Dates must lie between 1000-01-01 and 8999-12-31, so that every count of days from them can
-be computed.
+Dates must lie between 1000-01-01 and 8999-12-31 (`model.EARLIEST` to `model.LATEST`, the one
+range every date the tool accepts lies in), so that every count of days from them can be computed.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .model import PartialDate
+from .model import IN_RANGE, DateRangeError, PartialDate
 
 _ISO = re.compile(r"\d{4}(?:-\d{2}){0,2}")
 _OFFSET = re.compile(r"([+-])\s*(\d+)\s*([dwmy])")
@@ -33,22 +33,17 @@ _NEXT_LAST = re.compile(r"(next|last|this)\s+(week|month|year)")
 _UNITS = {"d": "day", "w": "week", "m": "month", "y": "year"}
 # 25.11.2026, 25/11/2026, 25-11-2026, 11/2026 ...; a year in front: 2026/11/25
 _NUMERIC = re.compile(r"(\d{1,4})([./-])(\d{1,2})(?:\2(\d{1,4}))?")
-EARLIEST = dt.date(1000, 1, 1)
-LATEST = dt.date(8999, 12, 31)
 
 
 def parse_when(text: str, today: dt.date) -> PartialDate:
     """Parse a date expression; raise ValueError with a readable reason."""
     try:
-        date = _parse(text, today)
-    except OverflowError:
-        date = None
-    if date is None or date.first() < EARLIEST or date.last() > LATEST:
-        raise ValueError(f"'{text}' is out of range: give a date from {EARLIEST} to {LATEST}")
-    return date
+        return _parse(text, today)
+    except (OverflowError, DateRangeError):  # PartialDate refuses a date out of the range
+        raise ValueError(f"'{text}' is out of range: {IN_RANGE}") from None
 
 
-def _parse(text: str, today: dt.date) -> PartialDate | None:
+def _parse(text: str, today: dt.date) -> PartialDate:
     spec = " ".join(text.strip().lower().split())
     if not spec:
         raise ValueError("empty date")
@@ -119,6 +114,8 @@ def _part(text: str, digits: str, highest: int, name: str) -> int:
 def _checked(text: str, year: int, month: int, day: int) -> PartialDate:
     try:
         return PartialDate(year, month, day)
+    except DateRangeError:
+        raise
     except ValueError as exc:
         raise ValueError(f"'{text}' is not a date: {exc}") from None
 

@@ -32,6 +32,21 @@ TARGET_KINDS: tuple[str, ...] = ("date", "effective", "expires")
 
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
+# The one range of dates the tool accepts, wherever a date comes from (a store, an import,
+# `add`, an option): far enough inside Python's years 1 to 9999 that every count of days, every
+# day before or after and every axis drawn from such a date can be computed.
+EARLIEST = dt.date(1000, 1, 1)
+LATEST = dt.date(8999, 12, 31)
+IN_RANGE = f"give a date from {EARLIEST} to {LATEST}"  # how every message of the range ends
+
+
+class DateRangeError(ValueError):
+    """A date outside EARLIEST to LATEST (a ValueError, as for any date that is not one)."""
+
+    def __init__(self, message: str, year: int):
+        super().__init__(message)
+        self.year = year
+
 
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -40,6 +55,14 @@ def _days_in_month(year: int, month: int) -> int:
     if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):  # a leap year
         return 29
     return _DAYS[month - 1]
+
+
+_FIRST_YEAR, _LAST_YEAR = EARLIEST.year, LATEST.year
+
+
+def _written(year: int, month: int | None, day: int | None) -> str:
+    parts = [f"{year:04d}", *(f"{n:02d}" for n in (month, day) if n is not None)]
+    return "-".join(parts)
 
 
 @dataclass(frozen=True)
@@ -56,8 +79,8 @@ class PartialDate:
 
     def __post_init__(self) -> None:
         year, month, day = self.year, self.month, self.day
-        if not 1 <= year <= 9999:
-            raise ValueError(f"year {year} is out of range")
+        if not _FIRST_YEAR <= year <= _LAST_YEAR:
+            raise DateRangeError(f"{_written(year, month, day)} is out of range: {IN_RANGE}", year)
         if month is None:
             if day is not None:
                 raise ValueError("a day needs a month")
@@ -156,8 +179,9 @@ class PartialDate:
             return PartialDate.trusted(day.year, day.month, day.day)  # valid: a real day
         if self.month is not None:
             index = self.year * 12 + self.month - 1 + step
-            return PartialDate(index // 12, index % 12 + 1)
-        return PartialDate(self.year + step)
+            return PartialDate.trusted(index // 12, index % 12 + 1)
+        # trusted: the period next to the first or last one accepted is still a real one
+        return PartialDate.trusted(self.year + step)
 
     def __str__(self) -> str:
         text = self.__dict__.get("_text")

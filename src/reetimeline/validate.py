@@ -1,21 +1,478 @@
-"""The rules between events: ids are unique and references name events that exist.
+"""The rules of the data, each written once.
 
-One reference check, used by `check` (within a file and across files, parsed or cached), `add`
-and `import`. The rules of a single event's fields are `store.parse.parse_event`.
+- What one event may hold: `parse_event`, the one validator of an event, used by the store's
+  parser, `add` and `import` (the common case made cheap inside it, see below).
+- Which dates are accepted: `parse_date_value` here, and the range in `model.PartialDate`.
+- The rules between events: ids are unique, references name events that exist, `extends` names a
+  suspension or a truce (`reference_problems`, used by `check_references` for one file,
+  `cross_file_problems` across files, parsed or cached, and by `add` and `import`).
+
+A store of 100,000 events is validated on every cold read, so the common case is cheap: each field
+is checked by one rule that returns the value to keep, without collecting anything; problems are
+gathered only when a rule fails. There is no second, quicker copy of the rules.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import attrgetter
+from typing import Any
 
 from .errors import Problem
-from .model import Event, Origin
-from .vocab import did_you_mean
+from .links import GOOD_URL, check_url
+from .model import (
+    ALL_DESTINATIONS,
+    CATEGORIES,
+    CONFIDENCES,
+    LATEST,
+    MEASURE_CATEGORIES,
+    RESTRICTION_CATEGORIES,
+    DateRangeError,
+    Event,
+    Origin,
+    PartialDate,
+    Source,
+)
+from .vocab import COUNTRIES_VOCAB, MINERALS, Vocabulary, did_you_mean, hint
 
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+EVENT_FIELDS = (
+    "id", "date", "title", "summary", "category", "minerals", "countries", "tags", "effective",
+    "expires", "suspends", "related", "confidence", "sources", "issuer", "applies_to",
+    "extends", "ends",
+)  # fmt: skip
+SOURCE_FIELDS = ("title", "url", "publisher", "accessed")
 # Every field of Event that holds ids of other events; each is checked, cached and looked up the
 # same way (store/cache.py keeps them in one `refs` table).
 REFERENCE_FIELDS: tuple[str, ...] = ("suspends", "extends", "ends", "related")
+# What `extends` may name: an event with an end that an extension moves (an extension is itself
+# one of them, so extensions chain).
+EXTENDABLE_CATEGORIES: tuple[str, ...] = ("suspension", "truce")
+
+_SOURCE_FIELD_SET = frozenset(SOURCE_FIELDS)
+_CATEGORY_SET = frozenset(CATEGORIES)
+_CONFIDENCE_SET = frozenset(CONFIDENCES)
+_ID_MATCH = ID_PATTERN.fullmatch
+_new = tuple.__new__  # what a NamedTuple's constructor calls, without its argument handling
+
+
+class _Invalid(Exception):
+    """A field breaks its rule: the messages say how (a list of names can break it twice)."""
+
+    def __init__(self, *messages: str):
+        super().__init__(*messages)
+        self.messages = messages
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+# Dates and vocabulary lists repeat across a store's events: each distinct one is validated
+# once per process (PartialDate is immutable, so one object may stand in many events).
+_DATES: dict[Any, PartialDate] = {}
+_DATE_TYPES = (dt.date, str)
+
+
+def parse_date_value(value: Any) -> PartialDate:
+    """A store date: a TOML local date, or a string YYYY-MM-DD, YYYY-MM or YYYY, from
+    `model.EARLIEST` to `model.LATEST` (ValueError, a DateRangeError out of that range)."""
+    kind = type(value)
+    if kind in _DATE_TYPES:  # exactly a date or text: hashable, and known by type and value
+        known = _DATES.get((kind, value))
+        if known is not None:
+            return known
+        date = _parse_date_value(value)
+        if len(_DATES) < 100_000:
+            _DATES[(kind, value)] = date
+        return date
+    return _parse_date_value(value)
+
+
+def _parse_date_value(value: Any) -> PartialDate:
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"{value.isoformat()} is a date-time; write a date (YYYY-MM-DD)")
+    if isinstance(value, dt.date):
+        return PartialDate.from_date(value)
+    if isinstance(value, dt.time):
+        raise ValueError(f"{value.isoformat()} is a time; write a date (YYYY-MM-DD)")
+    if isinstance(value, str):
+        return PartialDate.parse(value)
+    raise ValueError(f"must be a date (YYYY-MM-DD, YYYY-MM or YYYY), not {_type_name(value)}")
+
+
+def _date(value: Any) -> PartialDate:
+    try:
+        return parse_date_value(value)
+    except ValueError as exc:
+        raise _Invalid(str(exc)) from None
+
+
+def _expires(value: Any) -> PartialDate:
+    try:
+        return parse_date_value(value)
+    except DateRangeError as exc:
+        if exc.year > LATEST.year:  # 9999-12-31, a common way of writing "no end"
+            raise _Invalid(f"{exc}; for a measure with no end date, leave `expires` out") from None
+        raise _Invalid(str(exc)) from None
+    except ValueError as exc:
+        raise _Invalid(str(exc)) from None
+
+
+# --- text ------------------------------------------------------------------------------------
+
+
+def _is_unicode(text: str) -> bool:
+    """Whether text can be written as UTF-8: no lone surrogate (as from bytes that were not
+    UTF-8, read with surrogateescape, or a JSON escape). ASCII is known at once."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_NOT_UNICODE = ("holds text that is not Unicode (a lone surrogate, as from bytes that were not "
+                "UTF-8)")  # fmt: skip
+
+
+def _type_name(value: Any) -> str:
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "text", list: "a list"}
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, dt.date):
+        return "a date"
+    return names.get(type(value), type(value).__name__)
+
+
+def _id(value: Any) -> str:
+    if isinstance(value, str) and _ID_MATCH(value):
+        return value
+    raise _Invalid(f"{value!r} is not an id: use lowercase letters, digits and hyphens")
+
+
+def _title(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Invalid(f"must be text, not {_type_name(value)}")
+    if not value.strip():
+        raise _Invalid("is empty")
+    if "\n" in value or "\r" in value:
+        raise _Invalid("must be one line")
+    if not value.isascii() and not _is_unicode(value):
+        raise _Invalid(_NOT_UNICODE)
+    return value
+
+
+def _summary(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Invalid(f"must be text, not {_type_name(value)}")
+    if not value.isascii() and not _is_unicode(value):
+        raise _Invalid(_NOT_UNICODE)
+    return value
+
+
+def _category(value: Any) -> str:
+    if isinstance(value, str) and value in _CATEGORY_SET:
+        return value
+    suggestion = did_you_mean(value, CATEGORIES) if isinstance(value, str) else ""
+    raise _Invalid(f"unknown category {value!r}{suggestion}")
+
+
+def _confidence(value: Any) -> str:
+    if isinstance(value, str) and value in _CONFIDENCE_SET:
+        return value
+    raise _Invalid(f"{value!r} is not one of: {', '.join(CONFIDENCES)}")
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+
+def _strings(value: Any) -> list[str]:
+    """A list of text (each item exactly text)."""
+    if type(value) is list:
+        for item in value:
+            if not isinstance(item, str):
+                break
+        else:
+            return value
+    if isinstance(value, str):
+        raise _Invalid(f'must be a list of text, like ["{value}"]')
+    if type(value) is list:
+        number, item = next((n, v) for n, v in enumerate(value, 1) if not isinstance(v, str))
+        raise _Invalid(f"must be a list of text; item {number} is {_type_name(item)}")
+    raise _Invalid(f"must be a list of text, not {_type_name(value)}")
+
+
+_RESOLVED: dict[tuple[int, tuple[str, ...]], tuple[str, ...]] = {}
+
+
+def _names(vocabulary: Vocabulary) -> Callable[[Any], tuple[str, ...]]:
+    """The rule of a list of names in `vocabulary` (minerals, countries): their canonical names,
+    each once; every unknown name is a problem of its own, with a did-you-mean."""
+    tag = id(vocabulary)
+
+    def rule(value: Any) -> tuple[str, ...]:
+        if type(value) is list:  # a list seen before is known at once (only text is kept)
+            try:
+                known = _RESOLVED.get((tag, tuple(value)))
+            except TypeError:  # an item that is a list or a table
+                known = None
+            if known is not None:
+                return known
+        names = _strings(value)
+        key = (tag, tuple(names))
+        resolved: list[str] = []
+        unknown: list[str] = []
+        for name in names:
+            canonical = vocabulary.resolve(name)
+            if canonical is None:
+                suggestion = hint(vocabulary.suggest(name))
+                unknown.append(f"unknown {vocabulary.kind} '{name}'{suggestion}")
+            else:
+                resolved.append(canonical)
+        if unknown:
+            raise _Invalid(*unknown)
+        result = tuple(dict.fromkeys(resolved))
+        if len(_RESOLVED) < 100_000:
+            _RESOLVED[key] = result
+        return result
+
+    return rule
+
+
+def _tags(value: Any) -> tuple[str, ...]:
+    items = _strings(value)
+    for tag in items:
+        if not tag.strip() or "\n" in tag or "\r" in tag or ";" in tag:
+            raise _Invalid("tags must be non-empty single-line text without ';'")
+        if not _is_unicode(tag):
+            raise _Invalid(_NOT_UNICODE)
+    return tuple(dict.fromkeys(items))
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    items = _strings(value)
+    for item in items:
+        if not _ID_MATCH(item):
+            raise _Invalid(f"{item!r} is not an id")
+    return tuple(dict.fromkeys(items))
+
+
+_NOT_SOURCES = "must be a list of tables like { title = ..., url = ... }"
+
+
+def _sources(value: Any) -> tuple[Source, ...]:
+    if type(value) is not list:
+        raise _Invalid(_NOT_SOURCES)
+    sources: list[Source] = []
+    good_url = GOOD_URL.fullmatch
+    problems: list[str] = []
+    for number, raw in enumerate(value, 1):
+        if not isinstance(raw, dict):
+            raise _Invalid(_NOT_SOURCES)
+        # the common case in one test: known keys, text title and url, a plain http(s) link
+        title, url, publisher = raw.get("title"), raw.get("url"), raw.get("publisher")
+        if (
+            type(title) is str and type(url) is str and title.strip() and good_url(url)
+            and (publisher is None or type(publisher) is str) and "accessed" not in raw
+            and _SOURCE_FIELD_SET.issuperset(raw) and title.isascii() and url.isascii()
+            and (publisher is None or publisher.isascii())
+        ):  # fmt: skip
+            sources.append(_new(Source, (title, url, publisher, None)))
+            continue
+        source = _source(raw, f"sources[{number}]", problems)
+        if source is not None:
+            sources.append(source)
+    if problems:
+        raise _Invalid(*problems)
+    return tuple(sources)
+
+
+def _source(raw: Mapping[str, Any], where: str, problems: list[str]) -> Source | None:
+    """One source table checked field by field; each problem is added to `problems`."""
+    before = len(problems)
+    for key in raw:
+        if key not in _SOURCE_FIELD_SET:
+            problems.append(f"{where}: unknown field '{key}'{did_you_mean(key, SOURCE_FIELDS)}")
+    title, url, publisher = raw.get("title"), raw.get("url"), raw.get("publisher")
+    if not isinstance(title, str) or not title.strip():
+        problems.append(f"{where}: title is missing or not text")
+    if not isinstance(url, str):
+        problems.append(f"{where}: url is missing or not text")
+    elif reason := check_url(url):
+        problems.append(f"{where}: url: {reason}")
+    if publisher is not None and not isinstance(publisher, str):
+        problems.append(f"{where}: publisher must be text")
+    texts = [t for t in (title, url, publisher) if isinstance(t, str)]
+    if not all(_is_unicode(t) for t in texts):
+        problems.append(f"{where}: {_NOT_UNICODE}")
+    accessed = None
+    if "accessed" in raw:
+        try:
+            accessed = parse_date_value(raw["accessed"])
+        except ValueError as exc:
+            problems.append(f"{where}: accessed: {exc}")
+    if len(problems) > before:
+        return None
+    return Source(title, url, publisher, accessed)  # type: ignore[arg-type]  # checked above
+
+
+def _issuer(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Invalid(f'must be one country or group as text, like "CN", not '
+                       f"{_type_name(value)}")  # fmt: skip
+    return _countries([value])[0]
+
+
+def _applies_to(value: Any) -> tuple[str, ...]:
+    names = _strings(value)
+    if ALL_DESTINATIONS in names:
+        if len(names) > 1:
+            raise _Invalid('"all" stands alone: it already means every destination')
+        return (ALL_DESTINATIONS,)
+    if not names:
+        raise _Invalid('is empty: list the destinations, or ["all"]')
+    return _countries(names)
+
+
+_countries = _names(COUNTRIES_VOCAB)
+
+# The rule of each field: its value as written -> its value in the Event, or _Invalid.
+_RULES: dict[str, Callable[[Any], Any]] = {
+    "id": _id,
+    "date": _date,
+    "effective": _date,
+    "expires": _expires,
+    "title": _title,
+    "summary": _summary,
+    "category": _category,
+    "minerals": _names(MINERALS),
+    "countries": _countries,
+    "tags": _tags,
+    **dict.fromkeys(REFERENCE_FIELDS, _ids),
+    "confidence": _confidence,
+    "sources": _sources,
+    "issuer": _issuer,
+    "applies_to": _applies_to,
+}
+assert set(_RULES) == set(EVENT_FIELDS)
+_REQUIRED = (
+    ("id", "missing (every event needs an id)"),
+    ("date", "missing (every event needs a date)"),
+    ("title", "missing (every event needs a title)"),
+    ("category", f"missing (one of: {', '.join(CATEGORIES)})"),
+)
+_REQUIRED_SET = frozenset(name for name, _message in _REQUIRED)
+_JOINED_SET = frozenset(("issuer", "applies_to", "extends"))  # rules that join other fields
+# Problems are listed in this order of fields (unknown fields first), whatever the order written.
+_ORDER = ("id", "date", "effective", "expires", "title", "summary", "category", "minerals",
+          "countries", "tags", *REFERENCE_FIELDS, "confidence", "sources", "issuer",
+          "applies_to")  # fmt: skip
+_RANK = {name: rank for rank, name in enumerate(_ORDER, 1)}
+_PARTIES_RANK = _RANK["issuer"] - 0.5  # "only ... events have issuer" before the issuer's own
+_LAST_RANK = len(_RANK) + 1  # rules between fields
+
+
+def parse_event(
+    raw: Mapping[str, Any],
+    *,
+    path: str,
+    line: int | None,
+    label: str,
+    field_line: Callable[[str], int | None] | None = None,
+    unit: str = "line",
+) -> tuple[Event | None, list[Problem]]:
+    """Validate one raw event table and build the Event; all problems are returned, none raised.
+
+    The one validator of an event (stores, `add`, `import`). `field_line(name)` gives the line
+    of a field (None: use `line`); `unit` is "line" for stores and "row" for imports, where
+    `line` is the row number (the event's origin then has no line).
+    """
+    values: dict[str, Any] = {"origin": _new(Origin, (path, line if unit == "line" else None))}
+    found: list[tuple[float, str, str]] | None = None  # (rank, field, message): only on failure
+    rules = _RULES
+    for name, value in raw.items():
+        rule = rules.get(name)
+        if rule is None:
+            found = found or []
+            found.append((0, name, f"unknown field{did_you_mean(name, EVENT_FIELDS)}"))
+            continue
+        try:
+            values[name] = rule(value)
+        except _Invalid as exc:
+            found = found or []
+            found.extend((_RANK[name], name, message) for message in exc.messages)
+    if found is None and values.keys() >= _REQUIRED_SET and _JOINED_SET.isdisjoint(raw):
+        # the rules between fields below are then only the order of date and expires
+        expires = values.get("expires")
+        if expires is None or expires.last() >= values["date"].first():
+            return Event.trusted_from(values), []
+    found = _between_fields(raw, values, found or [])
+    if found:
+        return None, _problems(found, raw, path, line, label, field_line)
+    return Event.trusted_from(values), []
+
+
+def _between_fields(
+    raw: Mapping[str, Any], values: dict[str, Any], found: list[tuple[float, str, str]]
+) -> list[tuple[float, str, str]]:
+    """The rules that join fields: the required ones, who may have an issuer, an expiry after
+    the date, an extension with its own expiry."""
+    for name, message in _REQUIRED:
+        if name not in raw:
+            found.append((_RANK[name], name, message))
+    category = raw.get("category")
+    for name in ("issuer", "applies_to"):
+        if name in raw and category not in RESTRICTION_CATEGORIES:
+            message = f"only {', '.join(RESTRICTION_CATEGORIES)} events have {name}"
+            found.append((_PARTIES_RANK, name, message))
+    date, expires = values.get("date"), values.get("expires")
+    if date is not None and expires is not None and expires.last() < date.first():
+        found.append((_LAST_RANK, "expires", f"{expires} is before the event's date {date}"))
+    if values.get("extends") and "expires" not in raw:
+        message = "an extension needs its own `expires`: the new end"
+        found.append((_LAST_RANK, "extends", message))
+    return found
+
+
+def _problems(
+    found: list[tuple[float, str, str]],
+    raw: Mapping[str, Any],
+    path: str,
+    line: int | None,
+    label: str,
+    field_line: Callable[[str], int | None] | None,
+) -> list[Problem]:
+    raw_id = raw.get("id")
+    event_id = raw_id if isinstance(raw_id, str) and raw_id else label
+    found.sort(key=lambda item: item[0])  # stable: the order found within a field
+    problems = []
+    for _rank, name, message in found:
+        at = (field_line(name) if field_line else None) or line
+        problems.append(Problem(path, message, at, None, event_id, name))
+    return problems
+
+
+# --- between events --------------------------------------------------------------------------
+
+
+def reference_problem(
+    event_id: str, name: str, ref: str, category: str | None, exists: bool
+) -> str | None:
+    """The one rule of a reference: what is wrong with `name = [ref]` in event `event_id`, given
+    whether an event `ref` exists and its category (None: unknown here), or None if nothing."""
+    if ref == event_id:
+        return f"'{ref}' is this event itself"
+    if not exists:
+        return f"no event '{ref}' in the stores"
+    if name == "extends" and category is not None and category not in EXTENDABLE_CATEGORIES:
+        article = "an" if category[0] in "aeiou" else "a"
+        hint = " (a measure is ended with `ends`)" if category in MEASURE_CATEGORIES else ""
+        return (f"'{ref}' is {article} {category} event; only a suspension or a truce can be "
+                f"extended{hint}")  # fmt: skip
+    return None
 
 
 def reference_problems(
@@ -25,10 +482,12 @@ def reference_problems(
     *,
     where: str = "<unknown>",
     itself: bool = True,
+    category_of: Callable[[str], str | None] = lambda _ref: None,
 ) -> list[Problem]:
-    """A reference to the event itself (unless not `itself`), or to an id for which `exists`
-    is false (with the closest of `candidates()` as a did-you-mean). `where` names events
-    without an origin."""
+    """The references of `events` that break `reference_problem`: to the event itself (unless
+    not `itself`), to an id for which `exists` is false (with the closest of `candidates()` as a
+    did-you-mean), `extends` to an event whose `category_of` is not a suspension or a truce.
+    `where` names events without an origin."""
     problems: list[Problem] = []
     fields = attrgetter(*REFERENCE_FIELDS)
     for event in events:
@@ -37,13 +496,14 @@ def reference_problems(
             continue
         for name, refs in zip(REFERENCE_FIELDS, named, strict=True):
             for ref in refs:
-                if ref == event.id:
-                    if itself:
-                        message = f"'{ref}' is this event itself"
-                        problems.append(_problem(event, name, message, where))
-                elif not exists(ref):
-                    hint = did_you_mean(ref, candidates())
-                    message = f"no event '{ref}' in the stores{hint}"
+                if ref == event.id and not itself:
+                    continue
+                found = exists(ref)
+                category = category_of(ref) if found and name == "extends" else None
+                message = reference_problem(event.id, name, ref, category, found)
+                if message is not None:
+                    if not found and ref != event.id:
+                        message += did_you_mean(ref, candidates())
                     problems.append(_problem(event, name, message, where))
     return problems
 
@@ -56,7 +516,8 @@ def check_references(
     path: str = "?",
 ) -> list[Problem]:
     """Duplicate ids among `events` (one file), and their references (unless `external_ok`:
-    references to ids outside these events are then left for the check across files).
+    references to ids outside these events, and what they name, are then left for the check
+    across files).
 
     `unparsed` are the (id, line) of the file's events that have problems of their own: their
     ids still count, so a duplicate of one is reported and a reference to one is not (the
@@ -73,8 +534,16 @@ def check_references(
     if unparsed:
         problems = _duplicates_with_unparsed(events, unparsed, path)
         known = dict.fromkeys([*first, *(i for i, _line in unparsed)])
-    exists = (lambda _ref: True) if external_ok else known.__contains__
-    return problems + reference_problems(events, exists, lambda: known)
+    if external_ok:
+        return problems + reference_problems(events, lambda _ref: True, lambda: known)
+
+    def category_of(ref: str) -> str | None:
+        event = first.get(ref)
+        return event.category if event is not None else None
+
+    return problems + reference_problems(
+        events, known.__contains__, lambda: known, category_of=category_of
+    )
 
 
 def _duplicates_with_unparsed(
@@ -107,12 +576,14 @@ def cross_file_problems(
     owners: Iterable[tuple[str, str, int | None]],
     parsed: Sequence[Event],
     external: Iterable[tuple[str, str, str, str, int | None]],
+    category_of: Callable[[str], str | None] = lambda _ref: None,
 ) -> list[Problem]:
     """Problems only visible across files: an id in two files, and references between files.
 
     `owners`: (id, file, line) of every event in every file, in file order; `parsed`: the events
     parsed now; `external`: (file, event id, field, referenced id, line) of each cached file's
-    references to ids outside it."""
+    references to ids outside it; `category_of(id)`: the category of an event in any file (None
+    when unknown: an event with problems of its own), asked only for what `extends` names."""
     problems: list[Problem] = []
     where: dict[str, str] = {}
     first_path: dict[str, str] = {}
@@ -124,11 +595,16 @@ def cross_file_problems(
         where.setdefault(event_id, here)
         first_path.setdefault(event_id, path)
     # references to the event itself were reported with the event's own file
-    problems += reference_problems(parsed, where.__contains__, lambda: where, itself=False)
+    problems += reference_problems(parsed, where.__contains__, lambda: where, itself=False,
+                                   category_of=category_of)  # fmt: skip
     for path, event_id, name, ref, line in external:
-        if ref not in where:
-            problems.append(Problem(path, f"no event '{ref}' in the stores", line, None,
-                                    event_id, name))  # fmt: skip
+        found = ref in where
+        category = category_of(ref) if found and name == "extends" else None
+        message = reference_problem(event_id, name, ref, category, found)
+        if message is not None:
+            if not found:
+                message += did_you_mean(ref, where)
+            problems.append(Problem(path, message, line, None, event_id, name))
     return problems
 
 

@@ -116,8 +116,15 @@ def _check_references(new: Sequence[Event], taken: _Taken, loaded: Store, where:
     own = {e.id for e in new}
     refs = [r for e in new for name in REFERENCE_FIELDS for r in getattr(e, name)]
     taken.prefetch([r for r in dict.fromkeys(refs) if r not in own])
+    mine = {e.id: e for e in new}
+
+    def category_of(ref: str) -> str | None:  # asked only of what `extends` names
+        event = mine.get(ref) or loaded.get(ref)
+        return event.category if event is not None else None
+
     problems = reference_problems(
-        new, lambda ref: ref in own or ref in taken, lambda: [*own, *loaded.ids()], where=where
+        new, lambda ref: ref in own or ref in taken, lambda: [*own, *loaded.ids()], where=where,
+        category_of=category_of,
     )
     if problems:
         raise DataError(problems)

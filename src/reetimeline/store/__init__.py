@@ -612,7 +612,15 @@ def _across_files(
             claims.sort(key=lambda claim: claim[2] or 0)
         owners.extend(claims)
     external = [(part.path, *ref) for part in cached for ref in part.external_refs()]
-    return cross_file_problems(owners, parsed, external)
+    parsed_by_id: dict[str, Event] = {}
+
+    def category_of(ref: str) -> str | None:  # asked only of what `extends` names
+        if not parsed_by_id:
+            parsed_by_id.update((e.id, e) for e in reversed(parsed))  # the first of an id
+        event = parsed_by_id.get(ref) or next(filter(None, (c.get(ref) for c in cached)), None)
+        return event.category if event is not None else None
+
+    return cross_file_problems(owners, parsed, external, category_of)
 
 
 def _first_of_each_id(events: Iterable[Event]) -> list[Event]:
