@@ -28,6 +28,14 @@ _CHUNK = 1 << 20
 
 
 def curated_store_path() -> Path:
+    """The curated store in use: the newer of the packaged one and the one `reetimeline update`
+    installed (store/installed.py)."""
+    from .installed import newer
+
+    return newer(packaged_store_path())
+
+
+def packaged_store_path() -> Path:
     """The curated store shipped in the package, or the repository's when run from a checkout."""
     packaged = installed_store_path()
     if packaged.is_file():
