@@ -168,4 +168,7 @@ def test_readme_example_config_is_read_as_it_says(config, tmp_path):
         (home / "work" / "team-events", path.parent / "watchlist.toml"),
         "auto",
         False,
+        None,  # feed, trusted_root and stale_after_days (`reetimeline update`) are not set
+        None,
+        30,
     )

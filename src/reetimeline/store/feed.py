@@ -124,7 +124,10 @@ def _fetcher(timeout: float):
                     retries=urllib3.Retry(total=2, connect=2, read=0, status=0, redirect=3),
                 )  # fmt: skip
             except urllib3.exceptions.MaxRetryError as exc:
-                if isinstance(exc.reason, urllib3.exceptions.TimeoutError):
+                # a refused connection is a NewConnectionError, which urllib3 2 still derives
+                # from its timeout error: it is "offline", not "timeout"
+                refused = isinstance(exc.reason, urllib3.exceptions.NewConnectionError)
+                if isinstance(exc.reason, urllib3.exceptions.TimeoutError) and not refused:
                     raise exceptions.SlowRetrievalError from exc
                 raise
             except urllib3.exceptions.TimeoutError as exc:
