@@ -360,6 +360,9 @@ def test_staleness_hint_on_terminal_views_only(run, monkeypatch, today, tmp_path
     coloured = run("status", "-m", "gallium", "--color", "always")
     assert coloured.stderr.endswith(f"data: curated store current to 2026-10-08, 59 days ago\n"
                                     f"{hint}")  # fmt: skip
+    for view in (["timeline", "--since", "2026-06"], ["show", "busan"], ["countdown"]):
+        assert run(*view, "--color", "always").stderr.endswith(hint), view
+        assert hint not in run(*view).stderr, view  # piped
     assert run("status", "-m", "gallium").stderr == ""  # piped
     assert run("status", "-m", "gallium", "--json", "--color", "always").stderr == ""
     config = Path(os.environ["XDG_CONFIG_HOME"]) / "reetimeline" / "config.toml"
@@ -479,3 +482,18 @@ def test_bad_update_settings_in_the_config_file(run):
         f"{config}:2: trusted_root: must be the path of the feed's root.json\n"
         f"{config}:3: stale_after_days: -1 is not a number of days from 0 (never) to 36525\n"
     )
+
+
+def test_add_never_writes_into_the_installed_feed_store(run, feed, today):
+    feed.publish(FEED_STORE)
+    assert (
+        run("update", "--from", str(feed.folder), "--trusted-root", str(feed.root)).exit_code == 0
+    )
+    installed = next(curated_folder().glob("v1-*")) / "events.toml"
+    result = run("--store", str(installed), "add", "--date", "2026-12-02", "--title", "Mine",
+                 "-k", "other")  # fmt: skip
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (f"reetimeline: error: {installed} is the store installed with the "
+                             "tool; write to your own store (--store FILE, or leave --store out "
+                             "for your user store)\n")  # fmt: skip
+    assert installed.read_text(encoding="utf-8") == FEED_STORE

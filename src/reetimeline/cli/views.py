@@ -60,6 +60,7 @@ from . import (
     with_filters,
 )
 from .completion import completing
+from .update import say_if_stale
 
 # --- commands --------------------------------------------------------------------------------
 
@@ -221,6 +222,7 @@ def timeline_command(
     if use_rich():
         with paged(out):
             out.print(picture)
+        say_if_stale(loaded)
     else:
         # piped: the same lines, without the padding Rich puts at their ends
         with out.capture() as captured:
@@ -345,6 +347,7 @@ def show_command(
         from ..output import render
 
         show(render.event_detail(detail), crop=False)
+        say_if_stale(loaded)
     else:
         print_lines(detail_lines(detail))
 
@@ -476,8 +479,6 @@ def _say_horizon(loaded: store.Store, day, json_output: bool) -> None:
     if note and not json_output and use_rich():
         say(f"data: {note}")
     if not json_output and use_rich():
-        from .update import say_if_stale
-
         say_if_stale(loaded)
 
 
