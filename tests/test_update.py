@@ -98,6 +98,11 @@ class Feed:
                                  **kwargs)  # fmt: skip
 
 
+@pytest.fixture(autouse=True)
+def no_feed_from_the_environment(monkeypatch):
+    monkeypatch.delenv("REETIMELINE_FEED", raising=False)
+
+
 @pytest.fixture
 def feed(tmp_path) -> Feed:
     (tmp_path / "keys").mkdir()
@@ -497,3 +502,17 @@ def test_add_never_writes_into_the_installed_feed_store(run, feed, today):
                              "tool; write to your own store (--store FILE, or leave --store out "
                              "for your user store)\n")  # fmt: skip
     assert installed.read_text(encoding="utf-8") == FEED_STORE
+
+
+def test_the_feed_from_the_environment_and_from_beats_it(run, feed, today, monkeypatch, tmp_path):
+    feed.publish(FEED_STORE)
+    monkeypatch.setenv("REETIMELINE_FEED", str(tmp_path / "nowhere"))
+    refused = run("update", "--check", "--trusted-root", str(feed.root))
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        f"offline: the feed folder {tmp_path / 'nowhere'} does not exist or is not a folder\n",
+    )
+    monkeypatch.setenv("REETIMELINE_FEED", str(feed.folder))
+    assert run("update", "--check", "--trusted-root", str(feed.root)).exit_code == 1
+    beaten = run("update", "--from", str(tmp_path / "nowhere"), "--trusted-root", str(feed.root))
+    assert beaten.exit_code == 1

@@ -42,7 +42,8 @@ def update_command(
     check: Annotated[
         bool,
         typer.Option("--check", help="Only say whether a newer store is available: exit 1 when "
-                     "it is, 0 when not. Nothing is written."),
+                     "it is (or when the check fails: stderr says why), 0 when not. Nothing is "
+                     "written."),
     ] = False,
     source: Annotated[
         str | None,
