@@ -12,13 +12,14 @@ from hypothesis import settings
 from typer.testing import CliRunner
 
 from reetimeline.cli import app
-from reetimeline.store import curated_store_path
+from reetimeline.store.files import packaged_store_path
 
 # Deterministic property tests: the same examples on every run and every machine.
 settings.register_profile("deterministic", derandomize=True, deadline=None, print_blob=True)
 settings.load_profile("deterministic")
 
-CURATED = curated_store_path()
+# the packaged store: read before `isolated_env`, so never one that `update` installed here
+CURATED = packaged_store_path()
 
 
 @dataclass

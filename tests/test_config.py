@@ -121,8 +121,8 @@ def test_pager_precedence(run, config, monkeypatch, setting, args, env, paged, w
     ("text", "problems"),
     [
         ('colour = "never"\n',
-         ["{path}:1: colour: unknown key (did you mean 'color'?); the keys are stores, color and "
-          "pager"]),
+         ["{path}:1: colour: unknown key (did you mean 'color'?); the keys are stores, color, "
+          "pager, feed, trusted_root and stale_after_days"]),
         ('stores = "team/"\npager = "yes"\n',
          ['{path}:1: stores: must be a list of paths, like stores = ["~/team-events/"]',
           "{path}:2: pager: 'yes' is not true or false"]),
@@ -168,4 +168,7 @@ def test_readme_example_config_is_read_as_it_says(config, tmp_path):
         (home / "work" / "team-events", path.parent / "watchlist.toml"),
         "auto",
         False,
+        None,  # feed, trusted_root and stale_after_days (`reetimeline update`) are not set
+        None,
+        30,
     )

@@ -881,4 +881,4 @@ def _leave_now(code: object) -> None:
 
 
 # The commands register themselves on `app` when imported.
-from . import briefing, exchange, views  # noqa: E402, F401
+from . import briefing, exchange, update, views  # noqa: E402, F401

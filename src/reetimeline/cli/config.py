@@ -6,6 +6,9 @@ command line finds it, since only it reads the environment):
     stores = ["~/team-events/", "extra.toml"]   # used together with the curated and user stores
     color = "auto"                              # auto, always or never
     pager = false                               # page long output on a terminal
+    feed = "https://..." or "/shared/feed/"     # where `reetimeline update` fetches from
+    trusted_root = "~/team/root.json"           # the feed's root metadata, given by its publisher
+    stale_after_days = 30                       # hint at `reetimeline update` after (0: off)
 
 Relative store paths are relative to the config file's folder; `~` is the home folder. The
 command line beats the environment, which beats this file, which beats the defaults. A bad file
@@ -21,7 +24,7 @@ from typing import Any, NamedTuple
 
 from ..errors import DataError, Problem
 
-KEYS = ("stores", "color", "pager")
+KEYS = ("stores", "color", "pager", "feed", "trusted_root", "stale_after_days")
 COLORS = ("auto", "always", "never")
 
 
@@ -34,6 +37,9 @@ class Config(NamedTuple):
     stores: tuple[Path, ...] = ()
     color: str | None = None
     pager: bool | None = None
+    feed: str | None = None  # a URL, or a folder (relative to the config file's folder)
+    trusted_root: Path | None = None
+    stale_after_days: int = 30
 
 
 def read_config(path: Path | None) -> Config:
@@ -101,9 +107,33 @@ def _settings_of(path: Path, text: str, document: dict[str, Any]) -> Config:
     if pager is not None and not isinstance(pager, bool):
         bad("pager", f"{pager!r} is not true or false")
         pager = None
+    feed, trusted_root, stale = _update_settings(path, document, bad)
     if problems:
         raise DataError(problems)
-    return Config(path, True, tuple(stores), color, pager)
+    return Config(path, True, tuple(stores), color, pager, feed, trusted_root, stale)
+
+
+def _update_settings(path: Path, document: dict[str, Any], bad) -> tuple[str | None, Path | None,
+                                                                         int]:  # fmt: skip
+    """`feed`, `trusted_root` and `stale_after_days` (for `reetimeline update`)."""
+    feed = document.get("feed")
+    if feed is not None and (not isinstance(feed, str) or not feed.strip()):
+        bad("feed", "must be a URL or a folder, like feed = \"/shared/reetimeline-feed/\"")
+        feed = None
+    elif feed is not None and not feed.startswith(("http://", "https://")):
+        feed = str(path.parent / Path(feed).expanduser())
+    root = document.get("trusted_root")
+    trusted_root = None
+    if root is not None:
+        if not isinstance(root, str) or not root.strip():
+            bad("trusted_root", "must be the path of the feed's root.json")
+        else:
+            trusted_root = path.parent / Path(root).expanduser()
+    stale = document.get("stale_after_days", 30)
+    if isinstance(stale, bool) or not isinstance(stale, int) or not 0 <= stale <= 36525:
+        bad("stale_after_days", f"{stale!r} is not a number of days from 0 (never) to 36525")
+        stale = 30
+    return feed, trusted_root, stale
 
 
 def _line_of(text: str, key: str) -> int | None:

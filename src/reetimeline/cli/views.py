@@ -60,6 +60,7 @@ from . import (
     with_filters,
 )
 from .completion import completing
+from .update import say_if_stale
 
 # --- commands --------------------------------------------------------------------------------
 
@@ -221,6 +222,7 @@ def timeline_command(
     if use_rich():
         with paged(out):
             out.print(picture)
+        say_if_stale(loaded)
     else:
         # piped: the same lines, without the padding Rich puts at their ends
         with out.capture() as captured:
@@ -345,6 +347,7 @@ def show_command(
         from ..output import render
 
         show(render.event_detail(detail), crop=False)
+        say_if_stale(loaded)
     else:
         print_lines(detail_lines(detail))
 
@@ -475,6 +478,8 @@ def _say_horizon(loaded: store.Store, day, json_output: bool) -> None:
     note = loaded.horizon().describe(day)
     if note and not json_output and use_rich():
         say(f"data: {note}")
+    if not json_output and use_rich():
+        say_if_stale(loaded)
 
 
 @app.command("status")
@@ -732,6 +737,7 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
                 else "empty"),
         },
         "data": data or None,
+        "curated": _curated_report(),
         "config": {"path": str(config.path) if config.path else None, "read": config.read},
         "color": {"on": color, "why": why},
         "pager": pager,
@@ -748,6 +754,7 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
           for s in stores),
         "data        " + (visible(data) if data else
                               "no store says up to when its facts were checked"),
+        _curated_line(report["curated"]),
         f"user store  {visible(str(user))}"
         + ("" if report["user_store"]["exists"] else " (not created yet; `add` creates it)")
         if user else f"user store  none: {NO_HOME}",
@@ -764,6 +771,29 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
     if stdout_is_terminal():
         lines = _fit_lines(lines, indent=12)
     print_lines(lines)
+
+
+def _curated_report() -> dict[str, Any]:
+    """Which curated store answers: the packaged one, or the one `update` installed (from
+    where, which version, fetched when)."""
+    from ..store.installed import read_record
+
+    path = store.curated_store_path()
+    record = read_record()
+    if record is not None and path == record.path:
+        return {"path": str(path), "source": "feed", "feed": record.feed,
+                "version": record.version, "current_to": record.current_to,
+                "fetched": record.fetched}  # fmt: skip
+    return {"path": str(path), "source": "packaged", "feed": None, "version": None,
+            "current_to": None, "fetched": None}  # fmt: skip
+
+
+def _curated_line(curated: dict[str, Any]) -> str:
+    if curated["source"] == "packaged":
+        return f"curated     {visible(curated['path'])} (packaged with the tool)"
+    return (f"curated     {visible(curated['path'])} (version {curated['version']} from "
+            f"{visible(curated['feed'])}, fetched {curated['fetched']}, current to "
+            f"{curated['current_to']})")  # fmt: skip
 
 
 def _fit_lines(lines: list[str], *, indent: int) -> list[str]:

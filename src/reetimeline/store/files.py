@@ -28,6 +28,14 @@ _CHUNK = 1 << 20
 
 
 def curated_store_path() -> Path:
+    """The curated store in use: the newer of the packaged one and the one `reetimeline update`
+    installed (store/installed.py)."""
+    from .installed import newer
+
+    return newer(packaged_store_path())
+
+
+def packaged_store_path() -> Path:
     """The curated store shipped in the package, or the repository's when run from a checkout."""
     packaged = installed_store_path()
     if packaged.is_file():
@@ -41,10 +49,15 @@ def installed_store_path() -> Path:
 
 
 def is_installed_store(path: Path) -> bool:
-    """Whether `path` is the curated store inside the installed package (through any link)."""
+    """Whether `path` is the curated store inside the installed package, or the one `update`
+    installed (through any link)."""
+    from .installed import is_installed
+
     packaged = installed_store_path()
     try:
-        return packaged.is_file() and path.exists() and os.path.samefile(path, packaged)
+        return is_installed(path) or (
+            packaged.is_file() and path.exists() and os.path.samefile(path, packaged)
+        )
     except OSError:
         return False
 
