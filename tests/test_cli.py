@@ -357,7 +357,7 @@ def test_import_dry_run_and_skip_existing(run, small_store, tmp_path):
 
 
 def test_piped_lines_are_written_in_blocks_and_whole_before_an_error(capsys):
-    from reetimeline.cli import BLOCK_LINES, print_lines
+    from reetimeline.cli.printing import BLOCK_LINES, print_lines
 
     lines = [f"row {n}" for n in range(BLOCK_LINES * 2 + 3)]
     assert print_lines(iter(lines)) == len(lines)

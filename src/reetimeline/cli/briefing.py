@@ -7,18 +7,10 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import UsageError
-from . import (
-    AsOf,
-    FilterArgs,
-    JsonFlag,
-    app,
-    as_of_date,
-    load_store,
-    output,
-    parse_date_option,
-    say,
-    with_filters,
-)
+from .application import app
+from .loading import load_store
+from .options import AsOf, FilterArgs, JsonFlag, as_of_date, parse_date_option, with_filters
+from .printing import output, say
 
 
 @app.command("changes")

@@ -11,27 +11,13 @@ import typer
 from ..errors import DataError, UsageError
 from ..model import event_to_record
 from ..text import visible
-from . import (
-    NO_HOME,
-    AsOf,
-    FilterArgs,
-    _say_if_nothing_matched,
-    _settings,
-    app,
-    as_of_date,
-    cache_dir,
-    completion,
-    env_store_paths,
-    load_store,
-    print_json,
-    print_lines,
-    require_utf8,
-    say,
-    store_paths,
-    user_store_path,
-    with_filters,
-)
+from . import completion, printing
+from .application import app
 from .completion import completing
+from .loading import load_store, say_if_nothing_matched
+from .options import AsOf, FilterArgs, as_of_date, require_utf8, with_filters
+from .paths import NO_HOME, cache_dir, env_store_paths, settings, store_paths, user_store_path
+from .printing import print_json, print_lines, say
 
 # --- getting events out and in --------------------------------------------------------------
 
@@ -106,9 +92,8 @@ def export_command(
         raise UsageError("--alarm goes with --format ics")
     if bom and fmt != "csv":
         raise UsageError("--bom goes with --format csv")
-    from . import stdout_is_terminal  # looked up now: tests pretend to be a terminal
-
-    if exporter.binary and output is None and stdout_is_terminal():
+    # looked up now: tests pretend to be a terminal
+    if exporter.binary and output is None and printing.stdout_is_terminal():
         raise UsageError(f"--format {fmt} writes a binary file: give -o FILE (or redirect "
                          "stdout to a file)")  # fmt: skip
     from ..engine.states import countdown
@@ -117,7 +102,7 @@ def export_command(
     flt = filters.build(day)
     loaded = load_store(filters)
     events = loaded.select(flt)
-    _say_if_nothing_matched(len(events), loaded)
+    say_if_nothing_matched(len(events), loaded)
     horizon = loaded.horizon()
     rows = None
     if fmt == "ics":
@@ -149,10 +134,10 @@ def writable_store(into: Path | None = None) -> Path:
     """Where `add` and `import` write (the policy is `edit.writable_store`)."""
     from ..api.edit import writable_store as policy
 
-    settings, env, user = _settings().stores, env_store_paths(), user_store_path()
-    if user is None and not settings and not env and into is None:
+    given, env, user = settings().stores, env_store_paths(), user_store_path()
+    if user is None and not given and not env and into is None:
         raise UsageError(f"{NO_HOME}: give --store, or set $REETIMELINE_STORE or XDG_DATA_HOME")
-    return policy(settings, env, user, into=into, in_use=store_paths())
+    return policy(given, env, user, into=into, in_use=store_paths())
 
 
 Into = Annotated[
