@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from .. import api
 from ..errors import UsageError
 from .application import app
 from .loading import load_store
@@ -67,17 +68,7 @@ def _change_lines(rows):
 
 
 def _change_record(c) -> dict[str, Any]:
-    return {
-        "date": c.date.isoformat(),
-        "id": c.event.id,
-        "title": c.event.title,
-        "category": c.event.category,
-        "change": c.change,
-        "by": c.by.id if c.by else None,
-        "confidence": c.confidence,
-        "sources": len(c.event.sources),
-        "note": c.note,
-    }
+    return api.record(api.change_row(c))
 
 
 @app.command("report")

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from .. import api
 from ..errors import DataError, UsageError
 from ..model import event_to_record
 from ..text import visible
@@ -17,7 +18,7 @@ from .completion import completing
 from .loading import load_store, say_if_nothing_matched
 from .options import AsOf, FilterArgs, as_of_date, require_utf8, with_filters
 from .paths import NO_HOME, cache_dir, env_store_paths, settings, store_paths, user_store_path
-from .printing import print_json, print_lines, say
+from .printing import print_bytes, print_json, print_lines, say
 
 # --- getting events out and in --------------------------------------------------------------
 
@@ -96,38 +97,23 @@ def export_command(
     if exporter.binary and output is None and printing.stdout_is_terminal():
         raise UsageError(f"--format {fmt} writes a binary file: give -o FILE (or redirect "
                          "stdout to a file)")  # fmt: skip
-    from ..engine.states import countdown
-
     day = as_of_date(as_of)
     flt = filters.build(day)
     loaded = load_store(filters)
-    events = loaded.select(flt)
-    say_if_nothing_matched(len(events), loaded)
-    horizon = loaded.horizon()
-    rows = None
-    if fmt == "ics":
-        # every dated row inside the window, extended ends moved, as known on the as-of date
-        knowledge = loaded.knowledge(day, confirmed=flt.confirmed)
-        rows = countdown(events, day, knowledge, horizon, flt=flt, show_all=True)
-    note = horizon.describe(day)
-    text = exporter.write(
-        events, stamp=dt.datetime.now(dt.UTC).replace(microsecond=0), alarm_days=alarm,
-        targets=rows, data_note=note,
-    )  # fmt: skip
-    if bom and isinstance(text, str):
-        # Excel reads a CSV as UTF-8 only when it starts with a byte-order mark
-        text = "\ufeff" + text
+    count = loaded.count_matching(flt)
+    say_if_nothing_matched(count, loaded)
+    text = api.export(loaded, fmt, as_of=day, stamp=dt.datetime.now(dt.UTC).replace(microsecond=0),
+                      alarm_days=alarm, bom=bom, flt=flt)  # fmt: skip
+    note = loaded.horizon().describe(day)
     if output is None and isinstance(text, bytes):
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text)
-        sys.stdout.buffer.flush()
+        print_bytes(text)
     elif output is None:
         assert isinstance(text, str)
         sys.stdout.write(text)
     else:
         write_text_atomically(output, text)
         # ics, md and timelinejs say how current the data is inside; the message says it for all
-        say(f"wrote {len(events)} events to {output}" + (f" (data: {note})" if note else ""))
+        say(f"wrote {count} events to {output}" + (f" (data: {note})" if note else ""))
 
 
 def writable_store(into: Path | None = None) -> Path:

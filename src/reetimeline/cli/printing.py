@@ -173,6 +173,19 @@ def print_lines(lines) -> int:
     return count
 
 
+def print_bytes(data: bytes) -> None:
+    """Binary output (xlsx) on stdout, after any text already written. A failed write is
+    remembered by the console script's stdout (see `run._Stdout`) like a failed text write."""
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except OSError as exc:
+        if hasattr(sys.stdout, "failed"):
+            sys.stdout.failed = sys.stdout.failed or exc
+        raise
+
+
 def print_json_list(fragments) -> int:
     """Print `json_fragment`s as one JSON list, exactly as `print_json` would print the list."""
     write = sys.stdout.write

@@ -5,15 +5,13 @@ from typing import Annotated, Any
 
 import typer
 
-from .. import store
+from .. import api, store
 from ..engine import query
 from ..engine.states import (
     Status,
     Target,
     countdown,
-    describe_days,
     end_of,
-    status_note,
     status_of,
     targets,
 )
@@ -359,21 +357,7 @@ def _event_by_id(event_id: str, loaded: store.Store):
 
 
 def _target_record(t: Target) -> dict[str, Any]:
-    return {
-        "id": t.event.id,
-        "title": t.event.title,
-        "category": t.event.category,
-        "kind": t.kind,
-        "date": str(t.date),
-        "precision": t.date.precision,
-        "days": t.days,
-        "when": describe_days(t),
-        "confidence": t.confidence,
-        "extended_by": t.extended_by.id if t.extended_by else None,
-        "superseded": t.superseded,
-        "replaced_by": t.replaced_by.id if t.replaced_by else None,
-        "unconfirmed": t.unconfirmed,
-    }
+    return api.record(api.target_row(t))
 
 
 @app.command("countdown")
@@ -507,38 +491,26 @@ def status_command(
                          f"shows the state of {' and '.join(MEASURE_CATEGORIES)} events (try "
                          f"`reetimeline list -k {asked[0]}`)")  # fmt: skip
     loaded = load_store(filters)
-    if not json_output and not use_rich():  # piped: rows made ready by the cache where it can
+    if json_output:
+        answer = api.status(loaded, as_of=day, flt=flt)
+        say_if_nothing_matched(len(answer), loaded)
+        print_json([api.record(row) for row in answer])
+        return
+    if not use_rich():  # piped: rows made ready by the cache where it can
         print_lines([STATUS_HEADER])
         say_if_nothing_matched(print_lines(loaded.status_lines(flt, day)), loaded)
         return
     rows = loaded.status(flt, day)
     say_if_nothing_matched(len(rows), loaded)
-    output(
-        rows, json_output=json_output, record=_status_record, view="status_table",
-        lines=status_lines,
-    )  # fmt: skip
+    output(rows, json_output=False, record=_status_record, view="status_table",
+           lines=status_lines)  # fmt: skip
     _say_horizon(loaded, day, json_output)
 
 
 def _status_matrix(flt, filters: FilterArgs, day, *, show_ids: bool, json_output: bool) -> None:
-    from ..engine.briefing import DEFAULT_DESTINATIONS, matrix
-    from ..engine.query import resolve_names
-    from ..vocab import COUNTRIES_VOCAB, MINERALS
-
-    destinations: tuple[str, ...] = DEFAULT_DESTINATIONS
-    if filters.to:
-        destinations = tuple(dict.fromkeys(
-            "all" if name.casefold() == "all" else resolve_names([name], COUNTRIES_VOCAB,
-                                                                 option="--to")[0]
-            for name in filters.to))  # fmt: skip
-    minerals = None
-    if filters.mineral:
-        rows = []
-        for name in resolve_names(filters.mineral, MINERALS, option="--mineral"):
-            rows.extend(_members(name, MINERALS.groups) if not filters.exact else [name])
-        minerals = list(dict.fromkeys(rows))
     loaded = load_store()
-    grid = matrix(loaded.status(flt, day), destinations, minerals)
+    grid = api.matrix_grid(loaded, flt, day, destinations=filters.to or (),
+                           minerals=filters.mineral or (), exact=filters.exact)  # fmt: skip
     horizon = loaded.horizon()
     if json_output:
         print_json({
@@ -566,30 +538,5 @@ def _status_matrix(flt, filters: FilterArgs, day, *, show_ids: bool, json_output
     _say_horizon(loaded, day, json_output)
 
 
-def _members(name: str, groups) -> list[str]:
-    """A group's single minerals (through its subgroups); a mineral itself."""
-    if name not in groups:
-        return [name]
-    return [m for member in groups[name] for m in _members(member, groups)]
-
-
 def _status_record(s: Status) -> dict[str, Any]:
-    return {
-        "id": s.event.id,
-        "title": s.event.title,
-        "category": s.event.category,
-        "state": s.state,
-        "since": str(s.since) if s.since else None,
-        "until": str(s.until) if s.until else None,
-        "by": s.by.id if s.by else None,
-        "extended_by": s.extended_by.id if s.extended_by else None,
-        "confidence": s.confidence,
-        "never_took_effect": s.never_took_effect,
-        "scheduled": s.scheduled,
-        "last_known": s.last_known,
-        "lapsed": s.lapsed.id if s.lapsed else None,
-        "issuer": s.event.issuer,
-        "applies_to": list(s.event.applies_to),
-        "current_to": str(s.horizon.date) if s.horizon.date else None,
-        "note": status_note(s),
-    }
+    return api.record(api.status_row(s))
