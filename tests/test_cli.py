@@ -370,3 +370,30 @@ def test_piped_lines_are_written_in_blocks_and_whole_before_an_error(capsys):
     with pytest.raises(RuntimeError):
         print_lines(failing())
     assert capsys.readouterr().out.splitlines() == lines[: BLOCK_LINES + 5]
+
+
+def test_the_command_line_has_no_import_cycle():
+    """Command modules import the app and the helpers; only `commands` imports the command
+    modules; the package's own `__init__` imports none of its modules when it loads."""
+    import ast
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "src" / "reetimeline" / "cli"
+    modules = {p.stem for p in folder.glob("*.py")} - {"__init__"}
+    command_modules = {"views", "measures", "overviews", "briefing", "exchange"}
+    importers: dict[str, set[str]] = {}
+    for path in folder.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                names = [node.module] if node.module else [a.name for a in node.names]
+                for name in names:
+                    # `from . import x` names a module, never something defined in __init__
+                    assert name.split(".")[0] in modules, (path.name, name)
+                    importers.setdefault(name.split(".")[0], set()).add(path.stem)
+    for name in command_modules:
+        assert importers[name] == {"commands"}, name
+    init = ast.parse((folder / "__init__.py").read_text(encoding="utf-8"))
+    assert [n for n in init.body if isinstance(n, ast.Import | ast.ImportFrom)] == [
+        n for n in init.body if isinstance(n, ast.ImportFrom) and n.module == "typing"
+    ]

@@ -79,3 +79,26 @@ def selected(filters: FilterArgs, as_of: dt.date | None = None, **kwargs) -> lis
 def say_if_nothing_matched(count: int, loaded: store.Store) -> None:
     if count == 0 and not loaded.is_empty():
         say("no events match")
+
+
+def _no_such_event(event_id: str, loaded: store.Store) -> UsageError:
+    from ..vocab import did_you_mean
+
+    return UsageError(f"no event '{event_id}'{did_you_mean(event_id, loaded.ids())}")
+
+
+def event_by_id(event_id: str, loaded: store.Store):
+    """The event with this id, or the only one whose id starts with it; several candidates or
+    none are a usage error that names them (or the closest id)."""
+    event = loaded.get(event_id)
+    if event is not None:
+        return event
+    wanted = event_id.casefold()
+    candidates = sorted(i for i in loaded.ids() if i.casefold().startswith(wanted))
+    if len(candidates) == 1:
+        return loaded.get(candidates[0])
+    if not candidates:
+        raise _no_such_event(event_id, loaded)
+    shown = ", ".join(candidates[:10])
+    more = f" and {len(candidates) - 10} more" if len(candidates) > 10 else ""
+    raise UsageError(f"'{event_id}' starts {len(candidates)} ids: {shown}{more}; give more of it")
