@@ -161,3 +161,12 @@ def test_the_readme_example_prints_what_readme_shows():
     with redirect_stdout(printed):
         exec(compile(code, "README.md", "exec"), {})
     assert printed.getvalue() == shown + "\n"
+
+
+@pytest.mark.parametrize("args", [["--version"], ["list", "-m", "dysprosium"]])
+def test_the_console_script_does_not_load_the_api(args):
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "reetimeline", *args],
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines()}
+    assert "reetimeline.cli.run" in loaded
+    assert "reetimeline.api" not in loaded

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 import typer
 
-from .. import api
 from ..errors import UsageError
 from .application import app
 from .loading import load_store
@@ -68,6 +67,8 @@ def _change_lines(rows):
 
 
 def _change_record(c) -> dict[str, Any]:
+    from .. import api
+
     return api.record(api.change_row(c))
 
 

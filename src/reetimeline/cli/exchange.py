@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import typer
 
-from .. import api
 from ..errors import DataError, UsageError
 from ..model import event_to_record
 from ..text import visible
@@ -78,6 +77,7 @@ def export_command(
 
     Example: reetimeline export --format ics --alarm 7 -o deadlines.ics -m gallium
     """
+    from .. import api
     from ..output.formats.export import EXPORTERS, write_text_atomically
 
     fmt = fmt.casefold()

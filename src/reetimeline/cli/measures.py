@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .. import api, store
+from .. import store
 from ..engine import query
 from ..engine.states import Status, Target, countdown
 from ..errors import UsageError
@@ -21,6 +21,8 @@ MAX_WITHIN_DAYS = 36_525  # a hundred years
 
 
 def _target_record(t: Target) -> dict[str, Any]:
+    from .. import api
+
     return api.record(api.target_row(t))
 
 
@@ -156,6 +158,8 @@ def status_command(
                          f"`reetimeline list -k {asked[0]}`)")  # fmt: skip
     loaded = load_store(filters)
     if json_output:
+        from .. import api
+
         answer = api.status(loaded, as_of=day, flt=flt)
         say_if_nothing_matched(len(answer), loaded)
         print_json([api.record(row) for row in answer])
@@ -172,6 +176,8 @@ def status_command(
 
 
 def _status_matrix(flt, filters: FilterArgs, day, *, show_ids: bool, json_output: bool) -> None:
+    from .. import api
+
     loaded = load_store()
     grid = api.matrix_grid(loaded, flt, day, destinations=filters.to or (),
                            minerals=filters.mineral or (), exact=filters.exact)  # fmt: skip
@@ -203,4 +209,6 @@ def _status_matrix(flt, filters: FilterArgs, day, *, show_ids: bool, json_output
 
 
 def _status_record(s: Status) -> dict[str, Any]:
+    from .. import api
+
     return api.record(api.status_row(s))

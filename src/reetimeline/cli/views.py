@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from .. import api, store
+from .. import store
 from ..engine.states import (
     countdown,
     end_of,
@@ -289,6 +289,8 @@ def show_command(
 
     Example: reetimeline show mofcom-suspends-october-measures
     """
+    from .. import api
+
     day = as_of_date(as_of)
     loaded = load_store()
     event = event_by_id(event_id, loaded)
