@@ -397,3 +397,50 @@ def test_the_command_line_has_no_import_cycle():
     assert [n for n in init.body if isinstance(n, ast.Import | ast.ImportFrom)] == [
         n for n in init.body if isinstance(n, ast.ImportFrom) and n.module == "typing"
     ]
+
+
+def test_the_command_line_sets_no_global_of_another_module():
+    """Switches are passed, not set: no module of the command line assigns an attribute of a
+    module it imports (as `cli.main` once set `store.cache.deferred`); only `sys.stdout` is
+    the console script's to replace (cli/run.py)."""
+    import ast
+    import importlib
+    import importlib.util
+    import types
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "src" / "reetimeline" / "cli"
+
+    def imported(node, package: str) -> dict[str, object]:
+        """The names an import binds, with what they are bound to."""
+        bound = {}
+        for alias in node.names:
+            if isinstance(node, ast.Import):
+                name, target = alias.asname or alias.name.split(".")[0], alias.name.split(".")[0]
+            else:
+                name = alias.asname or alias.name
+                base = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
+                target = f"{base}.{alias.name}"
+            try:
+                bound[name] = importlib.import_module(target)
+            except ImportError:
+                bound[name] = None  # a function or class, not a module
+        return bound
+
+    found = []
+    for path in sorted(folder.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                bound = imported(node, "reetimeline.cli")
+                modules |= {n for n, v in bound.items() if isinstance(v, types.ModuleType)}
+        for node in ast.walk(tree):
+            targets = (node.targets if isinstance(node, ast.Assign)
+                       else [node.target] if isinstance(node, ast.AugAssign) else [])  # fmt: skip
+            for target in targets:
+                if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                        and target.value.id in modules
+                        and (target.value.id, target.attr) != ("sys", "stdout")):  # fmt: skip
+                    found.append(f"{path.name}:{node.lineno} {target.value.id}.{target.attr}")
+    assert found == []
