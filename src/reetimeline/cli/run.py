@@ -43,10 +43,14 @@ EXIT_OUTPUT = 1  # stdout could not be written: the answer is lost, as with bad 
 
 def main() -> None:
     """The console script: run the command named by `sys.argv`, then exit (see the module)."""
+    # Loaded before Ctrl-C is taken over: until then a Ctrl-C ends the process (see `_entry`).
+    from .. import store
+    from .commands import app
+
     try:
         try:
             signal.signal(signal.SIGINT, _interrupted)
-            code = _run()
+            code = _run(app, store.Deferred())
         finally:
             # the command is done: a Ctrl-C from here on, while Python shuts down, ends it
             signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -60,13 +64,10 @@ def _interrupted(_signum, _frame):
     raise KeyboardInterrupt
 
 
-def _run() -> int:
-    """Run the app on `sys.argv` and flush its answer; the exit code. May leave the process."""
-    from .. import store
-    from .commands import app
-
+def _run(app: Any, deferred: Any) -> int:
+    """Run the app on `sys.argv` with `deferred` (a `store.Deferred`) and flush its answer; the
+    exit code. Leaves the process at once when a cache builder runs or documents were kept."""
     out = _take_over_stdout()
-    deferred = store.Deferred()
     gc.disable()
     try:
         with _only_command(app, _command_named(sys.argv[1:])):
