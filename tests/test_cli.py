@@ -357,7 +357,7 @@ def test_import_dry_run_and_skip_existing(run, small_store, tmp_path):
 
 
 def test_piped_lines_are_written_in_blocks_and_whole_before_an_error(capsys):
-    from reetimeline.cli import BLOCK_LINES, print_lines
+    from reetimeline.cli.printing import BLOCK_LINES, print_lines
 
     lines = [f"row {n}" for n in range(BLOCK_LINES * 2 + 3)]
     assert print_lines(iter(lines)) == len(lines)
@@ -370,3 +370,77 @@ def test_piped_lines_are_written_in_blocks_and_whole_before_an_error(capsys):
     with pytest.raises(RuntimeError):
         print_lines(failing())
     assert capsys.readouterr().out.splitlines() == lines[: BLOCK_LINES + 5]
+
+
+def test_the_command_line_has_no_import_cycle():
+    """Command modules import the app and the helpers; only `commands` imports the command
+    modules; the package's own `__init__` imports none of its modules when it loads."""
+    import ast
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "src" / "reetimeline" / "cli"
+    modules = {p.stem for p in folder.glob("*.py")} - {"__init__"}
+    command_modules = {"views", "measures", "overviews", "briefing", "exchange"}
+    importers: dict[str, set[str]] = {}
+    for path in folder.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                names = [node.module] if node.module else [a.name for a in node.names]
+                for name in names:
+                    # `from . import x` names a module, never something defined in __init__
+                    assert name.split(".")[0] in modules, (path.name, name)
+                    importers.setdefault(name.split(".")[0], set()).add(path.stem)
+    for name in command_modules:
+        assert importers[name] == {"commands"}, name
+    init = ast.parse((folder / "__init__.py").read_text(encoding="utf-8"))
+    assert [n for n in init.body if isinstance(n, ast.Import | ast.ImportFrom)] == [
+        n for n in init.body if isinstance(n, ast.ImportFrom) and n.module == "typing"
+    ]
+
+
+def test_the_command_line_sets_no_global_of_another_module():
+    """Switches are passed, not set: no module of the command line assigns an attribute of a
+    module it imports (as `cli.main` once set `store.cache.deferred`); only `sys.stdout` is
+    the console script's to replace (cli/run.py)."""
+    import ast
+    import importlib
+    import importlib.util
+    import types
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "src" / "reetimeline" / "cli"
+
+    def imported(node, package: str) -> dict[str, object]:
+        """The names an import binds, with what they are bound to."""
+        bound = {}
+        for alias in node.names:
+            if isinstance(node, ast.Import):
+                name, target = alias.asname or alias.name.split(".")[0], alias.name.split(".")[0]
+            else:
+                name = alias.asname or alias.name
+                base = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
+                target = f"{base}.{alias.name}"
+            try:
+                bound[name] = importlib.import_module(target)
+            except ImportError:
+                bound[name] = None  # a function or class, not a module
+        return bound
+
+    found = []
+    for path in sorted(folder.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                bound = imported(node, "reetimeline.cli")
+                modules |= {n for n, v in bound.items() if isinstance(v, types.ModuleType)}
+        for node in ast.walk(tree):
+            targets = (node.targets if isinstance(node, ast.Assign)
+                       else [node.target] if isinstance(node, ast.AugAssign) else [])  # fmt: skip
+            for target in targets:
+                if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                        and target.value.id in modules
+                        and (target.value.id, target.attr) != ("sys", "stdout")):  # fmt: skip
+                    found.append(f"{path.name}:{node.lineno} {target.value.id}.{target.attr}")
+    assert found == []

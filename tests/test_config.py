@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reetimeline import cli
+from reetimeline.cli import printing
 from reetimeline.store import curated_store_path
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -110,7 +110,7 @@ def test_pager_precedence(run, config, monkeypatch, setting, args, env, paged, w
     import rich.console
 
     monkeypatch.setattr(rich.console.Console, "pager", lambda self, **kw: FakePager())
-    monkeypatch.setattr(cli, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(printing, "stdout_is_terminal", lambda: True)
     assert run(*args, "list", "-m", "gallium", env=env).exit_code == 0
     assert pages == ([True] if paged else [])
     report = json.loads(run(*args, "doctor", "--json", env=env).stdout)

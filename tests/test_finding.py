@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from reetimeline import cli
+from reetimeline.cli import printing
 
 
 def test_show_accepts_a_unique_prefix_of_an_id(run):
@@ -116,7 +116,7 @@ def test_status_of_a_category_without_measures_says_so(run):
 
 
 def test_vocab_categories_header_says_category(run, monkeypatch):
-    monkeypatch.setattr(cli, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(printing, "stdout_is_terminal", lambda: True)
     result = run("--color", "never", "vocab", "categories")
     assert result.stdout.split()[:3] == ["category", "aliases", "groups"]
 
@@ -124,7 +124,7 @@ def test_vocab_categories_header_says_category(run, monkeypatch):
 def test_the_pager_gets_less_r_unless_less_is_set(run, monkeypatch, small_store):
     seen = []
     monkeypatch.setattr("pydoc.pager", lambda text: seen.append((os.environ.get("LESS"), text)))
-    monkeypatch.setattr(cli, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(printing, "stdout_is_terminal", lambda: True)
     monkeypatch.setenv("LESS", "placeholder")
     monkeypatch.delenv("LESS")  # restored to the outer value after the test
     run("--store", str(small_store), "--color", "always", "--pager", "list")

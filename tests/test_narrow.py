@@ -5,7 +5,7 @@ keep at least 30 columns, ids and links are never split, minerals and countries 
 
 import pytest
 
-from reetimeline import cli
+from reetimeline.cli import printing
 
 NARROW_STORE = """
     # long ids, titles and links, for layouts at 80 columns
@@ -55,7 +55,7 @@ def screen(run, write_store, monkeypatch):
     """Run a command as on a terminal COLUMNS wide; the lines it shows, without the padding
     Rich leaves at their ends."""
     store = write_store(NARROW_STORE)
-    monkeypatch.setattr(cli, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(printing, "stdout_is_terminal", lambda: True)
 
     def draw(*args: str, columns: int = 80) -> list[str]:
         result = run("--store", str(store), "--color", "never", *args,
@@ -183,7 +183,7 @@ def test_piped_timeline_lines_have_no_trailing_spaces(run, write_store):
 )
 def test_every_curated_id_stays_whole_at_80_columns(run, monkeypatch, args):
     piped = run(*args).stdout.splitlines()[1:]
-    monkeypatch.setattr(cli, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(printing, "stdout_is_terminal", lambda: True)
     shown = run("--color", "never", *args, env={"COLUMNS": "80"}).stdout.splitlines()
     ids = {line.split("\t")[-1] for line in piped}
     words = {word for line in shown for word in line.split()}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import reetimeline.cli
+import reetimeline.cli.options
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 25)
@@ -62,7 +62,7 @@ def test_readme_has_examples_with_their_output():
 def test_readme_example_works(run, command, expected, monkeypatch, tmp_path):
     if any(word in command for word in NOT_RUN):
         pytest.skip("edits the shell's start-up files")
-    monkeypatch.setattr(reetimeline.cli, "today", lambda: TODAY)
+    monkeypatch.setattr(reetimeline.cli.options, "today", lambda: TODAY)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "colleague.csv").write_text(COLLEAGUE, encoding="utf-8")
     (tmp_path / "docs").mkdir()  # the examples that remake README's pictures run in a checkout

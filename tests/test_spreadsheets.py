@@ -282,9 +282,9 @@ def test_formula_looking_text_stays_text_and_odd_characters_round_trip(run, writ
 
 
 def test_xlsx_is_never_written_to_a_terminal(run, small_store, monkeypatch):
-    from reetimeline import cli
+    from reetimeline.cli import printing
 
-    monkeypatch.setattr(cli, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(printing, "stdout_is_terminal", lambda: True)
     result = run("--store", str(small_store), "export", "-f", "xlsx")
     assert (result.exit_code, result.stdout, result.stderr) == (
         2, "", "reetimeline: error: --format xlsx writes a binary file: give -o FILE (or redirect "

@@ -6,8 +6,8 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from reetimeline import cli
-from reetimeline.cli import app, hoist_global_options
+from reetimeline.cli import app, printing
+from reetimeline.cli.application import hoist_global_options
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -92,7 +92,7 @@ def test_completion_scripts_are_offered(shell, start):
 @pytest.fixture
 def terminal(monkeypatch):
     """Pretend stdout is a terminal (CliRunner's is not)."""
-    monkeypatch.setattr(cli, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(printing, "stdout_is_terminal", lambda: True)
 
 
 def listed(run, *args, env=None):
@@ -243,7 +243,7 @@ def test_the_pager_is_used_only_on_a_terminal_when_asked(run, monkeypatch, small
     monkeypatch.setattr(rich.console.Console, "pager", lambda self, **kw: FakePager())
     run("--store", str(small_store), "--pager", "list")
     assert pages == []  # piped: never
-    monkeypatch.setattr(cli, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(printing, "stdout_is_terminal", lambda: True)
     run("--store", str(small_store), "list")
     assert pages == []  # not asked
     run("--store", str(small_store), "list", "--pager")

@@ -7,18 +7,10 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import UsageError
-from . import (
-    AsOf,
-    FilterArgs,
-    JsonFlag,
-    app,
-    as_of_date,
-    load_store,
-    output,
-    parse_date_option,
-    say,
-    with_filters,
-)
+from .application import app
+from .loading import load_store
+from .options import AsOf, FilterArgs, JsonFlag, as_of_date, parse_date_option, with_filters
+from .printing import output, say
 
 
 @app.command("changes")
@@ -75,17 +67,9 @@ def _change_lines(rows):
 
 
 def _change_record(c) -> dict[str, Any]:
-    return {
-        "date": c.date.isoformat(),
-        "id": c.event.id,
-        "title": c.event.title,
-        "category": c.event.category,
-        "change": c.change,
-        "by": c.by.id if c.by else None,
-        "confidence": c.confidence,
-        "sources": len(c.event.sources),
-        "note": c.note,
-    }
+    from .. import api
+
+    return api.record(api.change_row(c))
 
 
 @app.command("report")

@@ -25,18 +25,18 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from typer._click.core import Parameter
-from typer._click.shell_completion import (
-    CompletionItem,
-    _resolve_context,
-    _resolve_incomplete,
-    add_completion_class,
-)
-from typer._click.types import StringParamType
-from typer._completion_classes import BashComplete, ZshComplete
-
 from ..model import ALL_DESTINATIONS, CATEGORIES, CONFIDENCES
 from ..text import visible
+from .typer_adapter import (
+    BashComplete,
+    CompletionItem,
+    Parameter,
+    StringParamType,
+    ZshComplete,
+    add_completion_class,
+    resolve_context,
+    resolve_incomplete,
+)
 
 Candidates = Callable[[Any, str], Iterable[str | tuple[str, str]]]
 
@@ -125,12 +125,13 @@ def vocabularies(_ctx, incomplete: str) -> list[str]:
 def _from_stores(ctx, values) -> list[str]:
     from .. import store
     from ..errors import ReeError
-    from . import cache_dir, store_paths
+    from .paths import cache_dir, settings, store_paths
 
     try:
         # a store file with problems completes nothing; `check` says why
         loaded, _problems = store.read(store_paths(ctx), cache_dir=cache_dir(),
-                                       leave_out_broken=True)  # fmt: skip
+                                       leave_out_broken=True,
+                                       deferred=settings(ctx).deferred)  # fmt: skip
     except ReeError:
         return []
     return sorted(set(values(loaded)))
@@ -157,8 +158,8 @@ class _Resolving:
     typed = ""  # the start of the value, as typed
 
     def get_completions(self, args: list[str], incomplete: str) -> list[CompletionItem]:
-        ctx = _resolve_context(self.cli, self.ctx_args, self.prog_name, args)  # type: ignore[attr-defined]
-        obj, incomplete = _resolve_incomplete(ctx, args, incomplete)
+        ctx = resolve_context(self.cli, self.ctx_args, self.prog_name, args)  # type: ignore[attr-defined]
+        obj, incomplete = resolve_incomplete(ctx, args, incomplete)
         self.value = isinstance(obj, Parameter)
         self.typed = incomplete
         self.path = self.value and getattr(obj.type, "name", "") in ("path", "filename")  # type: ignore[union-attr]

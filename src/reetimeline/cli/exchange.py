@@ -11,27 +11,13 @@ import typer
 from ..errors import DataError, UsageError
 from ..model import event_to_record
 from ..text import visible
-from . import (
-    NO_HOME,
-    AsOf,
-    FilterArgs,
-    _say_if_nothing_matched,
-    _settings,
-    app,
-    as_of_date,
-    cache_dir,
-    completion,
-    env_store_paths,
-    load_store,
-    print_json,
-    print_lines,
-    require_utf8,
-    say,
-    store_paths,
-    user_store_path,
-    with_filters,
-)
+from . import completion, printing
+from .application import app
 from .completion import completing
+from .loading import load_store, say_if_nothing_matched
+from .options import AsOf, FilterArgs, as_of_date, require_utf8, with_filters
+from .paths import NO_HOME, cache_dir, env_store_paths, settings, store_paths, user_store_path
+from .printing import print_bytes, print_json, print_lines, say
 
 # --- getting events out and in --------------------------------------------------------------
 
@@ -91,6 +77,7 @@ def export_command(
 
     Example: reetimeline export --format ics --alarm 7 -o deadlines.ics -m gallium
     """
+    from .. import api
     from ..output.formats.export import EXPORTERS, write_text_atomically
 
     fmt = fmt.casefold()
@@ -106,53 +93,37 @@ def export_command(
         raise UsageError("--alarm goes with --format ics")
     if bom and fmt != "csv":
         raise UsageError("--bom goes with --format csv")
-    from . import stdout_is_terminal  # looked up now: tests pretend to be a terminal
-
-    if exporter.binary and output is None and stdout_is_terminal():
+    # looked up now: tests pretend to be a terminal
+    if exporter.binary and output is None and printing.stdout_is_terminal():
         raise UsageError(f"--format {fmt} writes a binary file: give -o FILE (or redirect "
                          "stdout to a file)")  # fmt: skip
-    from ..engine.states import countdown
-
     day = as_of_date(as_of)
     flt = filters.build(day)
     loaded = load_store(filters)
-    events = loaded.select(flt)
-    _say_if_nothing_matched(len(events), loaded)
-    horizon = loaded.horizon()
-    rows = None
-    if fmt == "ics":
-        # every dated row inside the window, extended ends moved, as known on the as-of date
-        knowledge = loaded.knowledge(day, confirmed=flt.confirmed)
-        rows = countdown(events, day, knowledge, horizon, flt=flt, show_all=True)
-    note = horizon.describe(day)
-    text = exporter.write(
-        events, stamp=dt.datetime.now(dt.UTC).replace(microsecond=0), alarm_days=alarm,
-        targets=rows, data_note=note,
-    )  # fmt: skip
-    if bom and isinstance(text, str):
-        # Excel reads a CSV as UTF-8 only when it starts with a byte-order mark
-        text = "\ufeff" + text
+    count = loaded.count_matching(flt)
+    say_if_nothing_matched(count, loaded)
+    text = api.export(loaded, fmt, as_of=day, stamp=dt.datetime.now(dt.UTC).replace(microsecond=0),
+                      alarm_days=alarm, bom=bom, flt=flt)  # fmt: skip
+    note = loaded.horizon().describe(day)
     if output is None and isinstance(text, bytes):
-        sys.stdout.flush()
-        sys.stdout.buffer.write(text)
-        sys.stdout.buffer.flush()
+        print_bytes(text)
     elif output is None:
         assert isinstance(text, str)
         sys.stdout.write(text)
     else:
         write_text_atomically(output, text)
         # ics, md and timelinejs say how current the data is inside; the message says it for all
-        say(f"wrote {len(events)} events to {output}" + (f" (data: {note})" if note else ""))
+        say(f"wrote {count} events to {output}" + (f" (data: {note})" if note else ""))
 
 
 def writable_store(into: Path | None = None) -> Path:
     """Where `add` and `import` write (the policy is `edit.writable_store`)."""
     from ..api.edit import writable_store as policy
 
-    settings, env, user = _settings().stores, env_store_paths(), user_store_path()
-    if user is None and not settings and not env and into is None:
+    given, env, user = settings().stores, env_store_paths(), user_store_path()
+    if user is None and not given and not env and into is None:
         raise UsageError(f"{NO_HOME}: give --store, or set $REETIMELINE_STORE or XDG_DATA_HOME")
-    return policy(settings, env, user, into=into, in_use=store_paths())
+    return policy(given, env, user, into=into, in_use=store_paths())
 
 
 Into = Annotated[

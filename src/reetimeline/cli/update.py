@@ -16,7 +16,9 @@ import typer
 
 from .. import store
 from ..errors import UsageError
-from . import _settings, app, say
+from .application import app
+from .paths import settings as _settings
+from .printing import say
 
 ENV_FEED = "REETIMELINE_FEED"
 

@@ -1,73 +1,47 @@
-"""The commands that read events: check, list, timeline, show, countdown, status, and the
-overviews stats, vocab and doctor."""
+"""The commands that read events: check, list, timeline, show, countdown and status."""
 
-import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from .. import store
-from ..engine import query
 from ..engine.states import (
-    Status,
-    Target,
     countdown,
-    describe_days,
     end_of,
-    status_note,
     status_of,
     targets,
 )
-from ..errors import UsageError
-from ..model import CATEGORIES, MEASURE_CATEGORIES, Dated, event_to_record, json_fragment
+from ..model import MEASURE_CATEGORIES, event_to_record, json_fragment
 from ..output.plain import (
-    COUNTDOWN_HEADER,
     LIST_HEADER,
-    STATUS_HEADER,
-    countdown_lines,
     detail_lines,
     list_line,
-    status_lines,
 )
 from ..text import visible
-from . import (
-    NO_HOME,
-    AsOf,
-    FilterArgs,
-    JsonFlag,
-    _say_if_nothing_matched,
-    _settings,
-    app,
-    as_of_date,
-    cache_dir,
-    color_decision,
-    completion,
+from . import completion
+from .application import app
+from .completion import completing
+from .update import say_if_stale
+from .loading import event_by_id, load_store, say_if_nothing_matched, selected
+from .options import AsOf, FilterArgs, JsonFlag, as_of_date, with_filters
+from .paths import cache_dir, settings, store_paths
+from .printing import (
     console,
-    load_store,
-    output,
     paged,
-    pager_decision,
     print_json,
     print_json_list,
     print_lines,
     say,
-    selected,
     show,
-    store_paths,
     use_rich,
-    user_store_path,
-    with_filters,
 )
-from .completion import completing
-from .update import say_if_stale
 
 # --- commands --------------------------------------------------------------------------------
 
 # The largest numbers the options take: beyond them no store or calendar has anything to show,
 # and dates and SQL limits would overflow.
 MAX_LIMIT = 1_000_000_000
-MAX_WITHIN_DAYS = 36_525  # a hundred years
 MAX_WIDTH = 1_000
 
 
@@ -83,7 +57,7 @@ def check_command(
     Example: reetimeline --store team-events/ --with-curated check
     """
     paths = store_paths()
-    loaded, problems = store.read(paths, cache_dir=cache_dir())
+    loaded, problems = store.read(paths, cache_dir=cache_dir(), deferred=settings().deferred)
     if json_output:
         print_json(
             {
@@ -155,7 +129,7 @@ def list_events(
     else:
         print_lines([LIST_HEADER])
         count = print_lines(loaded.texts(flt, "list_line", list_line, reverse=reverse, limit=limit))
-    _say_if_nothing_matched(count, loaded)
+    say_if_nothing_matched(count, loaded)
 
 
 @app.command("timeline")
@@ -207,7 +181,7 @@ def timeline_command(
     flt = filters.build(day)
     loaded = load_store(filters)
     events = loaded.select(flt)
-    _say_if_nothing_matched(len(events), loaded)
+    say_if_nothing_matched(len(events), loaded)
     knowledge = loaded.knowledge(day, confirmed=flt.confirmed)
     if measures:
         picture = _measure_lives(flt, day, knowledge, loaded, width)
@@ -317,9 +291,11 @@ def show_command(
 
     Example: reetimeline show mofcom-suspends-october-measures
     """
+    from .. import api
+
     day = as_of_date(as_of)
     loaded = load_store()
-    event = _event_by_id(event_id, loaded)
+    event = event_by_id(event_id, loaded)
     knowledge = loaded.knowledge(day)
     horizon = loaded.horizon()
     acting = loaded.acting_on(event.id)
@@ -334,8 +310,8 @@ def show_command(
         record["extended_by"] = [e.id for e in acting if event.id in e.extends]
         record["ended_by"] = [e.id for e in acting if event.id in e.ends]
         record["runs_until"] = str(end.date) if end is not None and end.date else None
-        record["state"] = _status_record(state) if state is not None else None
-        record["targets"] = [_target_record(t) for t in rows]
+        record["state"] = api.record(api.status_row(state)) if state is not None else None
+        record["targets"] = [api.record(api.target_row(t)) for t in rows]
         record["current_to"] = str(horizon.date) if horizon.date else None
         print_json(record)
         return
@@ -350,461 +326,3 @@ def show_command(
         say_if_stale(loaded)
     else:
         print_lines(detail_lines(detail))
-
-
-def _no_such_event(event_id: str, loaded: store.Store) -> UsageError:
-    from ..vocab import did_you_mean
-
-    return UsageError(f"no event '{event_id}'{did_you_mean(event_id, loaded.ids())}")
-
-
-def _event_by_id(event_id: str, loaded: store.Store):
-    """The event with this id, or the only one whose id starts with it; several candidates or
-    none are a usage error that names them (or the closest id)."""
-    event = loaded.get(event_id)
-    if event is not None:
-        return event
-    wanted = event_id.casefold()
-    candidates = sorted(i for i in loaded.ids() if i.casefold().startswith(wanted))
-    if len(candidates) == 1:
-        return loaded.get(candidates[0])
-    if not candidates:
-        raise _no_such_event(event_id, loaded)
-    shown = ", ".join(candidates[:10])
-    more = f" and {len(candidates) - 10} more" if len(candidates) > 10 else ""
-    raise UsageError(f"'{event_id}' starts {len(candidates)} ids: {shown}{more}; give more of it")
-
-
-def _target_record(t: Target) -> dict[str, Any]:
-    return {
-        "id": t.event.id,
-        "title": t.event.title,
-        "category": t.event.category,
-        "kind": t.kind,
-        "date": str(t.date),
-        "precision": t.date.precision,
-        "days": t.days,
-        "when": describe_days(t),
-        "confidence": t.confidence,
-        "extended_by": t.extended_by.id if t.extended_by else None,
-        "superseded": t.superseded,
-        "replaced_by": t.replaced_by.id if t.replaced_by else None,
-        "unconfirmed": t.unconfirmed,
-    }
-
-
-@app.command("countdown")
-@with_filters
-def countdown_command(
-    filters: FilterArgs,
-    event_id: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="[ID]",
-            help="Only this event.",
-            click_type=completing(completion.ids),
-            show_default=False,
-        ),
-    ] = None,
-    as_of: AsOf = None,
-    within: Annotated[
-        int | None,
-        typer.Option(
-            "--within",
-            min=0,
-            max=MAX_WITHIN_DAYS,
-            metavar="DAYS",
-            help=f"Only targets from the as-of date to DAYS after it (0 to {MAX_WITHIN_DAYS}).",
-            show_default=False,
-        ),
-    ] = None,
-    recent: Annotated[
-        int | None,
-        typer.Option(
-            "--recent",
-            min=0,
-            max=MAX_WITHIN_DAYS,
-            metavar="DAYS",
-            help="Also targets lapsed in the last DAYS (default 30 without --within).",
-            show_default=False,
-        ),
-    ] = None,
-    show_all: Annotated[bool, typer.Option("--all", help="Also targets lapsed long ago.")] = False,
-    json_output: JsonFlag = False,
-) -> None:
-    """Count calendar days to every dated target: event dates, effective dates and expiries.
-
-    By default: every upcoming target and those lapsed within the last 30 days. --within DAYS
-    keeps targets from the as-of date to DAYS after it (lapsed ones only with --recent). An
-    extension moves an expiry (the original stays, marked as replaced); a date after the data's
-    horizon that has passed unreported is marked "not confirmed". A month or year counts to its
-    first day ahead, from its last day behind, and is "today" while it lasts.
-
-    Example: reetimeline countdown --within 30
-    """
-    day = as_of_date(as_of)
-    flt = filters.build(day)
-    loaded = load_store(filters)
-    rows: list[Target[Dated]]
-    if event_id is not None:
-        event = _event_by_id(event_id, loaded)
-        # with an ID, all of that event's targets
-        knowledge = loaded.knowledge(day, confirmed=flt.confirmed)
-        rows = countdown(query.select([event], flt), day, knowledge, loaded.horizon(), flt=flt,
-                         within=within, recent=recent, show_all=within is None)  # fmt: skip
-    elif not json_output and not use_rich():  # piped: rows made ready by the cache where it can
-        print_lines([COUNTDOWN_HEADER])
-        lines = loaded.countdown_lines(flt, day, within=within, recent=recent, show_all=show_all)
-        if not print_lines(lines) and not loaded.is_empty():
-            say(NO_TARGETS)
-        return
-    else:
-        rows = loaded.countdown(flt, day, within=within, recent=recent, show_all=show_all)
-    if not rows and not loaded.is_empty():
-        say(NO_TARGETS)
-    output(
-        rows, json_output=json_output, record=_target_record, view="countdown_table",
-        lines=countdown_lines,
-    )  # fmt: skip
-    _say_horizon(loaded, day, json_output)
-
-
-NO_TARGETS = "no dated targets in that window (try --all)"
-
-
-def _say_horizon(loaded: store.Store, day, json_output: bool) -> None:
-    """How current the data is, on stderr after the answer, for people at a terminal (the JSON
-    carries `current_to`; plain rows say it in the note of an unconfirmed state)."""
-    note = loaded.horizon().describe(day)
-    if note and not json_output and use_rich():
-        say(f"data: {note}")
-    if not json_output and use_rich():
-        say_if_stale(loaded)
-
-
-@app.command("status")
-@with_filters
-def status_command(
-    filters: FilterArgs,
-    as_of: AsOf = None,
-    matrix: Annotated[
-        bool,
-        typer.Option(
-            "--matrix",
-            help="A grid of minerals by destinations (--to, default US, "
-            "JP, KR, EU and all): the strongest state of the measures that apply.",
-        ),
-    ] = False,
-    show_ids: Annotated[
-        bool, typer.Option("--ids", help="With --matrix: the measure ids in each cell.")
-    ] = False,
-    json_output: JsonFlag = False,
-) -> None:
-    """The state of each measure (export-control and tariff events) on a date: announced,
-    in-force, suspended (by which event, until when), expired, ended (by which event), or
-    unconfirmed (a change was due after the data's horizon and nothing reports it).
-
-    Each state has `since` (its first day) and `until` (its last scheduled day). A suspension
-    covers its effective (else its date) through its expiry, both days included, moved by any
-    extension. Every event counts from its own date: before an extension was announced, the
-    original end stands. --to CODE answers "what restricts exports to CODE".
-
-    Example: reetimeline status --as-of 2026-06-01 -m gallium --to US
-    """
-    day = as_of_date(as_of)
-    if show_ids and not matrix:
-        raise UsageError("--ids goes with --matrix")
-    if matrix:
-        # the destinations are the columns: measures are selected by mineral, not by --to
-        flt = filters._replace(to=None).build(day)
-        _status_matrix(flt, filters, day, show_ids=show_ids, json_output=json_output)
-        return
-    flt = filters.build(day)
-    if flt.categories is not None and flt.categories.isdisjoint(MEASURE_CATEGORIES):
-        asked = sorted(flt.categories)
-        raise UsageError(f"--category: {' and '.join(asked)} events are not measures; status "
-                         f"shows the state of {' and '.join(MEASURE_CATEGORIES)} events (try "
-                         f"`reetimeline list -k {asked[0]}`)")  # fmt: skip
-    loaded = load_store(filters)
-    if not json_output and not use_rich():  # piped: rows made ready by the cache where it can
-        print_lines([STATUS_HEADER])
-        _say_if_nothing_matched(print_lines(loaded.status_lines(flt, day)), loaded)
-        return
-    rows = loaded.status(flt, day)
-    _say_if_nothing_matched(len(rows), loaded)
-    output(
-        rows, json_output=json_output, record=_status_record, view="status_table",
-        lines=status_lines,
-    )  # fmt: skip
-    _say_horizon(loaded, day, json_output)
-
-
-def _status_matrix(flt, filters: FilterArgs, day, *, show_ids: bool, json_output: bool) -> None:
-    from ..engine.briefing import DEFAULT_DESTINATIONS, matrix
-    from ..engine.query import resolve_names
-    from ..vocab import COUNTRIES_VOCAB, MINERALS
-
-    destinations: tuple[str, ...] = DEFAULT_DESTINATIONS
-    if filters.to:
-        destinations = tuple(dict.fromkeys(
-            "all" if name.casefold() == "all" else resolve_names([name], COUNTRIES_VOCAB,
-                                                                 option="--to")[0]
-            for name in filters.to))  # fmt: skip
-    minerals = None
-    if filters.mineral:
-        rows = []
-        for name in resolve_names(filters.mineral, MINERALS, option="--mineral"):
-            rows.extend(_members(name, MINERALS.groups) if not filters.exact else [name])
-        minerals = list(dict.fromkeys(rows))
-    loaded = load_store()
-    grid = matrix(loaded.status(flt, day), destinations, minerals)
-    horizon = loaded.horizon()
-    if json_output:
-        print_json({
-            "as_of": day.isoformat(),
-            "current_to": str(horizon.date) if horizon.date else None,
-            "minerals": list(grid.minerals),
-            "destinations": list(grid.destinations),
-            "cells": [
-                {"mineral": m, "destination": d, "state": grid.cells[m, d].state,
-                 "measures": [{"id": i, "state": st} for i, st in grid.cells[m, d].measures]}
-                for m in grid.minerals for d in grid.destinations
-            ],
-        })  # fmt: skip
-        return
-    if not grid.minerals:
-        say("no measures match")
-    if use_rich():
-        from ..output.render import matrix_table
-
-        show(matrix_table(grid, show_ids=show_ids))
-    else:
-        from ..output.plain import matrix_lines
-
-        print_lines(matrix_lines(grid, show_ids=show_ids))
-    _say_horizon(loaded, day, json_output)
-
-
-def _members(name: str, groups) -> list[str]:
-    """A group's single minerals (through its subgroups); a mineral itself."""
-    if name not in groups:
-        return [name]
-    return [m for member in groups[name] for m in _members(member, groups)]
-
-
-def _status_record(s: Status) -> dict[str, Any]:
-    return {
-        "id": s.event.id,
-        "title": s.event.title,
-        "category": s.event.category,
-        "state": s.state,
-        "since": str(s.since) if s.since else None,
-        "until": str(s.until) if s.until else None,
-        "by": s.by.id if s.by else None,
-        "extended_by": s.extended_by.id if s.extended_by else None,
-        "confidence": s.confidence,
-        "never_took_effect": s.never_took_effect,
-        "scheduled": s.scheduled,
-        "last_known": s.last_known,
-        "lapsed": s.lapsed.id if s.lapsed else None,
-        "issuer": s.event.issuer,
-        "applies_to": list(s.event.applies_to),
-        "current_to": str(s.horizon.date) if s.horizon.date else None,
-        "note": status_note(s),
-    }
-
-
-# --- overviews: stats, vocab, doctor ---------------------------------------------------------
-
-
-@app.command("stats")
-@with_filters(respell={"by": "--issuer"})
-def stats_command(
-    filters: FilterArgs,
-    by: Annotated[
-        str | None,
-        typer.Option("--by", metavar="KEY", help="Only one count: year, category, mineral or "
-                     "country.", click_type=completing(completion.stats_keys)),
-    ] = None,
-    top: Annotated[int, typer.Option("--top", min=1, help="Minerals and countries shown "
-                                     "(all with --by).")] = 10,
-    json_output: JsonFlag = False,
-) -> None:  # fmt: skip
-    """Count events per year and category, and the busiest minerals and countries, as bar charts.
-
-    Example: reetimeline stats --since 2025 --by mineral
-    """
-    by = by.casefold() if by is not None else None
-    if by is not None and by not in query.STATS_KEYS:
-        raise UsageError(f"--by: choose one of {', '.join(query.STATS_KEYS)}")
-    flt = filters.build()
-    loaded = load_store(filters)
-    if loaded.count_matching(flt) == 0 and not loaded.is_empty():
-        say("no events match")
-    sections = {}
-    for key in [by] if by else query.STATS_KEYS:
-        rows = loaded.count_by(flt, key)
-        sections[key] = rows if by or key in ("year", "category") else rows[:top]
-    if json_output:
-        print_json({k: [{"key": key, "count": n} for key, n in rows]
-                    for k, rows in sections.items()})  # fmt: skip
-    elif use_rich():
-        from ..output.render import stats_charts
-
-        show(stats_charts(sections))
-    else:
-        from ..output.plain import stats_lines
-
-        print_lines(stats_lines(sections))
-
-
-@app.command("vocab")
-def vocab_command(
-    kind: Annotated[
-        str,
-        typer.Argument(metavar="minerals|countries|categories", help="Which vocabulary.",
-                       click_type=completing(completion.vocabularies)),
-    ],
-    json_output: JsonFlag = False,
-) -> None:  # fmt: skip
-    """List what you may type: minerals and countries with their aliases and groups, categories.
-
-    Example: reetimeline vocab minerals
-    """
-    from ..vocab import COUNTRIES_VOCAB, MINERALS
-
-    kind = kind.casefold()
-    entries: list[dict[str, Any]]
-    if kind == "categories":
-        entries = [{"name": c, "label": c, "aliases": [], "groups": [], "members": []}
-                   for c in CATEGORIES]  # fmt: skip
-    elif kind in ("minerals", "countries"):
-        entries = (MINERALS if kind == "minerals" else COUNTRIES_VOCAB).entries()
-    else:
-        raise UsageError(f"vocab: choose minerals, countries or categories, not {kind!r}")
-    if json_output:
-        print_json(entries)
-    elif use_rich():
-        from ..output.render import vocab_table
-
-        show(vocab_table(kind, entries))
-    else:
-        from ..output.plain import vocab_lines
-
-        print_lines(vocab_lines(entries))
-
-
-@app.command("doctor")
-def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
-    """Say what is in use: version, Python, the stores, whether each loads (checked together,
-    as `check` does) and up to when its facts were checked, how current the data is, the user
-    store, the cache and its state, the config file and whether it was read, and the colour and
-    pager decisions with their reasons.
-
-    Example: reetimeline doctor
-    """
-    import platform
-
-    from .. import __version__
-
-    day = as_of_date(as_of)
-    states, cache = store.inspect(store_paths(), cache_dir())
-    stores = [{"path": str(f.path), "state": f.state, "problems": f.problems, "events": f.events,
-               "current_to": str(f.current_to) if f.current_to else None}
-              for f in states]  # fmt: skip
-    data = (
-        store.Store(
-            [], [], current_to=[(str(f.path), f.current_to) for f in states if f.current_to]
-        )
-        .horizon()
-        .describe(day)
-    )
-    folder = cache.folder
-    color, why = color_decision()
-    pager, pager_why = pager_decision()
-    config = _settings().config
-    user = user_store_path()
-    report: dict[str, Any] = {
-        "version": __version__,
-        "python": f"{platform.python_implementation()} {platform.python_version()}",
-        "stores": stores,
-        "user_store": {"path": str(user) if user else None, "exists": bool(user and user.exists())},
-        "cache": {
-            "path": str(folder) if folder else None,
-            "state": ("off (REETIMELINE_NO_CACHE)" if os.environ.get("REETIMELINE_NO_CACHE")
-                      else f"off ({NO_HOME})") if folder is None else (
-                f"{cache.files} store(s) cached, {cache.size / 1e6:.1f} MB" if cache.files
-                else "empty"),
-        },
-        "data": data or None,
-        "curated": _curated_report(),
-        "config": {"path": str(config.path) if config.path else None, "read": config.read},
-        "color": {"on": color, "why": why},
-        "pager": pager,
-        "pager_why": pager_why,
-    }  # fmt: skip
-    if json_output:
-        print_json(report)
-        return
-    lines = [
-        f"reetimeline {report['version']} on {report['python']}",
-        *(f"store       {visible(str(s['path']))}: {s['state']}, {s['events']} events"
-          + (f", current to {s['current_to']}" if s["current_to"] else "")
-          + (f", {s['problems']} problems (run `reetimeline check`)" if s["problems"] else "")
-          for s in stores),
-        "data        " + (visible(data) if data else
-                              "no store says up to when its facts were checked"),
-        _curated_line(report["curated"]),
-        f"user store  {visible(str(user))}"
-        + ("" if report["user_store"]["exists"] else " (not created yet; `add` creates it)")
-        if user else f"user store  none: {NO_HOME}",
-        f"cache       {visible(str(folder))}: {report['cache']['state']}"
-        if folder else f"cache       {report['cache']['state']}",
-        (f"config      {visible(str(config.path))}"
-         + (" (read)" if config.read else " (not found)")
-         if config.path else f"config      none: {NO_HOME}"),
-        f"colour      {'on' if color else 'off'} ({why})",
-        f"pager       {'on' if pager else 'off'} ({pager_why})",
-    ]  # fmt: skip
-    from . import stdout_is_terminal  # looked up now: tests pretend to be a terminal
-
-    if stdout_is_terminal():
-        lines = _fit_lines(lines, indent=12)
-    print_lines(lines)
-
-
-def _curated_report() -> dict[str, Any]:
-    """Which curated store answers: the packaged one, or the one `update` installed (from
-    where, which version, fetched when)."""
-    from ..store.installed import read_record
-
-    path = store.curated_store_path()
-    record = read_record()
-    if record is not None and path == record.path:
-        return {"path": str(path), "source": "feed", "feed": record.feed,
-                "version": record.version, "current_to": record.current_to,
-                "fetched": record.fetched}  # fmt: skip
-    return {"path": str(path), "source": "packaged", "feed": None, "version": None,
-            "current_to": None, "fetched": None}  # fmt: skip
-
-
-def _curated_line(curated: dict[str, Any]) -> str:
-    if curated["source"] == "packaged":
-        return f"curated     {visible(curated['path'])} (packaged with the tool)"
-    return (f"curated     {visible(curated['path'])} (version {curated['version']} from "
-            f"{visible(curated['feed'])}, fetched {curated['fetched']}, current to "
-            f"{curated['current_to']})")  # fmt: skip
-
-
-def _fit_lines(lines: list[str], *, indent: int) -> list[str]:
-    """Lines wrapped to the terminal's width between words, continuing under the value at
-    `indent`; a word longer than the width (a long path) keeps a line of its own, whole."""
-    import shutil
-    import textwrap
-
-    width = shutil.get_terminal_size().columns
-    out = []
-    for line in lines:
-        out += textwrap.wrap(line, width=width, subsequent_indent=" " * indent,
-                             break_long_words=False, break_on_hyphens=False) or [""]  # fmt: skip
-    return out

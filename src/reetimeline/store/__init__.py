@@ -17,6 +17,7 @@ import heapq
 import itertools
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -40,7 +41,8 @@ from ..validate import check_references, cross_file_problems
 from .cache import Cache, CachedFile, Texts
 from .files import code_stamp, curated_store_path, expand_store_paths
 
-__all__ = ["Store", "curated_store_path", "expand_store_paths", "inspect", "load", "read"]
+__all__ = ["Deferred", "Store", "curated_store_path", "expand_store_paths", "inspect", "load",
+           "read"]
 
 # A store this large is cached by a background process, so that the first run is not slower
 # than parsing alone; smaller ones are cached before the command answers.
@@ -461,26 +463,65 @@ def _is_curated(path: str) -> bool:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def load(paths: Sequence[Path], *, cache_dir: Path | None = None) -> Store:
+# MINIMAL STAND-IN added on the `cli` branch so that the command line can pass this object (the
+# `store` engineer's version replaces it, with the same shape): it still hands the lists to
+# `cache.deferred` and `files.kept_documents` for the length of one read.
+@dataclass
+class Deferred:
+    """What a short-lived process (the console script) leaves until after its answer: cache
+    builds to start, and large parsed documents to keep until it leaves with `os._exit`."""
+
+    builds: list[Callable[[], None]] = field(default_factory=list)
+    documents: list[object] = field(default_factory=list)
+
+    def run_builds(self) -> bool:
+        """Start the waiting builds; True if a builder process started."""
+        from . import cache
+
+        waiting, self.builds = self.builds, []
+        count = len(cache.background_builds)
+        for build in waiting:
+            build()
+        return len(cache.background_builds) > count
+
+
+@contextlib.contextmanager
+def _deferring(deferred: Deferred | None) -> Iterator[None]:
+    if deferred is None:
+        yield
+        return
+    from . import cache, files
+
+    cache.deferred, files.kept_documents = deferred.builds, deferred.documents
+    try:
+        yield
+    finally:
+        cache.deferred, files.kept_documents = None, None
+
+
+def load(paths: Sequence[Path], *, cache_dir: Path | None = None,
+         deferred: Deferred | None = None) -> Store:
     """Load and validate every store file behind `paths`; raise DataError listing every problem.
 
     With `cache_dir`, valid store files are read from and written to the cache.
     """
-    store, problems = read(paths, cache_dir=cache_dir)
+    store, problems = read(paths, cache_dir=cache_dir, deferred=deferred)
     if problems:
         raise DataError(problems)
     return store
 
 
 def read(
-    paths: Sequence[Path], *, cache_dir: Path | None = None, leave_out_broken: bool = False
+    paths: Sequence[Path], *, cache_dir: Path | None = None, leave_out_broken: bool = False,
+    deferred: Deferred | None = None,
 ) -> tuple[Store, list[Problem]]:
     """Load every store file behind `paths`, returning the valid events and every problem found.
 
     With `leave_out_broken`, the store holds only the files that have no problem (a file with
     one is left out whole; `Store.left_out` names them), so that one broken file does not hide
     the others' answers."""
-    reading = _read(paths, cache_dir)
+    with _deferring(deferred):
+        reading = _read(paths, cache_dir)
     if not leave_out_broken or not reading.problems:
         store = Store(reading.files, _first_of_each_id(reading.parsed), reading.cached,
                       reading.current_to)  # fmt: skip
@@ -650,11 +691,13 @@ class CacheState(NamedTuple):
     size: int
 
 
-def inspect(paths: Sequence[Path], cache_dir: Path | None) -> tuple[list[FileState], CacheState]:
+def inspect(paths: Sequence[Path], cache_dir: Path | None, *,
+            deferred: Deferred | None = None) -> tuple[list[FileState], CacheState]:
     """Each store file behind `paths` with its state and counts, and the cache's size. The
     files are read together and checked as `check` checks them (across each other too); each
     problem counts for the file it names."""
-    reading = _read(paths, cache_dir)
+    with _deferring(deferred):
+        reading = _read(paths, cache_dir)
     problems = Counter(p.path for p in reading.problems)
     events = Counter(e.origin.path if e.origin else "?" for e in reading.parsed)
     for part in reading.cached:

@@ -1,0 +1,217 @@
+"""The commands about measures and their dates: countdown, and status (with its --matrix)."""
+
+from typing import Annotated, Any
+
+import typer
+
+from .. import store
+from ..engine import query
+from ..engine.states import Status, Target, countdown
+from ..errors import UsageError
+from ..model import MEASURE_CATEGORIES, Dated
+from ..output.plain import COUNTDOWN_HEADER, STATUS_HEADER, countdown_lines, status_lines
+from . import completion
+from .application import app
+from .completion import completing
+from .loading import event_by_id, load_store, say_if_nothing_matched
+from .options import AsOf, FilterArgs, JsonFlag, as_of_date, with_filters
+from .printing import output, print_json, print_lines, say, show, use_rich
+from .update import say_if_stale
+
+MAX_WITHIN_DAYS = 36_525  # a hundred years
+
+
+def _target_record(t: Target) -> dict[str, Any]:
+    from .. import api
+
+    return api.record(api.target_row(t))
+
+
+@app.command("countdown")
+@with_filters
+def countdown_command(
+    filters: FilterArgs,
+    event_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[ID]",
+            help="Only this event.",
+            click_type=completing(completion.ids),
+            show_default=False,
+        ),
+    ] = None,
+    as_of: AsOf = None,
+    within: Annotated[
+        int | None,
+        typer.Option(
+            "--within",
+            min=0,
+            max=MAX_WITHIN_DAYS,
+            metavar="DAYS",
+            help=f"Only targets from the as-of date to DAYS after it (0 to {MAX_WITHIN_DAYS}).",
+            show_default=False,
+        ),
+    ] = None,
+    recent: Annotated[
+        int | None,
+        typer.Option(
+            "--recent",
+            min=0,
+            max=MAX_WITHIN_DAYS,
+            metavar="DAYS",
+            help="Also targets lapsed in the last DAYS (default 30 without --within).",
+            show_default=False,
+        ),
+    ] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Also targets lapsed long ago.")] = False,
+    json_output: JsonFlag = False,
+) -> None:
+    """Count calendar days to every dated target: event dates, effective dates and expiries.
+
+    By default: every upcoming target and those lapsed within the last 30 days. --within DAYS
+    keeps targets from the as-of date to DAYS after it (lapsed ones only with --recent). An
+    extension moves an expiry (the original stays, marked as replaced); a date after the data's
+    horizon that has passed unreported is marked "not confirmed". A month or year counts to its
+    first day ahead, from its last day behind, and is "today" while it lasts.
+
+    Example: reetimeline countdown --within 30
+    """
+    day = as_of_date(as_of)
+    flt = filters.build(day)
+    loaded = load_store(filters)
+    rows: list[Target[Dated]]
+    if event_id is not None:
+        event = event_by_id(event_id, loaded)
+        # with an ID, all of that event's targets
+        knowledge = loaded.knowledge(day, confirmed=flt.confirmed)
+        rows = countdown(query.select([event], flt), day, knowledge, loaded.horizon(), flt=flt,
+                         within=within, recent=recent, show_all=within is None)  # fmt: skip
+    elif not json_output and not use_rich():  # piped: rows made ready by the cache where it can
+        print_lines([COUNTDOWN_HEADER])
+        lines = loaded.countdown_lines(flt, day, within=within, recent=recent, show_all=show_all)
+        if not print_lines(lines) and not loaded.is_empty():
+            say(NO_TARGETS)
+        return
+    else:
+        rows = loaded.countdown(flt, day, within=within, recent=recent, show_all=show_all)
+    if not rows and not loaded.is_empty():
+        say(NO_TARGETS)
+    output(
+        rows, json_output=json_output, record=_target_record, view="countdown_table",
+        lines=countdown_lines,
+    )  # fmt: skip
+    _say_horizon(loaded, day, json_output)
+
+
+NO_TARGETS = "no dated targets in that window (try --all)"
+
+
+def _say_horizon(loaded: store.Store, day, json_output: bool) -> None:
+    """How current the data is, on stderr after the answer, for people at a terminal (the JSON
+    carries `current_to`; plain rows say it in the note of an unconfirmed state)."""
+    note = loaded.horizon().describe(day)
+    if note and not json_output and use_rich():
+        say(f"data: {note}")
+    if not json_output and use_rich():
+        say_if_stale(loaded)
+
+
+@app.command("status")
+@with_filters
+def status_command(
+    filters: FilterArgs,
+    as_of: AsOf = None,
+    matrix: Annotated[
+        bool,
+        typer.Option(
+            "--matrix",
+            help="A grid of minerals by destinations (--to, default US, "
+            "JP, KR, EU and all): the strongest state of the measures that apply.",
+        ),
+    ] = False,
+    show_ids: Annotated[
+        bool, typer.Option("--ids", help="With --matrix: the measure ids in each cell.")
+    ] = False,
+    json_output: JsonFlag = False,
+) -> None:
+    """The state of each measure (export-control and tariff events) on a date: announced,
+    in-force, suspended (by which event, until when), expired, ended (by which event), or
+    unconfirmed (a change was due after the data's horizon and nothing reports it).
+
+    Each state has `since` (its first day) and `until` (its last scheduled day). A suspension
+    covers its effective (else its date) through its expiry, both days included, moved by any
+    extension. Every event counts from its own date: before an extension was announced, the
+    original end stands. --to CODE answers "what restricts exports to CODE".
+
+    Example: reetimeline status --as-of 2026-06-01 -m gallium --to US
+    """
+    day = as_of_date(as_of)
+    if show_ids and not matrix:
+        raise UsageError("--ids goes with --matrix")
+    if matrix:
+        # the destinations are the columns: measures are selected by mineral, not by --to
+        flt = filters._replace(to=None).build(day)
+        _status_matrix(flt, filters, day, show_ids=show_ids, json_output=json_output)
+        return
+    flt = filters.build(day)
+    if flt.categories is not None and flt.categories.isdisjoint(MEASURE_CATEGORIES):
+        asked = sorted(flt.categories)
+        raise UsageError(f"--category: {' and '.join(asked)} events are not measures; status "
+                         f"shows the state of {' and '.join(MEASURE_CATEGORIES)} events (try "
+                         f"`reetimeline list -k {asked[0]}`)")  # fmt: skip
+    loaded = load_store(filters)
+    if json_output:
+        from .. import api
+
+        answer = api.status(loaded, as_of=day, flt=flt)
+        say_if_nothing_matched(len(answer), loaded)
+        print_json([api.record(row) for row in answer])
+        return
+    if not use_rich():  # piped: rows made ready by the cache where it can
+        print_lines([STATUS_HEADER])
+        say_if_nothing_matched(print_lines(loaded.status_lines(flt, day)), loaded)
+        return
+    rows = loaded.status(flt, day)
+    say_if_nothing_matched(len(rows), loaded)
+    output(rows, json_output=False, record=_status_record, view="status_table",
+           lines=status_lines)  # fmt: skip
+    _say_horizon(loaded, day, json_output)
+
+
+def _status_matrix(flt, filters: FilterArgs, day, *, show_ids: bool, json_output: bool) -> None:
+    from .. import api
+
+    loaded = load_store()
+    grid = api.matrix_grid(loaded, flt, day, destinations=filters.to or (),
+                           minerals=filters.mineral or (), exact=filters.exact)  # fmt: skip
+    horizon = loaded.horizon()
+    if json_output:
+        print_json({
+            "as_of": day.isoformat(),
+            "current_to": str(horizon.date) if horizon.date else None,
+            "minerals": list(grid.minerals),
+            "destinations": list(grid.destinations),
+            "cells": [
+                {"mineral": m, "destination": d, "state": grid.cells[m, d].state,
+                 "measures": [{"id": i, "state": st} for i, st in grid.cells[m, d].measures]}
+                for m in grid.minerals for d in grid.destinations
+            ],
+        })  # fmt: skip
+        return
+    if not grid.minerals:
+        say("no measures match")
+    if use_rich():
+        from ..output.render import matrix_table
+
+        show(matrix_table(grid, show_ids=show_ids))
+    else:
+        from ..output.plain import matrix_lines
+
+        print_lines(matrix_lines(grid, show_ids=show_ids))
+    _say_horizon(loaded, day, json_output)
+
+
+def _status_record(s: Status) -> dict[str, Any]:
+    from .. import api
+
+    return api.record(api.status_row(s))

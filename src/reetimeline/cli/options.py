@@ -1,0 +1,256 @@
+"""The options that many commands share: the filters (collected into one `FilterArgs`), --as-of,
+--json, and how dates typed on the command line are read. The only module that asks for today's
+date."""
+
+import datetime as dt
+import functools
+import inspect
+from typing import Annotated, NamedTuple
+
+import typer
+
+from ..engine import query
+from ..errors import UsageError
+from ..model import CATEGORIES, PartialDate
+from . import completion
+from .completion import completing
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def parse_date_option(
+    value: str | None, option: str, as_of: dt.date | None = None
+) -> PartialDate | None:
+    """A date option; relative forms count from `as_of` (else today)."""
+    if value is None:
+        return None
+    from ..datespec import parse_when
+
+    try:
+        return parse_when(value, as_of or today())
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def as_of_date(value: str | None) -> dt.date:
+    parsed = parse_date_option(value, "--as-of")
+    if parsed is None:
+        return today()
+    if parsed.precision != "day":
+        raise UsageError(f"--as-of: {value!r} is a {parsed.precision}; give a day (YYYY-MM-DD)")
+    return parsed.first()
+
+
+def require_utf8(ctx: typer.Context) -> None:
+    """Text the command will store must be UTF-8. Bytes of the command line that are not (a
+    Latin-1 terminal, `$(printf 'caf\\351')`) reach Python as lone surrogates; refuse them here,
+    naming the option, rather than fail when the file is written."""
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if not isinstance(item, str):
+                continue
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                bad = ord(item[exc.start])
+                byte = 0xDC80 <= bad <= 0xDCFF  # surrogateescape holds byte b as U+DC00 + b
+                what = f"the byte 0x{bad - 0xDC00:02x}" if byte else "a lone surrogate"
+                name = param.opts[0] if param.opts else param.name
+                raise UsageError(f"{name}: {item!r} holds {what}, which is not UTF-8 text; give "
+                                 "it in UTF-8") from None  # fmt: skip
+
+
+# --- filters: the same options on every command that reads events ----------------------------
+
+
+class FilterArgs(NamedTuple):
+    mineral: list[str] | None
+    country: list[str] | None
+    category: list[str] | None
+    tag: list[str] | None
+    text: str | None
+    since: str | None
+    until: str | None
+    exact: bool
+    issuer: list[str] | None
+    to: list[str] | None
+    confirmed: bool
+
+    def build(self, as_of: dt.date | None = None) -> query.Filter:
+        """The filter; relative dates (`today`, `+30d`) count from `as_of` when given."""
+        return query.make_filter(
+            minerals=self.mineral or (),
+            countries=self.country or (),
+            categories=[c.casefold() for c in self.category or ()],
+            tags=self.tag or (),
+            text=self.text,
+            since=parse_date_option(self.since, "--since", as_of),
+            until=parse_date_option(self.until, "--until", as_of),
+            exact=self.exact,
+            issuers=self.issuer or (),
+            destinations=self.to or (),
+            confirmed=self.confirmed,
+        )
+
+
+# --- the shared filter options ----------------------------------------------------------------
+
+
+def _option(
+    *names: str,
+    help: str,
+    kind=str,
+    default=None,
+    metavar: str | None = None,
+    complete=None,
+):
+    return inspect.Parameter(
+        names[0].lstrip("-").replace("-", "_"),
+        inspect.Parameter.KEYWORD_ONLY,
+        default=default,
+        annotation=Annotated[
+            kind,
+            typer.Option(
+                *names,
+                help=help,
+                show_default=False,
+                metavar=metavar,
+                click_type=completing(complete) if complete else None,
+            ),
+        ],
+    )
+
+
+_FILTER_PARAMS = [
+    _option(
+        "--mineral",
+        "-m",
+        kind=list[str] | None,
+        metavar="NAME",
+        help="Mineral, symbol, alias in any language, or group (repeatable; OR).",
+        complete=completion.minerals,
+    ),
+    _option(
+        "--country",
+        "-c",
+        kind=list[str] | None,
+        metavar="CODE",
+        help="Country code, name or alias, or group G7/EU (repeatable; OR).",
+        complete=completion.countries,
+    ),
+    _option(
+        "--category",
+        "-k",
+        kind=list[str] | None,
+        metavar="CATEGORY",
+        help=f"Category (repeatable; OR): {', '.join(CATEGORIES)}.",
+        complete=completion.categories,
+    ),
+    _option(
+        "--tag",
+        "-t",
+        kind=list[str] | None,
+        metavar="TAG",
+        help="Tag (repeatable; OR).",
+        complete=completion.tags,
+    ),
+    _option(
+        "--text",
+        "-q",
+        kind=str | None,
+        metavar="TEXT",
+        help="Case-insensitive text in title, summary or source titles.",
+    ),
+    _option(
+        "--since",
+        kind=str | None,
+        metavar="DATE",
+        help="Events from DATE: 2025, 2025-04, 2025-04-04, '30 days ago', +90d, 'next month'.",
+    ),
+    _option("--until", kind=str | None, metavar="DATE", help="Events up to DATE (inclusive)."),
+    _option(
+        "--exact",
+        kind=bool,
+        default=False,
+        help="Match minerals, countries, --by and --to exactly, without following groups.",
+    ),
+    _option(
+        "--by",
+        "--issuer",
+        kind=list[str] | None,
+        metavar="CODE",
+        help="Measures imposed by CODE (a country or group; repeatable; OR).",
+        complete=completion.countries,
+    ),
+    _option(
+        "--to",
+        kind=list[str] | None,
+        metavar="CODE",
+        help="Measures applying to destination CODE: naming it, a group holding it, or all.",
+        complete=completion.destinations,
+    ),
+    _option(
+        "--confirmed",
+        kind=bool,
+        default=False,
+        help="Only confirmed events: leave out what rests on reports.",
+    ),
+]
+
+
+def _respelt(param: inspect.Parameter, name: str, spelling: str) -> inspect.Parameter:
+    """A filter option under another spelling, for a command whose own option has its name
+    (`stats --by` says what to count; `changes --to` ends the window)."""
+    kind, option = param.annotation.__origin__, param.annotation.__metadata__[0]
+    option = typer.Option(
+        spelling,
+        help=option.help,
+        show_default=False,
+        metavar=option.metavar,
+        click_type=option.click_type,
+    )
+    return param.replace(name=name, annotation=Annotated[kind, option])  # fmt: skip
+
+
+def with_filters(command=None, *, respell: dict[str, str] | None = None):
+    """Give a command the shared filter options, collected into one `filters: FilterArgs`.
+    `respell` maps a filter (`by`, `to`) to the only spelling it has on this command."""
+    if command is None:
+        return functools.partial(with_filters, respell=respell)
+    respell = respell or {}
+    signature = inspect.signature(command)
+    own = [p for p in signature.parameters.values() if p.name != "filters"]
+    names = {"by": "issuer"}
+    params = []
+    for p in _FILTER_PARAMS:
+        name = names.get(p.name, p.name)
+        if p.name in respell:
+            params.append(_respelt(p, name, respell[p.name]))
+        else:
+            params.append(p.replace(name=name))
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        picked = {p.name: kwargs.pop(p.name) for p in params}
+        return command(*args, filters=FilterArgs(**picked), **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=own + params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {
+        **{k: v for k, v in command.__annotations__.items() if k != "filters"},
+        **{p.name: p.annotation for p in params},
+    }
+    return wrapper
+
+
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", metavar="DATE", help="Count from DATE instead of today.", show_default=False
+    ),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
