@@ -143,7 +143,7 @@ def serve(folder: Path, *, hang: bool = False) -> Iterator[str]:
 
 @pytest.fixture
 def today(monkeypatch):
-    monkeypatch.setattr(reetimeline.cli, "today", lambda: TODAY)
+    monkeypatch.setattr(reetimeline.cli.options, "today", lambda: TODAY)
 
 
 def curated_folder() -> Path:

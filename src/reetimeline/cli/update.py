@@ -74,7 +74,7 @@ def update_command(
     """
     from ..store import feed as feeds
     from ..store.installed import curated_folder
-    from . import today
+    from .options import today
 
     feed, root_path = _feed_and_root(source, trusted_root)
     curated = curated_folder()
@@ -128,7 +128,7 @@ def stale_hint(loaded: store.Store, today: dt.date) -> str | None:
 
 def say_if_stale(loaded: store.Store) -> None:
     """The staleness hint on stderr (the terminal views call this; never piped or JSON)."""
-    from . import today
+    from .options import today
 
     hint = stale_hint(loaded, today())
     if hint:

@@ -22,7 +22,6 @@ from ..text import visible
 from . import completion
 from .application import app
 from .completion import completing
-from .update import say_if_stale
 from .loading import event_by_id, load_store, say_if_nothing_matched, selected
 from .options import AsOf, FilterArgs, JsonFlag, as_of_date, with_filters
 from .paths import cache_dir, settings, store_paths
@@ -36,6 +35,7 @@ from .printing import (
     show,
     use_rich,
 )
+from .update import say_if_stale
 
 # --- commands --------------------------------------------------------------------------------
 
