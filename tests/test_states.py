@@ -4,8 +4,6 @@
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from tests.conftest import json_of
 
@@ -376,6 +374,7 @@ def test_curated_g7_filter_names_g7_events_only(run):
 
 
 def _partial_dates():
+    """Dates of any precision from 2024 to 2027 (test_ready_rows uses them too)."""
     from hypothesis import strategies as st
 
     from reetimeline.model import PartialDate
@@ -388,33 +387,3 @@ def _partial_dates():
         days,
         st.integers(0, 2),
     )
-
-
-@settings(max_examples=600)
-@given(
-    date=_partial_dates(),
-    effective=st.none() | _partial_dates(),
-    expires=st.none() | _partial_dates(),
-    confidence=st.sampled_from(["confirmed", "reported"]),
-    brief=st.booleans(),
-    after=st.integers(0, 1500),
-    horizon=st.none() | _partial_dates(),
-)
-def test_a_measure_nothing_acts_on_has_the_life_and_state_the_general_way_gives(
-    date, effective, expires, confidence, brief, after, horizon
-):
-    """The short way for measures that nothing suspends or ends gives the same stretches and
-    the same state on any day, with or without a horizon, as the general one, whatever the
-    dates' order and precision, for events and briefs alike."""
-    from reetimeline.engine import states
-    from reetimeline.model import Brief, Event
-
-    event = Event("m", date, "M", "export-control", effective=effective, expires=expires,
-                  confidence=confidence)  # fmt: skip
-    measure = Brief.of(event) if brief else event
-    as_of = date.first() + dt.timedelta(days=after)
-    knowledge = states.Knowledge((), as_of)
-    data = states.Horizon(horizon, "store")
-    assert states.life(measure, knowledge) == states._life(measure, knowledge)
-    general = states._status_from(states._life(measure, knowledge), measure, as_of, data)
-    assert states.status_of(measure, knowledge, data) == general

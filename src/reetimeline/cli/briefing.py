@@ -75,6 +75,8 @@ def _change_lines(rows):
 
 
 def _change_record(c) -> dict[str, Any]:
+    from ..output.words import change_note
+
     return {
         "date": c.date.isoformat(),
         "id": c.event.id,
@@ -84,7 +86,7 @@ def _change_record(c) -> dict[str, Any]:
         "by": c.by.id if c.by else None,
         "confidence": c.confidence,
         "sources": len(c.event.sources),
-        "note": c.note,
+        "note": change_note(c),
     }
 
 

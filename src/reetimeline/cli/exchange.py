@@ -112,6 +112,7 @@ def export_command(
         raise UsageError(f"--format {fmt} writes a binary file: give -o FILE (or redirect "
                          "stdout to a file)")  # fmt: skip
     from ..engine.states import countdown
+    from ..output.words import horizon_note
 
     day = as_of_date(as_of)
     flt = filters.build(day)
@@ -124,7 +125,7 @@ def export_command(
         # every dated row inside the window, extended ends moved, as known on the as-of date
         knowledge = loaded.knowledge(day, confirmed=flt.confirmed)
         rows = countdown(events, day, knowledge, horizon, flt=flt, show_all=True)
-    note = horizon.describe(day)
+    note = horizon_note(horizon, day)
     text = exporter.write(
         events, stamp=dt.datetime.now(dt.UTC).replace(microsecond=0), alarm_days=alarm,
         targets=rows, data_note=note,

@@ -13,23 +13,23 @@ from ..engine.states import (
     Status,
     Target,
     countdown,
-    describe_days,
     end_of,
-    status_note,
     status_of,
     targets,
 )
 from ..errors import UsageError
-from ..model import CATEGORIES, MEASURE_CATEGORIES, Dated, event_to_record, json_fragment
+from ..model import CATEGORIES, MEASURE_CATEGORIES, Dated, event_to_record
 from ..output.plain import (
     COUNTDOWN_HEADER,
     LIST_HEADER,
     STATUS_HEADER,
     countdown_lines,
     detail_lines,
+    json_fragment,
     list_line,
     status_lines,
 )
+from ..output.words import describe_days, horizon_note, status_note
 from ..text import visible
 from . import (
     NO_HOME,
@@ -216,7 +216,7 @@ def timeline_command(
         label = "today" if as_of is None else "as of"
         rows = countdown(events, day, knowledge, loaded.horizon(), flt=flt, show_all=True)
         picture = timeline(rows, day, today_label=label,
-                           data_note=loaded.horizon().describe(day))  # fmt: skip
+                           data_note=horizon_note(loaded.horizon(), day))  # fmt: skip
     out = console(width=width)
     if use_rich():
         with paged(out):
@@ -240,7 +240,7 @@ def timeline_command(
                 day,
                 today_label=label,
                 caption=_caption(filters),
-                data_note=loaded.horizon().describe(day),
+                data_note=horizon_note(loaded.horizon(), day),
                 links=links,
             )
             write_text_atomically(path, draw(shown, width=width or 100, title=title))
@@ -298,7 +298,7 @@ def _measure_lives(flt, day, knowledge, loaded, width):
     start = flt.since or min((m.date.first() for m in measures), default=day)
     rows = lives(measures, knowledge, horizon, end)
     columns = max(20, (width or console().width) - 38)
-    return life_chart(rows, start, end, day, width=columns, data_note=horizon.describe(day))
+    return life_chart(rows, start, end, day, width=columns, data_note=horizon_note(horizon, day))
 
 
 @app.command("show")
@@ -340,7 +340,7 @@ def show_command(
     from ..output.detail import event_detail
 
     detail = event_detail(event, targets=rows, acting=acting, lookup=loaded.get, state=state,
-                          end=end, data_note=horizon.describe(day))  # fmt: skip
+                          end=end, data_note=horizon_note(horizon, day))  # fmt: skip
     if use_rich():
         from ..output import render
 
@@ -472,7 +472,7 @@ NO_TARGETS = "no dated targets in that window (try --all)"
 def _say_horizon(loaded: store.Store, day, json_output: bool) -> None:
     """How current the data is, on stderr after the answer, for people at a terminal (the JSON
     carries `current_to`; plain rows say it in the note of an unconfirmed state)."""
-    note = loaded.horizon().describe(day)
+    note = horizon_note(loaded.horizon(), day)
     if note and not json_output and use_rich():
         say(f"data: {note}")
 
@@ -707,12 +707,11 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
     stores = [{"path": str(f.path), "state": f.state, "problems": f.problems, "events": f.events,
                "current_to": str(f.current_to) if f.current_to else None}
               for f in states]  # fmt: skip
-    data = (
+    data = horizon_note(
         store.Store(
             [], [], current_to=[(str(f.path), f.current_to) for f in states if f.current_to]
-        )
-        .horizon()
-        .describe(day)
+        ).horizon(),
+        day,
     )
     folder = cache.folder
     color, why = color_decision()

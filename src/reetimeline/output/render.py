@@ -18,10 +18,11 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ..engine.states import Status, Target, describe_days, status_note, urgency
+from ..engine.states import Status, Target
 from ..model import Event
 from ..text import joined, visible
 from .detail import Detail
+from .words import change_note, describe_days, status_note, urgency
 
 # One colour per category, chosen from the 16 standard colours so that they read on dark and
 # light backgrounds alike (no white, no bright yellow).
@@ -819,8 +820,8 @@ def changes_table(rows) -> Table:
         count = len(c.event.sources)
         about = f"{count} source{'s' if count != 1 else ''}" + (f", by {c.by.id}" if c.by else "")
         notes = [Text(about, style="dim")]
-        if c.note:
-            notes.append(Text(c.note, style="italic"))
+        if note := change_note(c):
+            notes.append(Text(note, style="italic"))
         title = Text.assemble(_text(c.event.title), _reported(c.confidence))
         table.add_row(Text(c.date.isoformat()), Text(c.change, style=STATE_STYLES.get(state, "")),
                       _with_id(title, c.event.id, *notes))  # fmt: skip
