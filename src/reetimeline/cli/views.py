@@ -209,7 +209,12 @@ def timeline_command(
     _say_if_nothing_matched(len(events), loaded)
     knowledge = loaded.knowledge(day, confirmed=flt.confirmed)
     if measures:
-        picture = _measure_lives(flt, day, knowledge, loaded, width)
+        from ..output.render import life_chart
+
+        lives, start, end = _measure_lives(flt, day, knowledge, loaded)
+        columns = max(20, (width or console().width) - 38)
+        picture = life_chart(lives, start, end, day, width=columns,
+                             data_note=horizon_note(loaded.horizon(), day))  # fmt: skip
     else:
         from ..output.render import timeline
 
@@ -229,20 +234,25 @@ def timeline_command(
     if svg or html:
         # the picture for a report is always in colour, whatever the terminal
         from ..output.formats.export import write_text_atomically
+        from ..output.render import life_picture, picture_html, picture_svg
         from ..output.render import picture as report_picture
-        from ..output.render import picture_html, picture_svg
 
         for path, draw, links in ((svg, picture_svg, False), (html, picture_html, True)):
             if path is None:
                 continue
-            shown = report_picture(
-                rows,
-                day,
-                today_label=label,
-                caption=_caption(filters),
-                data_note=horizon_note(loaded.horizon(), day),
-                links=links,
-            )
+            if measures:
+                shown = life_picture(lives, start, end, day, width=max(20, (width or 100) - 38),
+                                     caption=_caption(filters),
+                                     data_note=horizon_note(loaded.horizon(), day))  # fmt: skip
+            else:
+                shown = report_picture(
+                    rows,
+                    day,
+                    today_label=label,
+                    caption=_caption(filters),
+                    data_note=horizon_note(loaded.horizon(), day),
+                    links=links,
+                )
             write_text_atomically(path, draw(shown, width=width or 100, title=title))
 
 
@@ -283,12 +293,11 @@ def _caption(filters: FilterArgs) -> str:
     return caption + (" (confirmed only)" if filters.confirmed else "")
 
 
-def _measure_lives(flt, day, knowledge, loaded, width):
-    """`timeline --measures`: the life chart of the selected measures."""
+def _measure_lives(flt, day, knowledge, loaded):
+    """`timeline --measures`: the lives of the selected measures, and the span to draw."""
     import datetime as dt
 
     from ..engine.briefing import lives
-    from ..output.render import life_chart
 
     horizon = loaded.horizon()
     # --since/--until set the span: every measure alive in it is drawn
@@ -296,9 +305,7 @@ def _measure_lives(flt, day, knowledge, loaded, width):
     measures = [e for e in loaded.select(flt._replace(since=None, until=None))
                 if e.category in MEASURE_CATEGORIES and e.date.first() <= end]  # fmt: skip
     start = flt.since or min((m.date.first() for m in measures), default=day)
-    rows = lives(measures, knowledge, horizon, end)
-    columns = max(20, (width or console().width) - 38)
-    return life_chart(rows, start, end, day, width=columns, data_note=horizon_note(horizon, day))
+    return lives(measures, knowledge, horizon, end), start, end
 
 
 @app.command("show")

@@ -410,6 +410,17 @@ def picture(
     return Group(head, Text(""), legend, kinds, Text(""), body)
 
 
+def life_picture(lives, start: dt.date, end: dt.date, as_of: dt.date, *, width: int,
+                 caption: str, data_note: str) -> Group:  # fmt: skip
+    """`timeline --measures` for a report: the caption, the as-of date and how current the data
+    is (as `picture` heads the timeline), then the life chart with its legend."""
+    head = Text(caption, style="bold")
+    head.append(f"\nas of {as_of.isoformat()}")
+    if data_note:
+        head.append(f"; data: {data_note}")
+    return Group(head, Text(""), life_chart(lives, start, end, as_of, width=width))
+
+
 def _record(renderable: RenderableType, width: int) -> Console:
     import io
 
