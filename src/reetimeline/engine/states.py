@@ -271,11 +271,9 @@ class Segment(NamedTuple):
     never_took_effect: bool = False
 
 
-class _Boundary(NamedTuple):
-    day: dt.date
-    label: PartialDate
-    cause: Dated
-    kind: str  # "announce", "start", "suspend", "resume" or "terminal"
+# a change on a day: (the day, that day as precisely as the stores give it, the event whose
+# change it is, its kind: "announce", "start", "suspend", "resume" or "terminal")
+_Boundary = tuple[dt.date, PartialDate, Dated, str]
 
 
 class _Window(NamedTuple):
@@ -297,6 +295,10 @@ _CAUSES = {
 
 def life(measure: Dated, knowledge: Knowledge) -> list[Segment]:
     """Every stretch of the measure's life that the known events schedule, in order."""
+    # the one way for every measure; written for a large store, where most measures have
+    # nothing acting on them and a day holds one change
+    date = measure.date
+    announced = date.first()
     start = measure.starts()
     start_first = start.first()
     windows = []
@@ -307,59 +309,76 @@ def life(measure: Dated, knowledge: Knowledge) -> list[Segment]:
                 suspension.starts().first(), end.date.last() if end.date else None, suspension, end
             )
         )
-    terminals: list[tuple[dt.date, str, PartialDate, Dated]] = []
+    terminal: tuple[dt.date, str, PartialDate, Dated] | None = None
     if measure.expires is not None:
-        terminals.append((measure.expires.last() + dt.timedelta(days=1), "expired",
-                          measure.expires.following(), measure))  # fmt: skip
-    for ender in knowledge.enders.get(measure.id, ()):
-        terminals.append((ender.starts().first(), "ended", ender.starts(), ender))
-    terminals.sort(key=lambda t: (t[0], t[1], t[3].id))
-    terminal = terminals[0] if terminals else None
+        terminal = (measure.expires.last() + _ONE_DAY, "expired", measure.expires.following(),
+                    measure)  # fmt: skip
+    enders = knowledge.enders.get(measure.id)
+    if enders:
+        terminals = [(e.starts().first(), "ended", e.starts(), e) for e in enders]
+        if terminal is not None:
+            terminals.append(terminal)
+        terminal = min(terminals, key=lambda t: (t[0], t[1], t[3].id))
 
-    boundaries = [_Boundary(measure.date.first(), measure.date, measure, "announce"),
-                  _Boundary(start_first, start, measure, "start")]  # fmt: skip
+    days: dict[dt.date, list[_Boundary]] = {announced: [(announced, date, measure, "announce")]}
+    boundaries: list[_Boundary] = [(start_first, start, measure, "start")]
     for w in windows:
-        boundaries.append(_Boundary(w.first, w.event.starts(), w.event, "suspend"))
+        boundaries.append((w.first, w.event.starts(), w.event, "suspend"))
         if w.last is not None and w.end.date is not None:
             cause = w.end.ended_by or w.end.extended_by or w.event
-            boundaries.append(_Boundary(w.last + dt.timedelta(days=1), w.end.date.following(),
-                                        cause, "resume"))  # fmt: skip
+            boundaries.append((w.last + _ONE_DAY, w.end.date.following(), cause, "resume"))
     if terminal is not None:
-        boundaries.append(_Boundary(terminal[0], terminal[2], terminal[3], "terminal"))
-    days: dict[dt.date, list[_Boundary]] = {}
+        boundaries.append((terminal[0], terminal[2], terminal[3], "terminal"))
     for boundary in boundaries:
-        if boundary.day >= measure.date.first():
-            days.setdefault(boundary.day, []).append(boundary)
+        if boundary[0] >= announced:
+            days.setdefault(boundary[0], []).append(boundary)
 
-    never = any(w.first <= start_first and (w.last is None or w.last >= start_first)
-                for w in windows)  # fmt: skip
-    segments: list[Segment] = []
+    never = bool(windows) and any(w.first <= start_first and (w.last is None or
+                                                             w.last >= start_first)
+                                  for w in windows)  # fmt: skip
+    reported = measure.confidence != "confirmed"
+    # the fields of each stretch but its last day, which the next stretch gives
+    rows: list[list[Any]] = []
+    last_state, last_by = None, None
     took_effect = False
-    for day in sorted(days):
+    for day in sorted(days) if len(days) > 1 else days:
         state, by, window = _state_on(day, start_first, windows, terminal)
-        if segments and segments[-1].state == state and segments[-1].by is by:
+        if state == last_state and by is last_by:
             continue
+        last_state, last_by = state, by
         today = days[day]
-        if window is not None and window.first == day:
-            pick = next(b for b in today if b.kind == "suspend" and b.cause is window.event)
+        if len(today) == 1 or (len(today) == 2 and today[0][2] is today[1][2]
+                               and today[0][1] is today[1][1]):  # fmt: skip
+            # the one change of the day (or a measure announced the day it takes effect, one
+            # cause and one label) explains the state, whichever it is
+            pick = today[0]
+            label = pick[1]
         else:
-            pick = next((b for kind in _CAUSES[state] for b in today if b.kind == kind), today[0])
-        label = today[0].label if len(today) == 1 else max((b.label for b in today), key=_precision)
-        extended_by = window.end.extended_by if window is not None else None
+            if window is not None and window.first == day:
+                pick = next(b for b in today if b[3] == "suspend" and b[2] is window.event)
+            else:
+                pick = next((b for kind in _CAUSES[state] for b in today if b[3] == kind),
+                            today[0])  # fmt: skip
+            label = max((b[1] for b in today), key=_precision)
+        cause = pick[2]
+        if window is None:
+            extended_by, chained = None, False
+        else:
+            extended_by, chained = window.end.extended_by, window.end.confidence == "reported"
         # the stretch rests on the measure, what suspends or ends it, and every extension
-        chained = window.end.confidence if window is not None else "confirmed"
-        confidence = "reported" if chained == "reported" else weakest([measure, by])
-        segments.append(Segment(
-            state, day, label, None, by, pick.cause, pick.cause.date.first() >= day,
-            confidence, extended_by, never and not took_effect and state != "announced",
-        ))  # fmt: skip
+        weak = reported or chained or (by is not None and by.confidence != "confirmed")
+        rows.append([state, day, label, None, by, cause,
+                     (announced if cause is measure else cause.date.first()) >= day,
+                     "reported" if weak else "confirmed", extended_by,
+                     never and not took_effect and state != "announced"])  # fmt: skip
         took_effect = took_effect or state == "in-force"
     # each stretch ends the day before the next one begins
-    for i in range(len(segments) - 1):
-        segment = segments[i]
-        until = segments[i + 1].since.previous()
-        segments[i] = Segment._make((*segment[:3], until, *segment[4:]))
-    return segments
+    for i in range(len(rows) - 1):
+        rows[i][3] = rows[i + 1][2].previous()
+    return [Segment._make(row) for row in rows]
+
+
+_ONE_DAY = dt.timedelta(days=1)
 
 
 _RANKS = {"year": 0, "month": 1, "day": 2}
@@ -372,6 +391,8 @@ def _precision(date: PartialDate) -> int:
 def _state_on(day, start_first, windows, terminal) -> tuple[str, Dated | None, _Window | None]:
     if terminal is not None and day >= terminal[0]:
         return terminal[1], (terminal[3] if terminal[1] == "ended" else None), None
+    if not windows:
+        return ("announced" if day < start_first else "in-force"), None, None
     covering = [w for w in windows if w.first <= day and (w.last is None or day <= w.last)]
     if day < start_first:
         # a suspension that is already running when the measure would take effect
@@ -420,9 +441,13 @@ def unacted_stretch_statuses(measure: D) -> list[tuple[dt.date, dt.date | None, 
 
 def _status_from(segments: list[Segment], measure: D, as_of: dt.date,
                  horizon: Horizon) -> Status[D]:  # fmt: skip
-    index = max(i for i, s in enumerate(segments) if s.first <= as_of)
+    index = len(segments) - 1
+    while segments[index].first > as_of:
+        index -= 1
+    if index < 0:
+        raise ValueError(f"{measure.id} is not known on {as_of}")
     seg = segments[index]
-    last_fact = horizon.last_day(as_of)
+    last_fact = horizon.date.last() if horizon.date is not None else as_of
     # the earliest of the unreported changes after the horizon that lead to today's state
     first_unbacked = None
     i = index
@@ -442,8 +467,8 @@ def _status_from(segments: list[Segment], measure: D, as_of: dt.date,
     if seg.state == "in-force" and index > 0 and segments[index - 1].state == "suspended":
         lapsed = segments[index - 1].by
     return Status(measure, seg.state, seg.since, seg.until, seg.by, seg.confidence,
-                  seg.extended_by, seg.never_took_effect, lapsed, horizon=horizon,
-                  as_of=as_of)  # fmt: skip
+                  seg.extended_by, seg.never_took_effect, lapsed, None, None, horizon,
+                  as_of)  # fmt: skip
 
 
 def statuses(measures: Iterable[D], knowledge: Knowledge, horizon: Horizon) -> list[Status[D]]:
