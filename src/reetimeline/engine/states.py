@@ -321,7 +321,11 @@ def life(measure: Dated, knowledge: Knowledge) -> list[Segment]:
         terminal = min(terminals, key=lambda t: (t[0], t[1], t[3].id))
 
     days: dict[dt.date, list[_Boundary]] = {announced: [(announced, date, measure, "announce")]}
-    boundaries: list[_Boundary] = [(start_first, start, measure, "start")]
+    if start_first == announced:
+        days[announced].append((start_first, start, measure, "start"))
+    elif start_first > announced:
+        days[start_first] = [(start_first, start, measure, "start")]
+    boundaries: list[_Boundary] = []
     for w in windows:
         boundaries.append((w.first, w.event.starts(), w.event, "suspend"))
         if w.last is not None and w.end.date is not None:
@@ -375,10 +379,11 @@ def life(measure: Dated, knowledge: Knowledge) -> list[Segment]:
     # each stretch ends the day before the next one begins
     for i in range(len(rows) - 1):
         rows[i][3] = rows[i + 1][2].previous()
-    return [Segment._make(row) for row in rows]
+    return [_segment(Segment, row) for row in rows]
 
 
 _ONE_DAY = dt.timedelta(days=1)
+_segment = tuple.__new__  # Segment._make without its call
 
 
 _RANKS = {"year": 0, "month": 1, "day": 2}
@@ -473,13 +478,18 @@ def _status_from(segments: list[Segment], measure: D, as_of: dt.date,
 
 def statuses(measures: Iterable[D], knowledge: Knowledge, horizon: Horizon) -> list[Status[D]]:
     """The state of each known measure (export-control and tariff events) in `measures`."""
+    as_of = knowledge.as_of
     out = [
-        status_of(m, knowledge, horizon)
+        _status_from(life(m, knowledge), m, as_of, horizon)
         for m in measures
-        if m.category in MEASURE_CATEGORIES and knowledge.knows(m)
+        if m.category in MEASURE_CATEGORIES and m.date.first() <= as_of  # knowledge.knows(m)
     ]
-    out.sort(key=lambda s: s.event.sort_key())
+    out.sort(key=_status_order)
     return out
+
+
+def _status_order(s: Status[Any]) -> tuple[tuple[dt.date, int], str]:
+    return s.event.sort_key()
 
 
 # --- countdown -------------------------------------------------------------------------------
