@@ -7,7 +7,10 @@ Knowledge has a date. An event is known on the as-of date when its own date has 
 A scheduled change (a measure taking effect, a suspension lapsing, an expiry) is a fact only up to
 the horizon, the day up to which the stores' facts were checked against sources (`current_to`).
 A change after the horizon and on or before the as-of date that no event reports makes the state
-`unconfirmed`: the note says what was scheduled, when, and how current the data is.
+`unconfirmed`: the status says what was scheduled, when, and carries the horizon.
+
+Data in, data out, no words: states are codes, days are counts, and a status, a target or a
+change names the events it rests on; `output/words.py` makes the sentences every view shows.
 
 States of a measure (an `export-control` or `tariff` event):
     announced    before it takes effect (`effective`, else its date)
