@@ -446,7 +446,11 @@ def test_a_long_extension_chain_moves_every_end_to_the_last_extension():
     ]
     end = end_of(events[1], knowledge)
     assert (str(end.date), len(end.chain), end.chain[0].id, end.chain[-1].id, end.confidence) == (
-        "2025-06-24", 2000, "x1", "x2000", "reported"
+        "2025-06-24",
+        2000,
+        "x1",
+        "x2000",
+        "reported",
     )
     assert [x.id for x in end.chain][998:1001] == ["x999", "x1000", "x1001"]
     state = status_of(events[0], knowledge, Horizon())
