@@ -256,3 +256,41 @@ def test_status_matrix_on_a_terminal_numbers_the_measures(write_store):
         "2 us-ban",
         "3 japan-ban",
     ]
+
+
+def test_changes_are_data_and_their_notes_are_words_of_the_output_layer(write_store):
+    """The engine's change records name what the note needs (the change that was due, the
+    suspension an extension moved, the horizon); `words.change_note` writes the sentence."""
+    import datetime as dt
+
+    from reetimeline.engine.briefing import Change, changes
+    from reetimeline.output.words import change_note
+    from reetimeline.store import load
+
+    store = load([write_store(CHANGING.replace("current_to = 2025-12-31",
+                                               "current_to = 2025-11-10"))])  # fmt: skip
+    as_of = dt.date(2025, 11, 30)
+    events = store.events
+    measures = [e for e in events if e.category in ("export-control", "tariff")]
+    others = [e for e in events if e not in measures]
+    rows = changes(measures, others, store.knowledge(as_of), store.horizon(),
+                   dt.date(2025, 11, 1), as_of)  # fmt: skip
+    assert "note" not in Change._fields
+    extended = next(c for c in rows if c.change == "extended")
+    assert (extended.by.id, extended.extended.id, str(extended.by.expires)) == (
+        "pause-extended", "pause", "2026-01-31")  # fmt: skip
+    assert change_note(extended) == "pause now ends 2026-01-31"
+    due = [c for c in rows if c.change == "unconfirmed"]
+    assert [(c.date.isoformat(), c.event.id, c.scheduled) for c in due] == [
+        ("2025-11-12", "licensing", "took-effect"), ("2025-11-28", "licensing", "suspended"),
+        ("2025-11-30", "licensing", "resumed")]  # fmt: skip
+    assert (str(due[0].horizon.date), due[0].as_of) == ("2025-11-10", as_of)
+    assert [change_note(c) for c in due] == [
+        "was due to take effect; nothing reported (data: events.toml current to 2025-11-10, "
+        "20 days ago)",
+        "was due to be suspended; nothing reported (data: events.toml current to 2025-11-10, "
+        "20 days ago)",
+        "was due to be in force again; nothing reported (data: events.toml current to "
+        "2025-11-10, 20 days ago)",
+    ]
+    assert {change_note(c) for c in rows if c.change not in ("extended", "unconfirmed")} == {""}

@@ -155,3 +155,24 @@ def test_the_caption_says_every_filter(pictures):
     assert page_lines(page)[0] == (
         "Events to 2026, in suspension, about gallium, involving US (confirmed only)"
     )
+
+
+def test_the_life_chart_is_drawn_for_a_report(pictures):
+    """`timeline --measures --svg/--html` writes the life chart (it once failed with
+    UnboundLocalError): the title, the caption, then a row per measure and the legend."""
+    svg, page = pictures("--measures", "--since", "2024-10", "--until", "2026-12",
+                         "--width", "100")  # fmt: skip
+    row = "Ban on gallium <exports> & more       " + "█" * 26 + "▒" * 5 + "┃" + "▒" * 23 + "███"
+    drawn = [
+        "Events from 2024-10 to 2026-12",
+        "as of 2026-01-12",
+        "",
+        "                                  2024  2025                        2026",
+        row,
+        "╌ announced █ in-force ▒ suspended ─ ended ? unconfirmed ┃ 2026-01-12 * reported",
+    ]
+    assert page_lines(page) == [*drawn, ""]
+    assert svg_lines(svg) == ["Critical-minerals timeline"] + [
+        line.replace(" ", "") for line in drawn
+    ]
+    assert ET.fromstring(svg).find(f"{NS}title").text == "Critical-minerals timeline"

@@ -4,9 +4,10 @@ import pytest
 
 from reetimeline.datespec import parse_when
 from reetimeline.engine.query import make_filter, select
-from reetimeline.engine.states import Horizon, Knowledge, Target, countdown, describe_days, statuses
+from reetimeline.engine.states import Horizon, Knowledge, Target, countdown, statuses
 from reetimeline.errors import UsageError
 from reetimeline.model import PartialDate
+from reetimeline.output.words import describe_days
 from reetimeline.store import load
 
 TODAY = dt.date(2026, 11, 25)  # a Wednesday

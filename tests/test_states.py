@@ -1,11 +1,10 @@
 """Honest answers: states, deadlines and date windows on small stores built here, always with
 `--as-of` (never the clock)."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from tests.conftest import json_of
 
@@ -376,6 +375,7 @@ def test_curated_g7_filter_names_g7_events_only(run):
 
 
 def _partial_dates():
+    """Dates of any precision from 2024 to 2027 (test_ready_rows uses them too)."""
     from hypothesis import strategies as st
 
     from reetimeline.model import PartialDate
@@ -390,31 +390,86 @@ def _partial_dates():
     )
 
 
-@settings(max_examples=600)
-@given(
-    date=_partial_dates(),
-    effective=st.none() | _partial_dates(),
-    expires=st.none() | _partial_dates(),
-    confidence=st.sampled_from(["confirmed", "reported"]),
-    brief=st.booleans(),
-    after=st.integers(0, 1500),
-    horizon=st.none() | _partial_dates(),
-)
-def test_a_measure_nothing_acts_on_has_the_life_and_state_the_general_way_gives(
-    date, effective, expires, confidence, brief, after, horizon
-):
-    """The short way for measures that nothing suspends or ends gives the same stretches and
-    the same state on any day, with or without a horizon, as the general one, whatever the
-    dates' order and precision, for events and briefs alike."""
-    from reetimeline.engine import states
-    from reetimeline.model import Brief, Event
+def _day(day: dt.date):
+    from reetimeline.model import PartialDate
 
-    event = Event("m", date, "M", "export-control", effective=effective, expires=expires,
-                  confidence=confidence)  # fmt: skip
-    measure = Brief.of(event) if brief else event
-    as_of = date.first() + dt.timedelta(days=after)
-    knowledge = states.Knowledge((), as_of)
-    data = states.Horizon(horizon, "store")
-    assert states.life(measure, knowledge) == states._life(measure, knowledge)
-    general = states._status_from(states._life(measure, knowledge), measure, as_of, data)
-    assert states.status_of(measure, knowledge, data) == general
+    return PartialDate(day.year, day.month, day.day)
+
+
+def _chain_store(links: int, *, reported: int | None = None):
+    """A measure, a suspension of it for one day, and `links` extensions, each extending the one
+    before by a day; the extension numbered `reported` is only reported."""
+    from reetimeline.model import Event
+
+    start = dt.date(2020, 1, 1)
+    events = [
+        Event("m", _day(dt.date(2019, 1, 1)), "M", "export-control"),
+        Event("s0", _day(start), "S0", "suspension", expires=_day(start + dt.timedelta(days=1)),
+              suspends=("m",)),
+    ]  # fmt: skip
+    for i in range(1, links + 1):
+        events.append(Event(
+            f"x{i}", _day(start + dt.timedelta(days=i)), f"X{i}", "suspension",
+            expires=_day(start + dt.timedelta(days=i + 1)),
+            extends=("s0" if i == 1 else f"x{i - 1}",),
+            confidence="reported" if i == reported else "confirmed",
+        ))  # fmt: skip
+    return events
+
+
+def test_a_long_extension_chain_moves_every_end_to_the_last_extension():
+    """2,000 extensions, each of the one before: the suspension and every link but the last
+    end where the last extension says (the chains are made once and share their tails), and a
+    reported link makes the ends that rest on it reported."""
+    from reetimeline.engine.states import Horizon, Knowledge, countdown, end_of, status_of
+
+    events = _chain_store(2000, reported=1000)
+    as_of = dt.date(2025, 6, 23)  # the last link's date; it runs to 2025-06-24
+    knowledge = Knowledge(events, as_of)
+    rows = countdown(events, as_of, knowledge, Horizon(), show_all=True)
+    assert len(rows) == 1 + 2001 + 1 + 2000  # dates, the superseded end, the moved ends
+    assert [(t.event.id, t.kind, str(t.date), t.days) for t in rows[:3]] == [
+        ("m", "date", "2019-01-01", -2365),
+        ("s0", "date", "2020-01-01", -2000),
+        ("s0", "expires", "2020-01-02", -1999),
+    ]
+    assert rows[2].superseded and rows[2].replaced_by.id == "x1"
+    moved = [t for t in rows if t.extended_by is not None]
+    # on one day, rows go by id: "x10" before "x2"
+    assert [t.event.id for t in moved] == sorted(["s0", *(f"x{i}" for i in range(1, 2000))])
+    assert {(str(t.date), t.days, t.extended_by.id) for t in moved} == {("2025-06-24", 1, "x2000")}
+    confidence = {t.event.id: t.confidence for t in moved}
+    assert confidence == {"s0": "reported", **{f"x{i}": "reported" for i in range(1, 1001)},
+                          **{f"x{i}": "confirmed" for i in range(1001, 2000)}}  # fmt: skip
+    assert [(t.event.id, t.kind, str(t.date)) for t in rows[-2001:-2000]] == [
+        ("x2000", "date", "2025-06-23")
+    ]
+    end = end_of(events[1], knowledge)
+    assert (str(end.date), len(end.chain), end.chain[0].id, end.chain[-1].id, end.confidence) == (
+        "2025-06-24",
+        2000,
+        "x1",
+        "x2000",
+        "reported",
+    )
+    assert [x.id for x in end.chain][998:1001] == ["x999", "x1000", "x1001"]
+    state = status_of(events[0], knowledge, Horizon())
+    assert (state.state, str(state.since), str(state.until), state.by.id,
+            state.extended_by.id, state.confidence) == (
+        "suspended", "2020-01-01", "2025-06-24", "s0", "x2000", "reported"
+    )  # fmt: skip
+
+
+def test_a_loop_of_extensions_stops_where_it_meets_a_link_it_passed():
+    """x1 extends the suspension and x2; x2 extends x1: each walk passes a link once."""
+    from reetimeline.engine.states import Knowledge, end_of
+
+    events = _chain_store(2)
+    events[2] = dataclasses.replace(events[2], extends=("s0", "x2"))
+    knowledge = Knowledge(events, dt.date(2021, 1, 1))
+    ends = {e.id: end_of(e, knowledge) for e in events[1:]}
+    assert {i: (str(end.date), [x.id for x in end.chain]) for i, end in ends.items()} == {
+        "s0": ("2020-01-04", ["x1", "x2"]),
+        "x1": ("2020-01-04", ["x2"]),
+        "x2": ("2020-01-03", ["x1"]),
+    }

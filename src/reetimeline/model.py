@@ -380,15 +380,6 @@ def event_to_record(event: Event) -> dict[str, object]:
     }
 
 
-def json_fragment(event: Event) -> str:
-    """The event as it stands inside `json.dumps(events, indent=2)`: indented one level, so that
-    fragments joined with ",\n" between "[\n" and "\n]" print the same list."""
-    import json
-
-    text = json.dumps(event_to_record(event), ensure_ascii=False, indent=2)
-    return "\n".join("  " + line for line in text.split("\n"))
-
-
 def source_to_record(source: Source) -> dict[str, object]:
     record: dict[str, object] = {"title": source.title, "url": source.url}
     if source.publisher is not None:

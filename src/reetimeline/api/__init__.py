@@ -203,7 +203,7 @@ def event_row(event: Any) -> EventRow:
 
 def status_row(s: Any) -> StatusRow:
     """The engine's state of a measure as a row."""
-    from ..engine.states import status_note
+    from ..output.words import status_note
 
     return StatusRow(
         s.event.id, s.event.title, s.event.category, s.state, _text(s.since), _text(s.until),
@@ -215,7 +215,7 @@ def status_row(s: Any) -> StatusRow:
 
 def target_row(t: Any) -> TargetRow:
     """The engine's dated target as a row."""
-    from ..engine.states import describe_days
+    from ..output.words import describe_days
 
     return TargetRow(
         t.event.id, t.event.title, t.event.category, t.kind, str(t.date), t.date.precision,
@@ -226,8 +226,10 @@ def target_row(t: Any) -> TargetRow:
 
 def change_row(c: Any) -> ChangeRow:
     """The engine's change as a row."""
+    from ..output.words import change_note
+
     return ChangeRow(c.date, c.event.id, c.event.title, c.event.category, c.change, _id(c.by),
-                     c.confidence, len(c.event.sources), c.note)  # fmt: skip
+                     c.confidence, len(c.event.sources), change_note(c))  # fmt: skip
 
 
 # --- loading and filtering ---------------------------------------------------------------------
@@ -382,6 +384,7 @@ def export(stores: Store | None = None, fmt: str = "csv", *, as_of: dt.date,
     midnight UTC of `as_of`); ICS expiries are as known on `as_of`."""
     from ..errors import UsageError
     from ..output.formats.export import EXPORTERS
+    from ..output.words import horizon_note
 
     exporter = EXPORTERS.get(fmt.casefold())
     if exporter is None:
@@ -399,7 +402,7 @@ def export(stores: Store | None = None, fmt: str = "csv", *, as_of: dt.date,
     if stamp is None:
         stamp = dt.datetime.combine(as_of, dt.time(), dt.UTC)
     text = exporter.write(events, stamp=stamp, alarm_days=alarm_days, targets=rows,
-                          data_note=horizon.describe(as_of))  # fmt: skip
+                          data_note=horizon_note(horizon, as_of))  # fmt: skip
     if bom and isinstance(text, str):
         text = "\ufeff" + text  # Excel reads a CSV as UTF-8 only when it starts with a BOM
     return text

@@ -79,6 +79,7 @@ def export_command(
     """
     from .. import api
     from ..output.formats.export import EXPORTERS, write_text_atomically
+    from ..output.words import horizon_note
 
     fmt = fmt.casefold()
     exporter = EXPORTERS.get(fmt)
@@ -104,7 +105,7 @@ def export_command(
     say_if_nothing_matched(count, loaded)
     text = api.export(loaded, fmt, as_of=day, stamp=dt.datetime.now(dt.UTC).replace(microsecond=0),
                       alarm_days=alarm, bom=bom, flt=flt)  # fmt: skip
-    note = loaded.horizon().describe(day)
+    note = horizon_note(loaded.horizon(), day)
     if output is None and isinstance(text, bytes):
         print_bytes(text)
     elif output is None:

@@ -10,6 +10,7 @@ from ..engine.states import Status, Target, countdown
 from ..errors import UsageError
 from ..model import MEASURE_CATEGORIES, Dated
 from ..output.plain import COUNTDOWN_HEADER, STATUS_HEADER, countdown_lines, status_lines
+from ..output.words import horizon_note
 from . import completion
 from .application import app
 from .completion import completing
@@ -109,7 +110,7 @@ NO_TARGETS = "no dated targets in that window (try --all)"
 def _say_horizon(loaded: store.Store, day, json_output: bool) -> None:
     """How current the data is, on stderr after the answer, for people at a terminal (the JSON
     carries `current_to`; plain rows say it in the note of an unconfirmed state)."""
-    note = loaded.horizon().describe(day)
+    note = horizon_note(loaded.horizon(), day)
     if note and not json_output and use_rich():
         say(f"data: {note}")
     if not json_output and use_rich():

@@ -9,6 +9,7 @@ from .. import store
 from ..engine import query
 from ..errors import UsageError
 from ..model import CATEGORIES
+from ..output.words import horizon_note
 from ..text import visible
 from . import completion, printing
 from .application import app
@@ -116,12 +117,11 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
     stores = [{"path": str(f.path), "state": f.state, "problems": f.problems, "events": f.events,
                "current_to": str(f.current_to) if f.current_to else None}
               for f in states]  # fmt: skip
-    data = (
+    data = horizon_note(
         store.Store(
             [], [], current_to=[(str(f.path), f.current_to) for f in states if f.current_to]
-        )
-        .horizon()
-        .describe(day)
+        ).horizon(),
+        day,
     )
     folder = cache.folder
     color, why = color_decision()

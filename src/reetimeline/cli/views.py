@@ -12,12 +12,14 @@ from ..engine.states import (
     status_of,
     targets,
 )
-from ..model import MEASURE_CATEGORIES, event_to_record, json_fragment
+from ..model import MEASURE_CATEGORIES, event_to_record
 from ..output.plain import (
     LIST_HEADER,
     detail_lines,
+    json_fragment,
     list_line,
 )
+from ..output.words import horizon_note
 from ..text import visible
 from . import completion
 from .application import app
@@ -184,14 +186,19 @@ def timeline_command(
     say_if_nothing_matched(len(events), loaded)
     knowledge = loaded.knowledge(day, confirmed=flt.confirmed)
     if measures:
-        picture = _measure_lives(flt, day, knowledge, loaded, width)
+        from ..output.render import life_chart
+
+        lives, start, end = _measure_lives(flt, day, knowledge, loaded)
+        columns = max(20, (width or console().width) - 38)
+        picture = life_chart(lives, start, end, day, width=columns,
+                             data_note=horizon_note(loaded.horizon(), day))  # fmt: skip
     else:
         from ..output.render import timeline
 
         label = "today" if as_of is None else "as of"
         rows = countdown(events, day, knowledge, loaded.horizon(), flt=flt, show_all=True)
         picture = timeline(rows, day, today_label=label,
-                           data_note=loaded.horizon().describe(day))  # fmt: skip
+                           data_note=horizon_note(loaded.horizon(), day))  # fmt: skip
     out = console(width=width)
     if use_rich():
         with paged(out):
@@ -205,20 +212,25 @@ def timeline_command(
     if svg or html:
         # the picture for a report is always in colour, whatever the terminal
         from ..output.formats.export import write_text_atomically
+        from ..output.render import life_picture, picture_html, picture_svg
         from ..output.render import picture as report_picture
-        from ..output.render import picture_html, picture_svg
 
         for path, draw, links in ((svg, picture_svg, False), (html, picture_html, True)):
             if path is None:
                 continue
-            shown = report_picture(
-                rows,
-                day,
-                today_label=label,
-                caption=_caption(filters),
-                data_note=loaded.horizon().describe(day),
-                links=links,
-            )
+            if measures:
+                shown = life_picture(lives, start, end, day, width=max(20, (width or 100) - 38),
+                                     caption=_caption(filters),
+                                     data_note=horizon_note(loaded.horizon(), day))  # fmt: skip
+            else:
+                shown = report_picture(
+                    rows,
+                    day,
+                    today_label=label,
+                    caption=_caption(filters),
+                    data_note=horizon_note(loaded.horizon(), day),
+                    links=links,
+                )
             write_text_atomically(path, draw(shown, width=width or 100, title=title))
 
 
@@ -259,12 +271,11 @@ def _caption(filters: FilterArgs) -> str:
     return caption + (" (confirmed only)" if filters.confirmed else "")
 
 
-def _measure_lives(flt, day, knowledge, loaded, width):
-    """`timeline --measures`: the life chart of the selected measures."""
+def _measure_lives(flt, day, knowledge, loaded):
+    """`timeline --measures`: the lives of the selected measures, and the span to draw."""
     import datetime as dt
 
     from ..engine.briefing import lives
-    from ..output.render import life_chart
 
     horizon = loaded.horizon()
     # --since/--until set the span: every measure alive in it is drawn
@@ -272,9 +283,7 @@ def _measure_lives(flt, day, knowledge, loaded, width):
     measures = [e for e in loaded.select(flt._replace(since=None, until=None))
                 if e.category in MEASURE_CATEGORIES and e.date.first() <= end]  # fmt: skip
     start = flt.since or min((m.date.first() for m in measures), default=day)
-    rows = lives(measures, knowledge, horizon, end)
-    columns = max(20, (width or console().width) - 38)
-    return life_chart(rows, start, end, day, width=columns, data_note=horizon.describe(day))
+    return lives(measures, knowledge, horizon, end), start, end
 
 
 @app.command("show")
@@ -318,7 +327,7 @@ def show_command(
     from ..output.detail import event_detail
 
     detail = event_detail(event, targets=rows, acting=acting, lookup=loaded.get, state=state,
-                          end=end, data_note=horizon.describe(day))  # fmt: skip
+                          end=end, data_note=horizon_note(horizon, day))  # fmt: skip
     if use_rich():
         from ..output import render
 

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from ..model import ALL_DESTINATIONS, MEASURE_CATEGORIES, Dated, Event
 from ..vocab import COUNTRIES_VOCAB, MINERALS
-from .states import Horizon, Knowledge, Segment, end_of, life, weakest
+from .states import NO_HORIZON, Horizon, Knowledge, Segment, end_of, life, weakest
 
 # --- what changed ----------------------------------------------------------------------------
 
@@ -26,7 +26,10 @@ class Change(NamedTuple):
     change: str  # one of CHANGES
     by: Dated | None  # the event that caused it (None: the event itself, or a schedule)
     confidence: str
-    note: str = ""
+    scheduled: str | None = None  # unconfirmed: the change that was due (one of CHANGES)
+    extended: Dated | None = None  # extended: the suspension whose end `by` moved
+    horizon: Horizon = NO_HORIZON
+    as_of: dt.date | None = None
 
     def sort_key(self):
         return (self.date, CHANGES.index(self.change), self.event.id)
@@ -69,15 +72,9 @@ def changes(
             if first <= seg.first <= last and seg.first <= knowledge.as_of:
                 kind = _segment_change(previous, seg)
                 if seg.first > last_fact and not seg.backed:
-                    due = {"took-effect": "take effect", "resumed": "be in force again",
-                           "expired": "expire", "ended": "end", "suspended": "be suspended",
-                           "announced": "be announced"}[kind]  # fmt: skip
-                    note = (
-                        f"was due to {due}; nothing reported (data: "
-                        f"{horizon.describe(knowledge.as_of)})"
-                    )
                     out.append(Change(seg.first, measure, "unconfirmed", seg.cause,
-                                      weakest([measure, seg.cause]), note))  # fmt: skip
+                                      weakest([measure, seg.cause]), kind, None, horizon,
+                                      knowledge.as_of))  # fmt: skip
                 else:
                     by = seg.by or (seg.cause if seg.cause is not measure else None)
                     # the change rests on the measure and what caused it (not on how long the
@@ -89,8 +86,8 @@ def changes(
                 day = extension.date.first()
                 if first <= day <= last:
                     out.append(Change(day, measure, "extended", extension,
-                                      weakest([measure, extension]),
-                                      f"{suspension.id} now ends {extension.expires}"))  # fmt: skip
+                                      weakest([measure, extension]), None, suspension,
+                                      horizon, knowledge.as_of))  # fmt: skip
     listed = {(c.date, c.by.id) for c in out if c.by is not None}
     listed |= {(c.date, c.event.id) for c in out}
     for event in others:

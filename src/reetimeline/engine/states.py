@@ -7,7 +7,10 @@ Knowledge has a date. An event is known on the as-of date when its own date has 
 A scheduled change (a measure taking effect, a suspension lapsing, an expiry) is a fact only up to
 the horizon, the day up to which the stores' facts were checked against sources (`current_to`).
 A change after the horizon and on or before the as-of date that no event reports makes the state
-`unconfirmed`: the note says what was scheduled, when, and how current the data is.
+`unconfirmed`: the status says what was scheduled, when, and carries the horizon.
+
+Data in, data out, no words: states are codes, days are counts, and a status, a target or a
+change names the events it rests on; `output/words.py` makes the sentences every view shows.
 
 States of a measure (an `export-control` or `tariff` event):
     announced    before it takes effect (`effective`, else its date)
@@ -25,9 +28,10 @@ never took effect: it is `suspended` from the suspension's first day.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import itertools
+from collections.abc import Container, Iterable, Iterator, Sequence
 from operator import itemgetter
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 from ..model import MEASURE_CATEGORIES, Dated, PartialDate
 from .query import Filter
@@ -58,19 +62,6 @@ class Horizon(NamedTuple):
         no store declares one (then nothing is unconfirmed)."""
         return self.date.last() if self.date is not None else as_of
 
-    def describe(self, as_of: dt.date) -> str:
-        """ "curated store current to 2026-10-08, 48 days ago" (or "" with no horizon)."""
-        if self.date is None:
-            return ""
-        days = (as_of - self.date.last()).days
-        if days == 0:
-            ago = "the as-of date"
-        elif days > 0:
-            ago = f"{days} day{'s' if days != 1 else ''} ago"
-        else:
-            ago = f"{-days} day{'s' if days != -1 else ''} after the as-of date"
-        return f"{self.label} current to {self.date}, {ago}"
-
 
 NO_HORIZON = Horizon()
 
@@ -85,6 +76,8 @@ class Knowledge:
         self.suspenders: dict[str, list[Dated]] = {}
         self.extenders: dict[str, list[Dated]] = {}
         self.enders: dict[str, list[Dated]] = {}
+        self._chains: dict[str, Chain | None] = {}  # see `chain_after`
+        self._acyclic: bool | None = None
         for event in relations:
             if event.date.first() > as_of or (confirmed and event.confidence != "confirmed"):
                 continue
@@ -96,15 +89,144 @@ class Knowledge:
     def knows(self, event: Dated) -> bool:
         return event.date.first() <= self.as_of
 
+    def chain_after(self, event: Dated) -> Chain | None:
+        """The extensions applied to `event` one after another: its latest extension (by date,
+        then end, then id), that one's latest, and so on; None when nothing extends it.
+
+        Each link's chain is the next link and that one's chain, so the chains are made once
+        and share their tails: the chains of every link of a long chain take time and memory
+        linear in its length. A loop of extensions (A extends B extends A) is walked on its
+        own, each walk stopping where it meets a link it has passed."""
+        if self._acyclic is None:
+            self._acyclic = _acyclic(self.extenders)
+        if not self._acyclic:
+            return _walk(event, self.extenders)
+        memo = self._chains
+        path: list[Dated] = []
+        link = event
+        while link.id not in memo:
+            following = _latest(self.extenders.get(link.id, ()), ())
+            if following is None:
+                memo[link.id] = None
+                break
+            path.append(link)
+            link = following
+        # `link` follows the last of `path`, and its chain is known: build back from it
+        for earlier in reversed(path):
+            memo[earlier.id] = Chain(link, memo[link.id])
+            link = earlier
+        return memo[event.id]
+
+
+class Chain(Sequence[Dated]):
+    """Extensions in the order they apply: `first`, then the chain that extends it (`rest`).
+    Chains share their tails (see `Knowledge.chain_after`)."""
+
+    __slots__ = ("_length", "confidence", "first", "last", "rest")
+
+    def __init__(self, first: Dated, rest: Chain | None):
+        self.first = first
+        self.rest = rest
+        self.last: Dated = rest.last if rest is not None else first
+        # the weakest confidence of the links
+        reported = first.confidence != "confirmed" or (rest is not None and
+                                                       rest.confidence == "reported")  # fmt: skip
+        self.confidence: str = "reported" if reported else "confirmed"
+        self._length: int = 1 + (len(rest) if rest is not None else 0)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[Dated]:
+        link: Chain | None = self
+        while link is not None:
+            yield link.first
+            link = link.rest
+
+    @overload
+    def __getitem__(self, index: int) -> Dated: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Dated, ...]: ...
+    def __getitem__(self, index: int | slice) -> Dated | tuple[Dated, ...]:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        if index in (-1, self._length - 1):
+            return self.last
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        return next(itertools.islice(self, index, None))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Chain | tuple):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Chain({', '.join(x.id for x in self)})"
+
+
+def _latest(extenders: Iterable[Dated], seen: Container[str]) -> Dated | None:
+    """The extension that applies: the latest by date, then by end, then by id."""
+    options = [x for x in extenders if x.expires is not None and x.id not in seen]
+    if not options:
+        return None
+    return max(options, key=lambda x: (x.date.sort_key(), _end_key(x), x.id))
+
+
+def _walk(event: Dated, extenders: dict[str, list[Dated]]) -> Chain | None:
+    """`Knowledge.chain_after` by walking from `event`, passing no link twice."""
+    links: list[Dated] = []
+    seen = {event.id}
+    link: Dated | None = _latest(extenders.get(event.id, ()), seen)
+    while link is not None:
+        links.append(link)
+        seen.add(link.id)
+        link = _latest(extenders.get(link.id, ()), seen)
+    chain = None
+    for link in reversed(links):
+        chain = Chain(link, chain)
+    return chain
+
+
+def _acyclic(extenders: dict[str, list[Dated]]) -> bool:
+    """Whether no extension extends, through others, itself (then a walk never meets a link
+    it passed, and each link's chain is the same from wherever the walk came)."""
+    state: dict[str, bool] = {}  # False: on the current path; True: done
+    for root in extenders:
+        if root in state:
+            continue
+        stack = [(root, iter(extenders[root]))]
+        state[root] = False
+        while stack:
+            node, todo = stack[-1]
+            for x in todo:
+                if x.expires is None:
+                    continue
+                seen = state.get(x.id)
+                if seen is False:
+                    return False
+                if seen is None:
+                    state[x.id] = False
+                    stack.append((x.id, iter(extenders.get(x.id, ()))))
+                    break
+            else:
+                state[node] = True
+                stack.pop()
+    return True
+
 
 class End(NamedTuple):
     """When an event with `expires` ends, once extensions and ends are applied."""
 
     date: PartialDate | None  # the last day (None: no end)
     extended_by: Dated | None  # the last extension in the chain
-    chain: tuple[Dated, ...]  # every extension applied, in order
-    superseded: tuple[PartialDate, ...]  # the ends that extensions replaced, in order
+    chain: Sequence[Dated]  # every extension applied, in order (a `Chain`, or ())
     ended_by: Dated | None  # an event that ended it before that
+    confidence: str = "confirmed"  # the weakest of the extensions applied
 
 
 def _end_key(event: Dated) -> tuple[dt.date, int]:
@@ -117,22 +239,11 @@ def end_of(event: Dated, knowledge: Knowledge) -> End:
     the `expires` of the latest extension, and so on along extensions of extensions; cut short
     by an event that ends it."""
     if event.id not in knowledge.extenders and event.id not in knowledge.enders:
-        return End(event.expires, None, (), (), None)
+        return End(event.expires, None, (), None)
     date = event.expires
-    chain: list[Dated] = []
-    superseded: list[PartialDate] = []
-    current, seen = event, {event.id}
-    while date is not None:
-        options = [x for x in knowledge.extenders.get(current.id, ())
-                   if x.expires is not None and x.id not in seen]  # fmt: skip
-        if not options:
-            break
-        latest = max(options, key=lambda x: (x.date.sort_key(), _end_key(x), x.id))
-        superseded.append(date)
-        date = latest.expires
-        chain.append(latest)
-        seen.add(latest.id)
-        current = latest
+    chain = knowledge.chain_after(event) if date is not None else None
+    if chain is not None:
+        date = chain.last.expires
     ended_by = None
     enders = knowledge.enders.get(event.id, ())
     if enders:
@@ -140,7 +251,9 @@ def end_of(event: Dated, knowledge: Knowledge) -> End:
         if date is None or first.starts().first() <= date.last():
             ended_by = first
             date = first.starts().previous()
-    return End(date, chain[-1] if chain else None, tuple(chain), tuple(superseded), ended_by)
+    if chain is None:
+        return End(date, None, (), ended_by)
+    return End(date, chain.last, chain, ended_by, chain.confidence)
 
 
 # --- the life of a measure -------------------------------------------------------------------
@@ -161,11 +274,9 @@ class Segment(NamedTuple):
     never_took_effect: bool = False
 
 
-class _Boundary(NamedTuple):
-    day: dt.date
-    label: PartialDate
-    cause: Dated
-    kind: str  # "announce", "start", "suspend", "resume" or "terminal"
+# a change on a day: (the day, that day as precisely as the stores give it, the event whose
+# change it is, its kind: "announce", "start", "suspend", "resume" or "terminal")
+_Boundary = tuple[dt.date, PartialDate, Dated, str]
 
 
 class _Window(NamedTuple):
@@ -187,65 +298,10 @@ _CAUSES = {
 
 def life(measure: Dated, knowledge: Knowledge) -> list[Segment]:
     """Every stretch of the measure's life that the known events schedule, in order."""
-    if measure.id not in knowledge.suspenders and measure.id not in knowledge.enders:
-        return _unacted_life(measure)
-    return _life(measure, knowledge)
-
-
-def _unacted_life(measure: Dated) -> list[Segment]:
-    """`_life` of a measure that no known event suspends or ends (most measures of a large
-    store), without its general machinery: announced on its date, in force from its start,
-    expired after its `expires`. Every change is the measure's own, so only the first (its
-    date) is reported rather than scheduled. A test checks that both give the same stretches."""
-    confidence = _confidence(measure)
-    announced = measure.date.first()
-    stretches = _unacted_stretches(measure)
-    segments = []
-    for i, (state, day, label) in enumerate(stretches):
-        # each stretch ends the day before the next one begins
-        until = stretches[i + 1][2].previous() if i + 1 < len(stretches) else None
-        segments.append(Segment(state, day, label, until, None, measure, announced >= day,
-                                confidence))  # fmt: skip
-    return segments
-
-
-def _unacted_stretches(measure: Dated) -> list[tuple[str, dt.date, PartialDate]]:
-    """(state, first day, that day as precisely as the stores give it) of each stretch of the
-    life of a measure that nothing acts on."""
+    # the one way for every measure; written for a large store, where most measures have
+    # nothing acting on them and a day holds one change
     date = measure.date
     announced = date.first()
-    if measure.effective is None and measure.expires is None:
-        return [("in-force", announced, date)]  # the commonest measure
-    start = measure.starts()
-    start_first = start.first()
-    expires = measure.expires
-    terminal = expires.last() + dt.timedelta(days=1) if expires is not None else None
-    # the label of each day is the most precise date of the changes on it (the first of equals)
-    labels: dict[dt.date, PartialDate] = {announced: date}
-    changes = [(start_first, start)]
-    if expires is not None and terminal is not None:
-        changes.append((terminal, expires.following()))
-    for day, label in changes:
-        if day >= announced:
-            known = labels.get(day)
-            if known is None or _precision(label) > _precision(known):
-                labels[day] = label
-    stretches: list[tuple[str, dt.date, PartialDate]] = []
-    for day in sorted(labels):
-        if terminal is not None and day >= terminal:
-            state = "expired"
-        else:
-            state = "announced" if day < start_first else "in-force"
-        if not stretches or stretches[-1][0] != state:
-            stretches.append((state, day, labels[day]))
-    return stretches
-
-
-def _confidence(measure: Dated) -> str:
-    return "confirmed" if measure.confidence == "confirmed" else "reported"
-
-
-def _life(measure: Dated, knowledge: Knowledge) -> list[Segment]:
     start = measure.starts()
     start_first = start.first()
     windows = []
@@ -256,57 +312,81 @@ def _life(measure: Dated, knowledge: Knowledge) -> list[Segment]:
                 suspension.starts().first(), end.date.last() if end.date else None, suspension, end
             )
         )
-    terminals: list[tuple[dt.date, str, PartialDate, Dated]] = []
+    terminal: tuple[dt.date, str, PartialDate, Dated] | None = None
     if measure.expires is not None:
-        terminals.append((measure.expires.last() + dt.timedelta(days=1), "expired",
-                          measure.expires.following(), measure))  # fmt: skip
-    for ender in knowledge.enders.get(measure.id, ()):
-        terminals.append((ender.starts().first(), "ended", ender.starts(), ender))
-    terminals.sort(key=lambda t: (t[0], t[1], t[3].id))
-    terminal = terminals[0] if terminals else None
+        terminal = (measure.expires.last() + _ONE_DAY, "expired", measure.expires.following(),
+                    measure)  # fmt: skip
+    enders = knowledge.enders.get(measure.id)
+    if enders:
+        terminals = [(e.starts().first(), "ended", e.starts(), e) for e in enders]
+        if terminal is not None:
+            terminals.append(terminal)
+        terminal = min(terminals, key=lambda t: (t[0], t[1], t[3].id))
 
-    boundaries = [_Boundary(measure.date.first(), measure.date, measure, "announce"),
-                  _Boundary(start_first, start, measure, "start")]  # fmt: skip
+    days: dict[dt.date, list[_Boundary]] = {announced: [(announced, date, measure, "announce")]}
+    if start_first == announced:
+        days[announced].append((start_first, start, measure, "start"))
+    elif start_first > announced:
+        days[start_first] = [(start_first, start, measure, "start")]
+    boundaries: list[_Boundary] = []
     for w in windows:
-        boundaries.append(_Boundary(w.first, w.event.starts(), w.event, "suspend"))
+        boundaries.append((w.first, w.event.starts(), w.event, "suspend"))
         if w.last is not None and w.end.date is not None:
             cause = w.end.ended_by or w.end.extended_by or w.event
-            boundaries.append(_Boundary(w.last + dt.timedelta(days=1), w.end.date.following(),
-                                        cause, "resume"))  # fmt: skip
+            boundaries.append((w.last + _ONE_DAY, w.end.date.following(), cause, "resume"))
     if terminal is not None:
-        boundaries.append(_Boundary(terminal[0], terminal[2], terminal[3], "terminal"))
-    days: dict[dt.date, list[_Boundary]] = {}
+        boundaries.append((terminal[0], terminal[2], terminal[3], "terminal"))
     for boundary in boundaries:
-        if boundary.day >= measure.date.first():
-            days.setdefault(boundary.day, []).append(boundary)
+        if boundary[0] >= announced:
+            days.setdefault(boundary[0], []).append(boundary)
 
-    never = any(w.first <= start_first and (w.last is None or w.last >= start_first)
-                for w in windows)  # fmt: skip
-    segments: list[Segment] = []
+    never = bool(windows) and any(w.first <= start_first and (w.last is None or
+                                                             w.last >= start_first)
+                                  for w in windows)  # fmt: skip
+    reported = measure.confidence != "confirmed"
+    # the fields of each stretch but its last day, which the next stretch gives
+    rows: list[list[Any]] = []
+    last_state, last_by = None, None
     took_effect = False
-    for day in sorted(days):
+    for day in sorted(days) if len(days) > 1 else days:
         state, by, window = _state_on(day, start_first, windows, terminal)
-        if segments and segments[-1].state == state and segments[-1].by is by:
+        if state == last_state and by is last_by:
             continue
+        last_state, last_by = state, by
         today = days[day]
-        if window is not None and window.first == day:
-            pick = next(b for b in today if b.kind == "suspend" and b.cause is window.event)
+        if len(today) == 1 or (len(today) == 2 and today[0][2] is today[1][2]
+                               and today[0][1] is today[1][1]):  # fmt: skip
+            # the one change of the day (or a measure announced the day it takes effect, one
+            # cause and one label) explains the state, whichever it is
+            pick = today[0]
+            label = pick[1]
         else:
-            pick = next((b for kind in _CAUSES[state] for b in today if b.kind == kind), today[0])
-        label = today[0].label if len(today) == 1 else max((b.label for b in today), key=_precision)
-        extended_by = window.end.extended_by if window is not None else None
-        facts = [measure, by, *(window.end.chain if window is not None else ())]
-        segments.append(Segment(
-            state, day, label, None, by, pick.cause, pick.cause.date.first() >= day,
-            weakest(facts), extended_by, never and not took_effect and state != "announced",
-        ))  # fmt: skip
+            if window is not None and window.first == day:
+                pick = next(b for b in today if b[3] == "suspend" and b[2] is window.event)
+            else:
+                pick = next((b for kind in _CAUSES[state] for b in today if b[3] == kind),
+                            today[0])  # fmt: skip
+            label = max((b[1] for b in today), key=_precision)
+        cause = pick[2]
+        if window is None:
+            extended_by, chained = None, False
+        else:
+            extended_by, chained = window.end.extended_by, window.end.confidence == "reported"
+        # the stretch rests on the measure, what suspends or ends it, and every extension
+        weak = reported or chained or (by is not None and by.confidence != "confirmed")
+        rows.append([state, day, label, None, by, cause,
+                     (announced if cause is measure else cause.date.first()) >= day,
+                     "reported" if weak else "confirmed", extended_by,
+                     never and not took_effect and state != "announced"])  # fmt: skip
         took_effect = took_effect or state == "in-force"
     # each stretch ends the day before the next one begins
-    for i in range(len(segments) - 1):
-        segment = segments[i]
-        until = segments[i + 1].since.previous()
-        segments[i] = Segment._make((*segment[:3], until, *segment[4:]))
-    return segments
+    for i in range(len(rows) - 1):
+        rows[i][3] = rows[i + 1][2].previous()
+    return [_segment(Segment, row) for row in rows]
+
+
+_ONE_DAY = dt.timedelta(days=1)
+_segment = tuple.__new__  # Segment._make without its call
 
 
 _RANKS = {"year": 0, "month": 1, "day": 2}
@@ -319,6 +399,8 @@ def _precision(date: PartialDate) -> int:
 def _state_on(day, start_first, windows, terminal) -> tuple[str, Dated | None, _Window | None]:
     if terminal is not None and day >= terminal[0]:
         return terminal[1], (terminal[3] if terminal[1] == "ended" else None), None
+    if not windows:
+        return ("announced" if day < start_first else "in-force"), None, None
     covering = [w for w in windows if w.first <= day and (w.last is None or day <= w.last)]
     if day < start_first:
         # a suspension that is already running when the measure would take effect
@@ -349,57 +431,31 @@ class Status(NamedTuple, Generic[D]):
 
 def status_of(measure: D, knowledge: Knowledge, horizon: Horizon) -> Status[D]:
     """The state of `measure` on `knowledge.as_of`, never claiming more than the stores back."""
-    if measure.id not in knowledge.suspenders and measure.id not in knowledge.enders:
-        return _unacted_status(measure, knowledge.as_of, horizon)
-    return _status_from(_life(measure, knowledge), measure, knowledge.as_of, horizon)
-
-
-def _unacted_status(measure: D, as_of: dt.date, horizon: Horizon) -> Status[D]:
-    """`_status_from` the life of a measure that nothing acts on, without building its
-    stretches as segments (a test checks that both agree). Only its first stretch is
-    reported; a later one that began after the horizon, on or before the as-of date, is
-    unconfirmed."""
-    stretches = _unacted_stretches(measure)
-    index = len(stretches) - 1
-    while index >= 0 and stretches[index][1] > as_of:
-        index -= 1
-    if index < 0:
-        raise ValueError(f"{measure.id} is not known on {as_of}")
-    confidence = _confidence(measure)
-    last_fact = horizon.last_day(as_of)
-    first_unbacked = index
-    while first_unbacked > 0 and stretches[first_unbacked][1] > last_fact:
-        first_unbacked -= 1
-    first_unbacked += 1
-    state, _day, since = stretches[index]
-    if first_unbacked <= index:
-        change, before = stretches[first_unbacked], stretches[first_unbacked - 1]
-        return Status(measure, "unconfirmed", change[2], None, measure, confidence, None, False,
-                      None, state, before[0], horizon, as_of)  # fmt: skip
-    until = stretches[index + 1][2].previous() if index + 1 < len(stretches) else None
-    return Status(measure, state, since, until, None, confidence, None, False, None, None, None,
-                  horizon, as_of)  # fmt: skip
+    return _status_from(life(measure, knowledge), measure, knowledge.as_of, horizon)
 
 
 def unacted_stretch_statuses(measure: D) -> list[tuple[dt.date, dt.date | None, Status[D]]]:
     """(first day, first day of the next stretch or None, its state) for each stretch of the
-    life of a measure that nothing acts on: the state `status_of` gives on any day of that
-    stretch when no known event acts on the measure and the change that began the stretch is
-    not after the horizon (the cache keeps these ready; a test checks them against
-    `status_of`)."""
-    stretches = _unacted_stretches(measure)
+    life of a measure that nothing acts on: `status_of` on the first day of each stretch with
+    no known event and no horizon (the store's ready rows use it until they go)."""
+    segments = life(measure, Knowledge((), dt.date.max))
     out = []
-    for i, (_state, day, _label) in enumerate(stretches):
-        following = stretches[i + 1][1] if i + 1 < len(stretches) else None
-        out.append((day, following, _unacted_status(measure, day, NO_HORIZON)))
+    for i, segment in enumerate(segments):
+        following = segments[i + 1].first if i + 1 < len(segments) else None
+        out.append((segment.first, following,
+                    _status_from(segments, measure, segment.first, NO_HORIZON)))  # fmt: skip
     return out
 
 
 def _status_from(segments: list[Segment], measure: D, as_of: dt.date,
                  horizon: Horizon) -> Status[D]:  # fmt: skip
-    index = max(i for i, s in enumerate(segments) if s.first <= as_of)
+    index = len(segments) - 1
+    while segments[index].first > as_of:
+        index -= 1
+    if index < 0:
+        raise ValueError(f"{measure.id} is not known on {as_of}")
     seg = segments[index]
-    last_fact = horizon.last_day(as_of)
+    last_fact = horizon.date.last() if horizon.date is not None else as_of
     # the earliest of the unreported changes after the horizon that lead to today's state
     first_unbacked = None
     i = index
@@ -419,58 +475,24 @@ def _status_from(segments: list[Segment], measure: D, as_of: dt.date,
     if seg.state == "in-force" and index > 0 and segments[index - 1].state == "suspended":
         lapsed = segments[index - 1].by
     return Status(measure, seg.state, seg.since, seg.until, seg.by, seg.confidence,
-                  seg.extended_by, seg.never_took_effect, lapsed, horizon=horizon,
-                  as_of=as_of)  # fmt: skip
+                  seg.extended_by, seg.never_took_effect, lapsed, None, None, horizon,
+                  as_of)  # fmt: skip
 
 
 def statuses(measures: Iterable[D], knowledge: Knowledge, horizon: Horizon) -> list[Status[D]]:
     """The state of each known measure (export-control and tariff events) in `measures`."""
+    as_of = knowledge.as_of
     out = [
-        status_of(m, knowledge, horizon)
+        _status_from(life(m, knowledge), m, as_of, horizon)
         for m in measures
-        if m.category in MEASURE_CATEGORIES and knowledge.knows(m)
+        if m.category in MEASURE_CATEGORIES and m.date.first() <= as_of  # knowledge.knows(m)
     ]
-    out.sort(key=lambda s: s.event.sort_key())
+    out.sort(key=_status_order)
     return out
 
 
-def status_note(s: Status) -> str:
-    """The sentence behind a state: by what, until when, how sure."""
-    if s.state == "unconfirmed":
-        assert s.by is not None and s.since is not None
-        if s.last_known == "suspended" and s.scheduled == "in-force":
-            what = (
-                f"the suspension by {s.lapsed.id if s.lapsed else s.by.id} was scheduled to "
-                f"end {s.since.previous()}"
-            )
-            if s.never_took_effect:
-                what += " (the measure never took effect)"
-        elif s.scheduled == "in-force":
-            what = f"it was scheduled to take effect {s.since}"
-        elif s.scheduled == "expired":
-            what = f"it was scheduled to expire after {s.since.previous()}"
-        elif s.scheduled == "ended":
-            what = f"{s.by.id} was to end it from {s.since}"
-        else:
-            what = f"a suspension by {s.by.id} was scheduled from {s.since}"
-        data = s.horizon.describe(s.as_of) if s.as_of else ""
-        return f"{what}; no event in the stores says what happened" + (f" ({data})" if data else "")
-    if s.state == "suspended" and s.by is not None:
-        end = f" until {s.until}" if s.until else " with no end date"
-        extended = f", extended by {s.extended_by.id}" if s.extended_by else ""
-        never = "; it never took effect" if s.never_took_effect else ""
-        return f"suspended by {s.by.id}{end}{extended}{never}"
-    if s.state == "announced" and s.until:
-        return f"takes effect {s.until.following()}"
-    if s.state == "expired" and s.since:
-        return f"expired after {s.since.previous()}"
-    if s.state == "ended" and s.by is not None:
-        return f"ended by {s.by.id} from {s.since}"
-    if s.state == "in-force" and s.lapsed is not None and s.since is not None:
-        return f"suspension by {s.lapsed.id} ended {s.since.previous()}"
-    if s.state == "in-force" and s.until:
-        return f"in force until {s.until}"
-    return ""
+def _status_order(s: Status[Any]) -> tuple[tuple[dt.date, int], str]:
+    return s.event.sort_key()
 
 
 # --- countdown -------------------------------------------------------------------------------
@@ -542,7 +564,8 @@ def targets(
             assert end.date is not None
             row = _unconfirmed(Target(
                 event, "expires", end.date, end.date.days_from(as_of),
-                weakest([event, *end.chain]), extended_by=end.extended_by), as_of, last_fact,
+                "reported" if end.confidence == "reported" else weakest([event]),
+                extended_by=end.extended_by), as_of, last_fact,
             )  # fmt: skip
             out.append((_target_order(row), row))
     out.sort(key=itemgetter(0))  # stable: rows of equal order stay as made
@@ -593,50 +616,3 @@ def countdown(
             continue
         chosen.append(target)
     return chosen
-
-
-def describe_days(target: Target) -> str:
-    """How a countdown row reads: "in 302 days", "today", "expired 15 days ago"."""
-    text = days_text(target.days, target.kind,
-                     due=target.unconfirmed or target.never or target.superseded)  # fmt: skip
-    if target.extended_by is not None:
-        text += f", extended by {target.extended_by.id}"
-    if target.superseded:
-        by = target.replaced_by
-        if by is None:
-            text += ", superseded"
-        elif target.event.id in by.ends:
-            text += f", ended earlier by {by.id}"
-        else:
-            text += f", replaced by {by.id}"
-    if target.never:
-        text += ", never reached: suspended before it took effect"
-    if target.unconfirmed:
-        text += UNCONFIRMED_NOTE
-    return text
-
-
-UNCONFIRMED_NOTE = ", not confirmed: after the data's horizon"
-
-
-_LAPSED = {"expires": "expired ", "effective": "took effect "}
-
-
-def days_text(days: int, kind: str, *, due: bool = False) -> str:
-    """ "in 302 days", "today", "expired 15 days ago"; `due` for a date that passed without
-    being reached ("due 3 days ago")."""
-    if days == 0:
-        return "today"
-    count = f"{abs(days)} day{'s' if abs(days) != 1 else ''}"
-    if days > 0:
-        return f"in {count}"
-    return f"due {count} ago" if due else f"{_LAPSED.get(kind, '')}{count} ago"
-
-
-def urgency(days: int) -> str:
-    """ "past", "now" (7 days or less ahead), "soon" (30 days or less) or "later"."""
-    if days < 0:
-        return "past"
-    if days <= 7:
-        return "now"
-    return "soon" if days <= 30 else "later"

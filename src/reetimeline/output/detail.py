@@ -3,7 +3,7 @@ view (`render.event_detail`) and the piped one (`plain.detail_lines`) draw the s
 
 Every piece of store text is made visible here (`text.visible`); ids are checked by the store.
 Roles: "" plain, "dim", "reported" (a fact that rests on reports), "warn", "state:STATE" and
-"urgency:URGENCY" (`states.urgency`).
+"urgency:URGENCY" (`words.urgency`).
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from ..engine.states import End, Status, Target, describe_days, status_note, urgency
+from ..engine.states import End, Status, Target
 from ..model import Dated, Event
 from ..text import joined, visible
+from .words import describe_days, status_note, urgency
 
 Piece = tuple[str, str]  # (text, role)
 

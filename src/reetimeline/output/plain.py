@@ -7,12 +7,16 @@ default-ignorable characters into visible escapes before anything is shown to a 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from ..engine.states import Status, Target, describe_days, status_note, unacted_stretch_statuses
-from ..model import Dated, Event, PartialDate
+from ..engine.states import Status, Target, unacted_stretch_statuses
+from ..model import Dated, Event, PartialDate, event_to_record
 from ..text import joined, visible
+
+# UNCONFIRMED_NOTE and days_text: for the store's ready rows, until they go
+from .words import UNCONFIRMED_NOTE, days_text, describe_days, status_note  # noqa: F401
 
 if TYPE_CHECKING:
     from .detail import Detail
@@ -29,6 +33,13 @@ def list_line(e: Event) -> str:
     fields = (str(e.date), e.category, visible(e.title), visible(", ".join(e.minerals)),
               visible(", ".join(e.countries)), e.confidence, e.id)  # fmt: skip
     return "\t".join(fields)
+
+
+def json_fragment(event: Event) -> str:
+    """The event as it stands inside `json.dumps(events, indent=2)`: indented one level, so that
+    fragments joined with ",\n" between "[\n" and "\n]" print the same list."""
+    text = json.dumps(event_to_record(event), ensure_ascii=False, indent=2)
+    return "\n".join("  " + line for line in text.split("\n"))
 
 
 COUNTDOWN_HEADER = "date\tkind\tdays\twhen\tconfidence\ttitle\tid"

@@ -18,10 +18,11 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ..engine.states import Status, Target, describe_days, status_note, urgency
+from ..engine.states import Status, Target
 from ..model import Event
 from ..text import joined, visible
 from .detail import Detail
+from .words import change_note, describe_days, status_note, urgency
 
 # One colour per category, chosen from the 16 standard colours so that they read on dark and
 # light backgrounds alike (no white, no bright yellow).
@@ -407,6 +408,17 @@ def picture(
     body = timeline(targets, as_of, today_label=today_label, palette=PICTURE_PALETTE,
                     links=links)  # fmt: skip
     return Group(head, Text(""), legend, kinds, Text(""), body)
+
+
+def life_picture(lives, start: dt.date, end: dt.date, as_of: dt.date, *, width: int,
+                 caption: str, data_note: str) -> Group:  # fmt: skip
+    """`timeline --measures` for a report: the caption, the as-of date and how current the data
+    is (as `picture` heads the timeline), then the life chart with its legend."""
+    head = Text(caption, style="bold")
+    head.append(f"\nas of {as_of.isoformat()}")
+    if data_note:
+        head.append(f"; data: {data_note}")
+    return Group(head, Text(""), life_chart(lives, start, end, as_of, width=width))
 
 
 def _record(renderable: RenderableType, width: int) -> Console:
@@ -819,8 +831,8 @@ def changes_table(rows) -> Table:
         count = len(c.event.sources)
         about = f"{count} source{'s' if count != 1 else ''}" + (f", by {c.by.id}" if c.by else "")
         notes = [Text(about, style="dim")]
-        if c.note:
-            notes.append(Text(c.note, style="italic"))
+        if note := change_note(c):
+            notes.append(Text(note, style="italic"))
         title = Text.assemble(_text(c.event.title), _reported(c.confidence))
         table.add_row(Text(c.date.isoformat()), Text(c.change, style=STATE_STYLES.get(state, "")),
                       _with_id(title, c.event.id, *notes))  # fmt: skip

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from ..engine.briefing import CELL_STATES, Change, Life, Matrix
-from ..engine.states import Status, Target, describe_days, status_note
+from ..engine.states import Status, Target
 from ..links import check_url
 from ..model import Event
+from .words import change_note, describe_days, horizon_note, status_note
 
 # Okabe-Ito colours: distinct for the common colour-vision deficiencies, and each state also
 # has its own label in the legend and in every table cell.
@@ -75,7 +76,7 @@ def make(loaded, flt, as_of: dt.date, filters: str) -> Report:
     return Report(
         as_of=as_of,
         filters=filters,
-        data_note=horizon.describe(as_of),
+        data_note=horizon_note(horizon, as_of),
         matrix=matrix(statuses, DEFAULT_DESTINATIONS),
         deadlines=loaded.countdown(flt, as_of, within=DEADLINE_DAYS),
         changes=loaded.changes(flt, as_of, changes_from, as_of),
@@ -254,7 +255,7 @@ def _changes(rows: Sequence[Change], first: dt.date, last: dt.date) -> str:
     return _section("changes", heading, ("date", "change", "what", "by", "sources"), [
         f'<tr><td class="date">{c.date.isoformat()}</td><td>{_e(c.change)}</td>'
         f"<td>{_e(c.event.title)}{_reported(c.confidence)} {_id(c.event.id)}"
-        + (f"<br><small>{_e(c.note)}</small>" if c.note else "")
+        + (f"<br><small>{_e(note)}</small>" if (note := change_note(c)) else "")
         + f"</td><td>{_id(c.by.id) if c.by else ''}</td>"
         f'<td class="days">{len(c.event.sources)}</td></tr>'
         for c in rows

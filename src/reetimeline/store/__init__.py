@@ -25,13 +25,11 @@ from typing import NamedTuple
 from ..engine import query
 from ..engine.states import (
     RECENT_DAYS,
-    UNCONFIRMED_NOTE,
     Horizon,
     Knowledge,
     Status,
     Target,
     countdown,
-    days_text,
     status_of,
     statuses,
 )
@@ -234,7 +232,7 @@ class Store:
         # one cached file streams its rows; many are read one by one (an open cursor holds its
         # file open, and a folder may hold more stores than a process may open files)
         for part in self._cached:
-            rows = part.rows(column, flt, reverse=reverse, limit=limit)
+            rows = part.rows(column, flt, reverse=reverse, limit=limit, render=render)
             streams.append(rows if len(self._cached) <= 8 else iter(list(rows)))
         merged = heapq.merge(*streams, key=lambda row: row[0], reverse=reverse)
         return (text for _key_, text in itertools.islice(merged, limit))
@@ -409,6 +407,8 @@ def _ready_targets(rows, engine: Collection[str], as_of: dt.date,
                    horizon: Horizon) -> Iterator[tuple[tuple, str]]:  # fmt: skip
     """Countdown rows of cached dates from their ready head and tail, leaving out the events in
     `engine`: a date after the horizon that passed unreported is marked as the engine marks it."""
+    from ..output.plain import UNCONFIRMED_NOTE, days_text
+
     day = as_of.toordinal()
     last_fact = horizon.last_day(as_of).toordinal()
     # a store has a few thousand distinct counts at most: each one's wording is made once

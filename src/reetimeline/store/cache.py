@@ -637,11 +637,10 @@ class CachedFile:
         with self._conn() as conn:
             yield from conn.execute(sql, args)
 
-    def rows(self, column: str, flt: Filter, *, reverse: bool = False, limit: int | None = None):
+    def rows(self, column: str, flt: Filter, *, reverse: bool = False, limit: int | None = None,
+             render: Callable[[Event], str]):  # fmt: skip
         """((first, precision, id), text) of the matching events in date order: the `list`
-        line ("list_line") or the JSON fragment ("json", made from the stored record)."""
-        from ..model import json_fragment
-
+        line ("list_line") or `render` of each event ("json", read from the stored record)."""
         if column == "list_line":
             rows = self._ordered("t.list_line", "JOIN texts t ON t.n = e.n", flt, reverse, limit)
             for first, prec, event_id, text in rows:
@@ -650,7 +649,7 @@ class CachedFile:
         rows = self._ordered("r.record, e.line", "JOIN records r ON r.n = e.n", flt, reverse,
                              limit)  # fmt: skip
         for first, prec, event_id, record, line in rows:
-            yield (first, prec, event_id), json_fragment(event_from(record, self.path, line))
+            yield (first, prec, event_id), render(event_from(record, self.path, line))
 
     def events(self, flt: Filter | None = None) -> list[Event]:
         rows = self._ordered("r.record, e.line", "JOIN records r ON r.n = e.n", flt or Filter(),

@@ -1,0 +1,132 @@
+"""The words every view shares: how a state, a count of days, a change and the data's horizon
+read. The engine gives data (states, dates, day counts, the acting events, the horizon); the
+sentences are made here, once, for the terminal, piped text, `--json`, `show`, the report and
+the exports alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..engine.briefing import Change
+    from ..engine.states import Horizon, Status, Target
+
+
+def horizon_note(horizon: Horizon, as_of: dt.date | None) -> str:
+    """ "curated store current to 2026-10-08, 48 days ago" (or "" with no horizon)."""
+    if horizon.date is None or as_of is None:
+        return ""
+    days = (as_of - horizon.date.last()).days
+    if days == 0:
+        ago = "the as-of date"
+    elif days > 0:
+        ago = f"{days} day{'s' if days != 1 else ''} ago"
+    else:
+        ago = f"{-days} day{'s' if days != -1 else ''} after the as-of date"
+    return f"{horizon.label} current to {horizon.date}, {ago}"
+
+
+def status_note(s: Status) -> str:
+    """The sentence behind a state: by what, until when, how sure."""
+    if s.state == "unconfirmed":
+        assert s.by is not None and s.since is not None
+        if s.last_known == "suspended" and s.scheduled == "in-force":
+            what = (
+                f"the suspension by {s.lapsed.id if s.lapsed else s.by.id} was scheduled to "
+                f"end {s.since.previous()}"
+            )
+            if s.never_took_effect:
+                what += " (the measure never took effect)"
+        elif s.scheduled == "in-force":
+            what = f"it was scheduled to take effect {s.since}"
+        elif s.scheduled == "expired":
+            what = f"it was scheduled to expire after {s.since.previous()}"
+        elif s.scheduled == "ended":
+            what = f"{s.by.id} was to end it from {s.since}"
+        else:
+            what = f"a suspension by {s.by.id} was scheduled from {s.since}"
+        data = horizon_note(s.horizon, s.as_of)
+        return f"{what}; no event in the stores says what happened" + (f" ({data})" if data else "")
+    if s.state == "suspended" and s.by is not None:
+        end = f" until {s.until}" if s.until else " with no end date"
+        extended = f", extended by {s.extended_by.id}" if s.extended_by else ""
+        never = "; it never took effect" if s.never_took_effect else ""
+        return f"suspended by {s.by.id}{end}{extended}{never}"
+    if s.state == "announced" and s.until:
+        return f"takes effect {s.until.following()}"
+    if s.state == "expired" and s.since:
+        return f"expired after {s.since.previous()}"
+    if s.state == "ended" and s.by is not None:
+        return f"ended by {s.by.id} from {s.since}"
+    if s.state == "in-force" and s.lapsed is not None and s.since is not None:
+        return f"suspension by {s.lapsed.id} ended {s.since.previous()}"
+    if s.state == "in-force" and s.until:
+        return f"in force until {s.until}"
+    return ""
+
+
+def describe_days(target: Target) -> str:
+    """How a countdown row reads: "in 302 days", "today", "expired 15 days ago", then its
+    notes after commas ("extended by ...", "not confirmed: after the data's horizon")."""
+    text = days_text(target.days, target.kind,
+                     due=target.unconfirmed or target.never or target.superseded)  # fmt: skip
+    if target.extended_by is not None:
+        text += f", extended by {target.extended_by.id}"
+    if target.superseded:
+        by = target.replaced_by
+        if by is None:
+            text += ", superseded"
+        elif target.event.id in by.ends:
+            text += f", ended earlier by {by.id}"
+        else:
+            text += f", replaced by {by.id}"
+    if target.never:
+        text += ", never reached: suspended before it took effect"
+    if target.unconfirmed:
+        text += UNCONFIRMED_NOTE
+    return text
+
+
+UNCONFIRMED_NOTE = ", not confirmed: after the data's horizon"
+
+
+_LAPSED = {"expires": "expired ", "effective": "took effect "}
+
+
+def days_text(days: int, kind: str, *, due: bool = False) -> str:
+    """ "in 302 days", "today", "expired 15 days ago"; `due` for a date that passed without
+    being reached ("due 3 days ago")."""
+    if days == 0:
+        return "today"
+    count = f"{abs(days)} day{'s' if abs(days) != 1 else ''}"
+    if days > 0:
+        return f"in {count}"
+    return f"due {count} ago" if due else f"{_LAPSED.get(kind, '')}{count} ago"
+
+
+def urgency(days: int) -> str:
+    """How a count is styled: "past", "now" (7 days or less ahead), "soon" (30 days or less)
+    or "later"."""
+    if days < 0:
+        return "past"
+    if days <= 7:
+        return "now"
+    return "soon" if days <= 30 else "later"
+
+
+# what an unreported change was due to do, for the note of an `unconfirmed` change
+_DUE = {"took-effect": "take effect", "resumed": "be in force again", "expired": "expire",
+        "ended": "end", "suspended": "be suspended", "announced": "be announced"}  # fmt: skip
+
+
+def change_note(c: Change) -> str:
+    """The note under a change: what an unreported change was due to do and how current the
+    data is; the new end of an extended suspension; else ""."""
+    if c.change == "unconfirmed" and c.scheduled is not None:
+        return (f"was due to {_DUE[c.scheduled]}; nothing reported "
+                f"(data: {horizon_note(c.horizon, c.as_of)})")  # fmt: skip
+    if c.change == "extended" and c.extended is not None and c.by is not None:
+        return f"{c.extended.id} now ends {c.by.expires}"
+    return ""
