@@ -172,9 +172,9 @@ def _bounded(name: str, rows, problems: list[Problem], unit: str) -> list[tuple[
             break
         total += size
         if total > MAX_TEXT:
-            problems.append(Problem(name, f"the {unit}s up to here hold more than "
-                                    f"{MAX_TEXT // (1 << 20)} MiB of text, more than a store "
-                                    "may hold", number, unit=unit))  # fmt: skip
+            problems.append(Problem(name, f"the {unit}s up to here hold more than {MAX_TEXT:,} "
+                                    "characters of text, more than a store may hold", number,
+                                    unit=unit))  # fmt: skip
             break
         kept.append((number, record))
     return kept
