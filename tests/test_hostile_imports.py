@@ -291,3 +291,22 @@ def test_rows_and_text_over_the_bounds_are_refused(run, tmp_path, monkeypatch):
         1, f"{batch}:2: the lines up to here hold more than 60 characters of text, more than a "
            "store may hold\n")  # fmt: skip
     assert target.read_bytes() == old
+
+
+def test_an_append_that_would_pass_the_store_bound_writes_nothing(tmp_path, monkeypatch):
+    """The last check is on the bytes themselves: a store must stay readable by a fresh parse."""
+    from reetimeline.errors import DataError
+    from reetimeline.model import Event, PartialDate
+    from reetimeline.store import write
+
+    target, old = store(tmp_path)
+    monkeypatch.setattr(write, "MAX_STORE_BYTES", len(old) + 60)
+    event = Event(id="new", date=PartialDate(2026), title="N" * 40, category="other")
+    with pytest.raises(DataError) as caught:
+        write.append_events(target, [event])
+    assert [str(p) for p in caught.value.problems] == [
+        f"{target}: would grow to 180 bytes, more than the 0 MiB a store may hold; nothing was "
+        "written"
+    ]
+    assert target.read_bytes() == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.toml"]
