@@ -14,6 +14,7 @@ from ..engine.briefing import CELL_STATES, Change, Life, Matrix
 from ..engine.states import Status, Target, describe_days, status_note
 from ..links import check_url
 from ..model import Event
+from ..text import visible
 
 # Okabe-Ito colours: distinct for the common colour-vision deficiencies, and each state also
 # has its own label in the legend and in every table cell.
@@ -89,7 +90,8 @@ def make(loaded, flt, as_of: dt.date, filters: str) -> Report:
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    # control and bidi characters made visible, then escaped for text and attributes alike
+    return html.escape(visible(str(text), keep_newlines=True), quote=True)
 
 
 CSS = """

@@ -41,7 +41,7 @@ def to_md(events: Sequence[Event], *, data_note: str = "", **_options) -> str:
             lines += [f"## {year}", ""]
         refs = ""
         for source in event.sources:
-            if check_url(source.url) is not None:
+            if check_url(source.url) is not None or visible(source.url) != source.url:
                 continue
             notes.append(
                 f"[^{len(notes) + 1}]: [{md_escape(source.title)}](<{source.url}>)"

@@ -46,6 +46,7 @@ from typing import Any, NamedTuple
 from ...errors import DataError, Problem
 from ...links import check_url
 from ...model import Event, PartialDate
+from ...text import visible
 from .cells import (
     CSV_COLUMNS,
     MAX_IMPORT_BYTES,
@@ -154,7 +155,7 @@ def to_xlsx(
                 widths[index - 1] = max(widths[index - 1], 10)
             if (match := _LINK_COLUMN.fullmatch(name)) and value is not None:
                 url = event.sources[int(match.group(1)) - 1].url
-                if check_url(url) is None:
+                if check_url(url) is None and visible(url) == url:
                     cell.hyperlink = url
                     cell.style = "Hyperlink"
     if problems:
