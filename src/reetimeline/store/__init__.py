@@ -456,7 +456,7 @@ def _merged_into(few: list[tuple[tuple, str]], many: Iterable[tuple[tuple, str]]
 def _is_curated(path: str) -> bool:
     try:
         return Path(path).resolve() == curated_store_path().resolve()
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
         return False
 
 
