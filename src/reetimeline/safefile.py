@@ -225,7 +225,7 @@ def _held_back() -> Iterator[None]:
     import signal
 
     signums = _signals()
-    if not signums:
+    if not signums or not hasattr(signal, "pthread_sigmask"):  # Windows has neither
         yield
         return
     held = signal.pthread_sigmask(signal.SIG_BLOCK, [*signums, signal.SIGINT])
