@@ -310,3 +310,20 @@ def test_an_append_that_would_pass_the_store_bound_writes_nothing(tmp_path, monk
     ]
     assert target.read_bytes() == old
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.toml"]
+
+
+def test_an_archive_listing_too_many_parts_is_refused_before_its_directory_is_read(run, tmp_path):
+    """zipfile would hold a record per listed part: the end record's counts are checked first
+    (here written by zipfile itself, with 10,001 empty parts)."""
+    target, old = store(tmp_path)
+    book = tmp_path / "many.xlsx"
+    with zipfile.ZipFile(book, "w") as archive:
+        for number in range(10_001):
+            archive.writestr(f"p{number}", b"")
+    # a directory entry is 46 bytes and the part's name
+    directory = 46 * 10_001 + sum(len(f"p{number}") for number in range(10_001))
+    result = run("--store", str(target), "import", str(book))
+    assert (result.exit_code, result.stderr) == (
+        1, f"{book}: lists 10,001 parts in {directory:,} bytes; a workbook has a few dozen (at "
+           "most 10,000 are read)\n")  # fmt: skip
+    assert target.read_bytes() == old

@@ -25,7 +25,8 @@ error: import reads values people typed.
 
 A workbook is a zip of XML parts, and a hostile one can unpack to far more than it weighs. So
 import reads it without openpyxl, streaming: only a regular file is opened (a FIFO would hang
-the zip reader); a part whose declared size is over `MAX_PART` is refused before it is read;
+the zip reader); an archive listing more than `MAX_PARTS` parts is refused before zipfile
+reads its directory, and a part whose declared size is over `MAX_PART` before it is read;
 each part is decompressed in chunks and fed to expat, and every cell's text is counted as it
 arrives (more than Excel's 32,767 characters is refused at once), so memory holds one row and
 the shared strings, never the expanded sheet. A document type declaration (the way to entity
@@ -205,6 +206,7 @@ def _about(sheet, count: int, stamp: dt.datetime, data_note: str) -> None:
 # --- reading ---------------------------------------------------------------------------------
 
 MAX_PART = 1 << 30  # declared uncompressed bytes of one part of the workbook
+MAX_PARTS = 10_000  # parts (files) in the archive; Excel writes about a dozen
 MAX_COLUMNS = 16_384  # Excel's last column, XFD
 _CHUNK = 1 << 16
 # bytes of XML fed without expat reporting anything: one tag, comment or name that long is
@@ -559,6 +561,7 @@ def _open_book(path: Path):
             raise XlsxError(f"is larger than {MAX_IMPORT_BYTES // (1 << 20)} MiB, the most an "
                             "import file may hold")  # fmt: skip
         os.set_blocking(fd, True)
+        _check_directory(handle, info.st_size)
         return zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
         handle.close()
@@ -569,6 +572,35 @@ def _open_book(path: Path):
     except BaseException:
         handle.close()
         raise
+
+
+def _check_directory(handle, size: int) -> None:
+    """Refuse an archive whose directory lists more than MAX_PARTS parts, before zipfile reads
+    it (a ZipInfo per entry: a 256 MiB directory would take gigabytes). The counts are read
+    from the end record (and the zip64 one it points to); what is not found there is left to
+    zipfile to refuse."""
+    import struct
+
+    tail_size = min(size, 22 + 65_535 + 20)
+    handle.seek(size - tail_size)
+    tail = handle.read(tail_size)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return
+    entries, directory = struct.unpack_from("<HI", tail, at + 10)
+    if (entries == 0xFFFF or directory == 0xFFFF_FFFF) and at >= 20 and (
+        tail[at - 20 : at - 16] == b"PK\x06\x07"
+    ):
+        (record,) = struct.unpack_from("<Q", tail, at - 12)
+        if record + 56 <= size:
+            handle.seek(record)
+            head = handle.read(56)
+            if head[:4] == b"PK\x06\x06":
+                entries, directory = struct.unpack_from("<QQ", head, 32)
+    handle.seek(0)
+    if entries > MAX_PARTS or directory > MAX_PARTS * 1024:
+        raise XlsxError(f"lists {entries:,} parts in {directory:,} bytes; a workbook has a few "
+                        f"dozen (at most {MAX_PARTS:,} are read)")  # fmt: skip
 
 
 def _sheet_of(book) -> _Sheet:
