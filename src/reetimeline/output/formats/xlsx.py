@@ -24,9 +24,10 @@ column become date cells in a spreadsheet: they are read as that day. A formula 
 error: import reads values people typed.
 
 A workbook is a zip of XML parts, and a hostile one can unpack to far more than it weighs. So
-import reads it without openpyxl, streaming: only a regular file is opened (a FIFO would hang
-the zip reader); an archive listing more than `MAX_PARTS` parts is refused before zipfile
-reads its directory, and a part whose declared size is over `MAX_PART` before it is read;
+import reads it with its own streaming reader (openpyxl only tells which number formats are
+dates): only a regular file is opened (a FIFO would hang the zip reader); an archive listing
+more than `MAX_PARTS` parts is refused before zipfile reads its directory, and a part whose
+declared size is over `MAX_PART` before it is read;
 each part is decompressed in chunks and fed to expat, and every cell's text is counted as it
 arrives (more than Excel's 32,767 characters is refused at once), so memory holds one row and
 the shared strings, never the expanded sheet. A document type declaration (the way to entity
