@@ -112,9 +112,12 @@ def read(
     rows, unit, how = _rows(path, fmt, text, problems, dayfirst)
     parsed = _bounded(name, rows, problems, unit)
     events: list[Event] = []
-    for done, (number, raw) in enumerate(parsed, 1):
+    total = len(parsed)
+    for index in range(total):
+        number, raw = parsed[index]
+        parsed[index] = None  # type: ignore[call-overload]  # each record freed once validated
         if progress is not None:
-            progress(done, len(parsed))
+            progress(index + 1, total)
         event, event_problems = parse_event(
             raw, path=name, line=number, label=f"#{number}", unit=unit
         )

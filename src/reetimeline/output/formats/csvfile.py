@@ -73,14 +73,22 @@ def csv_rows(
     """The rows of CSV `text` as store records, numbered by their row (the header is row 1);
     problems are appended to `problems`."""
     import csv
-    import io
 
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    reader = csv.reader(_lines(text), delimiter=separator, strict=True)
     limit = csv.field_size_limit(MAX_CELL)
     try:
         yield from _rows(name, reader, problems, separator, dayfirst)
     finally:
         csv.field_size_limit(limit)
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` with their ends, as `io.StringIO(text, newline="")` reads them, one
+    at a time (a StringIO would copy the whole text, at four bytes a character)."""
+    return (match.group() for match in _LINE.finditer(text))
 
 
 def _not_csv(name: str, exc: Exception, line: int) -> Problem:
