@@ -132,6 +132,10 @@ def test_pager_precedence(run, config, monkeypatch, setting, args, env, paged, w
          ['{path}:1: stores: must be a list of paths, like stores = ["~/team-events/"]']),
         ('color = "never\n', ["{path}:1:15: TOML syntax error: Illegal character '\\n'"]),
         (b"pager = true\n\xff\n", ["{path}:2: not UTF-8 text"]),
+        ("color = " + "[" * 1000 + "]" * 1000 + "\n",
+         ["{path}: TOML arrays or tables nested more than 400 levels deep"]),
+        ("stores = " + "{ a = " * 500 + "1" + " }" * 500 + "\n",
+         ["{path}: TOML arrays or tables nested more than 400 levels deep"]),
     ],
 )  # fmt: skip
 def test_a_bad_config_file_is_one_line_per_problem(run, config, text, problems):
@@ -153,6 +157,29 @@ def test_a_config_file_that_is_a_folder(run, config):
     result = run("list")
     assert (result.exit_code, result.stderr) == (
         1, f"{path}: is a folder, not a config file (a regular file or a pipe)\n")  # fmt: skip
+
+
+def test_a_config_file_that_is_a_symlink_loop(run, config):
+    path = config("")
+    path.unlink()
+    path.symlink_to(path.name)
+    for command in (["list"], ["doctor"]):
+        result = run(*command)
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            1, "", f"{path}: cannot read: Too many levels of symbolic links\n")  # fmt: skip
+
+
+def test_a_store_that_is_a_symlink_loop_is_one_line(run, tmp_path):
+    loop = tmp_path / "a.toml"
+    loop.symlink_to(tmp_path / "b.toml")
+    (tmp_path / "b.toml").symlink_to(loop)
+    for command in (["list"], ["status"], ["countdown"], ["show", "x"], ["stats"]):
+        result = run("--store", str(loop), *command)
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            1, "", f"{loop}: cannot read: Too many levels of symbolic links\n"), command
+    result = run("--store", str(loop), "add", "--date", "2026", "--title", "New")
+    assert (result.exit_code, result.stderr) == (
+        1, f"{loop}: a symlink loop (too many levels of symbolic links); nothing was written\n")
 
 
 def test_readme_example_config_is_read_as_it_says(config, tmp_path):

@@ -416,3 +416,80 @@ def test_add_and_import_leave_a_malformed_store_untouched(run, tmp_path, name, c
         assert all(line.startswith(str(path)) for line in result.stderr.splitlines())
     assert path.read_bytes() == data
     assert sorted(p.name for p in tmp_path.iterdir()) == ["batch.jsonl", "events.toml"]
+
+
+# --- file names reach outputs only made visible (issue 21) -----------------------------------
+
+HOSTILE_NAME = "ev\x1b]0;x\x07il\u202eTXT.toml"
+SHOWN_NAME = "ev\\x1b]0;x\\x07il\\u202eTXT.toml"
+
+
+def test_a_hostile_store_file_name_reaches_no_output_raw(run, tmp_path):
+    """A store named with ESC, BEL and U+202E: no such character in piped `status`, `show`, the
+    `timeline` caption, the report, the SVG or the TimelineJS JSON; the name is shown escaped."""
+    path = tmp_path / HOSTILE_NAME
+    path.write_text(
+        'current_to = 2026-10-01\n[[events]]\nid = "ban"\ndate = 2025-01-01\ntitle = "Ban"\n'
+        'category = "export-control"\nminerals = ["gallium"]\nexpires = 2026-11-01\nsources = '
+        '[{ title = "Notice", url = "https://example.org/n?a=1&section_id=2" }]\n',
+        encoding="utf-8",
+    )
+    day = ("--as-of", "2026-12-06")
+    note = f"{SHOWN_NAME} current to 2026-10-01, 66 days ago"
+    outputs = {}
+    for args in (["status", *day], ["show", "ban", *day], ["timeline", *day]):
+        result = run("--store", str(path), *args)
+        assert result.exit_code == 0, result.stderr
+        outputs[args[0]] = result.stdout + result.stderr
+    files = {"report": ("report", "-o"), "svg": ("timeline", "--svg"),
+             "timelinejs": ("export", "-f", "timelinejs", "-o")}  # fmt: skip
+    for name, args in files.items():
+        out = tmp_path / f"out.{name}"
+        result = run("--store", str(path), *args, str(out), *(day if name != "timelinejs" else ()))
+        assert result.exit_code == 0, result.stderr
+        outputs[name] = out.read_text(encoding="utf-8")
+    for name, text in outputs.items():
+        assert not {"\x1b", "\x07", "\u202e"} & set(text), name
+    # the note of a state left unconfirmed by the horizon names the store file
+    assert f"no event in the stores says what happened ({note})\tban\n" in outputs["status"]
+    assert f"no event in the stores says what happened ({note})\n" in outputs["show"]
+    assert outputs["show"].endswith(f"data: {note}\n")
+    assert outputs["timeline"].endswith(f"data: {note}\n")
+    assert f"Data: {note}." in outputs["report"]
+    assert f"data:&#160;{SHOWN_NAME}&#160;current" in outputs["svg"]
+    assert f'"text": "Critical-minerals timeline (data: {note})"' in outputs[
+        "timelinejs"
+    ].replace("\\\\", "\\")
+    # links: `&` written as `&amp;` in every HTML attribute
+    assert 'href="https://example.org/n?a=1&amp;section_id=2"' in outputs["report"]
+    assert '\\"https://example.org/n?a=1&amp;section_id=2\\"' in outputs["timelinejs"]
+
+
+def test_control_and_bidi_characters_in_titles_and_links_reach_no_page(run, tmp_path):
+    """A title holding an OSC sequence, a summary with a bidi override, a link with one: the
+    report and TimelineJS show the escapes, and the Markdown briefing writes no such link."""
+    path = tmp_path / "events.toml"
+    path.write_text(
+        '[[events]]\nid = "t"\ndate = 2025-01-01\ntitle = "T\\u001b]0;pwned\\u0007itle"\n'
+        'summary = "a\\u202eb"\ncategory = "other"\nsources = [{ title = "S", url = '
+        '"https://example.org/\\u202egnp.exe" }, { title = "Good", url = "https://example.org/"'
+        " }]\n",
+        encoding="utf-8",
+    )
+    outputs = {}
+    for fmt in ("timelinejs", "md"):
+        out = tmp_path / f"out.{fmt}"
+        assert run("--store", str(path), "export", "-f", fmt, "-o", str(out)).exit_code == 0
+        outputs[fmt] = out.read_text(encoding="utf-8")
+    report = tmp_path / "report.html"
+    assert run("--store", str(path), "report", "-o", str(report), "--as-of", "2026-12-06"
+               ).exit_code == 0  # fmt: skip
+    outputs["report"] = report.read_text(encoding="utf-8")
+    for name, text in outputs.items():
+        assert not {"\x1b", "\x07", "\u202e"} & set(text), name
+        assert "gnp.exe" not in text.replace("\\u202egnp.exe", ""), name
+    assert "T\\x1b]0;pwned\\x07itle" in outputs["report"]
+    assert "a\\u202eb" in outputs["report"]
+    assert "T\\\\x1b]0;pwned\\\\x07itle" in outputs["timelinejs"]
+    assert "[^1]: [Good](<https://example.org/>)" in outputs["md"]
+    assert "[^2]" not in outputs["md"]

@@ -18,6 +18,13 @@
   to nothing creates its target); a symlink loop is refused.
 
 Every refusal is a `WriteError` naming the path and saying why; nothing is written.
+
+While the temporary file exists, SIGTERM and SIGHUP (a `kill`, a closed terminal) are turned
+into an exception, as Ctrl-C is, so that the temporary file is removed and the old file left as
+it was; then the signal is delivered again to its own handler (by default it ends the process,
+killed by that signal, as if it had come a moment before the write). The few steps that create,
+rename or remove the temporary file run with these signals held back, so no signal can fall
+between a step and the record of it.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -165,6 +172,69 @@ class Changed(Exception):
     """Raised by a `fill` or `unchanged` that finds the file changed: nothing is written."""
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived while a temporary file existed (a BaseException, like
+    KeyboardInterrupt: no `except Exception` may swallow it)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _signals() -> list[int]:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return []  # only the main thread may set handlers; Python runs them there only
+    return [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+
+
+@contextlib.contextmanager
+def _terminations_raise(display: str) -> Iterator[None]:
+    """SIGTERM and SIGHUP raise Terminated inside the block; after it, a caught one is
+    delivered again to the handler it had before (ignored signals stay ignored)."""
+    import signal
+
+    def terminated(signum, _frame):
+        raise Terminated(signum)
+
+    old = {}
+    for signum in _signals():
+        handler = signal.getsignal(signum)
+        if handler is not signal.SIG_IGN and handler is not None:
+            old[signum] = signal.signal(signum, terminated)
+    try:
+        yield
+    except Terminated as caught:
+        for signum, handler in old.items():
+            signal.signal(signum, handler)
+        old = {}
+        signal.raise_signal(caught.signum)
+        # a handler of the caller's own that returned: the write did not happen
+        raise WriteError(f"{display}: interrupted by {signal.Signals(caught.signum).name}; "
+                         "the file is unchanged") from None  # fmt: skip
+    finally:
+        for signum, handler in old.items():
+            signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def _held_back() -> Iterator[None]:
+    """SIGTERM, SIGHUP and SIGINT wait until the block is done (then they are delivered)."""
+    import signal
+
+    signums = _signals()
+    if not signums or not hasattr(signal, "pthread_sigmask"):  # Windows has neither
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, [*signums, signal.SIGINT])
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def replace(
     target: Path,
     info: os.stat_result | None,
@@ -182,32 +252,36 @@ def replace(
         "something that does not take the lock); nothing was written, try again"
     )
     tmp_name = None
-    try:
-        # the store writer removes `.<name>.*.tmp` left by a killed writer: keep the pattern
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "wb") as handle:
-            if info is not None:
-                _keep_owner(handle.fileno(), info, display)
-            try:
-                fill(handle)
-            except Changed:
-                raise changed from None
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)  # after the chown, which may clear set-id bits
-        if unchanged is not None and not unchanged():
-            raise changed
-        os.replace(tmp_name, target)
-        tmp_name = None
-        _fsync_folder(target.parent)
-    except OSError as exc:
-        raise WriteError(
-            f"{display}: cannot write: {exc.strerror or exc}; the file is unchanged"
-        ) from exc
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
+    with _terminations_raise(display):
+        try:
+            with _held_back():
+                # the store writer removes `.<name>.*.tmp` left by a killed writer: keep it
+                fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                                dir=target.parent)  # fmt: skip
+            with os.fdopen(fd, "wb") as handle:
+                if info is not None:
+                    _keep_owner(handle.fileno(), info, display)
+                try:
+                    fill(handle)
+                except Changed:
+                    raise changed from None
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp_name, mode)  # after the chown, which may clear set-id bits
+            if unchanged is not None and not unchanged():
+                raise changed
+            with _held_back():
+                os.replace(tmp_name, target)
+                tmp_name = None
+            _fsync_folder(target.parent)
+        except OSError as exc:
+            raise WriteError(
+                f"{display}: cannot write: {exc.strerror or exc}; the file is unchanged"
+            ) from exc
+        finally:
+            if tmp_name is not None:
+                with _held_back(), contextlib.suppress(OSError):
+                    os.unlink(tmp_name)
 
 
 def _keep_owner(fd: int, old: os.stat_result, display: str) -> None:

@@ -44,11 +44,17 @@ class Config(NamedTuple):
 
 def read_config(path: Path | None) -> Config:
     """The config file at `path`, or the defaults when there is none; DataError when it is bad."""
-    if path is None or not path.exists():
+    if path is None:
         return Config(path)
+    name = str(path)
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return Config(path)  # a link to nothing is no file either
+    except OSError as exc:  # a symlink loop, a folder that may not be read
+        raise DataError([Problem(name, f"cannot read: {exc.strerror or exc}")]) from None
     from ..store.files import read_store_bytes
 
-    name = str(path)
     source, problem = read_store_bytes(path, what="config")
     if problem or source is None:
         raise DataError([problem] if problem else [])
@@ -64,6 +70,9 @@ def read_config(path: Path | None) -> Config:
     except tomli.TOMLDecodeError as exc:
         message = getattr(exc, "msg", str(exc))
         problem = Problem(name, f"TOML syntax error: {message}", exc.lineno, exc.colno)
+        raise DataError([problem]) from None
+    except RecursionError:  # tomli refuses arrays and tables nested more than 400 deep
+        problem = Problem(name, "TOML arrays or tables nested more than 400 levels deep")
         raise DataError([problem]) from None
     return _settings_of(path, text, document)
 

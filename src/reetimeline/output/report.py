@@ -14,6 +14,7 @@ from ..engine.briefing import CELL_STATES, Change, Life, Matrix
 from ..engine.states import Status, Target
 from ..links import check_url
 from ..model import Event
+from ..text import visible
 from .words import change_note, describe_days, horizon_note, status_note
 
 # Okabe-Ito colours: distinct for the common colour-vision deficiencies, and each state also
@@ -90,7 +91,8 @@ def make(loaded, flt, as_of: dt.date, filters: str) -> Report:
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    # control and bidi characters made visible, then escaped for text and attributes alike
+    return html.escape(visible(str(text), keep_newlines=True), quote=True)
 
 
 CSS = """

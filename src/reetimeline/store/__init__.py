@@ -35,6 +35,7 @@ from ..engine.states import (
 )
 from ..errors import DataError, Problem
 from ..model import MEASURE_CATEGORIES, Dated, Event, PartialDate
+from ..text import visible
 from ..validate import check_references, cross_file_problems
 from .cache import Cache, CachedFile, Texts
 from .files import code_stamp, curated_store_path, expand_store_paths
@@ -129,7 +130,8 @@ class Store:
         if not self.current_to:
             return Horizon()
         path, date = max(self.current_to, key=lambda item: item[1].first())
-        label = "curated store" if _is_curated(path) else Path(path).name
+        # a file name reaches terminals, pages and pictures: made visible where it enters
+        label = "curated store" if _is_curated(path) else visible(Path(path).name)
         return Horizon(date, label)
 
     def relations(self) -> list[Dated]:
@@ -456,7 +458,7 @@ def _merged_into(few: list[tuple[tuple, str]], many: Iterable[tuple[tuple, str]]
 def _is_curated(path: str) -> bool:
     try:
         return Path(path).resolve() == curated_store_path().resolve()
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
         return False
 
 

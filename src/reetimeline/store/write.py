@@ -16,7 +16,7 @@ from ..errors import DataError, Problem, WriteError
 from ..model import Event, Origin, PartialDate
 from ..safefile import Changed
 from .cache import Cache, CachedFile, crc_of_file
-from .files import Fingerprint, read_store_bytes
+from .files import MAX_STORE_BYTES, Fingerprint, read_store_bytes
 from .parse import (
     NEW_STORE_HEADER,
     EventRecord,
@@ -187,6 +187,10 @@ def append_events(
         new_part = separator + addition
         written = _verified(name, target, old, new_part, final, old_lines)
         new_bytes = new_part.encode("utf-8")
+        if size + len(new_bytes) > MAX_STORE_BYTES:  # else no fresh parse could read it back
+            raise DataError([Problem(name, f"would grow to {size + len(new_bytes):,} bytes, more "
+                                     f"than the {MAX_STORE_BYTES >> 20} MiB a store may hold; "
+                                     "nothing was written")])  # fmt: skip
         fingerprint = _replace_appending(target, name, new_bytes, old)
     if cache is not None and fingerprint is not None:
         import zlib

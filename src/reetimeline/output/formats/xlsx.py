@@ -22,22 +22,44 @@ not read. A `(day)` cell is read when its written date is empty; when both are f
 agree, so that an edit of one of them is never lost silently. Dates typed into a written-date
 column become date cells in a spreadsheet: they are read as that day. A formula cell is a row
 error: import reads values people typed.
+
+A workbook is a zip of XML parts, and a hostile one can unpack to far more than it weighs. So
+import reads it with its own streaming reader (openpyxl only tells which number formats are
+dates): only a regular file is opened (a FIFO would hang the zip reader); an archive listing
+more than `MAX_PARTS` parts is refused before zipfile reads its directory, and a part whose
+declared size is over `MAX_PART` before it is read;
+each part is decompressed in chunks and fed to expat, and every cell's text is counted as it
+arrives (more than Excel's 32,767 characters is refused at once), so memory holds one row and
+the shared strings, never the expanded sheet. A document type declaration (the way to entity
+bombs and external entities) is refused, as is malformed XML: one line, nothing imported.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ...errors import DataError, Problem
 from ...links import check_url
 from ...model import Event, PartialDate
-from .export import CSV_COLUMNS, csv_row
-from .importer import CellError, csv_record, written_date
+from ...text import visible
+from .cells import (
+    CSV_COLUMNS,
+    MAX_IMPORT_BYTES,
+    MAX_ROWS,
+    MAX_TEXT,
+    MAX_XLSX_CELL,
+    CellError,
+    csv_record,
+    csv_row,
+    written_date,
+)
 
 SHEET = "events"
 # the written date each date column stands beside
@@ -45,7 +67,7 @@ DAY_COLUMNS = {"date": "date (day)", "effective": "effective (day)", "expires": 
 _LINK_COLUMN = re.compile(r"source (\d+)")
 # Excel's first unambiguous day: serial numbers before it disagree between Excel and the rest
 FIRST_DATE_CELL = dt.date(1900, 3, 1)
-MAX_CELL = 32_767  # characters a cell holds in Excel
+MAX_CELL = MAX_XLSX_CELL  # characters a cell holds in Excel
 _WIDEST = {"title": 60, "summary": 60, "sources": 50}
 # characters an XML file cannot hold, a carriage return (XML turns it into a line feed), and a
 # literal escape, which would otherwise be read as one
@@ -135,7 +157,7 @@ def to_xlsx(
                 widths[index - 1] = max(widths[index - 1], 10)
             if (match := _LINK_COLUMN.fullmatch(name)) and value is not None:
                 url = event.sources[int(match.group(1)) - 1].url
-                if check_url(url) is None:
+                if check_url(url) is None and visible(url) == url:
                     cell.hyperlink = url
                     cell.style = "Hyperlink"
     if problems:
@@ -184,6 +206,445 @@ def _about(sheet, count: int, stamp: dt.datetime, data_note: str) -> None:
 
 # --- reading ---------------------------------------------------------------------------------
 
+MAX_PART = 1 << 30  # declared uncompressed bytes of one part of the workbook
+MAX_PARTS = 10_000  # parts (files) in the archive; Excel writes about a dozen
+MAX_COLUMNS = 16_384  # Excel's last column, XFD
+_CHUNK = 1 << 16
+# bytes of XML fed without expat reporting anything: one tag, comment or name that long is
+# hostile (text is reported as it arrives, so a long cell is not a stall)
+_MAX_STALL = 1 << 22
+_WORKBOOK = "xl/workbook.xml"
+
+
+class XlsxError(Exception):
+    """Why a workbook is refused as a whole; `row` when one row is to blame."""
+
+    def __init__(self, message: str, row: int | None = None):
+        super().__init__(message)
+        self.message, self.row = message, row
+
+
+class Cell(NamedTuple):
+    """A cell as read: its value (text, number, bool, datetime or None), and whether it holds a
+    formula (then `value` is the formula, `=1+1`)."""
+
+    value: Any
+    formula: bool = False
+
+
+def _local(name: str) -> str:
+    return name.rpartition("}")[2]
+
+
+def _column(ref: str | None, after: int) -> int:
+    """The 1-based column of a reference like `AB12`; the next column when there is none."""
+    if not ref:
+        return after + 1
+    number = 0
+    for char in ref:
+        if "A" <= char <= "Z":
+            number = number * 26 + ord(char) - 64
+        elif "a" <= char <= "z":
+            number = number * 26 + ord(char) - 96
+        else:
+            break
+    return number or after + 1
+
+
+class _Part:
+    """One XML part of the workbook, decompressed in chunks and fed to expat with no DTD; the
+    subclass's `start`, `end` and `text` receive local names, attributes and text."""
+
+    def __init__(self, book, member: str):
+        from xml.parsers import expat
+
+        self.book, self.member = book, member
+        self.parser = expat.ParserCreate(namespace_separator="}")
+        self.parser.buffer_text = False
+        self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        self.parser.StartDoctypeDeclHandler = self._doctype
+        self.parser.EntityDeclHandler = self._doctype
+        self.parser.StartElementHandler = self._start
+        self.parser.EndElementHandler = self._end
+        self.parser.CharacterDataHandler = self._text
+        self.parser.CommentHandler = self._other
+        self.parser.ProcessingInstructionHandler = self._other
+        self.events = 0
+
+    def _doctype(self, *_args) -> None:
+        raise XlsxError(f"{self.member} holds a document type declaration, which no workbook "
+                        "has (entities are not expanded)")  # fmt: skip
+
+    def _start(self, name: str, attributes: dict[str, str]) -> None:
+        self.events += 1
+        self.start(_local(name), attributes)
+
+    def _end(self, name: str) -> None:
+        self.events += 1
+        self.end(_local(name))
+
+    def _text(self, data: str) -> None:
+        self.events += 1
+        self.text(data)
+
+    def _other(self, *_args) -> None:
+        self.events += 1
+
+    def start(self, name: str, attributes: dict[str, str]) -> None: ...
+
+    def end(self, name: str) -> None: ...
+
+    def text(self, data: str) -> None: ...
+
+    def chunks(self) -> Iterator[None]:
+        """Feed the part to the parser, a chunk at a time (yielding after each)."""
+        import zipfile
+        import zlib
+        from xml.parsers import expat
+
+        try:
+            info = self.book.getinfo(self.member)
+        except KeyError:
+            raise XlsxError(f"has no {self.member}") from None
+        if info.file_size > MAX_PART:
+            raise XlsxError(f"{self.member} would unpack to {info.file_size:,} bytes, more than "
+                            f"the {MAX_PART:,} a part of a workbook may")  # fmt: skip
+        stalled = 0
+        try:
+            with self.book.open(info) as stream:
+                while chunk := stream.read(_CHUNK):
+                    before = self.events
+                    self.parser.Parse(chunk, False)
+                    stalled = stalled + len(chunk) if self.events == before else 0
+                    if stalled > _MAX_STALL:
+                        raise XlsxError(f"{self.member}: an XML tag or comment longer than "
+                                        f"{_MAX_STALL:,} bytes")  # fmt: skip
+                    yield
+            self.parser.Parse(b"", True)
+        except expat.ExpatError as exc:
+            raise XlsxError(f"{self.member}: not well-formed XML: {expat.ErrorString(exc.code)} "
+                            f"(line {exc.lineno}, column {exc.offset + 1})") from None  # fmt: skip
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+            raise XlsxError(f"{self.member}: cannot unpack: {exc}") from None
+        yield
+
+    def read(self) -> None:
+        for _ in self.chunks():
+            pass
+
+
+class _Relations(_Part):
+    def __init__(self, book, member: str):
+        super().__init__(book, member)
+        self.targets: dict[str, tuple[str, str]] = {}  # id: (type, target)
+
+    def start(self, name, attributes):
+        if name == "Relationship" and len(self.targets) < 10_000:
+            self.targets[attributes.get("Id", "")] = (attributes.get("Type", ""),
+                                                      attributes.get("Target", ""))  # fmt: skip
+
+
+class _Book(_Part):
+    def __init__(self, book, member: str):
+        super().__init__(book, member)
+        self.sheets: list[tuple[str, str]] = []  # (name, relationship id)
+        self.date1904 = False
+
+    def start(self, name, attributes):
+        if name == "sheet" and len(self.sheets) < 10_000:
+            rid = next((v for k, v in attributes.items() if _local(k) == "id"), "")
+            self.sheets.append((attributes.get("name", ""), rid))
+        elif name == "workbookPr":
+            self.date1904 = attributes.get("date1904", "0").lower() in ("1", "true")
+
+
+class _Styles(_Part):
+    """Which cell styles show a number as a date."""
+
+    def __init__(self, book, member: str):
+        super().__init__(book, member)
+        self.formats: dict[int, str] = {}
+        self.cell_formats: list[int] = []
+        self.depth = 0  # inside cellXfs
+
+    def start(self, name, attributes):
+        if name == "numFmt":
+            with contextlib.suppress(ValueError):
+                self.formats[int(attributes.get("numFmtId", ""))] = attributes.get("formatCode", "")
+        elif name == "cellXfs":
+            self.depth += 1
+        elif name == "xf" and self.depth:
+            try:
+                self.cell_formats.append(int(attributes.get("numFmtId", "0")))
+            except ValueError:
+                self.cell_formats.append(0)
+
+    def end(self, name):
+        if name == "cellXfs":
+            self.depth -= 1
+
+    def date_styles(self) -> frozenset[int]:
+        from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
+        dates = set()
+        for index, number in enumerate(self.cell_formats):
+            code = self.formats.get(number, BUILTIN_FORMATS.get(number))
+            if code and is_date_format(code):
+                dates.add(index)
+        return frozenset(dates)
+
+
+class _Strings(_Part):
+    """The shared strings, each counted as it arrives."""
+
+    def __init__(self, book, member: str):
+        super().__init__(book, member)
+        self.strings: list[str] = []
+        self.parts: list[str] = []
+        self.length = self.total = 0
+        self.in_text = self.phonetic = False
+
+    def start(self, name, attributes):
+        if name == "si":
+            self.parts, self.length = [], 0
+        elif name == "t" and not self.phonetic:
+            self.in_text = True
+        elif name == "rPh":
+            self.phonetic = True
+
+    def end(self, name):
+        if name == "si":
+            self.strings.append("".join(self.parts))
+        elif name == "t":
+            self.in_text = False
+        elif name == "rPh":
+            self.phonetic = False
+
+    def text(self, data):
+        if not self.in_text:
+            return
+        self.length += len(data)
+        self.total += len(data)
+        if self.length > MAX_XLSX_CELL:
+            raise XlsxError(f"{self.member}: string {len(self.strings) + 1} is longer than "
+                            f"{MAX_XLSX_CELL:,} characters, the most a cell holds")  # fmt: skip
+        if self.total > MAX_TEXT:
+            raise XlsxError(f"{self.member}: the strings hold more than {MAX_TEXT:,} characters, "
+                            "more than a store may hold")  # fmt: skip
+        self.parts.append(data)
+
+
+class _Sheet(_Part):
+    """The rows of a worksheet as `(row number, {column: Cell})`, a few at a time."""
+
+    def __init__(self, book, member: str, strings: list[str], dates: frozenset[int], epoch):
+        super().__init__(book, member)
+        self.strings, self.dates, self.epoch = strings, dates, epoch
+        self.ready: list[tuple[int, dict[int, Cell]]] = []
+        self.row = self.rows = self.column = 0
+        self.cells: dict[int, Cell] = {}
+        self.kind = self.style = ""
+        self.parts: list[str] = []
+        self.formula: list[str] | None = None
+        self.length = 0
+        self.into: list[str] | None = None  # where text goes: a value, a formula, or nowhere
+        self.phonetic = False
+
+    def start(self, name, attributes):
+        if name == "row":
+            self.rows += 1
+            if self.rows > MAX_ROWS + 1:
+                raise XlsxError(f"has more than {MAX_ROWS:,} rows, the most one import reads",
+                                self.row)  # fmt: skip
+            try:
+                self.row = int(attributes.get("r", ""))
+            except ValueError:
+                self.row += 1
+            self.cells, self.column = {}, 0
+        elif name == "c":
+            self.column = _column(attributes.get("r"), self.column)
+            if self.column > MAX_COLUMNS or len(self.cells) >= MAX_COLUMNS:
+                raise XlsxError(f"a cell beyond column {MAX_COLUMNS:,}, the last a sheet has",
+                                self.row)  # fmt: skip
+            self.kind, self.style = attributes.get("t", "n"), attributes.get("s", "0")
+            self.parts, self.formula, self.length = [], None, 0
+        elif name in ("v", "t") and not self.phonetic:
+            self.into = self.parts
+        elif name == "f":
+            self.formula = []
+            self.into = self.formula
+        elif name == "rPh":
+            self.phonetic = True
+
+    def end(self, name):
+        if name in ("v", "t", "f"):
+            self.into = None
+        elif name == "rPh":
+            self.phonetic = False
+        elif name == "c":
+            cell = self._cell()
+            if cell.value is not None:
+                self.cells[self.column] = cell
+        elif name == "row":
+            self.ready.append((self.row, self.cells))
+            self.cells = {}
+
+    def text(self, data):
+        if self.into is None:
+            return
+        self.length += len(data)
+        if self.length > MAX_XLSX_CELL:
+            raise XlsxError(f"a cell is longer than {MAX_XLSX_CELL:,} characters, the most a "
+                            "cell holds", self.row)  # fmt: skip
+        self.into.append(data)
+
+    def _cell(self) -> Cell:
+        text = "".join(self.parts)
+        if self.formula is not None:
+            return Cell("=" + "".join(self.formula), formula=True)
+        kind = self.kind
+        if kind == "s":
+            try:
+                return Cell(self.strings[int(text)])
+            except (ValueError, IndexError):
+                raise XlsxError(f"a cell refers to shared string {text!r}, which the workbook "
+                                "does not have", self.row) from None  # fmt: skip
+        if kind in ("inlineStr", "str", "e"):
+            return Cell(text)
+        if text == "":
+            return Cell(None)
+        if kind == "b":
+            return Cell(text.strip() in ("1", "true"))
+        if kind == "d":
+            try:
+                return Cell(dt.datetime.fromisoformat(text))
+            except ValueError:
+                return Cell(text)
+        try:
+            number: int | float = int(text) if text.lstrip("-").isdigit() else float(text)
+        except ValueError:
+            return Cell(text)
+        if self.style.isdigit() and int(self.style) in self.dates:
+            from openpyxl.utils.datetime import from_excel
+
+            try:
+                return Cell(from_excel(number, self.epoch))
+            except (ValueError, OverflowError, TypeError):
+                pass
+        return Cell(number)
+
+    def __iter__(self) -> Iterator[tuple[int, dict[int, Cell]]]:
+        for _ in self.chunks():
+            yield from self.ready
+            self.ready.clear()
+
+
+def _open_book(path: Path):
+    """The workbook as a zip archive: a regular file of at most MAX_IMPORT_BYTES."""
+    import stat
+    import zipfile
+
+    from ...store.files import kind_of
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise XlsxError("no such import file") from None
+    except OSError as exc:
+        raise XlsxError(f"cannot read: {exc.strerror or exc}") from None
+    handle = os.fdopen(fd, "rb")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else kind_of(info.st_mode)
+            raise XlsxError(f"is {kind}; a workbook must be a regular file")
+        if info.st_size > MAX_IMPORT_BYTES:
+            raise XlsxError(f"is larger than {MAX_IMPORT_BYTES // (1 << 20)} MiB, the most an "
+                            "import file may hold")  # fmt: skip
+        os.set_blocking(fd, True)
+        _check_directory(handle, info.st_size)
+        return zipfile.ZipFile(handle)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        handle.close()
+        raise XlsxError(f"not an xlsx workbook ({type(exc).__name__}: {exc})") from None
+    except OSError as exc:
+        handle.close()
+        raise XlsxError(f"cannot read: {exc.strerror or exc}") from None
+    except BaseException:
+        handle.close()
+        raise
+
+
+def _check_directory(handle, size: int) -> None:
+    """Refuse an archive whose directory lists more than MAX_PARTS parts, before zipfile reads
+    it (a ZipInfo per entry: a 256 MiB directory would take gigabytes). The counts are read
+    from the end record (and the zip64 one it points to); what is not found there is left to
+    zipfile to refuse."""
+    import struct
+
+    tail_size = min(size, 22 + 65_535 + 20)
+    handle.seek(size - tail_size)
+    tail = handle.read(tail_size)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return
+    entries, directory = struct.unpack_from("<HI", tail, at + 10)
+    if (entries == 0xFFFF or directory == 0xFFFF_FFFF) and at >= 20 and (
+        tail[at - 20 : at - 16] == b"PK\x06\x07"
+    ):
+        (record,) = struct.unpack_from("<Q", tail, at - 12)
+        if record + 56 <= size:
+            handle.seek(record)
+            head = handle.read(56)
+            if head[:4] == b"PK\x06\x06":
+                entries, directory = struct.unpack_from("<QQ", head, 32)
+    handle.seek(0)
+    if entries > MAX_PARTS or directory > MAX_PARTS * 1024:
+        raise XlsxError(f"lists {entries:,} parts in {directory:,} bytes; a workbook has a few "
+                        f"dozen (at most {MAX_PARTS:,} are read)")  # fmt: skip
+
+
+def _sheet_of(book) -> _Sheet:
+    """The `events` sheet (else the first), with the shared strings and date styles it uses."""
+    import posixpath
+
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
+    if _WORKBOOK not in book.namelist():
+        raise XlsxError(f"not an xlsx workbook (it has no {_WORKBOOK})")
+    workbook = _Book(book, _WORKBOOK)
+    workbook.read()
+    relations = _Relations(book, "xl/_rels/workbook.xml.rels")
+    relations.read()
+
+    def part(target: str) -> str:
+        if target.startswith("/"):
+            return target.lstrip("/")
+        return posixpath.normpath(posixpath.join("xl", target))
+
+    def of_type(suffix: str) -> str | None:
+        found = [t for kind, t in relations.targets.values() if kind.endswith(suffix)]
+        return part(found[0]) if found else None
+
+    if not workbook.sheets:
+        raise XlsxError("not an xlsx workbook (it has no sheet)")
+    chosen = next((s for s in workbook.sheets if s[0] == SHEET), workbook.sheets[0])
+    _kind, target = relations.targets.get(chosen[1], ("", ""))
+    if not target:
+        raise XlsxError(f"not an xlsx workbook (sheet {chosen[0]!r} has no part)")
+    strings: list[str] = []
+    if (member := of_type("/sharedStrings")) and member in book.namelist():
+        shared = _Strings(book, member)
+        shared.read()
+        strings = shared.strings
+    dates: frozenset[int] = frozenset()
+    if (member := of_type("/styles")) and member in book.namelist():
+        styles = _Styles(book, member)
+        styles.read()
+        dates = styles.date_styles()
+    epoch = CALENDAR_MAC_1904 if workbook.date1904 else CALENDAR_WINDOWS_1900
+    return _Sheet(book, part(target), strings, dates, epoch)
+
 
 def xlsx_rows(
     path: Path, problems: list[Problem], dayfirst: bool = False
@@ -192,48 +653,49 @@ def xlsx_rows(
     their spreadsheet row; problems are appended to `problems`."""
     name = str(path)
     try:
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=False)
-    except OSError as exc:
-        problems.append(Problem(name, f"cannot read: {exc.strerror or exc}"))
-        return
-    except Exception as exc:  # a damaged or foreign file: openpyxl raises many kinds
-        problems.append(Problem(name, f"not an xlsx workbook ({type(exc).__name__}: {exc})"))
+        book = _open_book(path)
+    except XlsxError as exc:
+        problems.append(Problem(name, exc.message))
         return
     try:
-        sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
-        rows = sheet.iter_rows()
-        header_cells = next(rows, None)
-        if header_cells is None:
-            return
-        header = [_text(c.value).strip() if c.value is not None else "" for c in header_cells]
-        while header and header[-1] == "":
-            header.pop()
-        known = set(CSV_COLUMNS) | set(DAY_COLUMNS.values())
-        missing = [c for c in ("id", "date", "title", "category") if c not in header]
-        unknown = [c for c in header if c not in known and not _LINK_COLUMN.fullmatch(c)]
-        if missing or unknown:
-            what = (["missing " + ", ".join(missing)] if missing else []) + (
-                ["unknown " + ", ".join(repr(c) for c in unknown)] if unknown else []
-            )
-            problems.append(Problem(name, f"header: {'; '.join(what)} (columns: "
-                                    f"{', '.join(columns([]))}, source 1, ...)", 1,
-                                    unit="row"))  # fmt: skip
-            return
-        for number, cells in enumerate(rows, 2):
-            values = {h: c for h, c in zip(header, cells, strict=False) if h}
-            if all(c.value is None or c.value == "" for c in values.values()):
-                continue
-            try:
-                yield number, _record(values, dayfirst)
-            except CellError as exc:
-                event_id = values.get("id")
-                problems.append(Problem(name, exc.message, number, None,
-                                        _text(event_id.value) if event_id and event_id.value
-                                        else None, exc.field, unit="row"))  # fmt: skip
+        yield from _rows_of(name, _sheet_of(book), problems, dayfirst)
+    except XlsxError as exc:
+        problems.append(Problem(name, exc.message, exc.row, unit="row"))
     finally:
         book.close()
+
+
+def _rows_of(name: str, sheet: _Sheet, problems: list[Problem], dayfirst: bool):
+    rows = iter(sheet)
+    first = next(rows, None)
+    if first is None:
+        return
+    header_row, header_cells = first
+    header = {column: _text(cell.value).strip() for column, cell in header_cells.items()}
+    header = {column: text for column, text in header.items() if text}
+    known = set(CSV_COLUMNS) | set(DAY_COLUMNS.values())
+    names = list(header.values())
+    missing = [c for c in ("id", "date", "title", "category") if c not in names]
+    unknown = [c for c in names if c not in known and not _LINK_COLUMN.fullmatch(c)]
+    if missing or unknown:
+        what = (["missing " + ", ".join(missing)] if missing else []) + (
+            ["unknown " + ", ".join(repr(c) for c in unknown)] if unknown else []
+        )
+        problems.append(Problem(name, f"header: {'; '.join(what)} (columns: "
+                                f"{', '.join(columns([]))}, source 1, ...)", header_row,
+                                unit="row"))  # fmt: skip
+        return
+    for number, cells in rows:
+        values = {header[c]: cell for c, cell in cells.items() if c in header}
+        if all(c.value is None or c.value == "" for c in values.values()):
+            continue
+        try:
+            yield number, _record(values, dayfirst)
+        except CellError as exc:
+            event_id = values.get("id")
+            problems.append(Problem(name, exc.message, number, None,
+                                    _text(event_id.value) if event_id and event_id.value
+                                    else None, exc.field, unit="row"))  # fmt: skip
 
 
 def _text(value: Any) -> str:
@@ -246,23 +708,23 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _record(cells: dict[str, Any], dayfirst: bool) -> dict[str, Any]:
+def _record(cells: dict[str, Cell], dayfirst: bool) -> dict[str, Any]:
     row: dict[str, str] = {}
     for name, cell in cells.items():
         if _LINK_COLUMN.fullmatch(name) or name in DAY_COLUMNS.values():
             continue
-        if cell.data_type == "f":
+        if cell.formula:
             raise CellError(name, f"is a formula ({cell.value}); import reads the values people "
                             "typed: type the text instead")  # fmt: skip
         row[name] = "" if cell.value is None else _text(cell.value)
     for written, day_name in DAY_COLUMNS.items():
-        cell = cells.get(day_name)
-        if cell is None or cell.value in (None, ""):
+        day_cell = cells.get(day_name)
+        if day_cell is None or day_cell.value in (None, ""):
             continue
-        if not isinstance(cell.value, dt.datetime | dt.date):
-            raise CellError(day_name, f"{_text(cell.value)!r} is not a date cell (format the "
+        if not isinstance(day_cell.value, dt.datetime | dt.date):
+            raise CellError(day_name, f"{_text(day_cell.value)!r} is not a date cell (format the "
                             "cell as a date, or clear it)")  # fmt: skip
-        day = PartialDate.from_date(cell.value)
+        day = PartialDate.from_date(day_cell.value)
         text = row.get(written, "")
         if not text:
             row[written] = str(day)

@@ -1,0 +1,168 @@
+"""An event as the cells of a table row (CSV and the xlsx `events` sheet share them), and the
+bounds on what an import may read.
+
+A row of cells is the text `export` writes: lists joined with `; `, sources as `title <url>`
+joined with ` | ` (their publishers and access dates in two parallel columns), dates as written.
+`csv_row` makes the cells of an event; `csv_record` turns cells back into a store record, which
+the store's one validator then checks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ...model import Event, PartialDate, event_to_record
+from ...store.files import MAX_STORE_BYTES
+
+# --- bounds on an import: checked as the file is read, before anything is written ------------
+
+MAX_IMPORT_BYTES = MAX_STORE_BYTES  # the file itself (xlsx: the compressed workbook)
+MAX_CELL = 131_072  # characters in one cell or JSON string (the csv module's own field limit)
+MAX_XLSX_CELL = 32_767  # characters a spreadsheet cell holds in Excel
+MAX_ROWS = 1_000_000  # rows (events) in one import
+MAX_TEXT = MAX_STORE_BYTES  # characters of text in all rows: more cannot fit in one store
+
+CSV_COLUMNS = (
+    "id", "date", "title", "summary", "category", "minerals", "countries", "tags", "effective",
+    "expires", "suspends", "related", "confidence", "issuer", "applies_to", "extends", "ends",
+    "sources", "source_publishers", "source_accessed",
+)  # fmt: skip
+# the columns made from `event_to_record` (the rest are the sources)
+_RECORD_COLUMNS = CSV_COLUMNS[: CSV_COLUMNS.index("sources")]
+LIST_SEPARATOR = "; "
+SOURCE_SEPARATOR = " | "
+# the fields that hold dates (sources' `accessed` too, in `source_accessed`)
+_DATE_FIELDS = ("date", "effective", "expires")
+_LIST_FIELDS = ("minerals", "countries", "tags", "suspends", "related", "applies_to", "extends",
+                "ends")  # fmt: skip
+_WRITTEN_DATE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4})")
+_SOURCE = re.compile(r"(?P<title>.*) <(?P<url>[^<>\s]*)>")
+
+
+class CellError(ValueError):
+    """A cell that cannot become a field, with the field's name."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def _escape_item(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def split_items(cell: str) -> list[str]:
+    """Split a ` | `-joined cell, honouring `\\|` and `\\\\` escapes."""
+    items, current, i = [], [], 0
+    while i < len(cell):
+        char = cell[i]
+        if char == "\\" and i + 1 < len(cell):
+            current.append(cell[i + 1])
+            i += 2
+            continue
+        if cell.startswith(SOURCE_SEPARATOR, i):
+            items.append("".join(current))
+            current = []
+            i += len(SOURCE_SEPARATOR)
+            continue
+        current.append(char)
+        i += 1
+    items.append("".join(current))
+    return items
+
+
+def _join_list(items: Sequence[str]) -> str:
+    return LIST_SEPARATOR.join(items)
+
+
+def csv_row(event: Event) -> dict[str, str]:
+    """One event as CSV cells (before formula neutralisation).
+
+    Lists are joined with `; `. Sources are `title <url>` joined with ` | `; their publishers
+    and access dates stand in two parallel columns joined the same way (empty where unknown).
+    `|` and `\\` inside source titles and publishers are escaped with a backslash.
+    """
+    record = event_to_record(event)
+    row = {}
+    for column in _RECORD_COLUMNS:
+        value = record[column]
+        if isinstance(value, list):
+            row[column] = _join_list(value)
+        else:
+            row[column] = "" if value is None else str(value)
+    sources = event.sources
+    row["sources"] = SOURCE_SEPARATOR.join(f"{_escape_item(s.title)} <{s.url}>" for s in sources)
+    has_publisher = any(s.publisher for s in sources)
+    has_accessed = any(s.accessed for s in sources)
+    row["source_publishers"] = (
+        SOURCE_SEPARATOR.join(_escape_item(s.publisher or "") for s in sources)
+        if has_publisher
+        else ""
+    )
+    row["source_accessed"] = (
+        SOURCE_SEPARATOR.join(str(s.accessed or "") for s in sources) if has_accessed else ""
+    )
+    return row
+
+
+def written_date(text: str, dayfirst: bool) -> str:
+    """A date cell as the store writes it: ISO text is kept (the store checks it); a date with
+    dots is day-first; one with slashes or hyphens only with `dayfirst`. Raise ValueError."""
+    match = _WRITTEN_DATE.fullmatch(text.strip())
+    if match is None:
+        return text
+    first, separator, second, year = match.groups()
+    if separator != "." and not dayfirst:
+        raise ValueError(f"'{text}': is the day or the month first? Write {year}-MM-DD, or "
+                         "import with --dayfirst if the file writes the day first "
+                         "(25/11/2026)")  # fmt: skip
+    try:
+        return str(PartialDate(int(year), int(second), int(first)))
+    except ValueError as exc:
+        raise ValueError(f"'{text}' is not a day-first date: {exc}") from None
+
+
+def csv_record(row: dict[str, str], dayfirst: bool = False) -> dict[str, Any]:
+    """A row of cells (as `export` writes them) as a store record; raise CellError."""
+    record: dict[str, Any] = {}
+    for key, value in row.items():
+        if key.startswith("source") or value == "":
+            continue
+        if key in _LIST_FIELDS:
+            record[key] = value.split(LIST_SEPARATOR)
+        elif key in _DATE_FIELDS:
+            try:
+                record[key] = written_date(value, dayfirst)
+            except ValueError as exc:
+                raise CellError(key, str(exc)) from None
+        else:
+            record[key] = value
+    if row.get("sources"):
+        try:
+            record["sources"] = _sources(row["sources"], row.get("source_publishers", ""),
+                                         row.get("source_accessed", ""), dayfirst)  # fmt: skip
+        except ValueError as exc:
+            raise CellError("sources", str(exc)) from None
+    return record
+
+
+def _sources(cell: str, publishers: str, accessed: str, dayfirst: bool) -> list[dict[str, str]]:
+    items = split_items(cell)
+    pubs = split_items(publishers) if publishers else [""] * len(items)
+    dates = split_items(accessed) if accessed else [""] * len(items)
+    if not len(items) == len(pubs) == len(dates):
+        raise ValueError("sources, source_publishers and source_accessed differ in length")
+    sources = []
+    for item, publisher, date in zip(items, pubs, dates, strict=True):
+        match = _SOURCE.fullmatch(item)
+        if not match:
+            raise ValueError(f"source {item!r} is not 'title <url>'")
+        source = {"title": match["title"], "url": match["url"]}
+        if publisher:
+            source["publisher"] = publisher
+        if date:
+            source["accessed"] = written_date(date, dayfirst)
+        sources.append(source)
+    return sources

@@ -1,0 +1,68 @@
+"""JSON and JSON Lines, both ways: the `list --json` schema (a list of event objects, or one
+object per line), and reading it back (nulls and empty lists are absent, the derived `precision`
+is dropped). Problems name the position in the list (JSON) or the line (JSON Lines)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from ...errors import Problem
+from ...model import Event, event_to_record
+
+
+def to_json(events: Sequence[Event], **_options) -> str:
+    """The `list --json` schema: a list of event objects."""
+    return json.dumps([event_to_record(e) for e in events], ensure_ascii=False, indent=2) + "\n"
+
+
+def to_jsonl(events: Sequence[Event], **_options) -> str:
+    """One `list --json` object per line."""
+    return "".join(json.dumps(event_to_record(e), ensure_ascii=False) + "\n" for e in events)
+
+
+def _record(value: Any) -> Any:
+    """A `list --json` object as a store record: nulls and empty lists are absent, the derived
+    `precision` is dropped."""
+    if not isinstance(value, dict):
+        return value
+    return {k: v for k, v in value.items() if k != "precision" and v is not None and v != []}
+
+
+def _not_json(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return "not JSON this tool reads: nested too deeply"
+    return f"not JSON: {getattr(exc, 'msg', exc)}"
+
+
+def json_rows(name: str, text: str, problems: list[Problem]) -> Iterator[tuple[int, dict]]:
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        problems.append(Problem(name, _not_json(exc), getattr(exc, "lineno", None)))
+        return
+    if not isinstance(data, list):
+        problems.append(Problem(name, "must be a list of events, as `export --format json` writes"))
+        return
+    for number, item in enumerate(data, 1):
+        if not isinstance(item, dict):
+            problems.append(Problem(name, "must be an object", number, unit="item"))
+            continue
+        yield number, _record(item)
+
+
+def jsonl_rows(name: str, text: str, problems: list[Problem]) -> Iterator[tuple[int, dict]]:
+    # JSON escapes "\n" inside strings; other line separators (U+2028, ...) may stand raw in them
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            problems.append(Problem(name, _not_json(exc), number, unit="line"))
+            continue
+        if not isinstance(item, dict):
+            problems.append(Problem(name, "must be an object", number, unit="line"))
+            continue
+        yield number, _record(item)
