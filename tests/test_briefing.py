@@ -234,6 +234,7 @@ def test_status_matrix_on_a_terminal_numbers_the_measures(write_store):
 
     from rich.console import Console
 
+    from reetimeline.api import answers
     from reetimeline.engine.briefing import matrix
     from reetimeline.engine.query import Filter
     from reetimeline.output.render import matrix_table
@@ -241,7 +242,7 @@ def test_status_matrix_on_a_terminal_numbers_the_measures(write_store):
 
     store = load([write_store(MATRIX)])
     day = dt.date(2026, 6, 1)
-    grid = matrix(store.status(Filter(), day), ("US", "JP"))
+    grid = matrix(answers.status(store, Filter(), day), ("US", "JP"))
     out = io.StringIO()
     Console(file=out, width=80, color_system=None).print(matrix_table(grid, show_ids=True))
     assert [line.rstrip() for line in out.getvalue().splitlines()] == [

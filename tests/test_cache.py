@@ -225,5 +225,5 @@ def test_a_large_store_is_cached_in_the_background(small_store, monkeypatch, tmp
     assert os.waitpid(pid, 0)[1] == 0
     cache_module.background_builds.clear()
     again = store.load([small_store], cache_dir=folder)
-    assert again._cached, "the background cache was not built"
+    assert isinstance(again.parts[0], cache_module.CachedFile), "the background cache was not built"
     assert [e.id for e in again.events] == ["embargo", "ban", "pause", "plan"]

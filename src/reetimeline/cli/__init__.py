@@ -331,7 +331,8 @@ def load_store(filters: "FilterArgs | None" = None) -> store.Store:
     A store file with problems is left out and the others answer: every problem is said on
     stderr with a line naming the files left out, and the command exits 1 after its answer.
     When every file has problems there is nothing to answer from: every problem, exit 1."""
-    loaded, problems = store.read(store_paths(), cache_dir=cache_dir(), leave_out_broken=True)
+    loaded, problems = store.read(store_paths(), cache_dir=cache_dir(), leave_out_broken=True,
+                                  deferred=deferred())  # fmt: skip
     if problems:
         if not loaded.files:
             raise DataError(problems)
@@ -344,6 +345,15 @@ def load_store(filters: "FilterArgs | None" = None) -> store.Store:
     elif filters is not None and filters.tag:
         check_tags(filters.tag, loaded)
     return loaded
+
+
+# What the console script does after its answer (`main` sets it; None in other processes).
+_deferred: store.Deferred | None = None
+
+
+def deferred() -> store.Deferred | None:
+    """The console script's `store.Deferred`, or None (builds start at once, nothing kept)."""
+    return _deferred
 
 
 def left_out_line(left_out) -> str:
@@ -813,11 +823,8 @@ def main() -> None:
     down its objects would copy every page it still shares with the builder. It leaves the same
     way after parsing a large store without caching it: freeing each of its objects would
     take longer than the system takes to free them all."""
-    from ..store import cache as store_cache
-    from ..store import files as store_files
-
-    store_cache.deferred = []
-    store_files.kept_documents = []
+    global _deferred
+    waiting = _deferred = store.Deferred()
     # The cyclic collector stays off in this short process (`_Commands.invoke` says why): left
     # to come back on after a command, its first pass would scan every object a large read
     # made, half a second for 100,000 events, just before the process ends.
@@ -828,7 +835,7 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
     except SystemExit as exc:
-        if store_cache.start_deferred_builds() or store_files.kept_documents:
+        if waiting.run_builds() or waiting.documents:
             _leave_now(exc.code)
         raise
 

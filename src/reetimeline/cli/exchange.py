@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..api import answers
 from ..errors import DataError, UsageError
 from ..model import event_to_record
 from ..text import visible
@@ -118,11 +119,11 @@ def export_command(
     loaded = load_store(filters)
     events = loaded.select(flt)
     _say_if_nothing_matched(len(events), loaded)
-    horizon = loaded.horizon()
+    horizon = answers.horizon(loaded)
     rows = None
     if fmt == "ics":
         # every dated row inside the window, extended ends moved, as known on the as-of date
-        knowledge = loaded.knowledge(day, confirmed=flt.confirmed)
+        knowledge = answers.knowledge(loaded, day, confirmed=flt.confirmed)
         rows = countdown(events, day, knowledge, horizon, flt=flt, show_all=True)
     note = horizon.describe(day)
     text = exporter.write(

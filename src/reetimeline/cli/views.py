@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from .. import store
+from ..api import answers
 from ..engine import query
 from ..engine.states import (
     Status,
@@ -22,9 +23,7 @@ from ..engine.states import (
 from ..errors import UsageError
 from ..model import CATEGORIES, MEASURE_CATEGORIES, Dated, event_to_record, json_fragment
 from ..output.plain import (
-    COUNTDOWN_HEADER,
     LIST_HEADER,
-    STATUS_HEADER,
     countdown_lines,
     detail_lines,
     list_line,
@@ -44,6 +43,7 @@ from . import (
     color_decision,
     completion,
     console,
+    deferred,
     load_store,
     output,
     paged,
@@ -82,7 +82,7 @@ def check_command(
     Example: reetimeline --store team-events/ --with-curated check
     """
     paths = store_paths()
-    loaded, problems = store.read(paths, cache_dir=cache_dir())
+    loaded, problems = store.read(paths, cache_dir=cache_dir(), deferred=deferred())
     if json_output:
         print_json(
             {
@@ -145,15 +145,15 @@ def list_events(
 
         show(events_table(selected(filters, reverse=reverse, limit=limit)))
         return
-    # For programs and pipes, stream text that the cache keeps ready for each event.
+    # For programs and pipes: a line (or a JSON object) per selected event.
     flt = filters.build()
     loaded = load_store(filters)
+    events = loaded.select(flt, reverse=reverse, limit=limit)
     if json_output:
-        fragments = loaded.texts(flt, "json", json_fragment, reverse=reverse, limit=limit)
-        count = print_json_list(fragments)
+        count = print_json_list(json_fragment(e) for e in events)
     else:
         print_lines([LIST_HEADER])
-        count = print_lines(loaded.texts(flt, "list_line", list_line, reverse=reverse, limit=limit))
+        count = print_lines(list_line(e) for e in events)
     _say_if_nothing_matched(count, loaded)
 
 
@@ -207,16 +207,16 @@ def timeline_command(
     loaded = load_store(filters)
     events = loaded.select(flt)
     _say_if_nothing_matched(len(events), loaded)
-    knowledge = loaded.knowledge(day, confirmed=flt.confirmed)
+    knowledge = answers.knowledge(loaded, day, confirmed=flt.confirmed)
     if measures:
         picture = _measure_lives(flt, day, knowledge, loaded, width)
     else:
         from ..output.render import timeline
 
         label = "today" if as_of is None else "as of"
-        rows = countdown(events, day, knowledge, loaded.horizon(), flt=flt, show_all=True)
+        rows = countdown(events, day, knowledge, answers.horizon(loaded), flt=flt, show_all=True)
         picture = timeline(rows, day, today_label=label,
-                           data_note=loaded.horizon().describe(day))  # fmt: skip
+                           data_note=answers.horizon(loaded).describe(day))  # fmt: skip
     out = console(width=width)
     if use_rich():
         with paged(out):
@@ -240,7 +240,7 @@ def timeline_command(
                 day,
                 today_label=label,
                 caption=_caption(filters),
-                data_note=loaded.horizon().describe(day),
+                data_note=answers.horizon(loaded).describe(day),
                 links=links,
             )
             write_text_atomically(path, draw(shown, width=width or 100, title=title))
@@ -290,7 +290,7 @@ def _measure_lives(flt, day, knowledge, loaded, width):
     from ..engine.briefing import lives
     from ..output.render import life_chart
 
-    horizon = loaded.horizon()
+    horizon = answers.horizon(loaded)
     # --since/--until set the span: every measure alive in it is drawn
     end = flt.until or day + dt.timedelta(days=90)
     measures = [e for e in loaded.select(flt._replace(since=None, until=None))
@@ -318,8 +318,8 @@ def show_command(
     day = as_of_date(as_of)
     loaded = load_store()
     event = _event_by_id(event_id, loaded)
-    knowledge = loaded.knowledge(day)
-    horizon = loaded.horizon()
+    knowledge = answers.knowledge(loaded, day)
+    horizon = answers.horizon(loaded)
     acting = loaded.acting_on(event.id)
     rows = targets([event], day, knowledge, horizon)
     state = None
@@ -446,17 +446,13 @@ def countdown_command(
     if event_id is not None:
         event = _event_by_id(event_id, loaded)
         # with an ID, all of that event's targets
-        knowledge = loaded.knowledge(day, confirmed=flt.confirmed)
-        rows = countdown(query.select([event], flt), day, knowledge, loaded.horizon(), flt=flt,
+        knowledge = answers.knowledge(loaded, day, confirmed=flt.confirmed)
+        rows = countdown(query.select([event], flt), day, knowledge, answers.horizon(loaded),
+                         flt=flt,
                          within=within, recent=recent, show_all=within is None)  # fmt: skip
-    elif not json_output and not use_rich():  # piped: rows made ready by the cache where it can
-        print_lines([COUNTDOWN_HEADER])
-        lines = loaded.countdown_lines(flt, day, within=within, recent=recent, show_all=show_all)
-        if not print_lines(lines) and not loaded.is_empty():
-            say(NO_TARGETS)
-        return
     else:
-        rows = loaded.countdown(flt, day, within=within, recent=recent, show_all=show_all)
+        rows = answers.countdown(loaded, flt, day, within=within, recent=recent,
+                                 show_all=show_all)  # fmt: skip
     if not rows and not loaded.is_empty():
         say(NO_TARGETS)
     output(
@@ -472,7 +468,7 @@ NO_TARGETS = "no dated targets in that window (try --all)"
 def _say_horizon(loaded: store.Store, day, json_output: bool) -> None:
     """How current the data is, on stderr after the answer, for people at a terminal (the JSON
     carries `current_to`; plain rows say it in the note of an unconfirmed state)."""
-    note = loaded.horizon().describe(day)
+    note = answers.horizon(loaded).describe(day)
     if note and not json_output and use_rich():
         say(f"data: {note}")
 
@@ -521,11 +517,7 @@ def status_command(
                          f"shows the state of {' and '.join(MEASURE_CATEGORIES)} events (try "
                          f"`reetimeline list -k {asked[0]}`)")  # fmt: skip
     loaded = load_store(filters)
-    if not json_output and not use_rich():  # piped: rows made ready by the cache where it can
-        print_lines([STATUS_HEADER])
-        _say_if_nothing_matched(print_lines(loaded.status_lines(flt, day)), loaded)
-        return
-    rows = loaded.status(flt, day)
+    rows = answers.status(loaded, flt, day)
     _say_if_nothing_matched(len(rows), loaded)
     output(
         rows, json_output=json_output, record=_status_record, view="status_table",
@@ -552,8 +544,8 @@ def _status_matrix(flt, filters: FilterArgs, day, *, show_ids: bool, json_output
             rows.extend(_members(name, MINERALS.groups) if not filters.exact else [name])
         minerals = list(dict.fromkeys(rows))
     loaded = load_store()
-    grid = matrix(loaded.status(flt, day), destinations, minerals)
-    horizon = loaded.horizon()
+    grid = matrix(answers.status(loaded, flt, day), destinations, minerals)
+    horizon = answers.horizon(loaded)
     if json_output:
         print_json({
             "as_of": day.isoformat(),
@@ -703,17 +695,12 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
     from .. import __version__
 
     day = as_of_date(as_of)
-    states, cache = store.inspect(store_paths(), cache_dir())
+    states, cache = store.inspect(store_paths(), cache_dir(), deferred=deferred())
     stores = [{"path": str(f.path), "state": f.state, "problems": f.problems, "events": f.events,
                "current_to": str(f.current_to) if f.current_to else None}
               for f in states]  # fmt: skip
-    data = (
-        store.Store(
-            [], [], current_to=[(str(f.path), f.current_to) for f in states if f.current_to]
-        )
-        .horizon()
-        .describe(day)
-    )
+    declared = [store.ParsedFile(str(f.path), (), f.current_to) for f in states if f.current_to]
+    data = answers.horizon(store.Store([], declared)).describe(day)
     folder = cache.folder
     color, why = color_decision()
     pager, pager_why = pager_decision()
