@@ -18,7 +18,6 @@ from reetimeline.engine.query import STATS_KEYS, make_filter
 from reetimeline.model import Brief, Event, PartialDate
 from reetimeline.store.cache import CachedFile
 
-
 # --- whole stores --------------------------------------------------------------------------
 
 

@@ -443,7 +443,9 @@ def _parse(path: Path, cache: Cache | None, deferred: Deferred | None, *,
     return _Parsed(part, result.events, unparsed, problems)
 
 
-def _read(paths: Sequence[Path], cache_dir: Path | None, deferred: Deferred | None) -> _Reading:
+def _read(
+    paths: Sequence[Path], cache_dir: Path | None, deferred: Deferred | None, *, retry: bool = True
+) -> _Reading:
     files = expand_store_paths(paths)
     cache = Cache(cache_dir, code_stamp()) if cache_dir is not None else None
     parts: list[Part] = []
@@ -467,8 +469,10 @@ def _read(paths: Sequence[Path], cache_dir: Path | None, deferred: Deferred | No
     try:
         if len(files) > 1 or any(c.external_refs() for c in cached):
             problems.extend(_across_files(in_order, parsed, cached))
-    except Unreadable:  # a cache broke while it was being checked: read the files themselves
-        return _read(paths, None, deferred)
+    except Unreadable as exc:  # a cache cannot be read: read its file, caching it anew
+        if cache is not None:
+            cache.forget(Path(exc.args[0]))
+        return _read(paths, cache_dir if retry else None, deferred, retry=False)
     declared = {p.path for p in parts if p.current_to() is not None}
     for path in files:
         if str(path) not in declared and _is_curated(str(path)) and path.is_file():
