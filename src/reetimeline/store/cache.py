@@ -54,7 +54,7 @@ from .files import Fingerprint
 if TYPE_CHECKING:
     from . import Deferred
 
-FORMAT = 7
+FORMAT = 8
 RACY_NS = 2_000_000_000
 _CHUNK = 1 << 20
 _PRECISION = {"year": 0, "month": 1, "day": 2}
@@ -139,18 +139,31 @@ def _sources_out(sources: tuple[Source, ...]) -> Any:
     )
 
 
+_SOURCE_DATES = [i for i, (_n, enc, _d) in enumerate(_SOURCE_CODECS) if enc is _date_out]
+
+
 def _sources_in(values: Any) -> tuple[Source, ...]:
-    return tuple(
-        Source(*(dec(v) if dec else v for (_n, _e, dec), v in zip(_SOURCE_CODECS, s, strict=True)))
-        for s in values
-    )
+    if not values:
+        return ()
+    dates, new, out = _DATES, tuple.__new__, []
+    for value in values:  # a few per event, for every event a command reads: no call per field
+        fields = list(value)
+        for i in _SOURCE_DATES:
+            fields[i] = dates[fields[i]]
+        out.append(new(Source, fields))
+    return tuple(out)
 
 
+# An event is kept in two parts that do not overlap: its brief record (the fields of `Brief`)
+# and the rest of its fields (summary, countries, tags, sources ...): a whole event is both.
 _FIELDS = [(f.name, _annotation(f.type)) for f in dataclasses.fields(Event) if f.name != "origin"]
-_EVENT_CODECS = _codecs(_FIELDS)
-FIELD_NAMES = ",".join(name for name, _t in _FIELDS)
-_NAMES = [name for name, _e, _d in _EVENT_CODECS]
-_CONVERTED = [(i, name, dec) for i, (name, _e, dec) in enumerate(_EVENT_CODECS) if dec is not None]
+_REST_CODECS = _codecs([(name, t) for name, t in _FIELDS if name not in Brief._fields])
+FIELD_NAMES = ",".join(Brief._fields) + "|" + ",".join(name for name, _e, _d in _REST_CODECS)
+_REST_NAMES = [name for name, _e, _d in _REST_CODECS]
+_BRIEF_NAMES = list(Brief._fields)
+_CONVERTED = [(i, name, dec) for i, (name, _e, dec) in enumerate(_REST_CODECS) if dec is not None]
+_BRIEF_DATES = [(i, name) for i, name in enumerate(Brief._fields)
+                if name in ("date", "effective", "expires")]  # fmt: skip
 
 
 def brief_record(event: Event) -> bytes:
@@ -170,19 +183,37 @@ def briefs_from(records: Iterable[bytes]) -> list[Brief]:
             for v in map(marshal.loads, records)]  # fmt: skip
 
 
-def event_record(event: Event) -> bytes:
+def rest_record(event: Event) -> bytes:
+    """The fields of `event` that its brief record does not hold."""
     return marshal.dumps(
-        tuple(enc(getattr(event, n)) if enc else getattr(event, n) for n, enc, _d in _EVENT_CODECS)
+        tuple(enc(getattr(event, n)) if enc else getattr(event, n) for n, enc, _d in _REST_CODECS)
     )
 
 
-def event_from(record: bytes, path: str, line: int | None) -> Event:
-    values = marshal.loads(record)
-    fields = dict(zip(_NAMES, values, strict=True))
-    for i, name, dec in _CONVERTED:
-        fields[name] = dec(values[i])
-    fields["origin"] = Origin(path, line)
-    return Event.trusted(**fields)
+def _fields_maker() -> Callable[[tuple, tuple, Origin], dict[str, Any]]:
+    """A function that makes an event's fields from its decoded brief and rest records: one
+    dict display, written from the field lists above (thousands of events per command are
+    read through it; a loop over the fields per event took twice as long)."""
+    items = [f"{name!r}: b[{i}]" for i, name in enumerate(_BRIEF_NAMES)]
+    items = [f"{name!r}: dates[b[{i}]]" if (i, name) in _BRIEF_DATES else item
+             for item, (i, name) in zip(items, enumerate(_BRIEF_NAMES), strict=True)]  # fmt: skip
+    decoders = {name: f"dec_{name}" for _i, name, _dec in _CONVERTED}
+    items += [f"{name!r}: {decoders[name]}(r[{i}])" if name in decoders else f"{name!r}: r[{i}]"
+              for i, name in enumerate(_REST_NAMES)]  # fmt: skip
+    source = f"def make(b, r, origin):\n    return {{{', '.join(items)}, 'origin': origin}}\n"
+    scope: dict[str, Any] = {"dates": _DATES}
+    scope.update((f"dec_{name}", dec) for _i, name, dec in _CONVERTED)
+    exec(source, scope)
+    return scope["make"]
+
+
+_make_fields = _fields_maker()
+
+
+def event_from(brief: bytes, rest: bytes, path: str, line: int | None) -> Event:
+    """The whole event from its two records."""
+    loads = marshal.loads
+    return Event.trusted_from(_make_fields(loads(brief), loads(rest), Origin(path, line)))
 
 
 def needs_whole_events(flt: Filter) -> bool:
@@ -676,12 +707,12 @@ class CachedFile:
         flt = flt or Filter()
         matches = flt.matches
         where, args = self._where(flt)
-        rows = self._candidates("r.record, e.line", "JOIN records r ON r.n = e.n", where, args,
-                                reverse)  # fmt: skip
+        rows = self._candidates("e.brief, r.rest, e.line", "JOIN records r ON r.n = e.n", where,
+                                args, reverse)  # fmt: skip
         path = self.path
         out: list[Event] = []
-        for record, line in rows:
-            event = event_from(record, path, line)
+        for brief, rest, line in rows:
+            event = event_from(brief, rest, path, line)
             if matches(event):
                 out.append(event)
                 if limit is not None and len(out) >= limit:
@@ -707,9 +738,10 @@ class CachedFile:
         return chosen
 
     def _events_where(self, where: str, args: Sequence[object], join: str = "") -> list[Event]:
-        sql = (f"SELECT r.record, e.line FROM events e JOIN records r ON r.n = e.n {join} "
+        sql = (f"SELECT e.brief, r.rest, e.line FROM events e JOIN records r ON r.n = e.n {join} "
                f"WHERE {where} ORDER BY e.first, e.prec, e.id")  # fmt: skip
-        return [event_from(record, self.path, line) for record, line in self._query(sql, args)]
+        return [event_from(brief, rest, self.path, line)
+                for brief, rest, line in self._query(sql, args)]  # fmt: skip
 
     def get(self, event_id: str) -> Event | None:
         found = self._events_where("e.id = ?", (event_id,))
@@ -775,7 +807,7 @@ def _keep_open(part: CachedFile) -> None:
 # --- the tables --------------------------------------------------------------------------------
 
 # Small columns that filters and ordering read stay in `events`, with the event's brief record
-# (what the engine reads); the whole record lives in `records`, read only for the events a
+# (what the engine reads); the rest of its fields live in `records`, read only for the events a
 # command shows. `first` and `prec` are the event's date as numbers (its order); `lo` and `hi`
 # the first and last day of any of its dates (a window narrows on them); `acts` marks the events
 # that suspend, extend or end another. The name tables are keyed by (name, event): an index
@@ -791,7 +823,7 @@ CREATE TABLE events (
     prec INTEGER NOT NULL, lo INTEGER NOT NULL, hi INTEGER NOT NULL, category TEXT NOT NULL,
     issuer TEXT, confidence TEXT NOT NULL, acts INTEGER NOT NULL, brief BLOB NOT NULL
 );
-CREATE TABLE records (n INTEGER PRIMARY KEY, record BLOB NOT NULL);
+CREATE TABLE records (n INTEGER PRIMARY KEY, rest BLOB NOT NULL);
 CREATE TABLE minerals (name TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (name, n))
     WITHOUT ROWID;
 CREATE TABLE countries (name TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (name, n))
@@ -827,7 +859,7 @@ def _fill(conn: sqlite3.Connection, events: Sequence[Event], start: int) -> None
                      max(d.last() for d in dates).toordinal(), e.category, e.issuer,
                      e.confidence, int(bool(e.suspends or e.extends or e.ends)),
                      brief_record(e)))  # fmt: skip
-        records.append((n, event_record(e)))
+        records.append((n, rest_record(e)))
         names["minerals"].extend((m, n) for m in e.minerals)
         names["countries"].extend((c, n) for c in e.countries)
         names["tags"].extend((t.casefold(), n) for t in e.tags)
