@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar, cast
 
 from ..engine import query
 from ..errors import DataError, Problem
@@ -151,7 +151,7 @@ class Store:
         self._all: tuple[Event, ...] | None = None
         self._relations: list[Dated] | None = None
         self._extended: dict[str, list[Dated]] | None = None
-        self._selected: tuple[query.Filter, list[Event]] | None = None
+        self._selected: tuple[query.Filter, list[Dated]] | None = None
         # (file, number of problems) of each file `read(leave_out_broken=True)` left out
         self.left_out: tuple[tuple[str, int], ...] = ()
 
@@ -278,19 +278,20 @@ class Store:
         flt = self.prepared(flt)
         return _merged(self._each(lambda p: p.briefs(flt, known_by=known_by)))
 
-    def _select_once(self, flt: query.Filter) -> list[Event]:
-        """`select(flt)`, kept for the next call with the same filter (`stats` counts several
+    def _selected_briefs(self, flt: query.Filter) -> list[Dated]:
+        """`briefs(flt)`, kept for the next call with the same filter (`stats` counts several
         ways over one selection)."""
         if self._selected is None or self._selected[0] != flt:
-            self._selected = (flt, self.select(flt))
+            self._selected = (flt, self.briefs(flt))
         return self._selected[1]
 
     def count_by(self, flt: query.Filter, key: str) -> list[tuple[str, int]]:
-        """`query.count_by` of the events `flt` selects."""
-        return query.count_by(self._select_once(flt), key)
+        """`query.count_by` of the events `flt` selects (as briefs, which hold every field it
+        counts: date, category, minerals, countries)."""
+        return query.count_by(cast(list[Event], self._selected_briefs(flt)), key)
 
     def count_matching(self, flt: query.Filter) -> int:
-        return len(self._select_once(flt))
+        return len(self._selected_briefs(flt))
 
 
 def _reachable_in_window(

@@ -54,7 +54,7 @@ from .files import Fingerprint
 if TYPE_CHECKING:
     from . import Deferred
 
-FORMAT = 8
+FORMAT = 9
 RACY_NS = 2_000_000_000
 _CHUNK = 1 << 20
 _PRECISION = {"year": 0, "month": 1, "day": 2}
@@ -167,12 +167,13 @@ _BRIEF_DATES = [(i, name) for i, name in enumerate(Brief._fields)
 
 
 def brief_record(event: Event) -> bytes:
-    """What states, countdowns and their views read (`Brief`), for thousands of events at once:
-    no summary, countries, tags or sources."""
+    """What states, countdowns, their views and `stats` read (`Brief`), for thousands of events
+    at once: no summary, tags or sources."""
     return marshal.dumps((event.id, event.title, event.category, event.confidence,
                           _date_out(event.date), _date_out(event.effective),
                           _date_out(event.expires), event.suspends, event.extends, event.ends,
-                          event.issuer, event.applies_to, event.minerals))  # fmt: skip
+                          event.issuer, event.applies_to, event.minerals,
+                          event.countries))  # fmt: skip
 
 
 def briefs_from(records: Iterable[bytes]) -> list[Brief]:
@@ -217,9 +218,9 @@ def event_from(brief: bytes, rest: bytes, path: str, line: int | None) -> Event:
 
 
 def needs_whole_events(flt: Filter) -> bool:
-    """Whether deciding `flt` reads more of an event than its brief has (countries, tags, the
-    searched text)."""
-    return flt.countries is not None or flt.tags is not None or flt.text is not None
+    """Whether deciding `flt` reads more of an event than its brief has (tags, the searched
+    text)."""
+    return flt.tags is not None or flt.text is not None
 
 
 def decides(flt: Filter) -> Callable[[Dated], bool]:
