@@ -444,3 +444,28 @@ def test_small_store_files_are_parsed_not_cached(write_store, monkeypatch):
     assert large.stat().st_size >= cache_module.CACHE_MIN_BYTES
     assert cached_run(large, "list")[1] == "PARSED"
     assert cached_run(large, "list")[1] == "CACHED"
+
+
+def test_a_deferred_build_waits_for_the_console_script(small_store, monkeypatch, tmp_path):
+    """`store.Deferred`: what the console script does after its answer. A build waits in it
+    until `run_builds()`, and large parsed documents are kept in it; without one (a long-lived
+    process) builds start at once and nothing is kept."""
+    from reetimeline.store import parse
+
+    monkeypatch.setattr(store, "BACKGROUND_CACHE_MIN_EVENTS", 1)
+    monkeypatch.setattr(parse, "KEEP_DOCUMENTS_FROM", 0)
+    folder = tmp_path / "cache"
+    deferred = store.Deferred()
+    loaded = store.load([small_store], cache_dir=folder, deferred=deferred)
+    assert [e.id for e in loaded.events] == ["embargo", "ban", "pause", "plan"]
+    assert (len(deferred.builds), len(deferred.documents), cache_module.background_builds) == (
+        1, 1, [])  # fmt: skip
+    assert not list(folder.glob("*.sqlite"))
+    assert deferred.run_builds() is True
+    assert deferred.builds == []
+    [pid] = cache_module.background_builds
+    assert os.waitpid(pid, 0)[1] == 0
+    cache_module.background_builds.clear()
+    again = store.load([small_store], cache_dir=folder, deferred=store.Deferred())
+    assert isinstance(again.parts[0], cache_module.CachedFile)
+    assert store.Deferred().run_builds() is False
