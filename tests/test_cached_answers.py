@@ -145,6 +145,8 @@ def test_cached_and_parsed_stores_give_the_same_answers(tmp_path, seed):
         assert cached.select(flt) == parsed.select(flt), options
         assert cached.select(flt, reverse=True, limit=7) == parsed.select(flt, reverse=True,
                                                                            limit=7)  # fmt: skip
+        piped = [Brief.of(e) for e in parsed.select(flt, reverse=True, limit=7)]
+        assert cached.briefs(flt, reverse=True, limit=7) == piped, options
         for key in STATS_KEYS:
             assert cached.count_by(flt, key) == parsed.count_by(flt, key), (options, key)
         for day in DAYS:

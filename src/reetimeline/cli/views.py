@@ -3,7 +3,7 @@ overviews stats, vocab and doctor."""
 
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 
@@ -21,7 +21,7 @@ from ..engine.states import (
     targets,
 )
 from ..errors import UsageError
-from ..model import CATEGORIES, MEASURE_CATEGORIES, Dated, event_to_record, json_fragment
+from ..model import CATEGORIES, MEASURE_CATEGORIES, Dated, Event, event_to_record, json_fragment
 from ..output.plain import (
     LIST_HEADER,
     countdown_lines,
@@ -148,12 +148,14 @@ def list_events(
     # For programs and pipes: a line (or a JSON object) per selected event.
     flt = filters.build()
     loaded = load_store(filters)
-    events = loaded.select(flt, reverse=reverse, limit=limit)
     if json_output:
+        events = loaded.select(flt, reverse=reverse, limit=limit)
         count = print_json_list(json_fragment(e) for e in events)
     else:
+        # a brief holds every field of a list line, and is read in a fraction of the time
+        briefs = cast(list[Event], loaded.briefs(flt, reverse=reverse, limit=limit))
         print_lines([LIST_HEADER])
-        count = print_lines(list_line(e) for e in events)
+        count = print_lines(list_line(e) for e in briefs)
     _say_if_nothing_matched(count, loaded)
 
 

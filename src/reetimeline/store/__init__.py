@@ -271,12 +271,17 @@ class Store:
         found = self._each(lambda p: p.events(flt, reverse=reverse, limit=limit))
         return _merged(found, reverse=reverse, limit=limit)
 
-    def briefs(self, flt: query.Filter, *, known_by: dt.date | None = None) -> list[Dated]:
-        """The matching events in date order, as `select` finds them, for the state engine:
-        cached files give briefs (no summary, countries, tags or sources), read in a fraction of
-        the time of whole events. With `known_by`, only events dated on or before it."""
+    def briefs(self, flt: query.Filter, *, known_by: dt.date | None = None, reverse=False,
+               limit: int | None = None) -> list[Dated]:  # fmt: skip
+        """The matching events in date order (newest first with `reverse`, at most `limit`), as
+        `select` finds them, for the state engine, `stats` and piped `list` lines: cached files
+        give briefs (no summary, tags or sources), read in a fraction of the time of whole
+        events. With `known_by`, only events dated on or before it."""
         flt = self.prepared(flt)
-        return _merged(self._each(lambda p: p.briefs(flt, known_by=known_by)))
+        chosen = _merged(self._each(lambda p: p.briefs(flt, known_by=known_by)))
+        if reverse:
+            chosen.reverse()  # every key is unique: reversed is newest first
+        return chosen if limit is None else chosen[:limit]
 
     def _selected_briefs(self, flt: query.Filter) -> list[Dated]:
         """`briefs(flt)`, kept for the next call with the same filter (`stats` counts several
