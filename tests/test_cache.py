@@ -430,20 +430,57 @@ def test_a_long_extension_chain_counts_down(run, write_store, monkeypatch):
         "s0", "t1000", "t1", "t999"]  # fmt: skip
 
 
-def test_small_store_files_are_parsed_not_cached(write_store, monkeypatch):
-    """Parsing a small file costs less than opening a database: below the threshold nothing is
-    cached, and the answer is the same either way."""
+def test_small_store_files_share_one_database(write_store, monkeypatch):
+    """Opening a database per small file costs more than parsing it: what the parser returned
+    for small files is kept in one database (`small.sqlite`), each file's row used while the
+    file has the content it was read with. The answer is the same either way."""
     monkeypatch.delenv("REETIMELINE_CACHE_MIN_BYTES")
     small = write_store(_many_events(5), "small.toml")
     assert small.stat().st_size < cache_module.CACHE_MIN_BYTES
     first = cached_run(small, "list")
     assert first[1] == "PARSED" and first[0].count("\n") == 6
-    assert cached_run(small, "list") == first
-    assert not list(store_cache_dir().glob("*.sqlite")) if store_cache_dir().exists() else True
+    assert cached_run(small, "list") == (first[0], "CACHED")
+    assert [p.name for p in store_cache_dir().glob("*.sqlite")] == ["small.sqlite"]
+    # a hand edit that keeps the size and the modification time is seen
+    info = small.stat()
+    small.write_text(small.read_text(encoding="utf-8").replace("Event 4", "Event X"),
+                     encoding="utf-8")  # fmt: skip
+    os.utime(small, ns=(info.st_atime_ns, info.st_mtime_ns))
+    edited = cached_run(small, "list")
+    assert edited == (first[0].replace("Event 4", "Event X"), "PARSED")
+    assert cached_run(small, "list") == (edited[0], "CACHED")
+    # a database that cannot be read or trusted is ignored and written afresh
+    db = store_cache_dir() / "small.sqlite"
+    for damage in ("garbage", "mode 0644"):
+        if damage == "garbage":
+            db.write_bytes(os.urandom(4096))
+        else:
+            db.chmod(0o644)
+        assert cached_run(small, "list") == (edited[0], "PARSED"), damage
+        assert stat.S_IMODE(db.stat().st_mode) == 0o600
+        assert cached_run(small, "list") == (edited[0], "CACHED"), damage
+    # a large file has a database of its own
     large = write_store(_many_events(200), "large.toml")
     assert large.stat().st_size >= cache_module.CACHE_MIN_BYTES
     assert cached_run(large, "list")[1] == "PARSED"
     assert cached_run(large, "list")[1] == "CACHED"
+    assert len(list(store_cache_dir().glob("*.sqlite"))) == 2
+
+
+def test_a_small_file_read_alone_is_checked_alone(run, write_store, monkeypatch):
+    monkeypatch.delenv("REETIMELINE_CACHE_MIN_BYTES")
+    target = write_store('[[events]]\nid = "a"\ndate = 2025-01-01\ntitle = "A"\n'
+                         'category = "export-control"\n', "a.toml")  # fmt: skip
+    suspender = write_store('[[events]]\nid = "s"\ndate = 2025-02-01\ntitle = "S"\n'
+                            'category = "suspension"\nsuspends = ["a"]\n', "s.toml")  # fmt: skip
+    for _ in range(2):  # parsed and kept, then from the database
+        both = run("--store", str(target), "--store", str(suspender), "check")
+        assert both.exit_code == 0, both.stderr
+    alone = run("--store", str(suspender), "check")
+    assert alone.exit_code == 1
+    assert alone.stderr.startswith(
+        f"{suspender}:1: event 's': suspends: no event 'a' in the stores"
+    )
 
 
 def test_a_deferred_build_waits_for_the_console_script(small_store, monkeypatch, tmp_path):

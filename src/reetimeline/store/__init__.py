@@ -26,7 +26,7 @@ from ..engine import query
 from ..errors import DataError, Problem
 from ..model import Dated, Event, PartialDate
 from ..validate import check_references, cross_file_problems
-from .cache import Cache, CachedFile, Unreadable
+from .cache import Cache, CachedFile, SmallFiles, Unreadable
 from .files import code_stamp, curated_store_path, expand_store_paths
 
 __all__ = ["Deferred", "Store", "curated_store_path", "expand_store_paths", "inspect", "load",
@@ -420,33 +420,44 @@ class _Parsed(NamedTuple):
     problems: list[Problem]
 
 
-def _parse(path: Path, cache: Cache | None, deferred: Deferred | None, *,
-           external_ok: bool) -> _Parsed:  # fmt: skip
+def _parse(path: Path, cache: Cache | None, deferred: Deferred | None, *, external_ok: bool,
+           small: SmallFiles | None = None) -> _Parsed:  # fmt: skip
     """Parse and check one store file; cache it when it is valid (built from exactly what the
-    parser returned: its events and its store-level fields)."""
+    parser returned: its events and its store-level fields), a small one in `small`."""
     from .parse import read_file
 
     with _collector_paused():
         result = read_file(path, keep=deferred.documents if deferred is not None else None)
     source, info = result.source, result.info
     unparsed = info.unparsed_ids if info is not None else ()
-    # a lone file is checked whole here; several files also across each other (`_read`)
-    problems = result.problems + check_references(
-        result.events, external_ok=external_ok, unparsed=unparsed, path=str(path)
-    )
     current_to = None
     if info is not None and info.current_to is not None:
         current_to = PartialDate.parse(info.current_to)
-    if (cache is not None and not problems and source is not None
+    parsed = _checked(path, result.events, current_to, unparsed, result.problems,
+                      external_ok=external_ok)  # fmt: skip
+    if (cache is not None and not parsed.problems and source is not None
             and source.fingerprint is not None and info is not None):  # fmt: skip
         from .cache import Content
 
-        cache.build(path, result.events, info,
-                    Content(source.fingerprint, source.crc, source.read_at_ns),
-                    background=len(result.events) >= BACKGROUND_CACHE_MIN_EVENTS,
-                    deferred=deferred)  # fmt: skip
-    part = ParsedFile(str(path), result.events, current_to)
-    return _Parsed(part, result.events, unparsed, problems)
+        content = Content(source.fingerprint, source.crc, source.read_at_ns)
+        if small is not None and not cache.wants(source.fingerprint.size):
+            small.add(path, result.events, info, content)
+        else:
+            cache.build(path, result.events, info, content,
+                        background=len(result.events) >= BACKGROUND_CACHE_MIN_EVENTS,
+                        deferred=deferred)  # fmt: skip
+    return parsed
+
+
+def _checked(path: Path, events: list[Event], current_to: PartialDate | None,
+             unparsed: tuple[tuple[str, int | None], ...], problems: list[Problem], *,
+             external_ok: bool) -> _Parsed:  # fmt: skip
+    """A file's events as a part, with its problems and those of its references (a lone file
+    is checked whole here; several files also across each other, in `_read`)."""
+    problems = problems + check_references(
+        events, external_ok=external_ok, unparsed=unparsed, path=str(path)
+    )
+    return _Parsed(ParsedFile(str(path), events, current_to), events, unparsed, problems)
 
 
 def _read(
@@ -461,17 +472,27 @@ def _read(
     # each file in order, for the checks across files: parsed now (with the ids of its events
     # that have problems) or cached
     in_order: list[_FileEvents | CachedFile] = []
+    small = SmallFiles(cache) if cache is not None else None
     for path in files:
         if cache is not None and (part := cache.open(path)) is not None:
             parts.append(part)
             cached.append(part)
             in_order.append(part)
             continue
-        result = _parse(path, cache, deferred, external_ok=len(files) > 1)
+        known = small.get(path) if small is not None else None
+        if known is not None:  # a small file, as the parser returned it for this content
+            events, info = known
+            date = info.get("current_to")
+            result = _checked(path, events, PartialDate.parse(date) if date else None, (), [],
+                              external_ok=len(files) > 1)  # fmt: skip
+        else:
+            result = _parse(path, cache, deferred, external_ok=len(files) > 1, small=small)
         parts.append(result.part)
         parsed.extend(result.events)
         in_order.append(_FileEvents(str(path), result.events, result.unparsed))
         problems.extend(result.problems)
+    if small is not None:
+        small.save()
     try:
         if len(files) > 1 or any(c.external_refs() for c in cached):
             problems.extend(_across_files(in_order, parsed, cached))

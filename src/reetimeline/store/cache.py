@@ -569,6 +569,126 @@ class Cache:
         return sorted(self.folder.glob("*.sqlite"))
 
 
+class SmallFiles:
+    """What the parser returned for small store files (events and `FileInfo`), all in one
+    database of the cache folder (`small.sqlite`), each file's row trusted only while the file
+    has the fingerprint it was read with (a racy one: and its CRC). A folder of a thousand small
+    files is then read from one database instead of parsed file by file; a file whose row does
+    not match is parsed, and its row replaced. Failures are silent: the files are parsed."""
+
+    NAME = "small.sqlite"
+
+    def __init__(self, cache: Cache):
+        self.cache = cache
+        self._rows: dict[bytes, tuple] | None = None
+        self._new: list[tuple] = []
+
+    def _db(self) -> Path:
+        return self.cache.folder / self.NAME
+
+    def _known(self) -> dict[bytes, tuple]:
+        if self._rows is None:
+            self._rows = {}
+            db = self._db()
+            if _trusted_file(db):
+                try:
+                    conn = _connect(db)
+                    try:
+                        meta = conn.execute("SELECT format, code, fields FROM meta").fetchone()
+                        if meta == (FORMAT, self.cache.stamp, FIELD_NAMES):
+                            sql = f"SELECT path, {_SMALL_COLUMNS} FROM files"
+                            self._rows = {path: tuple(row) for path, *row in conn.execute(sql)}
+                    finally:
+                        conn.close()
+                except sqlite3.Error:
+                    self._rows = {}
+        return self._rows
+
+    def get(self, store_path: Path) -> tuple[list[Event], dict[str, Any]] | None:
+        """The events and `FileInfo` fields of a small store file as the parser returned them
+        for the content it has now, or None."""
+        try:
+            info = os.stat(store_path)
+        except (OSError, ValueError):
+            return None
+        if not stat.S_ISREG(info.st_mode) or self.cache.wants(info.st_size):
+            return None
+        row = self._known().get(os.fsencode(os.path.realpath(store_path)))
+        if row is None:
+            return None
+        *fp, crc, racy, file_info, records = row
+        try:
+            if Fingerprint(*fp) != Fingerprint.of(info):
+                return None
+            if racy and crc_of_file(store_path) != crc:
+                return None
+            name = str(store_path)
+            events = [event_from(brief, rest, name, line)
+                      for brief, rest, line in marshal.loads(records)]  # fmt: skip
+            return events, marshal.loads(file_info)
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
+
+    def add(self, store_path: Path, events: Sequence[Event], info: NamedTuple,
+            source: Content) -> None:  # fmt: skip
+        """Keep what the parser returned for a valid small file (written by `save`)."""
+        records = [(brief_record(e), rest_record(e), e.origin.line if e.origin else None)
+                   for e in events]  # fmt: skip
+        self._new.append((os.fsencode(os.path.realpath(store_path)), *source.fingerprint,
+                          source.crc, int(_racy(source.fingerprint, source.read_at_ns)),
+                          marshal.dumps(dict(info._asdict())), marshal.dumps(records)))  # fmt: skip
+
+    def save(self) -> None:
+        """Write the rows kept by `add`, in one transaction, under the cache folder's lock for
+        this database; a database of other code or format is started afresh."""
+        if not self._new:
+            return
+        rows, self._new = self._new, []
+        db = self._db()
+        with self.cache._locked(db) as lock:
+            if lock is None:
+                return
+            for _attempt in range(2):  # a database that cannot be written is started afresh
+                try:
+                    if db.exists() and not _trusted_file(db):
+                        db.unlink()
+                    self._write(db, rows)
+                    return
+                except (OSError, sqlite3.Error):
+                    with contextlib.suppress(OSError):
+                        db.unlink()
+
+    def _write(self, db: Path, rows: list[tuple]) -> None:
+        fd = os.open(db, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
+        conn = _connect(db, "rw")
+        try:
+            conn.executescript(_SMALL_SCHEMA)
+            meta = conn.execute("SELECT format, code, fields FROM meta").fetchone()
+            if meta != (FORMAT, self.cache.stamp, FIELD_NAMES):
+                conn.execute("DELETE FROM meta")
+                conn.execute("DELETE FROM files")
+                conn.execute("INSERT INTO meta VALUES (?,?,?)",
+                             (FORMAT, self.cache.stamp, FIELD_NAMES))  # fmt: skip
+            conn.executemany(f"INSERT OR REPLACE INTO files VALUES ({_marks(10)})", rows)
+            conn.commit()
+        finally:
+            conn.close()
+
+
+_SMALL_COLUMNS = "dev, ino, size, mtime_ns, ctime_ns, crc, racy, info, events"
+_SMALL_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (format INTEGER, code TEXT, fields TEXT);
+CREATE TABLE IF NOT EXISTS files (
+    path BLOB PRIMARY KEY, dev INTEGER, ino INTEGER, size INTEGER, mtime_ns INTEGER,
+    ctime_ns INTEGER, crc INTEGER, racy INTEGER, info BLOB, events BLOB
+);
+"""
+
+
 class Content(NamedTuple):
     """The content a cache describes: the store's fingerprint when read, its CRC, and when
     reading began (to tell racy fingerprints)."""
