@@ -62,9 +62,9 @@ _CHUNK = 1 << 20
 _PRECISION = {"year": 0, "month": 1, "day": 2}
 
 # Below this size a store file has no database of its own (`SmallFiles` keeps it). Measured
-# (benchmarks/run.py, the folder figure): a database per file of 5 events made a folder of
-# 1,000 such files slower than parsing them (5.1 s against 5.5 s under load, and 55 MB of
-# caches); one database for all of them reads it in 0.65 of the parsing time.
+# (a folder of 1,000 files of 5 events, warm `list`, on a loaded machine): a database per
+# file gained little over parsing them (5.1 s against 5.5 s) for 55 MB of caches; one database
+# for all of them reads the folder in 0.65 of the parsing time (benchmarks/run.py --only folder).
 CACHE_MIN_BYTES = 16 * 1024
 
 # Processes started by this one to build caches in the background (tests wait for them).
