@@ -2,6 +2,7 @@
 
     python benchmarks/run.py                 # everything (about 12 minutes on 2 cores)
     python benchmarks/run.py --quick         # fewer rounds, no 100,000-event store, no peers
+    python benchmarks/run.py --only warm,size,folder   # some groups of figures (see GROUPS)
 
 Each command runs as a separate process with stdout piped, as a script would run it. Printed:
 median and min-max wall time, peak memory (max RSS) and each figure with whether it holds.
@@ -254,11 +255,49 @@ class Report:
         print("\n".join(self.figures))
 
 
+# The groups of figures `--only` selects: the curated store, 10,000 events against jrnl and
+# khal, the 100,000-event store warm (list, status, countdown, check, stats) and cold (list),
+# writes to it (add, import), the cache's size against the store's, a folder of small files.
+GROUPS = ("curated", "10k", "warm", "cold", "writes", "size", "folder")
+
+
+def ensure_folder(files: int = 1000, per_file: int = 5) -> Path:
+    """A folder of `files` store files of `per_file` events each, cut from a generated store
+    (references between them stay valid: a folder is checked across its files)."""
+    import tomli_w
+
+    folder = DATA / f"folder-{files}x{per_file}"
+    if folder.is_dir() and len(list(folder.glob("*.toml"))) == files:
+        return folder
+    source = ensure_store(files * per_file)
+    with source.open("rb") as handle:
+        events = tomllib.load(handle)["events"]
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(files):
+        part = events[n * per_file : (n + 1) * per_file]
+        (folder / f"part-{n:04d}.toml").write_text(tomli_w.dumps({"events": part}),
+                                                   encoding="utf-8")  # fmt: skip
+    return folder
+
+
+def cache_bytes(cache: Path) -> int:
+    """The size of every file in the cache folder (as `du -b` counts it)."""
+    folder = cache / "reetimeline"
+    return sum(p.stat().st_size for p in folder.iterdir()) if folder.is_dir() else 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds; no 100k, no peers")
     parser.add_argument("--rounds", type=int, default=None)
+    parser.add_argument("--only", default=",".join(GROUPS),
+                        help=f"comma-separated groups of figures, of: {', '.join(GROUPS)}")
     options = parser.parse_args()
+    wanted = set(options.only.split(","))
+    if wanted - set(GROUPS):
+        parser.error(f"--only: unknown {', '.join(sorted(wanted - set(GROUPS)))}")
+    if options.quick:
+        wanted -= {"warm", "cold", "writes", "size"}
     rounds = options.rounds or (5 if options.quick else 11)
     compileall.compile_dir(str(ROOT / "src" / "reetimeline"), quiet=1)  # as an install would
     cache = HERE / "data" / "cache"
@@ -268,6 +307,18 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {rounds} rounds")
 
     # 1, 4 and 12: the curated store
+    if "curated" in wanted:
+        curated(env, rounds, report)
+    if "10k" in wanted:
+        ten_thousand(env, cache, rounds, report, peers=not options.quick)
+    if wanted & {"warm", "cold", "writes", "size"}:
+        hundred_thousand(env, cache, report, wanted)
+    if "folder" in wanted:
+        folder_figure(env, cache, rounds, report)
+    report.print()
+
+
+def curated(env: dict[str, str], rounds: int, report: Report) -> None:
     runs = {
         "baseline": (baseline(CURATED), env),
         "list": (reetimeline(CURATED, "list", "--mineral", "dysprosium"), env),
@@ -287,12 +338,15 @@ def main() -> None:
     report.figure("12", "curated export --format csv / stdlib script",
                   s["export csv"].median / base, 2.5)  # fmt: skip
 
-    # 2: 10,000 events against jrnl and khal, warm cache
+
+def ten_thousand(env: dict[str, str], cache: Path, rounds: int, report: Report, *,
+                 peers: bool) -> None:  # fmt: skip
+    """2: 10,000 events against jrnl and khal, warm cache."""
     store10k = ensure_store(10_000)
     runs = {"reetimeline": (reetimeline(store10k, "list", "--mineral", "dysprosium"), env)}
     measure(runs["reetimeline"][0], env)
     wait_for_cache(cache, store10k)
-    if not options.quick:
+    if peers:
         runs.update(setup_peers(store10k))
     s = interleaved(runs, rounds)
     for name in runs:
@@ -302,24 +356,44 @@ def main() -> None:
             ratio = s["reetimeline"].median / s[peer].median
             report.figure("2", f"10k warm list / {peer}", ratio, 0.5)
 
-    # 3 and 5: 100,000 events
-    if not options.quick:
-        store100k = ensure_store(100_000)
-        big_rounds = 3
 
-        def clear_cache(name: str) -> None:
-            if name == "cold":
-                shutil.rmtree(cache / "reetimeline", ignore_errors=True)
+def hundred_thousand(env: dict[str, str], cache: Path, report: Report, wanted: set[str]) -> None:
+    """3, 5 and 12: 100,000 events, warm and cold; writes; the cache's size."""
+    store100k = ensure_store(100_000)
+    big_rounds = 3
 
-        measure(reetimeline(store100k, "list"), env)
-        wait_for_cache(cache, store100k)
+    def clear_cache(name: str) -> None:
+        if name == "cold":
+            shutil.rmtree(cache / "reetimeline", ignore_errors=True)
+
+    shutil.rmtree(cache / "reetimeline", ignore_errors=True)
+    measure(reetimeline(store100k, "list"), env)
+    wait_for_cache(cache, store100k)
+    if "size" in wanted:
+        ratio = cache_bytes(cache) / store100k.stat().st_size
+        report.figure("12", f"100k cache size / store size ({cache_bytes(cache) / 1e6:.1f} MB / "
+                      f"{store100k.stat().st_size / 1e6:.1f} MB)", ratio, 1.5)  # fmt: skip
+    base = None
+    if "warm" in wanted:
         runs = {
             "baseline": (baseline(store100k), env),
             "warm list": (reetimeline(store100k, "list", "--mineral", "dysprosium"), env),
             "warm countdown": (reetimeline(store100k, "countdown"), env),
             "warm status": (reetimeline(store100k, "status"), env),
+            "warm check": (reetimeline(store100k, "check"), env),
+            "warm stats": (reetimeline(store100k, "stats"), env),
         }
         s = interleaved(runs, big_rounds)
+        for name in runs:
+            report.add(f"100k: {name}", s[name])
+        base = s["baseline"].median
+        peak = max(s["warm list"].rss_mb)
+        report.figure("3", "100k warm list / stdlib script", s["warm list"].median / base, 0.1,
+                      f"; peak {peak:.0f} MB")  # fmt: skip
+        for name in ("warm countdown", "warm status", "warm check", "warm stats"):
+            report.figure("5" if name in ("warm countdown", "warm status") else "12",
+                          f"100k {name} / stdlib script", s[name].median / base, 0.1)  # fmt: skip
+    if "cold" in wanted:
         # cold runs interleaved with baseline runs of their own (B C B C ...): the machine's
         # speed drifts over the minutes the warm runs take
         cold, cold_base = Sample(), Sample()
@@ -332,64 +406,57 @@ def main() -> None:
             cold.times.append(elapsed)
             cold.rss_mb.append(rss)
             wait_for_cache(cache, store100k)
-        for name in runs:
-            report.add(f"100k: {name}", s[name])
         report.add("100k: baseline, beside the cold runs", cold_base)
         report.add("100k: cold list (no cache)", cold)
-        base = s["baseline"].median
-        peak = max(s["warm list"].rss_mb)
-        report.figure(
-            "3",
-            "100k warm list / stdlib script",
-            s["warm list"].median / base,
-            0.05,
-            f"; peak {peak:.0f} MB (≤ 120: {'holds' if peak <= 120 else 'MISSED'})",
-        )
-        report.figure("3", "100k cold list / stdlib script", cold.median / cold_base.median, 1.3)
         report.figure("12", "100k cold list / stdlib script", cold.median / cold_base.median, 0.6)
-        report.figure(
-            "5", "100k warm countdown / stdlib script", s["warm countdown"].median / base, 0.05
-        )
-        report.figure("5", "100k warm status / stdlib script", s["warm status"].median / base, 0.05)
+        base = base or cold_base.median
+    if "writes" in wanted:
+        if base is None:
+            base = interleaved({"baseline": (baseline(store100k), env)}, 1)["baseline"].median
+        writes(env, cache, store100k, base, big_rounds, report)
 
-        # 12: counts from the cache, and writes that scale
-        runs = {
-            "warm check": (reetimeline(store100k, "check"), env),
-            "warm stats": (reetimeline(store100k, "stats"), env),
-            "warm countdown --as-of 2015-01-01": (
-                reetimeline(store100k, "countdown", "--as-of", "2015-01-01"), env),
-        }  # fmt: skip
-        s12 = interleaved(runs, big_rounds)
-        for name in runs:
-            report.add(f"100k: {name}", s12[name])
-            report.figure("12", f"100k {name} / stdlib script", s12[name].median / base, 0.05)
 
-        writable = DATA / "events-100000-writes.toml"
-        shutil.copyfile(store100k, writable)
-        measure(reetimeline(writable, "check"), env)  # parse, and build its cache
-        wait_for_cache(cache, writable)
-        measure(reetimeline(writable, "check"), env)
-        add = reetimeline(writable, "add", "--date", "2026-01-01", "--title", "Benchmark add")
-        adds = interleaved({"add": (add, env)}, big_rounds)["add"]
-        report.add("100k: add one event (warm cache)", adds)
-        peak = max(adds.rss_mb)
-        report.figure(
-            "12",
-            "100k add of one event, warm / stdlib script",
-            adds.median / base,
-            0.1,
-            f"; peak {peak:.0f} MB (≤ 150: {'holds' if peak <= 150 else 'MISSED'})",
-        )
-        imports = Sample()
-        for round_number in range(big_rounds):
-            rows = import_file(DATA / "import-10000.csv", f"imp{round_number}", 10_000)
-            elapsed, rss = measure(reetimeline(writable, "import", str(rows)), env)
-            imports.times.append(elapsed)
-            imports.rss_mb.append(rss)
-        report.add("100k: import 10,000 CSV rows (warm cache)", imports)
-        report.figure("12", "100k import of 10,000 CSV rows / stdlib script",
-                      imports.median / base, 0.5)  # fmt: skip
-    report.print()
+def writes(env: dict[str, str], cache: Path, store100k: Path, base: float, big_rounds: int,
+           report: Report) -> None:  # fmt: skip
+    """12: `add` and `import` on a warm 100,000-event store."""
+    writable = DATA / "events-100000-writes.toml"
+    shutil.copyfile(store100k, writable)
+    measure(reetimeline(writable, "check"), env)  # parse, and build its cache
+    wait_for_cache(cache, writable)
+    measure(reetimeline(writable, "check"), env)
+    add = reetimeline(writable, "add", "--date", "2026-01-01", "--title", "Benchmark add")
+    adds = interleaved({"add": (add, env)}, big_rounds)["add"]
+    report.add("100k: add one event (warm cache)", adds)
+    peak = max(adds.rss_mb)
+    report.figure(
+        "12",
+        "100k add of one event, warm / stdlib script",
+        adds.median / base,
+        0.1,
+        f"; peak {peak:.0f} MB (≤ 150: {'holds' if peak <= 150 else 'MISSED'})",
+    )
+    imports = Sample()
+    for round_number in range(big_rounds):
+        rows = import_file(DATA / "import-10000.csv", f"imp{round_number}", 10_000)
+        elapsed, rss = measure(reetimeline(writable, "import", str(rows)), env)
+        imports.times.append(elapsed)
+        imports.rss_mb.append(rss)
+    report.add("100k: import 10,000 CSV rows (warm cache)", imports)
+    report.figure("12", "100k import of 10,000 CSV rows / stdlib script",
+                  imports.median / base, 0.5)  # fmt: skip
+
+
+def folder_figure(env: dict[str, str], cache: Path, rounds: int, report: Report) -> None:
+    """12: a folder of 1,000 store files of 5 events, warm `list`, with the cache and without."""
+    folder = ensure_folder()
+    nocache = {**env, "REETIMELINE_NO_CACHE": "1"}
+    command = reetimeline(folder, "list", "--mineral", "dysprosium")
+    runs = {"folder with cache": (command, env), "folder without cache": (command, nocache)}
+    s = interleaved(runs, rounds)
+    for name in runs:
+        report.add(f"1,000 files of 5 events: {name}", s[name])
+    ratio = s["folder with cache"].median / s["folder without cache"].median
+    report.figure("12", "folder of 1,000 files warm list, cache / no cache", ratio, 1.0)
 
 
 if __name__ == "__main__":

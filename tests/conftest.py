@@ -38,6 +38,8 @@ def isolated_env(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("HOME", str(home))
+    # every store is cached, however small (by default small files are parsed: store/cache.py)
+    monkeypatch.setenv("REETIMELINE_CACHE_MIN_BYTES", "0")
     for name in ("REETIMELINE_STORE", "REETIMELINE_PAGER", "NO_COLOR", "FORCE_COLOR", "TERM",
                  "COLUMNS"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -35,7 +36,7 @@ def lint_with(tmp_path: Path, module: str, line: str) -> subprocess.CompletedPro
 def test_the_layers_contract_holds():
     result = lint(ROOT / "src")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 2 kept, 0 broken." in result.stdout
+    assert re.search(r"^Contracts: \d+ kept, 0 broken\.$", result.stdout, re.M)
 
 
 def test_the_contract_catches_the_store_importing_the_output_layer(tmp_path):

@@ -1,6 +1,7 @@
 """The weekly briefing: what changed between two dates, and what restricts what where (fixture
 stores, `--as-of`, never the clock)."""
 
+from reetimeline.api import answers
 from tests.conftest import json_of
 
 CHANGING = """
@@ -234,6 +235,7 @@ def test_status_matrix_on_a_terminal_numbers_the_measures(write_store):
 
     from rich.console import Console
 
+    from reetimeline.api import answers
     from reetimeline.engine.briefing import matrix
     from reetimeline.engine.query import Filter
     from reetimeline.output.render import matrix_table
@@ -241,7 +243,7 @@ def test_status_matrix_on_a_terminal_numbers_the_measures(write_store):
 
     store = load([write_store(MATRIX)])
     day = dt.date(2026, 6, 1)
-    grid = matrix(store.status(Filter(), day), ("US", "JP"))
+    grid = matrix(answers.status(store, Filter(), day), ("US", "JP"))
     out = io.StringIO()
     Console(file=out, width=80, color_system=None).print(matrix_table(grid, show_ids=True))
     assert [line.rstrip() for line in out.getvalue().splitlines()] == [
@@ -273,7 +275,7 @@ def test_changes_are_data_and_their_notes_are_words_of_the_output_layer(write_st
     events = store.events
     measures = [e for e in events if e.category in ("export-control", "tariff")]
     others = [e for e in events if e not in measures]
-    rows = changes(measures, others, store.knowledge(as_of), store.horizon(),
+    rows = changes(measures, others, answers.knowledge(store, as_of), answers.horizon(store),
                    dt.date(2025, 11, 1), as_of)  # fmt: skip
     assert "note" not in Change._fields
     extended = next(c for c in rows if c.change == "extended")

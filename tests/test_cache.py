@@ -1,13 +1,17 @@
 """The parsed-store cache answers exactly like parsing, and is never trusted blindly."""
 
+import datetime as dt
+import json
 import os
 import sqlite3
+import stat
 import subprocess
 import sys
 
 import pytest
 
 from reetimeline import store
+from reetimeline.model import PartialDate
 from reetimeline.store import cache as cache_module
 from tests.conftest import CURATED
 
@@ -225,5 +229,281 @@ def test_a_large_store_is_cached_in_the_background(small_store, monkeypatch, tmp
     assert os.waitpid(pid, 0)[1] == 0
     cache_module.background_builds.clear()
     again = store.load([small_store], cache_dir=folder)
-    assert again._cached, "the background cache was not built"
+    assert isinstance(again.parts[0], cache_module.CachedFile), "the background cache was not built"
     assert [e.id for e in again.events] == ["embargo", "ban", "pause", "plan"]
+
+
+# --- store-level fields, unreadable caches, extreme dates, chains, small files ------------------
+
+QUOTED_HEADERS = """\
+current_to = 2025-06-30
+
+[["events"]]
+id = "m"
+date = 2025-01-01
+title = "Measure"
+category = "export-control"
+effective = 2025-08-01
+"""
+UNCONFIRMED = (
+    "state\tsince\tuntil\tconfidence\ttitle\tnote\tid\n"
+    "unconfirmed\t2025-08-01\t\tconfirmed\tMeasure\tit was scheduled to take effect 2025-08-01; "
+    "no event in the stores says what happened (events.toml current to 2025-06-30, 63 days "
+    "ago)\tm\n"
+)
+
+
+def test_current_to_of_a_store_with_quoted_headers_survives_add(run, write_store, monkeypatch):
+    """`[["events"]]` is the same key as `[[events]]`, but such a store is not appendable text
+    by text: `add` parses it whole and builds its cache from what the parser returned."""
+    path = write_store(QUOTED_HEADERS)
+    args = ["--store", str(path)]
+    assert run(*args, "list").exit_code == 0  # builds the cache
+    added = run(*args, "add", "--date", "2025-02-01", "--title", "Note")
+    assert (added.exit_code, added.stdout) == (0, "2025-02-01-note\n")
+    assert len(list(store_cache_dir().glob("*.sqlite"))) == 1  # the cache was built again
+    piped = run(*args, "status", "--as-of", "2025-09-01")
+    assert (piped.exit_code, piped.stdout) == (0, UNCONFIRMED)
+    as_json = run(*args, "status", "--as-of", "2025-09-01", "--json")
+    [row] = json.loads(as_json.stdout)
+    assert (row["state"], row["current_to"]) == ("unconfirmed", "2025-06-30")
+    loaded = store.load([path], cache_dir=store_cache_dir())
+    assert isinstance(loaded.parts[0], cache_module.CachedFile)
+    assert loaded.latest_current_to() == (PartialDate(2025, 6, 30), "events.toml")
+    monkeypatch.setenv("REETIMELINE_NO_CACHE", "1")
+    assert run(*args, "status", "--as-of", "2025-09-01").stdout == UNCONFIRMED
+    monkeypatch.delenv("REETIMELINE_NO_CACHE")
+    doctor = run(*args, "doctor", "--as-of", "2025-09-01")
+    assert f"store       {path}: ok, 2 events, current to 2025-06-30\n" in doctor.stdout
+    assert "data        events.toml current to 2025-06-30, 63 days ago\n" in doctor.stdout
+
+
+def _many_events(count: int) -> str:
+    table = ('[[events]]\nid = "e{n}"\ndate = 2025-02-{day:02d}\ntitle = "Event {n}"\n'
+             'category = "export-control"\nminerals = ["gallium"]\n'
+             'expires = 2026-01-01\n\n')  # fmt: skip
+    return "".join(table.format(n=n, day=n % 28 + 1) for n in range(count))
+
+
+def _damage(db, how: str) -> None:
+    if how == "corrupted page":
+        # the schema and the meta row (pages 1 and 2) stay readable; every later page is noise
+        data = bytearray(db.read_bytes())
+        page = int.from_bytes(data[16:18], "big")
+        assert len(data) > 8 * page
+        data[2 * page :] = os.urandom(len(data) - 2 * page)
+        db.write_bytes(bytes(data))
+    elif how == "another owner":
+        os.chown(db, 12345, 12345)
+    else:
+        db.chmod(0o644)
+
+
+@pytest.mark.parametrize("how", ["corrupted page", "another owner", "mode 0644"])
+def test_a_cache_that_cannot_be_trusted_or_read_is_rebuilt(write_store, how, monkeypatch):
+    if how == "another owner" and os.geteuid() != 0:
+        pytest.skip("only root can give a file to another user")
+    path = write_store(_many_events(400))
+    monkeypatch.setenv("REETIMELINE_NO_CACHE", "1")
+    fresh = cached_run(path, "status", "--as-of", "2025-06-01")
+    monkeypatch.delenv("REETIMELINE_NO_CACHE")
+    assert fresh[0].count("\nin-force\t2025-02-") == 400
+    assert cached_run(path, "status", "--as-of", "2025-06-01") == (fresh[0], "PARSED")
+    assert cached_run(path, "status", "--as-of", "2025-06-01") == (fresh[0], "CACHED")
+    db = _the_cache(path)
+    _damage(db, how)
+    # read from the file this time, the same answer; the cache is built again
+    assert cached_run(path, "status", "--as-of", "2025-06-01") == (fresh[0], "PARSED")
+    info = db.stat()
+    assert (info.st_uid, stat.S_IMODE(info.st_mode)) == (os.geteuid(), 0o600)
+    assert cached_run(path, "status", "--as-of", "2025-06-01") == (fresh[0], "CACHED")
+    assert cached_run(path, "countdown", "--as-of", "2025-12-31")[1] == "CACHED"
+
+
+def test_a_page_corrupted_while_a_store_is_loaded_is_read_from_the_file(write_store):
+    from reetimeline.api import answers
+    from reetimeline.engine.query import Filter
+
+    path = write_store(_many_events(400))
+    folder = store_cache_dir()
+    store.load([path], cache_dir=folder)  # builds the cache
+    loaded = store.load([path], cache_dir=folder)
+    assert isinstance(loaded.parts[0], cache_module.CachedFile)
+    loaded.parts[0].close()
+    _damage(_the_cache(path), "corrupted page")
+    rows = answers.status(loaded, Filter(), dt.date(2025, 6, 1))
+    assert [(s.event.id, s.state) for s in rows[:2]] == [("e0", "in-force"), ("e112", "in-force")]
+    assert len(rows) == 400
+    assert isinstance(loaded.parts[0], store.ParsedFile)
+    again = store.load([path], cache_dir=folder)  # built again from the file
+    assert isinstance(again.parts[0], cache_module.CachedFile)
+    assert again.select(Filter()) == loaded.select(Filter())
+
+
+INDEFINITE = """\
+[[events]]
+id = "m"
+date = 2025-01-01
+title = "Measure"
+category = "export-control"
+minerals = ["gallium"]
+expires = 8999-12-31
+
+[[events]]
+id = "s"
+date = 2025-03-01
+title = "Pause"
+category = "suspension"
+suspends = ["m"]
+expires = 8999-12-31
+
+[[events]]
+id = "old"
+date = 1000-01-01
+title = "Old"
+category = "other"
+"""
+
+
+def test_dates_at_both_ends_of_the_calendar_are_cached(write_store):
+    """The cache keeps day numbers only: the first and last days of the supported range
+    (`model.EARLIEST`, `model.LATEST`) are cached and read back."""
+    path = write_store(INDEFINITE)
+    expected = (
+        "date\tcategory\ttitle\tminerals\tcountries\tconfidence\tid\n"
+        "1000-01-01\tother\tOld\t\t\tconfirmed\told\n"
+        "2025-01-01\texport-control\tMeasure\tgallium\t\tconfirmed\tm\n"
+        "2025-03-01\tsuspension\tPause\t\t\tconfirmed\ts\n"
+    )
+    assert cached_run(path, "list") == (expected, "PARSED")
+    assert cached_run(path, "list") == (expected, "CACHED")
+    # the measure runs to 8999-12-31: it is in any window after its date
+    since = "date\tcategory\ttitle\tminerals\tcountries\tconfidence\tid\n" + expected.split(
+        "\n", 2)[2]  # fmt: skip
+    assert cached_run(path, "list", "--since", "2025-02") == (since, "CACHED")
+    assert cached_run(path, "list", "--since", "8999-12") == (since, "CACHED")
+    loaded = store.load([path], cache_dir=store_cache_dir())
+    assert loaded.get("m").expires == PartialDate(8999, 12, 31)
+
+
+def _chain(links: int) -> str:
+    parts = [
+        '[[events]]\nid = "m"\ndate = 2025-01-01\ntitle = "Measure"\ncategory = "export-control"\n',
+        '[[events]]\nid = "s0"\ndate = 2025-02-01\ntitle = "Pause 0"\ncategory = "suspension"\n'
+        'suspends = ["m"]\nexpires = 2025-03-01\n',
+    ]
+    for i in range(1, links + 1):
+        date = dt.date(2025, 2, 1) + dt.timedelta(days=i % 20)
+        extended = "s0" if i == 1 else f"t{i - 1}"
+        parts.append(
+            f'[[events]]\nid = "t{i}"\ndate = {date}\ntitle = "Truce {i}"\n'
+            f'category = "truce"\nextends = ["{extended}"]\n'
+            f"expires = {dt.date(2025, 3, 1) + dt.timedelta(days=i)}\n"
+        )
+    return "\n".join(parts)
+
+
+def test_a_long_extension_chain_counts_down(run, write_store, monkeypatch):
+    """Each link's ends are found once (`Store.extended_into`): a chain costs its length."""
+    path = write_store(_chain(1000))
+    args = ["--store", str(path), "countdown", "--as-of", "2025-02-15", "--all"]
+    monkeypatch.setenv("REETIMELINE_NO_CACHE", "1")
+    parsed = run(*args)
+    monkeypatch.delenv("REETIMELINE_NO_CACHE")
+    assert run(*args).stdout == parsed.stdout  # builds the cache
+    cached = run(*args)
+    assert (cached.exit_code, cached.stdout) == (0, parsed.stdout)
+    lines = cached.stdout.splitlines()
+    assert len(lines) == 1 + 1002 + 751  # every date, and the expiries within the chain
+    assert lines[:3] == [
+        "date\tkind\tdays\twhen\tconfidence\ttitle\tid",
+        "2025-01-01\tdate\t-45\t45 days ago\tconfirmed\tMeasure\tm",
+        "2025-02-01\tdate\t-14\t14 days ago\tconfirmed\tPause 0\ts0",
+    ]
+    assert lines[-1] == ("2027-11-26\texpires\t1014\tin 1014 days, extended by t1000\tconfirmed"
+                         "\tTruce 999\tt999")  # fmt: skip
+    # a window that only the last link's expiry reaches keeps the first link of the chain
+    loaded = store.load([path], cache_dir=store_cache_dir())
+    from reetimeline.engine.query import make_filter
+
+    flt = loaded.prepared(make_filter(since=PartialDate(2027, 11, 26)))
+    assert [e.id for e in loaded.select(flt) if e.id in ("m", "s0", "t1", "t999", "t1000")] == [
+        "s0", "t1000", "t1", "t999"]  # fmt: skip
+
+
+def test_small_store_files_share_one_database(write_store, monkeypatch):
+    """Opening a database per small file costs more than parsing it: what the parser returned
+    for small files is kept in one database (`small.sqlite`), each file's row used while the
+    file has the content it was read with. The answer is the same either way."""
+    monkeypatch.delenv("REETIMELINE_CACHE_MIN_BYTES")
+    small = write_store(_many_events(5), "small.toml")
+    assert small.stat().st_size < cache_module.CACHE_MIN_BYTES
+    first = cached_run(small, "list")
+    assert first[1] == "PARSED" and first[0].count("\n") == 6
+    assert cached_run(small, "list") == (first[0], "CACHED")
+    assert [p.name for p in store_cache_dir().glob("*.sqlite")] == ["small.sqlite"]
+    # a hand edit that keeps the size and the modification time is seen
+    info = small.stat()
+    small.write_text(small.read_text(encoding="utf-8").replace("Event 4", "Event X"),
+                     encoding="utf-8")  # fmt: skip
+    os.utime(small, ns=(info.st_atime_ns, info.st_mtime_ns))
+    edited = cached_run(small, "list")
+    assert edited == (first[0].replace("Event 4", "Event X"), "PARSED")
+    assert cached_run(small, "list") == (edited[0], "CACHED")
+    # a database that cannot be read or trusted is ignored and written afresh
+    db = store_cache_dir() / "small.sqlite"
+    for damage in ("garbage", "mode 0644"):
+        if damage == "garbage":
+            db.write_bytes(os.urandom(4096))
+        else:
+            db.chmod(0o644)
+        assert cached_run(small, "list") == (edited[0], "PARSED"), damage
+        assert stat.S_IMODE(db.stat().st_mode) == 0o600
+        assert cached_run(small, "list") == (edited[0], "CACHED"), damage
+    # a large file has a database of its own
+    large = write_store(_many_events(200), "large.toml")
+    assert large.stat().st_size >= cache_module.CACHE_MIN_BYTES
+    assert cached_run(large, "list")[1] == "PARSED"
+    assert cached_run(large, "list")[1] == "CACHED"
+    assert len(list(store_cache_dir().glob("*.sqlite"))) == 2
+
+
+def test_a_small_file_read_alone_is_checked_alone(run, write_store, monkeypatch):
+    monkeypatch.delenv("REETIMELINE_CACHE_MIN_BYTES")
+    target = write_store('[[events]]\nid = "a"\ndate = 2025-01-01\ntitle = "A"\n'
+                         'category = "export-control"\n', "a.toml")  # fmt: skip
+    suspender = write_store('[[events]]\nid = "s"\ndate = 2025-02-01\ntitle = "S"\n'
+                            'category = "suspension"\nsuspends = ["a"]\n', "s.toml")  # fmt: skip
+    for _ in range(2):  # parsed and kept, then from the database
+        both = run("--store", str(target), "--store", str(suspender), "check")
+        assert both.exit_code == 0, both.stderr
+    alone = run("--store", str(suspender), "check")
+    assert alone.exit_code == 1
+    assert alone.stderr.startswith(
+        f"{suspender}:1: event 's': suspends: no event 'a' in the stores"
+    )
+
+
+def test_a_deferred_build_waits_for_the_console_script(small_store, monkeypatch, tmp_path):
+    """`store.Deferred`: what the console script does after its answer. A build waits in it
+    until `run_builds()`, and large parsed documents are kept in it; without one (a long-lived
+    process) builds start at once and nothing is kept."""
+    from reetimeline.store import parse
+
+    monkeypatch.setattr(store, "BACKGROUND_CACHE_MIN_EVENTS", 1)
+    monkeypatch.setattr(parse, "KEEP_DOCUMENTS_FROM", 0)
+    folder = tmp_path / "cache"
+    deferred = store.Deferred()
+    loaded = store.load([small_store], cache_dir=folder, deferred=deferred)
+    assert [e.id for e in loaded.events] == ["embargo", "ban", "pause", "plan"]
+    assert (len(deferred.builds), len(deferred.documents), cache_module.background_builds) == (
+        1, 1, [])  # fmt: skip
+    assert not list(folder.glob("*.sqlite"))
+    assert deferred.run_builds() is True
+    assert deferred.builds == []
+    [pid] = cache_module.background_builds
+    assert os.waitpid(pid, 0)[1] == 0
+    cache_module.background_builds.clear()
+    again = store.load([small_store], cache_dir=folder, deferred=store.Deferred())
+    assert isinstance(again.parts[0], cache_module.CachedFile)
+    assert store.Deferred().run_builds() is False

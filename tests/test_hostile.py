@@ -445,7 +445,7 @@ def test_a_hostile_store_file_name_reaches_no_output_raw(run, tmp_path):
              "timelinejs": ("export", "-f", "timelinejs", "-o")}  # fmt: skip
     for name, args in files.items():
         out = tmp_path / f"out.{name}"
-        result = run("--store", str(path), *args, str(out), *(day if name != "timelinejs" else ()))
+        result = run("--store", str(path), *args, str(out), *day)
         assert result.exit_code == 0, result.stderr
         outputs[name] = out.read_text(encoding="utf-8")
     for name, text in outputs.items():

@@ -338,7 +338,8 @@ def test_add_to_a_cached_store_parses_only_the_new_text(run, tmp_path, monkeypat
     parsed = load([path]).get("2026-01-01-new")
     assert parsed.origin.line == 1810
     cached = load([path], cache_dir=Path(os.environ["XDG_CACHE_HOME"]) / "reetimeline")
-    assert cached._cached and cached.get("2026-01-01-new").origin == parsed.origin
+    assert type(cached.parts[0]).__name__ == "CachedFile"
+    assert cached.get("2026-01-01-new").origin == parsed.origin
 
 
 def test_an_appended_store_reads_back_the_same_through_the_cache(run, tmp_path, monkeypatch):

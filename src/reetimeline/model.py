@@ -318,8 +318,9 @@ class Dated(Protocol):
 
 
 class Brief(NamedTuple):
-    """An event without its summary, countries, tags, related ids and sources: what states,
-    countdowns and their views read (`Dated`), kept by the cache in a column of its own."""
+    """An event without its summary, tags, related ids and sources: what states, countdowns
+    and their views read (`Dated`), and what `stats` counts, kept by the cache in a column of
+    its own."""
 
     id: str
     title: str
@@ -334,12 +335,13 @@ class Brief(NamedTuple):
     issuer: str | None
     applies_to: tuple[str, ...]
     minerals: tuple[str, ...]
+    countries: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, event: Event) -> Brief:
         return cls(event.id, event.title, event.category, event.confidence, event.date,
                    event.effective, event.expires, event.suspends, event.extends, event.ends,
-                   event.issuer, event.applies_to, event.minerals)  # fmt: skip
+                   event.issuer, event.applies_to, event.minerals, event.countries)  # fmt: skip
 
     def targets(self) -> tuple[tuple[str, PartialDate], ...]:
         return _targets(self.date, self.effective, self.expires)

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..api import answers
 from ..errors import UsageError
 from .application import app
 from .loading import load_store
@@ -47,7 +48,7 @@ def changes_command(
         raise UsageError(f"--to {end} is before --from {start}")
     flt = filters.build(day)
     loaded = load_store()
-    rows = loaded.changes(flt, day, start, min(end, day))
+    rows = answers.changes(loaded, flt, day, start, min(end, day))
     if not rows and not loaded.is_empty():
         say(f"no changes from {start} to {min(end, day)}")
     output(rows, json_output=json_output, record=_change_record, view="changes_table",
@@ -97,7 +98,7 @@ def report_command(
     day = as_of_date(as_of)
     flt = filters.build(day)
     loaded = load_store()
-    page = render(make(loaded, flt, day, describe_filters(filters)))
+    page = render(make(loaded, flt, day, describe_filters(filters), answers))
     write_text_atomically(output_path, page)
     say(f"wrote the briefing as of {day} to {output_path}")
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..api import answers
 from ..errors import DataError, UsageError
 from ..model import event_to_record
 from ..text import visible
@@ -105,7 +106,7 @@ def export_command(
     say_if_nothing_matched(count, loaded)
     text = api.export(loaded, fmt, as_of=day, stamp=dt.datetime.now(dt.UTC).replace(microsecond=0),
                       alarm_days=alarm, bom=bom, flt=flt)  # fmt: skip
-    note = horizon_note(loaded.horizon(), day)
+    note = horizon_note(answers.horizon(loaded), day)
     if output is None and isinstance(text, bytes):
         print_bytes(text)
     elif output is None:

@@ -5,11 +5,12 @@ from typing import Annotated, Any
 import typer
 
 from .. import store
+from ..api import answers
 from ..engine import query
 from ..engine.states import Status, Target, countdown
 from ..errors import UsageError
 from ..model import MEASURE_CATEGORIES, Dated
-from ..output.plain import COUNTDOWN_HEADER, STATUS_HEADER, countdown_lines, status_lines
+from ..output.plain import countdown_lines, status_lines
 from ..output.words import horizon_note
 from . import completion
 from .application import app
@@ -84,17 +85,13 @@ def countdown_command(
     if event_id is not None:
         event = event_by_id(event_id, loaded)
         # with an ID, all of that event's targets
-        knowledge = loaded.knowledge(day, confirmed=flt.confirmed)
-        rows = countdown(query.select([event], flt), day, knowledge, loaded.horizon(), flt=flt,
-                         within=within, recent=recent, show_all=within is None)  # fmt: skip
-    elif not json_output and not use_rich():  # piped: rows made ready by the cache where it can
-        print_lines([COUNTDOWN_HEADER])
-        lines = loaded.countdown_lines(flt, day, within=within, recent=recent, show_all=show_all)
-        if not print_lines(lines) and not loaded.is_empty():
-            say(NO_TARGETS)
-        return
+        knowledge = answers.knowledge(loaded, day, confirmed=flt.confirmed)
+        rows = countdown(query.select([event], flt), day, knowledge, answers.horizon(loaded),
+                         flt=flt, within=within, recent=recent,
+                         show_all=within is None)  # fmt: skip
     else:
-        rows = loaded.countdown(flt, day, within=within, recent=recent, show_all=show_all)
+        rows = answers.countdown(loaded, flt, day, within=within, recent=recent,
+                                 show_all=show_all)  # fmt: skip
     if not rows and not loaded.is_empty():
         say(NO_TARGETS)
     output(
@@ -110,7 +107,7 @@ NO_TARGETS = "no dated targets in that window (try --all)"
 def _say_horizon(loaded: store.Store, day, json_output: bool) -> None:
     """How current the data is, on stderr after the answer, for people at a terminal (the JSON
     carries `current_to`; plain rows say it in the note of an unconfirmed state)."""
-    note = horizon_note(loaded.horizon(), day)
+    note = horizon_note(answers.horizon(loaded), day)
     if note and not json_output and use_rich():
         say(f"data: {note}")
     if not json_output and use_rich():
@@ -168,11 +165,7 @@ def status_command(
         say_if_nothing_matched(len(answer), loaded)
         print_json([api.record(row) for row in answer])
         return
-    if not use_rich():  # piped: rows made ready by the cache where it can
-        print_lines([STATUS_HEADER])
-        say_if_nothing_matched(print_lines(loaded.status_lines(flt, day)), loaded)
-        return
-    rows = loaded.status(flt, day)
+    rows = answers.status(loaded, flt, day)
     say_if_nothing_matched(len(rows), loaded)
     output(rows, json_output=False, record=_status_record, view="status_table",
            lines=status_lines)  # fmt: skip
@@ -185,7 +178,7 @@ def _status_matrix(flt, filters: FilterArgs, day, *, show_ids: bool, json_output
     loaded = load_store()
     grid = api.matrix_grid(loaded, flt, day, destinations=filters.to or (),
                            minerals=filters.mineral or (), exact=filters.exact)  # fmt: skip
-    horizon = loaded.horizon()
+    horizon = answers.horizon(loaded)
     if json_output:
         print_json({
             "as_of": day.isoformat(),

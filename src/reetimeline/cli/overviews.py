@@ -6,6 +6,7 @@ from typing import Annotated, Any
 import typer
 
 from .. import store
+from ..api import answers
 from ..engine import query
 from ..errors import UsageError
 from ..model import CATEGORIES
@@ -117,12 +118,8 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
     stores = [{"path": str(f.path), "state": f.state, "problems": f.problems, "events": f.events,
                "current_to": str(f.current_to) if f.current_to else None}
               for f in states]  # fmt: skip
-    data = horizon_note(
-        store.Store(
-            [], [], current_to=[(str(f.path), f.current_to) for f in states if f.current_to]
-        ).horizon(),
-        day,
-    )
+    declared = [store.ParsedFile(str(f.path), (), f.current_to) for f in states if f.current_to]
+    data = horizon_note(answers.horizon(store.Store([], declared)), day)
     folder = cache.folder
     color, why = color_decision()
     pager, pager_why = pager_decision()

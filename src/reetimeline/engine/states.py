@@ -434,19 +434,6 @@ def status_of(measure: D, knowledge: Knowledge, horizon: Horizon) -> Status[D]:
     return _status_from(life(measure, knowledge), measure, knowledge.as_of, horizon)
 
 
-def unacted_stretch_statuses(measure: D) -> list[tuple[dt.date, dt.date | None, Status[D]]]:
-    """(first day, first day of the next stretch or None, its state) for each stretch of the
-    life of a measure that nothing acts on: `status_of` on the first day of each stretch with
-    no known event and no horizon (the store's ready rows use it until they go)."""
-    segments = life(measure, Knowledge((), dt.date.max))
-    out = []
-    for i, segment in enumerate(segments):
-        following = segments[i + 1].first if i + 1 < len(segments) else None
-        out.append((segment.first, following,
-                    _status_from(segments, measure, segment.first, NO_HORIZON)))  # fmt: skip
-    return out
-
-
 def _status_from(segments: list[Segment], measure: D, as_of: dt.date,
                  horizon: Horizon) -> Status[D]:  # fmt: skip
     index = len(segments) - 1

@@ -11,12 +11,10 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from ..engine.states import Status, Target, unacted_stretch_statuses
-from ..model import Dated, Event, PartialDate, event_to_record
+from ..engine.states import Status, Target
+from ..model import Event, event_to_record
 from ..text import joined, visible
-
-# UNCONFIRMED_NOTE and days_text: for the store's ready rows, until they go
-from .words import UNCONFIRMED_NOTE, days_text, describe_days, status_note  # noqa: F401
+from .words import describe_days, status_note
 
 if TYPE_CHECKING:
     from .detail import Detail
@@ -52,20 +50,10 @@ def countdown_lines(targets: Iterable[Target]) -> Iterator[str]:
 
 
 def countdown_line(t: Target) -> str:
-    """One piped `countdown` row: `countdown_head` of its date, the count, `countdown_tail`
-    of its event (the cache keeps head and tail ready and adds the count of the day)."""
-    tail = countdown_tail(t.confidence, t.event)
-    return f"{countdown_head(t.kind, t.date)}{t.days}\t{describe_days(t)}{tail}"
-
-
-def countdown_head(kind: str, date: PartialDate) -> str:
-    return f"{date}\t{kind}\t"
-
-
-def countdown_tail(confidence: str, event: Dated) -> str:
-    """What follows the count in a row (a row's confidence can differ from its event's: an
-    extended end is as sure as its extensions)."""
-    return f"\t{confidence}\t{visible(event.title)}\t{event.id}"
+    """One piped `countdown` row (a row's confidence can differ from its event's: an extended
+    end is as sure as its extensions)."""
+    return "\t".join((str(t.date), t.kind, str(t.days), describe_days(t), t.confidence,
+                      visible(t.event.title), t.event.id))  # fmt: skip
 
 
 STATUS_HEADER = "state\tsince\tuntil\tconfidence\ttitle\tnote\tid"
@@ -80,13 +68,6 @@ def status_lines(statuses: Iterable[Status]) -> Iterator[str]:
 def status_line(s: Status) -> str:
     return "\t".join((s.state, str(s.since or ""), str(s.until or ""), s.confidence,
                       visible(s.event.title), status_note(s), s.event.id))  # fmt: skip
-
-
-def ready_stretches(measure: Dated) -> list[tuple[int, int | None, str]]:
-    """(first day, first day of the next stretch, piped `status` row) of each stretch of the
-    life of a measure that nothing acts on, as ordinals: what the cache keeps ready."""
-    return [(first.toordinal(), following.toordinal() if following else None, status_line(s))
-            for first, following, s in unacted_stretch_statuses(measure)]  # fmt: skip
 
 
 def stats_lines(sections: dict[str, list[tuple[str, int]]]) -> Iterator[str]:

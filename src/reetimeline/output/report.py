@@ -61,13 +61,14 @@ DEADLINE_DAYS = 90
 CHANGE_DAYS = 30
 
 
-def make(loaded, flt, as_of: dt.date, filters: str) -> Report:
-    """Everything the page shows, from a loaded store and a filter."""
+def make(loaded, flt, as_of: dt.date, filters: str, answers) -> Report:
+    """Everything the page shows, from a loaded store and a filter (`answers`: the module
+    api.answers, passed in by the command: the output layer does not import upward)."""
     from ..engine.briefing import DEFAULT_DESTINATIONS, lives, matrix
 
-    knowledge = loaded.knowledge(as_of, confirmed=flt.confirmed)
-    horizon = loaded.horizon()
-    statuses = loaded.status(flt, as_of)
+    knowledge = answers.knowledge(loaded, as_of, confirmed=flt.confirmed)
+    horizon = answers.horizon(loaded)
+    statuses = answers.status(loaded, flt, as_of)
     events = loaded.select(flt)
     measures = [s.event for s in statuses]
     chart_start = min((m.date.first() for m in measures), default=as_of)
@@ -79,8 +80,8 @@ def make(loaded, flt, as_of: dt.date, filters: str) -> Report:
         filters=filters,
         data_note=horizon_note(horizon, as_of),
         matrix=matrix(statuses, DEFAULT_DESTINATIONS),
-        deadlines=loaded.countdown(flt, as_of, within=DEADLINE_DAYS),
-        changes=loaded.changes(flt, as_of, changes_from, as_of),
+        deadlines=answers.countdown(loaded, flt, as_of, within=DEADLINE_DAYS),
+        changes=answers.changes(loaded, flt, as_of, changes_from, as_of),
         changes_from=changes_from,
         lives=lives(measures, knowledge, horizon, chart_end),
         chart_start=chart_start,

@@ -1,16 +1,29 @@
 """The parsed-store cache: one SQLite file per store file, in $XDG_CACHE_HOME/reetimeline/.
 
-Parsing TOML is the slow part of every command, so a valid store file's events are kept, once
-validated, in SQLite with indexes on what filters ask for and each event's `list` line ready to
-print. Commands then read only the rows they need.
+Parsing TOML is the slow part of every command on a large store, so a valid store file's events
+are kept, once validated, in SQLite with indexes on what filters ask for. The cache keeps data,
+never answers: per event only what is a function of that event alone (its record, its brief
+record, its date numbers, the names it lists) and indexes over them. Nothing in it depends on
+an as-of date, a horizon, a filter or another event; every state, countdown and change is made
+by the engine over events read from here. SQL only narrows the candidates of a filter on
+indexed columns: `query.Filter.matches` decides every row (so both cannot disagree).
+
+Which files. A store file smaller than `CACHE_MIN_BYTES` has no database of its own: opening
+one costs more than parsing the file. What the parser returned for each small file is kept in
+one database of the folder instead (`SmallFiles`), so that a folder of a thousand small files
+is read from one database. `REETIMELINE_CACHE_MIN_BYTES` sets another threshold (tests use 0:
+a database per file).
 
 Trust. Each database holds, in its `meta` row, the store it was built from (the full path), the
 store's fingerprint (device, inode, size, mtime and ctime: any write changes the ctime, which no
 program can set back, and a file renamed into place has another inode), the CRC-32 of the
 content that was parsed, the tool's code stamp and the cache format. A cache is used only when
-all of them match. A store written less than `RACY_NS` before it was read could be written again
-within the same clock tick without its ctime changing; such a cache is marked racy and its store's
-CRC is checked on every use (git's "racily clean" entries).
+all of them match, and only when it is a regular file owned by the running user with mode
+0600 (anything else is ignored and rebuilt). A store written less than `RACY_NS` before it was
+read could be written again within the same clock tick without its ctime changing; such a cache
+is marked racy and its store's CRC is checked on every use (git's "racily clean" entries). A
+database that cannot be read past its meta row (a corrupted page) raises `Unreadable`, and the
+store reads the file itself instead (store/__init__.py).
 
 Writing. A database is built (or, after `add`, copied and extended) in a temporary file with an
 unpredictable name created with O_EXCL|O_NOFOLLOW, fsynced, then renamed into place: a reader
@@ -26,50 +39,47 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import marshal
 import os
 import sqlite3
 import stat
-from collections import Counter, OrderedDict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from ..engine.query import Filter
-from ..errors import ReeError
-from ..model import MEASURE_CATEGORIES, Brief, Event, Origin, PartialDate, Source
+from ..model import Brief, Dated, Event, Origin, PartialDate, Source
 from .files import Fingerprint
 
-FORMAT = 6
+if TYPE_CHECKING:
+    from . import Deferred
+
+FORMAT = 9
 RACY_NS = 2_000_000_000
 _CHUNK = 1 << 20
 _PRECISION = {"year": 0, "month": 1, "day": 2}
-YEAR_DAYS = 366  # the longest period a partial date covers
+
+# Below this size a store file has no database of its own (`SmallFiles` keeps it). Measured
+# (a folder of 1,000 files of 5 events, warm `list`, on a loaded machine): a database per
+# file gained little over parsing them (5.1 s against 5.5 s) for 55 MB of caches; one database
+# for all of them reads the folder in 0.65 of the parsing time (benchmarks/run.py --only folder).
+CACHE_MIN_BYTES = 16 * 1024
 
 # Processes started by this one to build caches in the background (tests wait for them).
 background_builds: list[int] = []
-# When a list, background builds wait in it until `start_deferred_builds()`: the command line
-# starts them after its output, so the builder's copy-on-write pages do not slow the answer.
-deferred: list[Callable[[], None]] | None = None
 
 
-def start_deferred_builds() -> bool:
-    """Start the builds that waited; True when a builder process was started."""
-    global deferred
-    waiting, deferred = deferred or [], None
-    count = len(background_builds)
-    for build in waiting:
-        build()
-    return len(background_builds) > count
+def cache_min_bytes() -> int:
+    """`CACHE_MIN_BYTES`, or the threshold `REETIMELINE_CACHE_MIN_BYTES` sets."""
+    value = os.environ.get("REETIMELINE_CACHE_MIN_BYTES", "")
+    return int(value) if value.isdigit() else CACHE_MIN_BYTES
 
 
-class Unusable(ReeError):
-    """A cache that was valid when the command began was replaced since by one that does not
-    match the store (a concurrent write at an unlucky moment)."""
-
-    def __init__(self, path: str):
-        super().__init__(f"{path}: the store changed while it was being read; run the command "
-                         "again")  # fmt: skip
+class Unreadable(Exception):
+    """A cache that was valid when the command began cannot be read now (a corrupted page, or
+    a database replaced meanwhile): the store reads its file instead."""
 
 
 # --- events as rows: generic over Event's fields ----------------------------------------------
@@ -132,27 +142,41 @@ def _sources_out(sources: tuple[Source, ...]) -> Any:
     )
 
 
+_SOURCE_DATES = [i for i, (_n, enc, _d) in enumerate(_SOURCE_CODECS) if enc is _date_out]
+
+
 def _sources_in(values: Any) -> tuple[Source, ...]:
-    return tuple(
-        Source(*(dec(v) if dec else v for (_n, _e, dec), v in zip(_SOURCE_CODECS, s, strict=True)))
-        for s in values
-    )
+    if not values:
+        return ()
+    dates, new, out = _DATES, tuple.__new__, []
+    for value in values:  # a few per event, for every event a command reads: no call per field
+        fields = list(value)
+        for i in _SOURCE_DATES:
+            fields[i] = dates[fields[i]]
+        out.append(new(Source, fields))
+    return tuple(out)
 
 
+# An event is kept in two parts that do not overlap: its brief record (the fields of `Brief`)
+# and the rest of its fields (summary, countries, tags, sources ...): a whole event is both.
 _FIELDS = [(f.name, _annotation(f.type)) for f in dataclasses.fields(Event) if f.name != "origin"]
-_EVENT_CODECS = _codecs(_FIELDS)
-FIELD_NAMES = ",".join(name for name, _t in _FIELDS)
-_NAMES = [name for name, _e, _d in _EVENT_CODECS]
-_CONVERTED = [(i, name, dec) for i, (name, _e, dec) in enumerate(_EVENT_CODECS) if dec is not None]
+_REST_CODECS = _codecs([(name, t) for name, t in _FIELDS if name not in Brief._fields])
+FIELD_NAMES = ",".join(Brief._fields) + "|" + ",".join(name for name, _e, _d in _REST_CODECS)
+_REST_NAMES = [name for name, _e, _d in _REST_CODECS]
+_BRIEF_NAMES = list(Brief._fields)
+_CONVERTED = [(i, name, dec) for i, (name, _e, dec) in enumerate(_REST_CODECS) if dec is not None]
+_BRIEF_DATES = [(i, name) for i, name in enumerate(Brief._fields)
+                if name in ("date", "effective", "expires")]  # fmt: skip
 
 
 def brief_record(event: Event) -> bytes:
-    """What states, countdowns and their views read (`Brief`), for thousands of events at once:
-    no summary, countries, tags or sources."""
+    """What states, countdowns, their views and `stats` read (`Brief`), for thousands of events
+    at once: no summary, tags or sources."""
     return marshal.dumps((event.id, event.title, event.category, event.confidence,
                           _date_out(event.date), _date_out(event.effective),
                           _date_out(event.expires), event.suspends, event.extends, event.ends,
-                          event.issuer, event.applies_to, event.minerals))  # fmt: skip
+                          event.issuer, event.applies_to, event.minerals,
+                          event.countries))  # fmt: skip
 
 
 def briefs_from(records: Iterable[bytes]) -> list[Brief]:
@@ -163,19 +187,49 @@ def briefs_from(records: Iterable[bytes]) -> list[Brief]:
             for v in map(marshal.loads, records)]  # fmt: skip
 
 
-def event_record(event: Event) -> bytes:
+def rest_record(event: Event) -> bytes:
+    """The fields of `event` that its brief record does not hold."""
     return marshal.dumps(
-        tuple(enc(getattr(event, n)) if enc else getattr(event, n) for n, enc, _d in _EVENT_CODECS)
+        tuple(enc(getattr(event, n)) if enc else getattr(event, n) for n, enc, _d in _REST_CODECS)
     )
 
 
-def event_from(record: bytes, path: str, line: int | None) -> Event:
-    values = marshal.loads(record)
-    fields = dict(zip(_NAMES, values, strict=True))
-    for i, name, dec in _CONVERTED:
-        fields[name] = dec(values[i])
-    fields["origin"] = Origin(path, line)
-    return Event.trusted(**fields)
+def _fields_maker() -> Callable[[tuple, tuple, Origin], dict[str, Any]]:
+    """A function that makes an event's fields from its decoded brief and rest records: one
+    dict display, written from the field lists above (thousands of events per command are
+    read through it; a loop over the fields per event took twice as long)."""
+    items = [f"{name!r}: b[{i}]" for i, name in enumerate(_BRIEF_NAMES)]
+    items = [f"{name!r}: dates[b[{i}]]" if (i, name) in _BRIEF_DATES else item
+             for item, (i, name) in zip(items, enumerate(_BRIEF_NAMES), strict=True)]  # fmt: skip
+    decoders = {name: f"dec_{name}" for _i, name, _dec in _CONVERTED}
+    items += [f"{name!r}: {decoders[name]}(r[{i}])" if name in decoders else f"{name!r}: r[{i}]"
+              for i, name in enumerate(_REST_NAMES)]  # fmt: skip
+    source = f"def make(b, r, origin):\n    return {{{', '.join(items)}, 'origin': origin}}\n"
+    scope: dict[str, Any] = {"dates": _DATES}
+    scope.update((f"dec_{name}", dec) for _i, name, dec in _CONVERTED)
+    exec(source, scope)
+    return scope["make"]
+
+
+_make_fields = _fields_maker()
+
+
+def event_from(brief: bytes, rest: bytes, path: str, line: int | None) -> Event:
+    """The whole event from its two records."""
+    loads = marshal.loads
+    return Event.trusted_from(_make_fields(loads(brief), loads(rest), Origin(path, line)))
+
+
+def needs_whole_events(flt: Filter) -> bool:
+    """Whether deciding `flt` reads more of an event than its brief has (tags, the searched
+    text)."""
+    return flt.tags is not None or flt.text is not None
+
+
+def decides(flt: Filter) -> Callable[[Dated], bool]:
+    """`flt.matches`, for briefs too when `needs_whole_events(flt)` is false: then it reads only
+    fields that a brief has."""
+    return cast(Callable[[Dated], bool], flt.matches)
 
 
 # --- where caches are --------------------------------------------------------------------------
@@ -208,34 +262,56 @@ def crc_of_file(path: Path) -> int:
     return crc
 
 
+def _trusted_file(db: Path) -> bool:
+    """A regular file (not a link) owned by the running user, readable and writable by that
+    user only: anything else in the cache folder is ignored."""
+    try:
+        info = os.lstat(db)
+    except OSError:
+        return False
+    return (stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid()
+            and stat.S_IMODE(info.st_mode) == 0o600)  # fmt: skip
+
+
 class Meta(NamedTuple):
     fingerprint: Fingerprint
     crc: int
     racy: bool
     build_id: str
-    appendable: bool
-    newline: str
-    current_to: str | None
+    info: dict[str, Any]  # what the parser said of the file besides its events (`FileInfo`)
     events: int
+
+    @property
+    def appendable(self) -> bool:
+        return bool(self.info.get("appendable"))
+
+    @property
+    def newline(self) -> str:
+        return str(self.info.get("newline") or "\n")
 
 
 _META_COLUMNS = (
     "format, code, store, fields, dev, ino, size, mtime_ns, ctime_ns, crc, racy, build_id, "
-    "appendable, newline, current_to, count"
+    "info, count"
 )
 
 
 class Cache:
     """The caches of store files in one folder, for one version of the tool's code."""
 
-    def __init__(self, folder: Path, stamp: str):
+    def __init__(self, folder: Path, stamp: str, *, min_bytes: int | None = None):
         self.folder = folder
         self.stamp = stamp
+        self.min_bytes = cache_min_bytes() if min_bytes is None else min_bytes
         self._names: set[str] | None = None  # the folder's names, listed once per process
         self._folder_ready: bool | None = None
 
     def db_path(self, store_path: Path) -> Path:
         return self.folder / f"{_key(store_path)}.sqlite"
+
+    def wants(self, size: int) -> bool:
+        """Whether a store file of `size` bytes is worth caching."""
+        return size >= self.min_bytes
 
     # --- reading
 
@@ -245,9 +321,11 @@ class Cache:
             info = os.stat(store_path)
         except (OSError, ValueError):
             return None
-        if not stat.S_ISREG(info.st_mode):
-            return None  # pipes are read once, never cached
+        if not stat.S_ISREG(info.st_mode) or not self.wants(info.st_size):
+            return None  # pipes are read once, small files parsed: never cached
         db = self.db_path(store_path)
+        if not _trusted_file(db):
+            return None
         try:
             conn = _connect(db)
         except sqlite3.Error:
@@ -258,7 +336,7 @@ class Cache:
                 raise LookupError
             if meta.racy and crc_of_file(store_path) != meta.crc:
                 raise LookupError
-        except (sqlite3.Error, OSError, LookupError):
+        except (sqlite3.Error, OSError, LookupError, ValueError, EOFError, TypeError):
             conn.close()
             return None
         return CachedFile(db, str(store_path), meta, self, conn)
@@ -267,12 +345,11 @@ class Cache:
         row = conn.execute(f"SELECT {_META_COLUMNS} FROM meta").fetchone()
         if row is None:
             return None
-        fmt, code, store, fields, *fp, crc, racy, build_id, appendable, newline, cur, count = row
+        fmt, code, store, fields, *fp, crc, racy, build_id, info, count = row
         expected = (FORMAT, self.stamp, os.fsencode(os.path.realpath(store_path)), FIELD_NAMES)
         if (fmt, code, store, fields) != expected:
             return None
-        return Meta(Fingerprint(*fp), crc, bool(racy), build_id, bool(appendable), newline, cur,
-                    count)  # fmt: skip
+        return Meta(Fingerprint(*fp), crc, bool(racy), build_id, marshal.loads(info), count)
 
     # --- building
 
@@ -346,6 +423,7 @@ class Cache:
     def _install(self, tmp: Path, store_path: Path) -> None:
         fd = os.open(tmp, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
         try:
+            os.fchmod(fd, 0o600)  # whatever the umask
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -361,21 +439,22 @@ class Cache:
         self,
         store_path: Path,
         events: Sequence[Event],
+        info: NamedTuple,
         source: Content,
         *,
-        appendable: bool,
-        newline: str,
-        current_to: str | None,
-        texts: Texts,
         background: bool = False,
+        deferred: Deferred | None = None,
     ) -> None:
-        """Write the cache of a valid store file read as `source`. Failures are silent: a cache
-        is an optimisation, and the next run simply parses again. With `background`, a forked
-        process builds it (holding the lock) and this one goes on."""
+        """Write the cache of a valid store file read as `source`, from exactly what the parser
+        returned: its events and its `FileInfo` (store-level fields such as `current_to`).
+        Failures are silent: a cache is an optimisation, and the next run simply parses again.
+        With `background`, a forked process builds it (holding the lock) and this one goes on;
+        with `deferred` too, the fork waits until `deferred.run_builds()`."""
+        if not self.wants(source.fingerprint.size):
+            return
         if background and deferred is not None:
-            deferred.append(lambda: self.build(store_path, events, source, appendable=appendable,
-                                               newline=newline, current_to=current_to,
-                                               texts=texts, background=True))  # fmt: skip
+            deferred.builds.append(lambda: self.build(store_path, events, info, source,
+                                                      background=True))  # fmt: skip
             return
         with self._locked(store_path) as lock:
             if lock is None:
@@ -395,15 +474,16 @@ class Cache:
                     devnull = os.open(os.devnull, os.O_RDWR)
                     for fd in (0, 1, 2):
                         os.dup2(devnull, fd)
-                    self._build(store_path, events, source, appendable, newline, current_to,
-                                texts)  # fmt: skip
+                    self._build(store_path, events, info, source)
                 finally:
                     os._exit(0)
-            self._build(store_path, events, source, appendable, newline, current_to, texts)
+            self._build(store_path, events, info, source)
 
-    def _build(self, store_path, events, source, appendable, newline, current_to, texts) -> None:
+    def _build(self, store_path: Path, events: Sequence[Event], info: NamedTuple,
+               source: Content) -> None:  # fmt: skip
         existing = self.open(store_path)
         if existing is not None and existing.meta.fingerprint == source.fingerprint:
+            existing.close()
             return  # built meanwhile by another process
         tmp = None
         try:
@@ -417,16 +497,16 @@ class Cache:
                 meta = (FORMAT, self.stamp, os.fsencode(os.path.realpath(store_path)),
                         FIELD_NAMES, *source.fingerprint, source.crc,
                         int(_racy(source.fingerprint, source.read_at_ns)), _build_id(),
-                        int(appendable), newline, current_to, len(events))  # fmt: skip
-                conn.execute(f"INSERT INTO meta ({_META_COLUMNS}) VALUES ({_marks(16)})", meta)
-                _fill(conn, events, 0, texts)
+                        marshal.dumps(dict(info._asdict())), len(events))  # fmt: skip
+                conn.execute(f"INSERT INTO meta ({_META_COLUMNS}) VALUES ({_marks(14)})", meta)
+                _fill(conn, events, 0)
                 conn.executescript(_INDEXES)
                 conn.commit()
             finally:
                 conn.close()
             self._install(tmp, store_path)
             tmp = None
-        except (OSError, sqlite3.Error):
+        except (OSError, sqlite3.Error, ValueError):
             pass
         finally:
             if tmp is not None:
@@ -434,15 +514,11 @@ class Cache:
                     tmp.unlink()
 
     def extend(
-        self,
-        store_path: Path,
-        old: CachedFile,
-        events: Sequence[Event],
-        source: Content,
-        texts: Texts,
+        self, store_path: Path, old: CachedFile, events: Sequence[Event], source: Content
     ) -> None:
         """After `events` were appended to a store whose cache is `old`: a copy of the cache
-        with the new rows and the new fingerprint, renamed into place (silent on failure)."""
+        with the new rows and the new fingerprint, renamed into place (silent on failure). The
+        store-level fields stay as the parser gave them (appending adds only events)."""
         with self._locked(store_path) as lock:
             if lock is None:
                 return
@@ -450,6 +526,7 @@ class Cache:
             try:
                 current = self.open(store_path)
                 if current is not None:
+                    current.close()
                     return  # someone else is up to date already
                 tmp = self._temporary(store_path)
                 with open(old.db, "rb") as src, open(tmp, "r+b") as dst:
@@ -462,7 +539,7 @@ class Cache:
                     row = conn.execute("SELECT build_id, count FROM meta").fetchone()
                     if row is None or row[0] != old.meta.build_id:
                         raise sqlite3.Error("the cache changed")
-                    _fill(conn, events, row[1], texts)
+                    _fill(conn, events, row[1])
                     conn.execute(
                         "UPDATE meta SET dev=?, ino=?, size=?, mtime_ns=?, ctime_ns=?, crc=?, "
                         "racy=?, build_id=?, count=?",
@@ -482,10 +559,137 @@ class Cache:
                     with contextlib.suppress(OSError):
                         tmp.unlink()
 
+    def forget(self, store_path: Path) -> None:
+        """Remove the cache of `store_path` (one that cannot be read), under the build lock."""
+        with self._locked(store_path) as lock:
+            if lock is not None:
+                with contextlib.suppress(OSError):
+                    self.db_path(store_path).unlink()
+
     def files(self) -> list[Path]:
         if not self.folder.is_dir():
             return []
         return sorted(self.folder.glob("*.sqlite"))
+
+
+class SmallFiles:
+    """What the parser returned for small store files (events and `FileInfo`), all in one
+    database of the cache folder (`small.sqlite`), each file's row trusted only while the file
+    has the fingerprint it was read with (a racy one: and its CRC). A folder of a thousand small
+    files is then read from one database instead of parsed file by file; a file whose row does
+    not match is parsed, and its row replaced. Failures are silent: the files are parsed."""
+
+    NAME = "small.sqlite"
+
+    def __init__(self, cache: Cache):
+        self.cache = cache
+        self._rows: dict[bytes, tuple] | None = None
+        self._new: list[tuple] = []
+
+    def _db(self) -> Path:
+        return self.cache.folder / self.NAME
+
+    def _known(self) -> dict[bytes, tuple]:
+        if self._rows is None:
+            self._rows = {}
+            db = self._db()
+            if _trusted_file(db):
+                try:
+                    conn = _connect(db)
+                    try:
+                        meta = conn.execute("SELECT format, code, fields FROM meta").fetchone()
+                        if meta == (FORMAT, self.cache.stamp, FIELD_NAMES):
+                            sql = f"SELECT path, {_SMALL_COLUMNS} FROM files"
+                            self._rows = {path: tuple(row) for path, *row in conn.execute(sql)}
+                    finally:
+                        conn.close()
+                except sqlite3.Error:
+                    self._rows = {}
+        return self._rows
+
+    def get(self, store_path: Path) -> tuple[list[Event], dict[str, Any]] | None:
+        """The events and `FileInfo` fields of a small store file as the parser returned them
+        for the content it has now, or None."""
+        try:
+            info = os.stat(store_path)
+        except (OSError, ValueError):
+            return None
+        if not stat.S_ISREG(info.st_mode) or self.cache.wants(info.st_size):
+            return None
+        row = self._known().get(os.fsencode(os.path.realpath(store_path)))
+        if row is None:
+            return None
+        *fp, crc, racy, file_info, records = row
+        try:
+            if Fingerprint(*fp) != Fingerprint.of(info):
+                return None
+            if racy and crc_of_file(store_path) != crc:
+                return None
+            name = str(store_path)
+            events = [event_from(brief, rest, name, line)
+                      for brief, rest, line in marshal.loads(records)]  # fmt: skip
+            return events, marshal.loads(file_info)
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
+
+    def add(self, store_path: Path, events: Sequence[Event], info: NamedTuple,
+            source: Content) -> None:  # fmt: skip
+        """Keep what the parser returned for a valid small file (written by `save`)."""
+        records = [(brief_record(e), rest_record(e), e.origin.line if e.origin else None)
+                   for e in events]  # fmt: skip
+        self._new.append((os.fsencode(os.path.realpath(store_path)), *source.fingerprint,
+                          source.crc, int(_racy(source.fingerprint, source.read_at_ns)),
+                          marshal.dumps(dict(info._asdict())), marshal.dumps(records)))  # fmt: skip
+
+    def save(self) -> None:
+        """Write the rows kept by `add`, in one transaction, under the cache folder's lock for
+        this database; a database of other code or format is started afresh."""
+        if not self._new:
+            return
+        rows, self._new = self._new, []
+        db = self._db()
+        with self.cache._locked(db) as lock:
+            if lock is None:
+                return
+            for _attempt in range(2):  # a database that cannot be written is started afresh
+                try:
+                    if db.exists() and not _trusted_file(db):
+                        db.unlink()
+                    self._write(db, rows)
+                    return
+                except (OSError, sqlite3.Error):
+                    with contextlib.suppress(OSError):
+                        db.unlink()
+
+    def _write(self, db: Path, rows: list[tuple]) -> None:
+        fd = os.open(db, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
+        conn = _connect(db, "rw")
+        try:
+            conn.executescript(_SMALL_SCHEMA)
+            meta = conn.execute("SELECT format, code, fields FROM meta").fetchone()
+            if meta != (FORMAT, self.cache.stamp, FIELD_NAMES):
+                conn.execute("DELETE FROM meta")
+                conn.execute("DELETE FROM files")
+                conn.execute("INSERT INTO meta VALUES (?,?,?)",
+                             (FORMAT, self.cache.stamp, FIELD_NAMES))  # fmt: skip
+            conn.executemany(f"INSERT OR REPLACE INTO files VALUES ({_marks(10)})", rows)
+            conn.commit()
+        finally:
+            conn.close()
+
+
+_SMALL_COLUMNS = "dev, ino, size, mtime_ns, ctime_ns, crc, racy, info, events"
+_SMALL_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (format INTEGER, code TEXT, fields TEXT);
+CREATE TABLE IF NOT EXISTS files (
+    path BLOB PRIMARY KEY, dev INTEGER, ino INTEGER, size INTEGER, mtime_ns INTEGER,
+    ctime_ns INTEGER, crc INTEGER, racy INTEGER, info BLOB, events BLOB
+);
+"""
 
 
 class Content(NamedTuple):
@@ -495,19 +699,6 @@ class Content(NamedTuple):
     fingerprint: Fingerprint
     crc: int
     read_at_ns: int
-
-
-class Texts(NamedTuple):
-    """What the cache keeps ready per event: the `list` line, the text `--text` searches, the
-    parts of a piped `countdown` row around the count of days (a head per date, a tail per
-    event), and for a measure the piped `status` row of each stretch of its life as it is
-    when nothing acts on it ((first day, first day of the next stretch, row) as ordinals)."""
-
-    list_line: Callable[[Event], str]
-    search: Callable[[Event], str]
-    target_head: Callable[[str, PartialDate], str]
-    target_tail: Callable[[str, Event], str]
-    stretches: Callable[[Event], list[tuple[int, int | None, str]]]
 
 
 def _racy(fp: Fingerprint, read_at_ns: int) -> bool:
@@ -528,7 +719,8 @@ def _marks(count: int) -> str:
 
 
 class CachedFile:
-    """One store file's events in SQLite. Rows come in `Event.sort_key` order."""
+    """One store file's events in SQLite. Rows come in `Event.sort_key` order. The same face
+    as a parsed file (`store.ParsedFile`): events and briefs for a filter, ids, references."""
 
     def __init__(
         self, db: Path, path: str, meta: Meta, cache: Cache, conn: sqlite3.Connection | None
@@ -552,37 +744,39 @@ class CachedFile:
         """The connection to the database that was validated (it stays readable even when a
         concurrent `add` renames a new one into place). At most `MAX_OPEN` stay open; one
         closed to make room is reopened, and used if it is still the one validated or valid
-        for the store as it is now."""
-        if self._connection is None:
-            conn = _connect(self.db)
-            try:
-                row = conn.execute("SELECT build_id FROM meta").fetchone()
-            except sqlite3.Error:
-                row = None
-            if row is None or row[0] != self.meta.build_id:
-                conn.close()
-                fresh = self.cache.open(Path(self.path))
-                if fresh is None or fresh._connection is None:
-                    raise Unusable(self.path)
-                self.meta, conn = fresh.meta, fresh._connection
-                fresh._connection = None
-                fresh.close()
-            self._connection = conn
-            _keep_open(self)
-        else:
-            _OPEN.move_to_end(id(self))
+        for the store as it is now. Any SQLite error is `Unreadable`."""
         try:
-            yield self._connection
+            if self._connection is None:
+                conn = _connect(self.db) if _trusted_file(self.db) else None
+                row = conn.execute("SELECT build_id FROM meta").fetchone() if conn else None
+                if row is None or row[0] != self.meta.build_id:
+                    if conn is not None:
+                        conn.close()
+                    fresh = self.cache.open(Path(self.path))
+                    if fresh is None or fresh._connection is None:
+                        raise Unreadable(self.path)
+                    self.meta, conn = fresh.meta, fresh._connection
+                    fresh._connection = None
+                    fresh.close()
+                self._connection = conn
+                _keep_open(self)
+            else:
+                conn = self._connection
+                _OPEN.move_to_end(id(self))
+            assert conn is not None
+            yield conn
         except sqlite3.Error as exc:
-            raise Unusable(self.path) from exc
+            self.close()
+            raise Unreadable(self.path) from exc
 
     def _query(self, sql: str, args: Iterable[object] = ()) -> list[Any]:
         with self._conn() as conn:
             return conn.execute(sql, list(args)).fetchall()
 
-    # The SQL form of `query.Filter.matches`; tests check that both select the same events.
     @staticmethod
     def _where(flt: Filter) -> tuple[str, list[object]]:
+        """SQL that narrows the candidates of `flt` on indexed columns: every event the filter
+        matches is among them (`Filter.matches` then decides each one)."""
         clauses: list[str] = []
         args: list[object] = []
         for table, values in (
@@ -604,62 +798,74 @@ class CachedFile:
         if flt.confirmed:
             clauses.append("e.confidence = 'confirmed'")
         if flt.has_window():
-            # any date of the event in the window: its date, effective, expires ...
+            # lo and hi bound every date of the event (its date, effective, expires) ...
             window = []
             if flt.since is not None:
-                # a period is at most a year long: its first day bounds the key's range
-                window.append("t.first >= ? AND t.last >= ?")
-                args += [flt.since.toordinal() - YEAR_DAYS, flt.since.toordinal()]
+                window.append("e.hi >= ?")
+                args.append(flt.since.toordinal())
             if flt.until is not None:
-                window.append("t.first <= ?")
+                window.append("e.lo <= ?")
                 args.append(flt.until.toordinal())
-            inside = f"e.n IN (SELECT t.n FROM targets t WHERE {' AND '.join(window)})"
+            inside = " AND ".join(window)
             # ... or an end that an extension (from any store) moved it to
-            extended = [i for i, ends in (flt.extended or {}).items()
-                        if any(flt.in_window(d) for d in ends)]  # fmt: skip
+            extended = sorted(i for i, ends in (flt.extended or {}).items()
+                              if any(flt.in_window(d) for d in ends))  # fmt: skip
             if extended:
-                inside = f"({inside} OR e.id IN ({_marks(len(extended))}))"
+                inside = f"(({inside}) OR e.id IN ({_marks(len(extended))}))"
                 args.extend(extended)
             clauses.append(inside)
-        if flt.text is not None:
-            clauses.append("e.n IN (SELECT n FROM texts WHERE instr(search, ?) > 0)")
-            args.append(flt.text)
         return (" AND ".join(clauses) or "1"), args
 
-    def _ordered(self, columns: str, join: str, flt: Filter, reverse: bool, limit: int | None):
-        where, args = self._where(flt)
+    def _candidates(self, columns: str, join: str, where: str, args: list[object],
+                    reverse: bool = False) -> Iterator[Any]:  # fmt: skip
         direction = " DESC" if reverse else ""
         order = ", ".join(f"e.{c}{direction}" for c in ("first", "prec", "id"))
-        sql = f"SELECT e.first, e.prec, e.id, {columns} FROM events e {join} WHERE {where} "
-        sql += f"ORDER BY {order}"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
+        sql = f"SELECT {columns} FROM events e {join} WHERE {where} ORDER BY {order}"
         with self._conn() as conn:
             yield from conn.execute(sql, args)
 
-    def rows(self, column: str, flt: Filter, *, reverse: bool = False, limit: int | None = None,
-             render: Callable[[Event], str]):  # fmt: skip
-        """((first, precision, id), text) of the matching events in date order: the `list`
-        line ("list_line") or `render` of each event ("json", read from the stored record)."""
-        if column == "list_line":
-            rows = self._ordered("t.list_line", "JOIN texts t ON t.n = e.n", flt, reverse, limit)
-            for first, prec, event_id, text in rows:
-                yield (first, prec, event_id), text
-            return
-        rows = self._ordered("r.record, e.line", "JOIN records r ON r.n = e.n", flt, reverse,
-                             limit)  # fmt: skip
-        for first, prec, event_id, record, line in rows:
-            yield (first, prec, event_id), render(event_from(record, self.path, line))
+    def events(self, flt: Filter | None = None, *, reverse: bool = False,
+               limit: int | None = None) -> list[Event]:  # fmt: skip
+        """The events `flt` matches, in date order (newest first with `reverse`), at most
+        `limit`."""
+        flt = flt or Filter()
+        matches = flt.matches
+        where, args = self._where(flt)
+        rows = self._candidates("e.brief, r.rest, e.line", "JOIN records r ON r.n = e.n", where,
+                                args, reverse)  # fmt: skip
+        path = self.path
+        out: list[Event] = []
+        for brief, rest, line in rows:
+            event = event_from(brief, rest, path, line)
+            if matches(event):
+                out.append(event)
+                if limit is not None and len(out) >= limit:
+                    break
+        return out
 
-    def events(self, flt: Filter | None = None) -> list[Event]:
-        rows = self._ordered("r.record, e.line", "JOIN records r ON r.n = e.n", flt or Filter(),
-                             False, None)  # fmt: skip
-        return [event_from(record, self.path, line) for *_key, record, line in rows]
+    def briefs(self, flt: Filter, *, known_by: dt.date | None = None) -> list[Dated]:
+        """Briefs of the events `flt` matches in date order; with `known_by`, only those dated
+        on or before it. Briefs, not whole events: a countdown or a status may read most of a
+        large store, and a brief is read in a fifth of the time."""
+        if needs_whole_events(flt):
+            chosen: list[Dated] = [Brief.of(e) for e in self.events(flt)]
+        else:
+            where, args = self._where(flt)
+            if known_by is not None:  # narrows; the date itself is compared below
+                where += " AND e.first <= ?"
+                args.append(known_by.toordinal())
+            rows = self._candidates("e.brief", "", where, args)
+            matches = decides(flt)
+            chosen = [b for b in briefs_from(r for (r,) in rows) if matches(b)]
+        if known_by is not None:
+            chosen = [b for b in chosen if b.date.first() <= known_by]
+        return chosen
 
     def _events_where(self, where: str, args: Sequence[object], join: str = "") -> list[Event]:
-        sql = (f"SELECT r.record, e.line FROM events e JOIN records r ON r.n = e.n {join} "
-               f"WHERE {where}")  # fmt: skip
-        return [event_from(record, self.path, line) for record, line in self._query(sql, args)]
+        sql = (f"SELECT e.brief, r.rest, e.line FROM events e JOIN records r ON r.n = e.n {join} "
+               f"WHERE {where} ORDER BY e.first, e.prec, e.id")  # fmt: skip
+        return [event_from(brief, rest, self.path, line)
+                for brief, rest, line in self._query(sql, args)]  # fmt: skip
 
     def get(self, event_id: str) -> Event | None:
         found = self._events_where("e.id = ?", (event_id,))
@@ -675,23 +881,17 @@ class CachedFile:
         return found
 
     def referencing(self, field: str, event_id: str) -> list[Event]:
-        """The events whose `field` names `event_id`."""
+        """The events whose `field` names `event_id`, in date order."""
         return self._events_where("f.field = ? AND f.ref = ?", (field, event_id),
                                   "JOIN refs f ON f.n = e.n")  # fmt: skip
 
-    def references(self, field: str) -> Iterator[tuple[str, Event]]:
-        """(referenced id, event) for every `field` reference in this file."""
-        sql = ("SELECT f.ref, r.record, e.line FROM refs f JOIN events e ON e.n = f.n "
-               "JOIN records r ON r.n = e.n WHERE f.field = ?")  # fmt: skip
-        for ref, record, line in self._query(sql, (field,)):
-            yield ref, event_from(record, self.path, line)
-
     def current_to(self) -> PartialDate | None:
-        """The store's `current_to`, as the cache keeps it."""
-        return PartialDate.parse(self.meta.current_to) if self.meta.current_to else None
+        """The store's `current_to`, as the parser gave it."""
+        value = self.meta.info.get("current_to")
+        return PartialDate.parse(value) if value else None
 
-    def tags(self) -> list[str]:
-        return [t for (t,) in self._query("SELECT DISTINCT name FROM tags")]
+    def tags(self) -> set[str]:
+        return {t for (t,) in self._query("SELECT DISTINCT name FROM tags")}
 
     def id_lines(self) -> list[tuple[str, int | None]]:
         return self._query("SELECT id, line FROM events ORDER BY n")
@@ -708,90 +908,10 @@ class CachedFile:
     def count(self) -> int:
         return self.meta.events
 
-    def briefs(self, flt: Filter, *, known_by: int | None = None) -> list[Brief]:
-        """Briefs of the matching events in date order; with `known_by`, only those dated on or
-        before that ordinal. Briefs, not whole events: a countdown or a status may read most of
-        a large store, and a brief is read in a fifth of the time."""
-        where, args = self._where(flt)
-        if known_by is not None:
-            where += " AND e.first <= ?"
-            args.append(known_by)
-        sql = f"SELECT e.brief FROM events e WHERE {where} ORDER BY e.first, e.prec, e.id"
-        return briefs_from(r for (r,) in self._query(sql, args))
-
-    def briefs_of(self, flt: Filter, ids: Collection[str]) -> list[Brief]:
-        """Briefs of the matching events whose ids are among `ids` (in no particular order)."""
-        where, args = self._where(flt._replace(since=None, until=None))
-        wanted = sorted(ids)
-        found: list[Brief] = []
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            # by id first: the filter's own indexes would scan every event it matches
-            sql = (f"SELECT e.brief FROM events e INDEXED BY events_id WHERE {where} "
-                   f"AND e.id IN ({_marks(len(chunk))})")  # fmt: skip
-            found += briefs_from(r for (r,) in self._query(sql, [*args, *chunk]))
-        # the window, as `_where` has it, on these few
-        return [b for b in found if flt.dated_inside(b)] if flt.has_window() else found
-
-    def status_rows(self, flt: Filter, as_of: int) -> list[tuple[int, int, str, int, int, str]]:
-        """(first, prec, id, stretch number, its first day, its ready `status` row) of each
-        matching measure known on the ordinal `as_of`, in date order: the stretch of its life,
-        as it is when nothing acts on it, that holds that day."""
-        if flt.categories is not None and flt.categories.issuperset(MEASURE_CATEGORIES):
-            flt = flt._replace(categories=None)  # only measures have stretches
-        where, args = self._where(flt)
-        join = "" if where == "1" else "JOIN events e ON e.n = s.n "
-        sql = (f"SELECT s.first, s.prec, s.id, s.i, s.since, s.line FROM stretches s {join}"
-               f"WHERE {where} AND s.first <= ? AND s.since <= ? "
-               "AND (s.next IS NULL OR s.next > ?) ORDER BY s.first, s.prec, s.id")  # fmt: skip
-        return self._query(sql, [*args, as_of, as_of, as_of])
-
-    def target_rows(self, flt: Filter, since: int | None, until: int | None) -> Iterator[tuple]:
-        """(first, prec, id, kind, last, ready head, ready tail, the event's first day) of each
-        date of the matching events whose period overlaps the ordinals `since` to `until`
-        (either may be None), in countdown order. `flt`'s own window is not applied."""
-        where, args = self._where(flt._replace(since=None, until=None))
-        join = "" if where == "1" else "JOIN events e ON e.n = g.n "
-        if since is not None:
-            where += " AND g.first >= ? AND g.last >= ?"
-            args += [since - YEAR_DAYS, since]
-        if until is not None:
-            where += " AND g.first <= ?"
-            args.append(until)
-        sql = ("SELECT g.first, g.prec, g.id, g.kind, g.last, g.head, g.tail, g.since "
-               f"FROM targets g {join}WHERE {where} "
-               "ORDER BY g.first, g.prec, g.id, g.kind")  # fmt: skip
-        with self._conn() as conn:
-            yield from conn.execute(sql, args)
-
-    def relations(self) -> list[Brief]:
+    def relations(self) -> list[Dated]:
         """Briefs of the events that suspend, extend or end another event, in date order."""
-        sql = "SELECT brief FROM relations ORDER BY first, prec, id"
-        return briefs_from(r for (r,) in self._query(sql))
-
-    def count_by(self, flt: Filter, key: str) -> Counter[str]:
-        """Events per year or category, or listed minerals or countries, of matching events."""
-        where, args = self._where(flt)
-        if key == "year":
-            sql = f"SELECT e.first, count(*) FROM events e WHERE {where} GROUP BY e.first"
-            counts: Counter[str] = Counter()
-            import datetime as dt
-
-            for first, count in self._query(sql, args):  # one row per distinct first day
-                counts[str(dt.date.fromordinal(first).year)] += count
-            return counts
-        if key == "category":
-            sql = f"SELECT e.category, count(*) FROM events e WHERE {where} GROUP BY e.category"
-        else:
-            table = {"mineral": "minerals", "country": "countries"}[key]
-            # the events are read only to filter them
-            join = "" if where == "1" else "JOIN events e ON e.n = x.n "
-            sql = f"SELECT x.name, count(*) FROM {table} x {join}WHERE {where} GROUP BY x.name"
-        return Counter(dict(self._query(sql, args)))
-
-    def count_matching(self, flt: Filter) -> int:
-        where, args = self._where(flt)
-        return self._query(f"SELECT count(*) FROM events e WHERE {where}", args)[0][0]
+        sql = "SELECT brief FROM events WHERE acts ORDER BY first, prec, id"
+        return list(briefs_from(r for (r,) in self._query(sql)))
 
 
 # Open connections, oldest first: a folder of a thousand stores keeps at most MAX_OPEN files open.
@@ -810,112 +930,68 @@ def _keep_open(part: CachedFile) -> None:
 
 # --- the tables --------------------------------------------------------------------------------
 
-# Small columns that filters and ordering read stay in `events`; the wide ones live in tables
-# of their own, read only for the rows a command prints. `refs` holds every reference field
-# (suspends, related, ...): one path for all of them. `targets` (every date of every event,
-# with the ready parts of its countdown row; `since` is the event's first day) and `stretches`
-# (the ready status row of each stretch of a measure's life, from `since` to the day before
-# `next`) are kept in the order the views print them, keyed by it: a countdown or a status of a
-# whole large store reads them in one pass, without a sort. `relations` holds the briefs of the
-# events that suspend, extend or end others, which every state is computed with, in date order.
+# Small columns that filters and ordering read stay in `events`, with the event's brief record
+# (what the engine reads); the rest of its fields live in `records`, read only for the events a
+# command shows. `first` and `prec` are the event's date as numbers (its order); `lo` and `hi`
+# the first and last day of any of its dates (a window narrows on them); `acts` marks the events
+# that suspend, extend or end another. The name tables are keyed by (name, event): an index
+# that is the table. `refs` holds every reference field (suspends, related, ...).
 _SCHEMA = """
 CREATE TABLE meta (
     format INTEGER, code TEXT, store BLOB, fields TEXT, dev INTEGER, ino INTEGER,
     size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, crc INTEGER, racy INTEGER, build_id TEXT,
-    appendable INTEGER, newline TEXT, current_to TEXT, count INTEGER
+    info BLOB, count INTEGER
 );
 CREATE TABLE events (
     n INTEGER PRIMARY KEY, id TEXT NOT NULL, line INTEGER, first INTEGER NOT NULL,
-    last INTEGER NOT NULL, prec INTEGER NOT NULL, category TEXT NOT NULL, issuer TEXT,
-    confidence TEXT NOT NULL, brief BLOB NOT NULL
+    prec INTEGER NOT NULL, lo INTEGER NOT NULL, hi INTEGER NOT NULL, category TEXT NOT NULL,
+    issuer TEXT, confidence TEXT NOT NULL, acts INTEGER NOT NULL, brief BLOB NOT NULL
 );
-CREATE TABLE destinations (name TEXT NOT NULL, n INTEGER NOT NULL);
-CREATE TABLE texts (n INTEGER PRIMARY KEY, list_line TEXT NOT NULL, search TEXT NOT NULL);
-CREATE TABLE records (n INTEGER PRIMARY KEY, record BLOB NOT NULL);
-CREATE TABLE minerals (name TEXT NOT NULL, n INTEGER NOT NULL);
-CREATE TABLE countries (name TEXT NOT NULL, n INTEGER NOT NULL);
-CREATE TABLE tags (name TEXT NOT NULL, n INTEGER NOT NULL);
-CREATE TABLE targets (
-    first INTEGER NOT NULL, prec INTEGER NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL,
-    last INTEGER NOT NULL, n INTEGER NOT NULL, since INTEGER NOT NULL, head TEXT NOT NULL,
-    tail TEXT NOT NULL, PRIMARY KEY (first, prec, id, kind)
+CREATE TABLE records (n INTEGER PRIMARY KEY, rest BLOB NOT NULL);
+CREATE TABLE minerals (name TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (name, n))
+    WITHOUT ROWID;
+CREATE TABLE countries (name TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (name, n))
+    WITHOUT ROWID;
+CREATE TABLE tags (name TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (name, n)) WITHOUT ROWID;
+CREATE TABLE destinations (name TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (name, n))
+    WITHOUT ROWID;
+CREATE TABLE refs (
+    field TEXT NOT NULL, ref TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (field, ref, n)
 ) WITHOUT ROWID;
-CREATE TABLE relations (
-    first INTEGER NOT NULL, prec INTEGER NOT NULL, id TEXT NOT NULL, brief BLOB NOT NULL,
-    PRIMARY KEY (first, prec, id)
-) WITHOUT ROWID;
-CREATE TABLE stretches (
-    first INTEGER NOT NULL, prec INTEGER NOT NULL, id TEXT NOT NULL, i INTEGER NOT NULL,
-    since INTEGER NOT NULL, next INTEGER, n INTEGER NOT NULL, line TEXT NOT NULL,
-    PRIMARY KEY (first, prec, id, i)
-) WITHOUT ROWID;
-CREATE TABLE refs (n INTEGER NOT NULL, field TEXT NOT NULL, ref TEXT NOT NULL);
 """
 _INDEXES = """
 CREATE UNIQUE INDEX events_id ON events (id);
 CREATE INDEX events_order ON events (first, prec, id);
 CREATE INDEX events_category ON events (category, first);
-CREATE INDEX minerals_name ON minerals (name, n);
-CREATE INDEX countries_name ON countries (name, n);
-CREATE INDEX tags_name ON tags (name, n);
-CREATE INDEX destinations_name ON destinations (name, n);
-CREATE INDEX refs_ref ON refs (field, ref);
+CREATE INDEX events_acts ON events (first, prec, id) WHERE acts;
+CREATE INDEX refs_n ON refs (n);
 """
 
 
-def _fill(conn: sqlite3.Connection, events: Sequence[Event], start: int, texts: Texts) -> None:
+def _fill(conn: sqlite3.Connection, events: Sequence[Event], start: int) -> None:
     from ..validate import REFERENCE_FIELDS
 
     rows: list[tuple] = []
-    text_rows: list[tuple] = []
     records: list[tuple] = []
-    minerals: list[tuple] = []
-    countries: list[tuple] = []
-    tags: list[tuple] = []
-    destinations: list[tuple] = []
-    targets: list[tuple] = []
-    stretches: list[tuple] = []
+    names: dict[str, list[tuple]] = {"minerals": [], "countries": [], "tags": [],
+                                     "destinations": []}  # fmt: skip
     refs: list[tuple] = []
-    relations: list[tuple] = []
     for n, e in enumerate(events, start):
-        line = e.origin.line if e.origin else None
-        brief = brief_record(e)
-        rows.append((n, e.id, line, e.date.first().toordinal(), e.date.last().toordinal(),
-                     _PRECISION[e.date.precision], e.category, e.issuer, e.confidence,
-                     brief))  # fmt: skip
-        if e.suspends or e.extends or e.ends:
-            relations.append((e.date.first().toordinal(), _PRECISION[e.date.precision], e.id,
-                              brief))  # fmt: skip
-        text_rows.append((n, texts.list_line(e), texts.search(e)))
-        records.append((n, event_record(e)))
-        minerals.extend((m, n) for m in e.minerals)
-        countries.extend((c, n) for c in e.countries)
-        tags.extend((t.casefold(), n) for t in e.tags)
-        destinations.extend((d, n) for d in e.applies_to)
-        first, prec = e.date.first().toordinal(), _PRECISION[e.date.precision]
-        tail = texts.target_tail(e.confidence, e)
-        targets.extend((d.first().toordinal(), _PRECISION[d.precision], e.id, kind,
-                        d.last().toordinal(), n, first, texts.target_head(kind, d), tail)
-                       for kind, d in e.targets())  # fmt: skip
-        if e.category in MEASURE_CATEGORIES:
-            stretches.extend(
-                (first, prec, e.id, i, since, following, n, line)
-                for i, (since, following, line) in enumerate(texts.stretches(e))
-            )
+        dates = [d for _kind, d in e.targets()]
+        rows.append((n, e.id, e.origin.line if e.origin else None, e.date.first().toordinal(),
+                     _PRECISION[e.date.precision], min(d.first() for d in dates).toordinal(),
+                     max(d.last() for d in dates).toordinal(), e.category, e.issuer,
+                     e.confidence, int(bool(e.suspends or e.extends or e.ends)),
+                     brief_record(e)))  # fmt: skip
+        records.append((n, rest_record(e)))
+        names["minerals"].extend((m, n) for m in e.minerals)
+        names["countries"].extend((c, n) for c in e.countries)
+        names["tags"].extend((t.casefold(), n) for t in e.tags)
+        names["destinations"].extend((d, n) for d in e.applies_to)
         for name in REFERENCE_FIELDS:
-            refs.extend((n, name, r) for r in getattr(e, name))
-    conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
-    conn.executemany("INSERT INTO texts VALUES (?,?,?)", text_rows)
+            refs.extend((name, r, n) for r in getattr(e, name))
+    conn.executemany(f"INSERT INTO events VALUES ({_marks(12)})", rows)
     conn.executemany("INSERT INTO records VALUES (?,?)", records)
-    for table, values in (
-        ("minerals", minerals),
-        ("countries", countries),
-        ("tags", tags),
-        ("destinations", destinations),
-    ):
-        conn.executemany(f"INSERT INTO {table} VALUES (?,?)", values)
-    # in key order: the tables are kept in that order
-    conn.executemany("INSERT INTO targets VALUES (?,?,?,?,?,?,?,?,?)", sorted(targets))
-    conn.executemany("INSERT INTO stretches VALUES (?,?,?,?,?,?,?,?)", sorted(stretches))
-    conn.executemany("INSERT INTO relations VALUES (?,?,?,?)", sorted(relations))
-    conn.executemany("INSERT INTO refs VALUES (?,?,?)", refs)
+    for table, values in names.items():  # a name listed twice is one row
+        conn.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?,?)", values)
+    conn.executemany("INSERT OR IGNORE INTO refs VALUES (?,?,?)", refs)

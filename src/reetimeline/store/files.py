@@ -15,11 +15,6 @@ from typing import NamedTuple
 
 from ..errors import Problem
 
-# The console script sets this to a list: the parsed TOML of large store files is kept in it
-# until the process ends with `os._exit`, which frees it all at once (see `cli.main`). Other
-# processes (tests, programs that import the package) free each document when it is read.
-kept_documents: list[object] | None = None
-
 # Larger than any store people write by hand (the 100,000-event benchmark store is about 30 MB);
 # small enough that a wrong path (a disk image, /dev/zero through a pipe) fails fast. README says
 # so under "What the tool guarantees".

@@ -24,7 +24,6 @@ from ..validate import (  # the rules of an event; parse_event is used here by t
     parse_event,
 )
 from ..vocab import did_you_mean
-from . import files
 from .files import StoreBytes, read_store_bytes
 
 __all__ = ["EVENT_FIELDS", "ID_PATTERN", "SOURCE_FIELDS", "parse_date_value", "parse_event"]
@@ -92,9 +91,10 @@ class ParsedFile(NamedTuple):
     info: FileInfo | None
 
 
-def read_file(path: Path) -> ParsedFile:
+def read_file(path: Path, *, keep: list[object] | None = None) -> ParsedFile:
     """Parse and validate one store file on its own (across files: `validate`). A regular file
-    or a pipe, read once; anything else is a problem."""
+    or a pipe, read once; anything else is a problem. With `keep`, the parsed TOML of a large
+    file is appended to it rather than freed (`store.Deferred.documents`)."""
     name = str(path)
     source, problem = read_store_bytes(path)
     if problem or source is None:
@@ -106,13 +106,12 @@ def read_file(path: Path) -> ParsedFile:
     if problem:
         return ParsedFile([], [problem], source, None)
     events, problems, info = read_document(name, text, document)
-    kept = files.kept_documents
-    if kept is not None and len(text) >= KEEP_DOCUMENTS_FROM:
-        kept.append(document)
+    if keep is not None and len(text) >= KEEP_DOCUMENTS_FROM:
+        keep.append(document)
     return ParsedFile(events, problems, source, info)
 
 
-# Where a process keeps them (`files.kept_documents`), the parsed TOML of a large file is kept
+# Where a process keeps them (`Deferred.documents`), the parsed TOML of a large file is kept
 # rather than freed at once: freeing a million small objects one by one costs a tenth of a
 # second per 100,000 events.
 KEEP_DOCUMENTS_FROM = 1 << 20

@@ -15,11 +15,12 @@ from typing import Any, BinaryIO, NamedTuple
 from ..errors import DataError, Problem, WriteError
 from ..model import Event, Origin, PartialDate
 from ..safefile import Changed
-from .cache import Cache, CachedFile, crc_of_file
+from .cache import Cache, CachedFile, Unreadable, crc_of_file
 from .files import MAX_STORE_BYTES, Fingerprint, read_store_bytes
 from .parse import (
     NEW_STORE_HEADER,
     EventRecord,
+    FileInfo,
     decode,
     events_from_document,
     parse_toml,
@@ -102,6 +103,7 @@ class _Old(NamedTuple):
     events: list[Event] | None  # parsed now (None: known from the cache)
     cached: CachedFile | None
     read_at_ns: int
+    info: FileInfo | None = None  # what the parser said besides the events (parsed now)
 
 
 class _CachedIds:
@@ -160,7 +162,10 @@ def append_events(
         _remove_stale_temporaries(target)
         old = _old_content(target, name, cache)
         if isinstance(old.taken, _CachedIds):
-            old.taken.prefetch([e.id for e in events])
+            try:
+                old.taken.prefetch([e.id for e in events])
+            except Unreadable:  # a broken cache: the file itself is read
+                old = _old_content(target, name, None)
         taken = _Union(other_ids, old.taken)
         final: list[Event] = []
         for event in events:
@@ -199,13 +204,14 @@ def append_events(
 
         content = Content(fingerprint, zlib.crc32(new_bytes, old.crc), old.read_at_ns)
         if old.cached is not None:
-            cache.extend(path, old.cached, written, content, _texts())
-        elif old.events is not None and size:
+            cache.extend(path, old.cached, written, content)
+        elif old.events is not None and old.info is not None and size:
             from . import BACKGROUND_CACHE_MIN_EVENTS
 
+            # the old file as the parser read it (its store-level fields, such as current_to,
+            # are unchanged: `_verified` proved it), with the new events after its own
             everything = [*old.events, *written]
-            cache.build(path, everything, content, appendable=True, newline=newline,
-                        current_to=None, texts=_texts(),
+            cache.build(path, everything, old.info, content,
                         background=len(everything) >= BACKGROUND_CACHE_MIN_EVENTS)  # fmt: skip
     return final
 
@@ -220,12 +226,6 @@ class _Union:
 
     def __contains__(self, event_id: object) -> bool:
         return event_id in self.extra or event_id in self.own or event_id in self.other
-
-
-def _texts():
-    from . import texts
-
-    return texts()
 
 
 def _old_content(target: Path, name: str, cache: Cache | None) -> _Old:
@@ -264,7 +264,7 @@ def _old_content(target: Path, name: str, cache: Cache | None) -> _Old:
 
     return _Old({e.id for e in events}, info_.appendable, info_.newline,
                 zlib.crc32(source.data), source.fingerprint, events, None,
-                source.read_at_ns)  # fmt: skip
+                source.read_at_ns, info_)  # fmt: skip
 
 
 def _tail_of(target: Path) -> tuple[str, int, int]:

@@ -1,7 +1,8 @@
-"""Piped `status` and `countdown` rows made ready by the cache are the rows the state engine
-makes: on measures nothing acts on (any dates, any precision, any day, any horizon), and on
-whole generated stores with suspensions, extensions of extensions, ends, reports and a horizon,
-across two store files that act on each other, on many days and with every window option."""
+"""A store answers the same from its cache as parsed: `status`, `countdown`, `changes`, the
+selection `list` prints and the counts `stats` prints, on whole generated stores with
+suspensions, extensions of extensions, ends, reports and a horizon, across two store files that
+act on each other, on many days and with every window option. The cache keeps data only, so
+this holds by construction; these tests keep it so."""
 
 from __future__ import annotations
 
@@ -10,47 +11,12 @@ import random
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from reetimeline import store
-from reetimeline.engine import states
-from reetimeline.engine.query import make_filter
-from reetimeline.model import Event, PartialDate
-from reetimeline.output.plain import countdown_line, ready_stretches, status_line
-from tests.test_states import _partial_dates
-
-
-@settings(max_examples=600)
-@given(
-    date=_partial_dates(),
-    effective=st.none() | _partial_dates(),
-    expires=st.none() | _partial_dates(),
-    confidence=st.sampled_from(["confirmed", "reported"]),
-    after=st.integers(0, 1500),
-    horizon=st.none() | _partial_dates(),
-)
-def test_a_ready_status_row_is_the_row_of_the_state_on_any_day(
-    date, effective, expires, confidence, after, horizon
-):
-    """The stretch that holds a day gives that day's row, unless the stretch is not the first
-    and began after the horizon: then (and only then) the engine's answer is `unconfirmed`."""
-    event = Event("m", date, "M", "export-control", effective=effective, expires=expires,
-                  confidence=confidence)  # fmt: skip
-    as_of = date.first() + dt.timedelta(days=after)
-    day = as_of.toordinal()
-    data = states.Horizon(horizon, "store")
-    general = states.status_of(event, states.Knowledge((), as_of), data)
-    ready = ready_stretches(event)
-    assert ready[0][0] == date.first().toordinal()
-    holding = [(i, r) for i, r in enumerate(ready) if r[0] <= day and (r[1] is None or day < r[1])]
-    assert len(holding) == 1
-    number, (since, _next, line) = holding[0]
-    if number > 0 and since > data.last_day(as_of).toordinal():
-        assert general.state == "unconfirmed"
-    else:
-        assert line == status_line(general)
-
+from reetimeline.api import answers
+from reetimeline.engine.query import STATS_KEYS, make_filter
+from reetimeline.model import Brief, Event, PartialDate
+from reetimeline.store.cache import CachedFile
 
 # --- whole stores --------------------------------------------------------------------------
 
@@ -154,46 +120,63 @@ WINDOWS = [
 ]
 
 
+def _briefly(rows: list) -> list:
+    """The rows with each event in them as its brief: a cached store gives the engine briefs,
+    a parsed one whole events, and the answers must agree on everything a brief holds."""
+    return [row._replace(**{name: Brief.of(value) for name, value in row._asdict().items()
+                            if isinstance(value, Event)}) for row in rows]  # fmt: skip
+
+
 @pytest.mark.parametrize("seed", [1, pytest.param(2, marks=pytest.mark.slow),
                                   pytest.param(3, marks=pytest.mark.slow)])  # fmt: skip
-def test_ready_rows_of_a_store_are_the_rows_the_engine_makes(tmp_path, seed):
+def test_cached_and_parsed_stores_give_the_same_answers(tmp_path, seed):
     folder = tmp_path / "stores"
     folder.mkdir()
     _stores(folder, seed)
-    store.load([folder], cache_dir=tmp_path / "cache")  # parses them and builds their caches
-    cached = store.load([folder], cache_dir=tmp_path / "cache")
+    cache = tmp_path / "cache"
+    store.load([folder], cache_dir=cache)  # parses them and builds their caches
+    cached = store.load([folder], cache_dir=cache)
     parsed = store.load([folder])
-    assert cached._cached and not parsed._cached
-    checked = {"status": 0, "countdown": 0, "engine rows": 0}
+    assert [type(p) for p in cached.parts] == [CachedFile, CachedFile]
+    assert [type(p) for p in parsed.parts] == [store.ParsedFile, store.ParsedFile]
+    checked = {"status": 0, "countdown": 0, "changes": 0, "unconfirmed": 0}
     for options in FILTERS:
+        flt = make_filter(**options)
+        assert cached.select(flt) == parsed.select(flt), options
+        assert cached.select(flt, reverse=True, limit=7) == parsed.select(flt, reverse=True,
+                                                                           limit=7)  # fmt: skip
+        piped = [Brief.of(e) for e in parsed.select(flt, reverse=True, limit=7)]
+        assert cached.briefs(flt, reverse=True, limit=7) == piped, options
+        for key in STATS_KEYS:
+            assert cached.count_by(flt, key) == parsed.count_by(flt, key), (options, key)
         for day in DAYS:
-            flt = make_filter(**options)
-            expected = [status_line(s) for s in parsed.status(flt, day)]
-            assert list(cached.status_lines(flt, day)) == expected, (options, day)
-            assert list(parsed.status_lines(flt, day)) == expected
+            expected = _briefly(answers.status(parsed, flt, day))
+            assert _briefly(answers.status(cached, flt, day)) == expected, (options, day)
             checked["status"] += len(expected)
-            checked["engine rows"] += sum("unconfirmed" in line for line in expected)
+            checked["unconfirmed"] += sum(s.state == "unconfirmed" for s in expected)
             for window in WINDOWS:
-                rows = parsed.countdown(flt, day, **window)
-                expected = [countdown_line(t) for t in rows]
-                got = list(cached.countdown_lines(flt, day, **window))
-                assert got == expected, (options, day, window)
-                checked["countdown"] += len(expected)
-    # the comparison covered many rows, among them unconfirmed states and marked dates
+                rows = _briefly(answers.countdown(parsed, flt, day, **window))
+                got = _briefly(answers.countdown(cached, flt, day, **window))
+                assert got == rows, (options, day, window)
+                checked["countdown"] += len(rows)
+            first = day - dt.timedelta(days=200)
+            changed = _briefly(answers.changes(parsed, flt, day, first, day))
+            assert _briefly(answers.changes(cached, flt, day, first, day)) == changed, options
+            checked["changes"] += len(changed)
+    # the comparison covered many rows, among them unconfirmed states
     assert checked["status"] > 1000 and checked["countdown"] > 5000, checked
-    assert checked["engine rows"] > 20, checked
+    assert checked["changes"] > 100 and checked["unconfirmed"] > 20, checked
 
-    # one file from its cache and the other parsed (as a store read from a pipe is): the rows
-    # of both merged in order
-    first = store.load([folder / "a.toml"], cache_dir=tmp_path / "cache")
+    # one file from its cache and the other parsed (as a store read from a pipe is): merged
+    first_file = store.load([folder / "a.toml"], cache_dir=cache)
     second, _problems = store.read([folder / "b.toml"])  # its references name a.toml's ids
-    mixed = store.Store(parsed.files, second.events, first._cached,
-                        [*first.current_to, *second.current_to])  # fmt: skip
-    assert mixed._cached and second.events
+    mixed = store.Store(parsed.files, [*first_file.parts, *second.parts])
+    assert [type(p) for p in mixed.parts] == [CachedFile, store.ParsedFile]
     flt = make_filter()
+    assert mixed.select(flt) == parsed.select(flt)
     for day in DAYS:
-        expected = [status_line(s) for s in parsed.status(flt, day)]
-        assert list(mixed.status_lines(flt, day)) == expected, day
+        expected = _briefly(answers.status(parsed, flt, day))
+        assert _briefly(answers.status(mixed, flt, day)) == expected, day
         for window in ({}, {"show_all": True}):
-            expected = [countdown_line(t) for t in parsed.countdown(flt, day, **window)]
-            assert list(mixed.countdown_lines(flt, day, **window)) == expected, (day, window)
+            expected = _briefly(answers.countdown(parsed, flt, day, **window))
+            assert _briefly(answers.countdown(mixed, flt, day, **window)) == expected, day

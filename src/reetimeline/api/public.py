@@ -1,0 +1,373 @@
+"""The Python API's functions and rows (`reetimeline.api` re-exports them: see its docstring)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import answers
+
+if TYPE_CHECKING:
+    from ..engine.briefing import Matrix
+    from ..engine.query import Filter
+    from ..store import Store
+
+__all__ = [
+    "ChangeRow",
+    "EventRow",
+    "MatrixCell",
+    "StatusRow",
+    "TargetRow",
+    "changes",
+    "countdown",
+    "export",
+    "list_events",
+    "load",
+    "matrix",
+    "record",
+    "status",
+]
+
+
+# --- rows --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One event as the store has it (`list --json`). `sources`: (title, url, publisher)."""
+
+    id: str
+    date: str
+    precision: str
+    title: str
+    summary: str | None
+    category: str
+    minerals: tuple[str, ...]
+    countries: tuple[str, ...]
+    tags: tuple[str, ...]
+    effective: str | None
+    expires: str | None
+    suspends: tuple[str, ...]
+    related: tuple[str, ...]
+    confidence: str
+    issuer: str | None
+    applies_to: tuple[str, ...]
+    extends: tuple[str, ...]
+    ends: tuple[str, ...]
+    sources: tuple[tuple[str, str, str | None], ...]
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """The state of one measure on the as-of date (`status --json`): `since` and `until` are
+    the first and last scheduled day of the state, as written; `by` the suspending or ending
+    event; `current_to` the data's horizon; `note` the state in words."""
+
+    id: str
+    title: str
+    category: str
+    state: str
+    since: str | None
+    until: str | None
+    by: str | None
+    extended_by: str | None
+    confidence: str
+    never_took_effect: bool
+    scheduled: str | None
+    last_known: str | None
+    lapsed: str | None
+    issuer: str | None
+    applies_to: tuple[str, ...]
+    current_to: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One dated target, counted in calendar days from the as-of date (`countdown --json`):
+    `kind` is date, effective or expires; `days` is negative for a date that has passed."""
+
+    id: str
+    title: str
+    category: str
+    kind: str
+    date: str
+    precision: str
+    days: int
+    when: str
+    confidence: str
+    extended_by: str | None
+    superseded: bool
+    replaced_by: str | None
+    unconfirmed: bool
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One change on one day of a window (`changes --json`)."""
+
+    date: dt.date
+    id: str
+    title: str
+    category: str
+    change: str
+    by: str | None
+    confidence: str
+    sources: int
+    note: str
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    """One cell of the grid of minerals by destinations (`status --matrix`): the strongest
+    state of the measures that apply, and each measure as (id, state), strongest first."""
+
+    mineral: str
+    destination: str
+    state: str
+    measures: tuple[tuple[str, str], ...]
+
+
+def record(row: Any) -> dict[str, Any]:
+    """A row as the command line's `--json` prints it: tuples as lists, dates as ISO text."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, tuple):
+            return [plain(v) for v in value]
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return value
+
+    return {f.name: plain(getattr(row, f.name)) for f in fields(row)}
+
+
+def _id(event: Any) -> str | None:
+    return event.id if event is not None else None
+
+
+def _text(date: Any) -> str | None:
+    return str(date) if date else None
+
+
+def event_row(event: Any) -> EventRow:
+    """An event of the store as a row."""
+    return EventRow(
+        event.id, str(event.date), event.date.precision, event.title, event.summary,
+        event.category, tuple(event.minerals), tuple(event.countries), tuple(event.tags),
+        _text(event.effective), _text(event.expires), tuple(event.suspends),
+        tuple(event.related), event.confidence, event.issuer, tuple(event.applies_to),
+        tuple(event.extends), tuple(event.ends),
+        tuple((s.title, s.url, s.publisher) for s in event.sources),
+    )  # fmt: skip
+
+
+def status_row(s: Any) -> StatusRow:
+    """The engine's state of a measure as a row."""
+    from ..output.words import status_note
+
+    return StatusRow(
+        s.event.id, s.event.title, s.event.category, s.state, _text(s.since), _text(s.until),
+        _id(s.by), _id(s.extended_by), s.confidence, s.never_took_effect, s.scheduled,
+        s.last_known, _id(s.lapsed), s.event.issuer, tuple(s.event.applies_to),
+        _text(s.horizon.date), status_note(s),
+    )  # fmt: skip
+
+
+def target_row(t: Any) -> TargetRow:
+    """The engine's dated target as a row."""
+    from ..output.words import describe_days
+
+    return TargetRow(
+        t.event.id, t.event.title, t.event.category, t.kind, str(t.date), t.date.precision,
+        t.days, describe_days(t), t.confidence, _id(t.extended_by), t.superseded,
+        _id(t.replaced_by), t.unconfirmed,
+    )  # fmt: skip
+
+
+def change_row(c: Any) -> ChangeRow:
+    """The engine's change as a row."""
+    from ..output.words import change_note
+
+    return ChangeRow(c.date, c.event.id, c.event.title, c.event.category, c.change, _id(c.by),
+                     c.confidence, len(c.event.sources), change_note(c))  # fmt: skip
+
+
+# --- loading and filtering ---------------------------------------------------------------------
+
+
+def load(*paths: str | Path, curated: bool = True, cache_dir: str | Path | None = None) -> Store:
+    """The stores to ask: the curated store (unless `curated=False`) and every store file or
+    folder in `paths`, validated together. With `cache_dir`, files are cached there as the
+    command line caches them (it uses ~/.cache/reetimeline). Raises DataError listing every
+    problem."""
+    from .. import store
+
+    files = [Path(p) for p in paths]
+    if curated:
+        files.insert(0, store.curated_store_path())
+    return store.load(files, cache_dir=Path(cache_dir) if cache_dir is not None else None)
+
+
+def _date(value: Any, what: str) -> Any:
+    from ..errors import UsageError
+    from ..model import PartialDate
+
+    if value is None or isinstance(value, PartialDate):
+        return value
+    if isinstance(value, dt.date):
+        return PartialDate.parse(value.isoformat())
+    try:
+        return PartialDate.parse(str(value))
+    except ValueError as exc:
+        raise UsageError(f"{what}: {exc}") from None
+
+
+def where(
+    *,
+    minerals: Iterable[str] = (),
+    countries: Iterable[str] = (),
+    categories: Iterable[str] = (),
+    tags: Iterable[str] = (),
+    text: str | None = None,
+    since: str | dt.date | None = None,
+    until: str | dt.date | None = None,
+    exact: bool = False,
+    issuers: Iterable[str] = (),
+    destinations: Iterable[str] = (),
+    confirmed: bool = False,
+) -> Filter:
+    """The filter the keyword arguments describe (as the command line's filter options)."""
+    from ..engine.query import make_filter
+
+    return make_filter(
+        minerals=list(minerals), countries=list(countries),
+        categories=[c.casefold() for c in categories], tags=list(tags), text=text,
+        since=_date(since, "since"), until=_date(until, "until"), exact=exact,
+        issuers=list(issuers), destinations=list(destinations), confirmed=confirmed,
+    )  # fmt: skip
+
+
+def _ask(stores: Store | None, flt: Filter | None, filters: dict[str, Any]) -> tuple:
+    """The stores (default: the curated store) and the filter (default: from `filters`)."""
+    return (stores if stores is not None else load(),
+            flt if flt is not None else where(**filters))
+
+
+# --- the use cases -----------------------------------------------------------------------------
+
+
+def list_events(stores: Store | None = None, *, reverse: bool = False, limit: int | None = None,
+                flt: Filter | None = None, **filters: Any) -> list[EventRow]:  # fmt: skip
+    """The events that match, sorted by date (newest first with `reverse`), at most `limit`."""
+    stores, flt = _ask(stores, flt, filters)
+    return [event_row(e) for e in stores.select(flt, reverse=reverse, limit=limit)]
+
+
+def status(stores: Store | None = None, *, as_of: dt.date, flt: Filter | None = None,
+           **filters: Any) -> list[StatusRow]:  # fmt: skip
+    """The state of each matching measure on `as_of` (`reetimeline status`)."""
+    stores, flt = _ask(stores, flt, filters)
+    return [status_row(s) for s in answers.status(stores, flt, as_of)]
+
+
+def countdown(stores: Store | None = None, *, as_of: dt.date, within: int | None = None,
+              recent: int | None = None, show_all: bool = False, flt: Filter | None = None,
+              **filters: Any) -> list[TargetRow]:  # fmt: skip
+    """Calendar days from `as_of` to every dated target (`reetimeline countdown`): every
+    upcoming one and those lapsed in the last 30 days; `within` days ahead only (lapsed ones
+    only with `recent`); `show_all` also those lapsed long ago."""
+    stores, flt = _ask(stores, flt, filters)
+    rows = answers.countdown(stores, flt, as_of, within=within, recent=recent,
+                             show_all=show_all)  # fmt: skip
+    return [target_row(t) for t in rows]
+
+
+def changes(stores: Store | None = None, *, as_of: dt.date, first: dt.date | None = None,
+            last: dt.date | None = None, flt: Filter | None = None,
+            **filters: Any) -> list[ChangeRow]:  # fmt: skip
+    """What changed from `first` to `last`, both included (default: the 7 days before `as_of`
+    to `as_of`), as known on `as_of` (`reetimeline changes`)."""
+    stores, flt = _ask(stores, flt, filters)
+    last = last or as_of
+    first = first or last - dt.timedelta(days=7)
+    return [change_row(c) for c in answers.changes(stores, flt, as_of, first, min(last, as_of))]
+
+
+def matrix_grid(stores: Store, flt: Filter, as_of: dt.date, *,
+                destinations: Sequence[str] = (), minerals: Sequence[str] = (),
+                exact: bool = False) -> Matrix:  # fmt: skip
+    """The engine's grid of minerals by destinations (what `status --matrix` draws): the
+    destinations as named (default US, JP, KR, EU and all); the rows `minerals` (a group by its
+    members unless `exact`), else the minerals the measures name. `flt` selects the measures
+    (its destinations are ignored: they are the columns)."""
+    from ..engine import briefing
+    from ..engine.query import resolve_names
+    from ..vocab import COUNTRIES_VOCAB, MINERALS
+
+    columns: tuple[str, ...] = briefing.DEFAULT_DESTINATIONS
+    if destinations:
+        columns = tuple(dict.fromkeys(
+            "all" if name.casefold() == "all"
+            else resolve_names([name], COUNTRIES_VOCAB, option="--to")[0]
+            for name in destinations))  # fmt: skip
+    rows = None
+    if minerals:
+        named: list[str] = []
+        for name in resolve_names(list(minerals), MINERALS, option="--mineral"):
+            named.extend(_members(name, MINERALS.groups) if not exact else [name])
+        rows = list(dict.fromkeys(named))
+    states = answers.status(stores, flt._replace(destinations=None), as_of)
+    return briefing.matrix(states, columns, rows)
+
+
+def _members(name: str, groups: Any) -> list[str]:
+    """A group's single minerals (through its subgroups); a mineral itself."""
+    if name not in groups:
+        return [name]
+    return [m for member in groups[name] for m in _members(member, groups)]
+
+
+def matrix(stores: Store | None = None, *, as_of: dt.date, destinations: Sequence[str] = (),
+           minerals: Sequence[str] = (), exact: bool = False, flt: Filter | None = None,
+           **filters: Any) -> list[MatrixCell]:  # fmt: skip
+    """The grid of `status --matrix`, one row per cell (mineral by destination)."""
+    stores, flt = _ask(stores, flt, dict(filters, exact=exact))
+    grid = matrix_grid(stores, flt, as_of, destinations=destinations, minerals=minerals,
+                       exact=exact)  # fmt: skip
+    return [MatrixCell(m, d, grid.cells[m, d].state, grid.cells[m, d].measures)
+            for m in grid.minerals for d in grid.destinations]  # fmt: skip
+
+
+def export(stores: Store | None = None, fmt: str = "csv", *, as_of: dt.date,
+           stamp: dt.datetime | None = None, alarm_days: int | None = None, bom: bool = False,
+           flt: Filter | None = None, **filters: Any) -> str | bytes:  # fmt: skip
+    """The matching events in a format of `reetimeline export` (csv, json, jsonl, ics, md,
+    timelinejs: text; xlsx: bytes). `stamp` is the time the file says it was made (default:
+    midnight UTC of `as_of`); ICS expiries are as known on `as_of`."""
+    from ..errors import UsageError
+    from ..output.formats.export import EXPORTERS
+    from ..output.words import horizon_note
+
+    exporter = EXPORTERS.get(fmt.casefold())
+    if exporter is None:
+        raise UsageError(f"unknown format '{fmt}'; formats: {', '.join(EXPORTERS)}")
+    stores, flt = _ask(stores, flt, filters)
+    events = stores.select(flt)
+    horizon = answers.horizon(stores)
+    rows = None
+    if fmt.casefold() == "ics":
+        from ..engine.states import countdown as all_targets
+
+        # every dated row inside the window, extended ends moved, as known on the as-of date
+        knowledge = answers.knowledge(stores, as_of, confirmed=flt.confirmed)
+        rows = all_targets(events, as_of, knowledge, horizon, flt=flt, show_all=True)
+    if stamp is None:
+        stamp = dt.datetime.combine(as_of, dt.time(), dt.UTC)
+    text = exporter.write(events, stamp=stamp, alarm_days=alarm_days, targets=rows,
+                          data_note=horizon_note(horizon, as_of))  # fmt: skip
+    if bom and isinstance(text, str):
+        text = "\ufeff" + text  # Excel reads a CSV as UTF-8 only when it starts with a BOM
+    return text
