@@ -29,6 +29,18 @@ RESTRICTION_CATEGORIES: tuple[str, ...] = ("export-control", "tariff", "suspensi
 ALL_DESTINATIONS = "all"
 CONFIDENCES: tuple[str, ...] = ("confirmed", "reported")
 TARGET_KINDS: tuple[str, ...] = ("date", "effective", "expires")
+# What a measure restricts and whom it hits (`kind`), after the OECD Inventory of Export
+# Restrictions on Industrial Raw Materials and Global Trade Alert (docs/store-format.md).
+KINDS: tuple[str, ...] = (
+    "licensing", "ban", "informal", "end-use-ban", "entity-listing", "technology",
+    "extraterritorial", "tariff",
+)  # fmt: skip
+# the material itself, for every buyer in the destinations (strictest first)
+MATERIAL_KINDS: tuple[str, ...] = ("ban", "licensing", "informal")
+# any dual-use item, but only for military users or named entities
+TARGETED_KINDS: tuple[str, ...] = ("end-use-ban", "entity-listing")
+# technology, equipment, or foreign-made items with the issuer's inputs: not the material
+TECHNOLOGY_KINDS: tuple[str, ...] = ("technology", "extraterritorial")
 
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
@@ -233,6 +245,17 @@ class Event:
     # the measures this event ends, on its `effective` (else its date)
     ends: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
+    # what a measure restricts and whom it hits: one of KINDS, None when not classified
+    kind: str | None = None
+    # a suspension or truce that suspends only part of each measure it names
+    partial: bool = False
+    # the package (an event) this measure is a part of
+    part_of: str | None = None
+    # the events whose scheduled changes this event reports as having happened as scheduled
+    confirms: tuple[str, ...] = ()
+    # up to which day this event's facts were checked (its store file's `current_to` unless it
+    # has its own); None: no horizon, nothing about it is unconfirmed
+    current_to: PartialDate | None = None
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
     @classmethod
@@ -276,7 +299,8 @@ def _targets(
 _EVENT_DEFAULTS = {
     "summary": None, "minerals": (), "countries": (), "tags": (), "effective": None,
     "expires": None, "suspends": (), "related": (), "confidence": "confirmed", "sources": (),
-    "issuer": None, "applies_to": (), "extends": (), "ends": (), "origin": None,
+    "issuer": None, "applies_to": (), "extends": (), "ends": (), "origin": None, "kind": None,
+    "partial": False, "part_of": None, "confirms": (), "current_to": None,
 }  # fmt: skip
 
 
@@ -311,6 +335,16 @@ class Dated(Protocol):
     def applies_to(self) -> tuple[str, ...]: ...
     @property
     def minerals(self) -> tuple[str, ...]: ...
+    @property
+    def kind(self) -> str | None: ...
+    @property
+    def partial(self) -> bool: ...
+    @property
+    def part_of(self) -> str | None: ...
+    @property
+    def confirms(self) -> tuple[str, ...]: ...
+    @property
+    def current_to(self) -> PartialDate | None: ...
 
     def targets(self) -> tuple[tuple[str, PartialDate], ...]: ...
     def starts(self) -> PartialDate: ...
@@ -336,12 +370,18 @@ class Brief(NamedTuple):
     applies_to: tuple[str, ...]
     minerals: tuple[str, ...]
     countries: tuple[str, ...] = ()
+    kind: str | None = None
+    partial: bool = False
+    part_of: str | None = None
+    confirms: tuple[str, ...] = ()
+    current_to: PartialDate | None = None
 
     @classmethod
     def of(cls, event: Event) -> Brief:
         return cls(event.id, event.title, event.category, event.confidence, event.date,
                    event.effective, event.expires, event.suspends, event.extends, event.ends,
-                   event.issuer, event.applies_to, event.minerals, event.countries)  # fmt: skip
+                   event.issuer, event.applies_to, event.minerals, event.countries, event.kind,
+                   event.partial, event.part_of, event.confirms, event.current_to)  # fmt: skip
 
     def targets(self) -> tuple[tuple[str, PartialDate], ...]:
         return _targets(self.date, self.effective, self.expires)

@@ -56,7 +56,7 @@ from .files import Fingerprint
 if TYPE_CHECKING:
     from . import Deferred
 
-FORMAT = 9
+FORMAT = 10
 RACY_NS = 2_000_000_000
 _CHUNK = 1 << 20
 _PRECISION = {"year": 0, "month": 1, "day": 2}
@@ -166,7 +166,7 @@ _REST_NAMES = [name for name, _e, _d in _REST_CODECS]
 _BRIEF_NAMES = list(Brief._fields)
 _CONVERTED = [(i, name, dec) for i, (name, _e, dec) in enumerate(_REST_CODECS) if dec is not None]
 _BRIEF_DATES = [(i, name) for i, name in enumerate(Brief._fields)
-                if name in ("date", "effective", "expires")]  # fmt: skip
+                if name in ("date", "effective", "expires", "current_to")]  # fmt: skip
 
 
 def brief_record(event: Event) -> bytes:
@@ -176,15 +176,16 @@ def brief_record(event: Event) -> bytes:
                           _date_out(event.date), _date_out(event.effective),
                           _date_out(event.expires), event.suspends, event.extends, event.ends,
                           event.issuer, event.applies_to, event.minerals,
-                          event.countries))  # fmt: skip
+                          event.countries, event.kind, event.partial, event.part_of,
+                          event.confirms, _date_out(event.current_to)))  # fmt: skip
 
 
 def briefs_from(records: Iterable[bytes]) -> list[Brief]:
     """Briefs from their records: the loop that large countdowns and statuses spend their time
     in, so without a call per brief (tuple.__new__ is what `Brief._make` calls)."""
     dates, new = _DATES, tuple.__new__
-    return [new(Brief, (v[0], v[1], v[2], v[3], dates[v[4]], dates[v[5]], dates[v[6]], *v[7:]))
-            for v in map(marshal.loads, records)]  # fmt: skip
+    return [new(Brief, (v[0], v[1], v[2], v[3], dates[v[4]], dates[v[5]], dates[v[6]], *v[7:18],
+                        dates[v[18]])) for v in map(marshal.loads, records)]  # fmt: skip
 
 
 def rest_record(event: Event) -> bytes:
