@@ -15,23 +15,6 @@ if TYPE_CHECKING:
     from ..engine.query import Filter
     from ..store import Store
 
-__all__ = [
-    "ChangeRow",
-    "EventRow",
-    "MatrixCell",
-    "StatusRow",
-    "TargetRow",
-    "changes",
-    "countdown",
-    "export",
-    "list_events",
-    "load",
-    "matrix",
-    "record",
-    "status",
-]
-
-
 # --- rows --------------------------------------------------------------------------------------
 
 
