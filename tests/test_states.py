@@ -334,13 +334,18 @@ def ids_of(run, store, *args):
 def test_to_and_by_answer_what_restricts_what_where(run, write_store):
     store = write_store(DESTINATIONS)
     as_of = ("--as-of", "2026-06-01")
+    # a tariff restricts imports into its issuer (the G7, which holds the US) from CN
     assert ids_of(run, store, "status", *as_of, "-m", "gallium", "--to", "US") == [
-        "licensing", "us-ban"]  # fmt: skip
-    assert ids_of(run, store, "status", *as_of, "--to", "JP") == ["licensing", "japan-ban"]
+        "licensing", "us-ban", "g7-tariff"]  # fmt: skip
+    assert ids_of(run, store, "status", *as_of, "--to", "JP") == [
+        "licensing", "japan-ban", "g7-tariff"]  # fmt: skip
     assert ids_of(run, store, "status", *as_of, "--to", "JP", "--exact") == ["japan-ban"]
     # a group as destination: measures on any member, on the group, or on all
     assert ids_of(run, store, "status", *as_of, "--to", "G7") == [
-        "licensing", "us-ban", "japan-ban"]  # fmt: skip
+        "licensing", "us-ban", "japan-ban", "g7-tariff"]  # fmt: skip
+    # every control here is issued by CN: none restricts exports to CN; the tariff does not
+    # restrict imports into CN either
+    assert ids_of(run, store, "status", *as_of, "--to", "CN") == []
     assert ids_of(run, store, "status", *as_of, "--by", "CN") == [
         "licensing", "us-ban", "japan-ban"]  # fmt: skip
     assert ids_of(run, store, "status", *as_of, "--by", "US") == []
