@@ -436,10 +436,6 @@ def _parse(path: Path, cache: Cache | None, deferred: Deferred | None, *, extern
     current_to = None
     if info is not None and info.current_to is not None:
         current_to = PartialDate.parse(info.current_to)
-        # each event carries the horizon that applies to it: its own, else its file's
-        result.events[:] = [e if e.current_to is not None else
-                            Event.trusted_from({**e.__dict__, "current_to": current_to})
-                            for e in result.events]  # fmt: skip
     parsed = _checked(path, result.events, current_to, unparsed, result.problems,
                       external_ok=external_ok)  # fmt: skip
     if (cache is not None and not parsed.problems and source is not None
