@@ -15,19 +15,36 @@ from ..engine.states import (
     Knowledge,
     Status,
     Target,
+    parts_of,
     statuses,
 )
 from ..engine.states import (
     countdown as count_down,
 )
-from ..model import MEASURE_CATEGORIES, Dated
+from ..model import MEASURE_CATEGORIES, Dated, Event
 from ..store import Store
 
 __all__ = ["changes", "countdown", "horizon", "knowledge", "status"]
 
 
 def horizon(store: Store) -> Horizon:
-    """How current the data is: the latest `current_to` of the store files that declare one."""
+    """How current the data is, for the views: the curated store's `current_to` when it is
+    loaded and declares one, else the latest of the store files that declare one. (Each
+    event's own `current_to` decides whether its scheduled changes are facts.)"""
+    from pathlib import Path
+
+    from ..store import curated_store_path
+
+    try:
+        curated = curated_store_path().resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
+        curated = None
+    for path, date in store.current_to:
+        try:
+            if curated is not None and Path(path).resolve() == curated:
+                return Horizon(date, "curated store")
+        except (OSError, RuntimeError):
+            continue
     latest = store.latest_current_to()
     return Horizon() if latest is None else Horizon(*latest)
 
@@ -71,10 +88,38 @@ def changes(store: Store, flt: query.Filter, as_of: dt.date, first: dt.date, las
     from ..engine.briefing import changes as changes_between
 
     chosen = store.select(flt._replace(since=None, until=None))
+    chosen += _followers(store, chosen, confirmed=flt.confirmed)
     measures = [e for e in chosen if e.category in MEASURE_CATEGORIES]
     others = [e for e in chosen if e.category not in MEASURE_CATEGORIES]
     known = knowledge(store, as_of, confirmed=flt.confirmed)
-    return changes_between(measures, others, known, horizon(store), first, last)
+    return changes_between(measures, others, known, horizon(store), first, last, store.get)
+
+
+def _followers(store: Store, chosen: list[Event], *, confirmed: bool) -> list[Event]:
+    """The events that act on the chosen ones and were not chosen themselves: those that
+    suspend, extend, end or confirm one of them (or its package, or a part of a chosen
+    package), and those that act on these (an extension of a suspension), from every store.
+    An event that acts on others matches a filter when what it acts on matches."""
+    relations = store.relations()
+    ids = {e.id for e in chosen}
+    reach = ids | {e.part_of for e in chosen if e.part_of is not None}
+    for package, parts in parts_of(relations).items():
+        if package in ids:
+            reach.update(parts)
+    found: list[str] = []
+    grew = True
+    while grew:
+        grew = False
+        for event in relations:
+            if event.id in ids or (confirmed and event.confidence != "confirmed"):
+                continue
+            if reach.isdisjoint((*event.suspends, *event.extends, *event.ends, *event.confirms)):
+                continue
+            ids.add(event.id)
+            reach.add(event.id)
+            found.append(event.id)
+            grew = True
+    return [e for e in map(store.get, found) if e is not None]
 
 
 def _measures(flt: query.Filter) -> query.Filter:

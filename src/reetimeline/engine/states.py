@@ -632,7 +632,6 @@ def targets(
     knowledge = knowledge or Knowledge((), as_of)
     chosen = list(events)
     ids = {e.id for e in chosen}
-    last_fact = horizon.last_day(as_of)
     # rows with their order: sorting by a ready key is cheaper than calling a key function
     out: list[tuple[tuple[tuple[dt.date, int], str, str, bool], Target[D]]] = []
     acted_on = knowledge.extenders.keys() | knowledge.enders.keys()
@@ -661,14 +660,14 @@ def targets(
             if kind == "expires" and end is not None and end.date != date:
                 replaced_by = end.ended_by or (end.chain[0] if end.chain else None)
                 row = row._replace(superseded=True, replaced_by=replaced_by)
-            row = _unconfirmed(row, as_of, last_fact)
+            row = _unconfirmed(row, as_of, knowledge)
             out.append((_target_order(row), row))
         if end is not None and end.extended_by is not None and end.ended_by is None:
             assert end.date is not None
             row = _unconfirmed(Target(
                 event, "expires", end.date, end.date.days_from(as_of),
                 "reported" if end.confidence == "reported" else weakest([event]),
-                extended_by=end.extended_by), as_of, last_fact,
+                extended_by=end.extended_by), as_of, knowledge,
             )  # fmt: skip
             out.append((_target_order(row), row))
     out.sort(key=itemgetter(0))  # stable: rows of equal order stay as made
@@ -679,12 +678,18 @@ def _target_order(target: Target[Any]) -> tuple[tuple[dt.date, int], str, str, b
     return (target.date.sort_key(), target.event.id, target.kind, target.superseded)
 
 
-def _unconfirmed(row: Target[D], as_of: dt.date, last_fact: dt.date) -> Target[D]:
-    """A scheduled date after the horizon that has passed, written before it: not a fact."""
+def _unconfirmed(row: Target[D], as_of: dt.date, knowledge: Knowledge) -> Target[D]:
+    """A scheduled date after the horizon of the event that scheduled it (the event, or the
+    extension that moved its end) that has passed, written before it, and that no event
+    reports (`confirms`, or `ends` after it): not a fact."""
     if row.kind == "date" or row.superseded:
         return row
+    scheduler = row.extended_by or row.event
+    horizon = scheduler.current_to
     first = row.date.first()
-    if last_fact < first <= as_of and row.event.date.first() < first:
+    if (horizon is not None and horizon.last() < first <= as_of
+            and scheduler.date.first() < first
+            and knowledge.reporter((row.event, scheduler), first) is None):  # fmt: skip
         return row._replace(unconfirmed=True)
     return row
 

@@ -936,8 +936,9 @@ def _keep_open(part: CachedFile) -> None:
 # (what the engine reads); the rest of its fields live in `records`, read only for the events a
 # command shows. `first` and `prec` are the event's date as numbers (its order); `lo` and `hi`
 # the first and last day of any of its dates (a window narrows on them); `acts` marks the events
-# that suspend, extend, end or confirm another, or are a part of a package. The name tables are keyed by (name, event): an index
-# that is the table. `refs` holds every reference field (suspends, related, ...).
+# that suspend, extend, end or confirm another, or are a part of a package. The name tables are
+# keyed by (name, event): an index that is the table. `refs` holds every reference field
+# (suspends, related, ...).
 _SCHEMA = """
 CREATE TABLE meta (
     format INTEGER, code TEXT, store BLOB, fields TEXT, dev INTEGER, ino INTEGER,
