@@ -608,6 +608,10 @@ def test_another_stores_later_horizon_never_confirms_a_change(write_store, tmp_p
         ("controls", "unconfirmed", "2026-11-11", "2026-10-08")]  # fmt: skip
     assert [(s.event.id, s.state, str(s.since), str(s.horizon.date)) for s in both] == [
         ("controls", "unconfirmed", "2026-11-11", "2026-10-08")]  # fmt: skip
+    # the horizon that applies is named after its file; the stores' horizon is the latest
+    assert both[0].horizon == Horizon(PartialDate(2026, 10, 8), "curated.toml")
+    assert answers.horizon(load([curated, team])) == Horizon(PartialDate(2026, 12, 5),
+                                                             "notes.toml")  # fmt: skip
     # the countdown's target is not confirmed either
     rows = answers.countdown(load([curated, team]), Filter(), day)
     assert [(t.event.id, t.kind, str(t.date), t.unconfirmed) for t in rows] == [

@@ -7,6 +7,7 @@ relations between events, the horizon) and hands it to the one engine (`engine.s
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, TypeVar, cast
 
 from ..engine import query
 from ..engine.states import (
@@ -21,32 +22,65 @@ from ..engine.states import (
 from ..engine.states import (
     countdown as count_down,
 )
-from ..model import MEASURE_CATEGORIES, Dated, Event
+from ..model import MEASURE_CATEGORIES, Dated, Event, PartialDate
 from ..store import Store
 
 __all__ = ["changes", "countdown", "horizon", "knowledge", "status"]
+
+_Row = TypeVar("_Row")  # a status or a change: a named tuple with the horizon that applies
 
 
 def horizon(store: Store) -> Horizon:
     """How current the data is, for the views: the curated store's `current_to` when it is
     loaded and declares one, else the latest of the store files that declare one. (Each
     event's own `current_to` decides whether its scheduled changes are facts.)"""
+    for date, label in _horizons(store):
+        if label == CURATED:
+            return Horizon(date, label)
+    latest = store.latest_current_to()
+    return Horizon() if latest is None else Horizon(*latest)
+
+
+CURATED = "curated store"
+
+
+def _horizons(store: Store) -> list[tuple[PartialDate, str]]:
+    """Each store file's `current_to` with what to call the file: "curated store" or its name
+    (made visible: a file name reaches terminals, pages and pictures)."""
     from pathlib import Path
 
     from ..store import curated_store_path
+    from ..text import visible
 
     try:
-        curated = curated_store_path().resolve()
+        curated: Path | None = curated_store_path().resolve()
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
         curated = None
+    out = []
     for path, date in store.current_to:
         try:
-            if curated is not None and Path(path).resolve() == curated:
-                return Horizon(date, "curated store")
+            is_curated = curated is not None and Path(path).resolve() == curated
         except (OSError, RuntimeError):
-            continue
-    latest = store.latest_current_to()
-    return Horizon() if latest is None else Horizon(*latest)
+            is_curated = False
+        out.append((date, CURATED if is_curated else visible(Path(path).name)))
+    return out
+
+
+def _named(store: Store, rows: list[_Row]) -> list[_Row]:
+    """`rows` (statuses or changes) with the horizon that applies to each named after the store
+    file that declares it (the curated store first), where the engine could not name it."""
+    unnamed = [i for i, r in enumerate(rows)
+               if (h := cast(Any, r).horizon).date is not None and not h.label]  # fmt: skip
+    if not unnamed:
+        return rows
+    names: dict[PartialDate, str] = {}
+    for date, label in sorted(_horizons(store), key=lambda item: item[1] != CURATED):
+        names.setdefault(date, label)
+    out = list(rows)
+    for i in unnamed:
+        row: Any = out[i]
+        out[i] = row._replace(horizon=Horizon(row.horizon.date, names.get(row.horizon.date, "")))
+    return out
 
 
 def knowledge(store: Store, as_of: dt.date, *, confirmed: bool = False) -> Knowledge:
@@ -58,7 +92,8 @@ def status(store: Store, flt: query.Filter, as_of: dt.date) -> list[Status[Dated
     """The state of each matching measure known on `as_of` (dated on or before it), in date
     order; suspensions, extensions and ends come from every store."""
     measures = store.briefs(_measures(flt), known_by=as_of)
-    return statuses(measures, knowledge(store, as_of, confirmed=flt.confirmed), horizon(store))
+    rows = statuses(measures, knowledge(store, as_of, confirmed=flt.confirmed), horizon(store))
+    return _named(store, rows)
 
 
 def countdown(
@@ -92,7 +127,8 @@ def changes(store: Store, flt: query.Filter, as_of: dt.date, first: dt.date, las
     measures = [e for e in chosen if e.category in MEASURE_CATEGORIES]
     others = [e for e in chosen if e.category not in MEASURE_CATEGORIES]
     known = knowledge(store, as_of, confirmed=flt.confirmed)
-    return changes_between(measures, others, known, horizon(store), first, last, store.get)
+    rows = changes_between(measures, others, known, horizon(store), first, last, store.get)
+    return _named(store, rows)
 
 
 def _followers(store: Store, chosen: list[Event], *, confirmed: bool) -> list[Event]:
