@@ -674,3 +674,21 @@ def test_a_package_has_no_state_and_what_acts_on_it_acts_on_each_part():
     assert {i: (s.state, str(s.since), s.confidence) for i, s in on.items()} == {
         "no-61": ("in-force", "2026-11-11", "reported"),
         "no-57": ("in-force", "2026-11-11", "reported")}  # fmt: skip
+
+
+def test_a_countdown_date_after_the_horizon_is_unconfirmed_until_reported():
+    from reetimeline.engine.states import Knowledge, targets
+
+    as_of = dt.date(2026, 12, 6)
+
+    def expiries(events):
+        relations = [e for e in events if e.suspends or e.confirms]
+        return [(t.event.id, str(t.date), t.days, t.unconfirmed, t.confidence)
+                for t in targets(events, as_of, Knowledge(relations, as_of))
+                if t.kind == "expires"]  # fmt: skip
+
+    assert expiries([_MEASURE, _PAUSE]) == [("pause", "2026-11-10", -26, True, "confirmed")]
+    lapsed = _event("lapse-reported", "2026-11-20", "statement", confirms=["pause"],
+                    confidence="reported")  # fmt: skip
+    assert expiries([_MEASURE, _PAUSE, lapsed]) == [
+        ("pause", "2026-11-10", -26, False, "reported")]  # fmt: skip

@@ -18,7 +18,7 @@ from ..model import (
     Event,
 )
 from ..vocab import MINERALS
-from .query import _listed
+from .query import listed_in
 from .states import (
     NO_HORIZON,
     Horizon,
@@ -188,7 +188,7 @@ def _applies_to(measure: Dated, destination: str) -> bool:
     column: controls on every destination). Never to its own issuer."""
     if destination == ALL_DESTINATIONS:
         return ALL_DESTINATIONS in measure.applies_to
-    return _listed(destination, measure.applies_to, measure.issuer, False)
+    return listed_in(destination, measure.applies_to, measure.issuer, False)
 
 
 def _covers(measure: Dated, mineral: str) -> bool:

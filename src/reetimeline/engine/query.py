@@ -75,9 +75,9 @@ class Filter(NamedTuple):
             if wanted is None:
                 continue
             if by_issuer:
-                if not any(_is_or_within(code, issuer, self.exact) for code in wanted):
+                if not any(is_or_within(code, issuer, self.exact) for code in wanted):
                     return False
-            elif not any(_listed(code, listed, issuer, self.exact) for code in wanted):
+            elif not any(listed_in(code, listed, issuer, self.exact) for code in wanted):
                 return False
         return True
 
@@ -111,7 +111,7 @@ def flow_sides(event: Dated) -> tuple[bool, bool] | None:
     return None
 
 
-def _is_or_within(code: str, issuer: str | None, exact: bool) -> bool:
+def is_or_within(code: str, issuer: str | None, exact: bool) -> bool:
     """Whether the country or group `code` is the issuer, or (unless `exact`) a member of the
     issuing group or a group holding the issuer."""
     if issuer is None:
@@ -123,7 +123,7 @@ def _is_or_within(code: str, issuer: str | None, exact: bool) -> bool:
     return code in COUNTRIES_VOCAB.parents(issuer) or issuer in COUNTRIES_VOCAB.parents(code)
 
 
-def _listed(code: str, listed: Sequence[str], issuer: str | None, exact: bool) -> bool:
+def listed_in(code: str, listed: Sequence[str], issuer: str | None, exact: bool) -> bool:
     """Whether `code` is among the countries an `applies_to` list names: the code itself or
     (unless `exact`) `all`, a group holding it or a member of it. The issuer is never among
     them: `all` is every country but the issuer, and no measure restricts a flow to or from

@@ -681,17 +681,22 @@ def _target_order(target: Target[Any]) -> tuple[tuple[dt.date, int], str, str, b
 def _unconfirmed(row: Target[D], as_of: dt.date, knowledge: Knowledge) -> Target[D]:
     """A scheduled date after the horizon of the event that scheduled it (the event, or the
     extension that moved its end) that has passed, written before it, and that no event
-    reports (`confirms`, or `ends` after it): not a fact."""
+    reports (`confirms`, or `ends` after it): not a fact. Reported, it has the weaker
+    confidence of the row and the report."""
     if row.kind == "date" or row.superseded:
         return row
     scheduler = row.extended_by or row.event
     horizon = scheduler.current_to
     first = row.date.first()
-    if (horizon is not None and horizon.last() < first <= as_of
-            and scheduler.date.first() < first
-            and knowledge.reporter((row.event, scheduler), first) is None):  # fmt: skip
+    if (horizon is None or not horizon.last() < first <= as_of
+            or scheduler.date.first() >= first):  # fmt: skip
+        return row
+    reporter = knowledge.reporter((row.event, scheduler), first)
+    if reporter is None:
         return row._replace(unconfirmed=True)
-    return row
+    # known past the horizon with the confidence of what reports it
+    return row._replace(confidence="reported" if reporter.confidence != "confirmed"
+                        else row.confidence)  # fmt: skip
 
 
 def countdown(
