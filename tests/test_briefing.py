@@ -426,3 +426,33 @@ def test_an_extension_of_a_truce_is_an_extended_change_that_follows_its_minerals
     # a filter the truce does not match leaves its extension out
     rows = answers.changes(store, query.make_filter(minerals=["lithium"]), as_of, first, last)
     assert [(c.event.id, c.change) for c in rows] == [("elsewhere", "event")]
+
+
+def test_a_reported_lapse_is_a_change_with_the_reports_confidence_and_a_package_has_none():
+    import datetime as dt
+
+    from reetimeline.engine.briefing import changes
+    from reetimeline.engine.states import Horizon, Knowledge
+
+    package = _event("package", "2025-10-09", "export-control", issuer="CN",
+                     applies_to=["all"], current_to="2026-10-08")  # fmt: skip
+    part = _event("part", "2025-10-09", "export-control", issuer="CN", applies_to=["all"],
+                  part_of="package", kind="licensing", current_to="2026-10-08")  # fmt: skip
+    pause = _event("pause", "2025-11-07", "suspension", expires="2026-11-10",
+                   suspends=["package"], current_to="2026-10-08")  # fmt: skip
+    events = [package, part, pause]
+    as_of, first, last = dt.date(2026, 12, 6), dt.date(2026, 11, 1), dt.date(2026, 11, 30)
+
+    def listed(events):
+        known = Knowledge(events, as_of)
+        measures = [e for e in events if e.category == "export-control"]
+        others = [e for e in events if e.category != "export-control"]
+        return [(str(c.date), c.event.id, c.change, c.scheduled, c.confidence)
+                for c in changes(measures, others, known, Horizon(), first, last)]  # fmt: skip
+
+    assert listed(events) == [("2026-11-11", "part", "unconfirmed", "resumed", "confirmed")]
+    report = _event("lapsed", "2026-11-20", "statement", confidence="reported")
+    report = report.__class__(**{**report.__dict__, "confirms": ("pause",)})
+    assert listed([*events, report]) == [
+        ("2026-11-11", "part", "resumed", None, "reported"),
+        ("2026-11-20", "lapsed", "event", None, "reported")]  # fmt: skip

@@ -102,9 +102,10 @@ def changes(
                                       knowledge.as_of))  # fmt: skip
                 else:
                     by = seg.by or (seg.cause if seg.cause is not measure else None)
-                    # the change rests on the measure and what caused it (not on how long the
-                    # new state was later said to last)
-                    out.append(Change(seg.first, measure, kind, by, weakest([measure, by])))
+                    # the change rests on the measure, what caused it and what reports it (not
+                    # on how long the new state was later said to last)
+                    out.append(Change(seg.first, measure, kind, by,
+                                      weakest([measure, by, seg.reported_by])))  # fmt: skip
             previous = seg
         for suspension in knowledge.suspenders.get(measure.id, ()):
             for extension in end_of(suspension, knowledge).chain:
