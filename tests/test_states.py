@@ -692,3 +692,57 @@ def test_a_countdown_date_after_the_horizon_is_unconfirmed_until_reported():
                     confidence="reported")  # fmt: skip
     assert expiries([_MEASURE, _PAUSE, lapsed]) == [
         ("pause", "2026-11-10", -26, False, "reported")]  # fmt: skip
+
+
+PACKAGE = """
+current_to = 2026-10-08
+
+[[events]]
+id = "package"
+date = 2025-10-09
+title = "Package of two announcements"
+category = "export-control"
+issuer = "CN"
+applies_to = ["all"]
+
+[[events]]
+id = "pause"
+date = 2025-11-07
+expires = 2026-11-10
+title = "Package suspended"
+category = "suspension"
+suspends = ["package"]
+"""
+
+
+def test_the_parts_of_a_package_and_their_states_for_show(write_store, monkeypatch):
+    """A store whose events name a package (the parser reads `part_of` in the data part of
+    issue 20: here the parts are added to what the store returns)."""
+    from reetimeline.api import answers
+    from reetimeline.engine.query import Filter
+    from reetimeline.store import Store, load
+
+    store = load([write_store(PACKAGE)])
+    horizon = PartialDate(2026, 10, 8)
+    parts = [
+        _event("no-61", "2025-10-09", "export-control", part_of="package", issuer="CN",
+               applies_to=["all"], kind="extraterritorial", current_to="2026-10-08"),
+        _event("no-57", "2025-10-09", "export-control", effective="2025-11-08",
+               part_of="package", issuer="CN", applies_to=["all"], kind="licensing",
+               current_to="2026-10-08"),
+    ]  # fmt: skip
+    relations = store.relations()
+    monkeypatch.setattr(Store, "relations", lambda self: [*relations, *parts])
+    monkeypatch.setattr(Store, "get", lambda self, i: next(
+        (e for e in [*self.events, *parts] if e.id == i), None))  # fmt: skip
+    assert answers.packages(store) == {"package": ("no-61", "no-57")}
+    rows = answers.parts(store, "package", dt.date(2025, 10, 20))
+    assert [(s.event.id, s.state, str(s.since)) for s in rows] == [
+        ("no-57", "announced", "2025-10-09"), ("no-61", "in-force", "2025-10-09")]  # fmt: skip
+    rows = answers.parts(store, "package", dt.date(2026, 12, 6))
+    assert [(s.event.id, s.state, str(s.since), s.horizon.date) for s in rows] == [
+        ("no-57", "unconfirmed", "2026-11-11", horizon),
+        ("no-61", "unconfirmed", "2026-11-11", horizon)]  # fmt: skip
+    assert answers.parts(store, "pause", dt.date(2026, 12, 6)) == []
+    # the package has no state of its own
+    assert [s.event.id for s in answers.status(store, Filter(), dt.date(2026, 12, 6))] == []

@@ -25,7 +25,7 @@ from ..engine.states import (
 from ..model import MEASURE_CATEGORIES, Dated, Event, PartialDate
 from ..store import Store
 
-__all__ = ["changes", "countdown", "horizon", "knowledge", "status"]
+__all__ = ["changes", "countdown", "horizon", "knowledge", "packages", "parts", "status"]
 
 _Row = TypeVar("_Row")  # a status or a change: a named tuple with the horizon that applies
 
@@ -94,6 +94,22 @@ def status(store: Store, flt: query.Filter, as_of: dt.date) -> list[Status[Dated
     measures = store.briefs(_measures(flt), known_by=as_of)
     rows = statuses(measures, knowledge(store, as_of, confirmed=flt.confirmed), horizon(store))
     return _named(store, rows)
+
+
+def packages(store: Store) -> dict[str, tuple[str, ...]]:
+    """Each package in the stores (an event that some event names in `part_of`) and the ids of
+    its parts, in date order."""
+    return parts_of(store.relations())
+
+
+def parts(store: Store, package: str, as_of: dt.date, *,
+          confirmed: bool = False) -> list[Status[Dated]]:  # fmt: skip
+    """The state of each part of `package` known on `as_of`, in date order (`show PACKAGE`);
+    empty when `package` is no package. The package itself has no state."""
+    known = knowledge(store, as_of, confirmed=confirmed)
+    found = [store.get(i) for i in known.parts.get(package, ())]
+    measures: list[Dated] = [e for e in found if e is not None]
+    return _named(store, statuses(measures, known, horizon(store)))
 
 
 def countdown(
