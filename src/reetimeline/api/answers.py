@@ -104,7 +104,7 @@ def packages(store: Store) -> dict[str, tuple[str, ...]]:
 
 def parts(store: Store, package: str, as_of: dt.date, *,
           confirmed: bool = False) -> list[Status[Dated]]:  # fmt: skip
-    """The state of each part of `package` known on `as_of`, in date order (`show PACKAGE`);
+    """The state of each part of `package` known on `as_of`, by date then id (`show PACKAGE`);
     empty when `package` is no package. The package itself has no state."""
     known = knowledge(store, as_of, confirmed=confirmed)
     found = [store.get(i) for i in known.parts.get(package, ())]
