@@ -1,6 +1,7 @@
 """What the stores say about measures on a date, and the dated targets to count down to.
 
-No I/O and no clock: every function takes the as-of date and the data's horizon.
+No I/O and no clock: every function takes the as-of date; each event carries its own horizon
+(`current_to`), and the stores' `Horizon` only names how current the data is.
 
 Knowledge has a date. An event is known on the as-of date when its own date has begun: on
 2026-01-12 a suspension still ran to its original end, because the extension was dated later.
@@ -63,7 +64,9 @@ def weakest(events: Iterable[Dated | None]) -> str:
 
 
 class Horizon(NamedTuple):
-    """How current the data is: the latest `current_to` of the stores that declare one."""
+    """How current the data is (for the views): a `current_to` and which store says so. A
+    status or a change carries the one that applies to it; whether a scheduled change is a
+    fact is decided by the `current_to` of the event that schedules it."""
 
     date: PartialDate | None = None
     label: str = ""  # which store says so: "curated store", or a file name
@@ -628,7 +631,9 @@ def targets(
     """Every dated target of `events` with its day count, by date. With `knowledge`, an
     extended expiry moves (the original stays, marked superseded), an expiry cut short by an
     end is superseded, an extension's own expiry is shown on what it extends, and an effective
-    date that a suspension pre-empted is marked `never`."""
+    date that a suspension pre-empted is marked `never`. A passed date after the horizon of the
+    event that scheduled it is `unconfirmed` unless an event reports it (`horizon`, the
+    stores', decides nothing: it is kept for the callers that pass it)."""
     knowledge = knowledge or Knowledge((), as_of)
     chosen = list(events)
     ids = {e.id for e in chosen}
