@@ -746,3 +746,58 @@ def test_the_parts_of_a_package_and_their_states_for_show(write_store, monkeypat
     assert answers.parts(store, "pause", dt.date(2026, 12, 6)) == []
     # the package has no state of its own
     assert [s.event.id for s in answers.status(store, Filter(), dt.date(2026, 12, 6))] == []
+
+
+BAN_PAUSED = """
+[[events]]
+id = "us-ban"
+date = 2024-12-03
+title = "Ban on exports to the US"
+category = "export-control"
+minerals = ["gallium"]
+issuer = "CN"
+applies_to = ["US"]
+
+[[events]]
+id = "pause"
+date = 2025-11-09
+expires = 2026-11-27
+title = "Ban suspended"
+category = "suspension"
+suspends = ["us-ban"]
+
+[[events]]
+id = "pause-extended"
+date = 2026-11-20
+expires = 2027-11-27
+title = "Suspension extended"
+category = "suspension"
+extends = ["pause"]
+
+[[events]]
+id = "japan-rule"
+date = 2026-01-06
+effective = 2026-12-01
+title = "A rule on exports to Japan"
+category = "export-control"
+issuer = "CN"
+applies_to = ["JP"]
+"""
+
+
+def test_a_countdown_by_flow_keeps_the_dates_of_what_acts_on_the_measures(write_store):
+    from reetimeline.api import answers
+    from reetimeline.engine.query import make_filter
+    from reetimeline.store import load
+
+    store = load([write_store(BAN_PAUSED)])
+    rows = answers.countdown(store, make_filter(destinations=["US"]), dt.date(2026, 11, 25))
+    assert [(t.event.id, t.kind, str(t.date), t.superseded) for t in rows] == [
+        ("pause-extended", "date", "2026-11-20", False),
+        ("pause", "expires", "2026-11-27", True),
+        ("pause", "expires", "2027-11-27", False)]  # fmt: skip
+    rows = answers.countdown(store, make_filter(destinations=["JP"]), dt.date(2026, 11, 25))
+    assert [(t.event.id, t.kind, str(t.date)) for t in rows] == [
+        ("japan-rule", "effective", "2026-12-01")]  # fmt: skip
+    # --to CN: no control here restricts exports to CN, and nothing acts on one
+    assert answers.countdown(store, make_filter(destinations=["CN"]), dt.date(2026, 11, 25)) == []

@@ -7,6 +7,7 @@ relations between events, the horizon) and hands it to the one engine (`engine.s
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, TypeVar, cast
 
 from ..engine import query
@@ -123,11 +124,22 @@ def countdown(
 ) -> list[Target[Dated]]:
     """`states.countdown` over the matching events that have a target in the window: by
     default every upcoming target and those lapsed within `RECENT_DAYS`; `within` days ahead;
-    `recent` days behind; everything with `show_all`."""
+    `recent` days behind; everything with `show_all`. With `--from` or `--to`, the events that
+    act on the matching measures (a suspension and its extensions) count too."""
     window = _countdown_window(flt, as_of, within, recent, show_all)
     if window is None:
         return []
-    candidates = store.briefs(flt._replace(since=window[0], until=window[1]))
+    windowed = flt._replace(since=window[0], until=window[1])
+    candidates = store.briefs(windowed)
+    if flt.origins is not None or flt.destinations is not None:
+        # a relief restricts no flow: its dates count for the flows of what it acts on
+        chosen = store.briefs(flt._replace(since=None, until=None))
+        inside = store.prepared(windowed)
+        taken = {e.id for e in candidates}
+        extra = [e for e in _acting_on(store, chosen, confirmed=flt.confirmed)
+                 if e.id not in taken and (not inside.has_window() or inside.dated_inside(e))]
+        if extra:
+            candidates = sorted([*candidates, *extra], key=lambda e: e.sort_key())
     known = knowledge(store, as_of, confirmed=flt.confirmed)
     return count_down(candidates, as_of, known, horizon(store), flt=flt, within=within,
                       recent=recent, show_all=show_all)  # fmt: skip
@@ -148,17 +160,24 @@ def changes(store: Store, flt: query.Filter, as_of: dt.date, first: dt.date, las
 
 
 def _followers(store: Store, chosen: list[Event], *, confirmed: bool) -> list[Event]:
+    """`_acting_on` the chosen events, as whole events."""
+    found = [e.id for e in _acting_on(store, chosen, confirmed=confirmed)]
+    return [e for e in map(store.get, found) if e is not None]
+
+
+def _acting_on(store: Store, chosen: Sequence[Dated], *, confirmed: bool) -> list[Dated]:
     """The events that act on the chosen ones and were not chosen themselves: those that
     suspend, extend, end or confirm one of them (or its package, or a part of a chosen
-    package), and those that act on these (an extension of a suspension), from every store.
-    An event that acts on others matches a filter when what it acts on matches."""
+    package), and those that act on these (an extension of a suspension), from every store,
+    in date order. An event that acts on others matches a filter when what it acts on
+    matches."""
     relations = store.relations()
     ids = {e.id for e in chosen}
     reach = ids | {e.part_of for e in chosen if e.part_of is not None}
     for package, parts in parts_of(relations).items():
         if package in ids:
             reach.update(parts)
-    found: list[str] = []
+    found: list[Dated] = []
     grew = True
     while grew:
         grew = False
@@ -169,9 +188,9 @@ def _followers(store: Store, chosen: list[Event], *, confirmed: bool) -> list[Ev
                 continue
             ids.add(event.id)
             reach.add(event.id)
-            found.append(event.id)
+            found.append(event)
             grew = True
-    return [e for e in map(store.get, found) if e is not None]
+    return sorted(found, key=lambda e: e.sort_key())
 
 
 def _measures(flt: query.Filter) -> query.Filter:
