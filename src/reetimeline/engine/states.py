@@ -131,12 +131,15 @@ class Knowledge:
         """Whether `event_id` names a package (it has no state of its own)."""
         return event_id in self.parts
 
-    def reporter(self, subjects: Iterable[Dated], day: dt.date) -> Dated | None:
+    def reporter(self, subjects: Iterable[Dated], day: dt.date, *,
+                 lapse: bool = False) -> Dated | None:  # fmt: skip
         """The known event that reports a scheduled change of one of `subjects` on `day`: one
-        that `confirms` it, or `ends` it, dated on or after that day (the earliest, then by
-        id); None when none does."""
+        that `confirms` it, dated on or after that day (the earliest, then by id); for the
+        lapse of a suspension or truce (`lapse`), also one that `ends` it after its end. None
+        when none does."""
         found = [x for subject in subjects
-                 for x in (*self.confirmers.get(subject.id, ()), *self.enders.get(subject.id, ()))
+                 for x in (*self.confirmers.get(subject.id, ()),
+                           *(self.enders.get(subject.id, ()) if lapse else ()))
                  if x.date.first() >= day]  # fmt: skip
         return min(found, key=lambda x: (x.date.sort_key(), x.id)) if found else None
 
@@ -440,7 +443,7 @@ def life(measure: Dated, knowledge: Knowledge) -> list[Segment]:
         backed = (announced if cause is measure else cause.date.first()) >= day
         reporter = None
         if not backed:
-            reporter = knowledge.reporter((pick[4], cause), day)
+            reporter = knowledge.reporter((pick[4], cause), day, lapse=pick[3] == "resume")
             backed = reporter is not None
         # the stretch rests on the measure, what suspends or ends it, every extension and
         # what reports the change
@@ -536,11 +539,11 @@ def _with_partial(status: Status[D], knowledge: Knowledge) -> Status[D]:
             found.append((1, end.date.last() if end.date else dt.date.max, relief.id, relief,
                           end.date))  # fmt: skip
             continue
-        lapse = end.date.last() + _ONE_DAY
+        day = end.date.last() + _ONE_DAY  # the day it lapsed
         scheduler = end.ended_by or end.extended_by or relief
         horizon = scheduler.current_to
-        if (horizon is not None and lapse > horizon.last() and scheduler.date.first() < lapse
-                and knowledge.reporter((relief, scheduler), lapse) is None):  # fmt: skip
+        if (horizon is not None and day > horizon.last() and scheduler.date.first() < day
+                and knowledge.reporter((relief, scheduler), day, lapse=True) is None):  # fmt: skip
             found.append((0, end.date.last(), relief.id, relief, end.date))
     if not found:
         return status
@@ -696,7 +699,8 @@ def _unconfirmed(row: Target[D], as_of: dt.date, knowledge: Knowledge) -> Target
     if (horizon is None or not horizon.last() < first <= as_of
             or scheduler.date.first() >= first):  # fmt: skip
         return row
-    reporter = knowledge.reporter((row.event, scheduler), first)
+    reporter = knowledge.reporter((row.event, scheduler), first, lapse=row.kind == "expires"
+                                  and row.event.category not in MEASURE_CATEGORIES)
     if reporter is None:
         return row._replace(unconfirmed=True)
     # known past the horizon with the confidence of what reports it
