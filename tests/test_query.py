@@ -236,3 +236,60 @@ def test_bad_dates_say_why(text, message):
     with pytest.raises(ValueError) as error:
         parse_when(text, TODAY)
     assert str(error.value) == message
+
+
+# --- issue 20: flows with a direction ----------------------------------------------------------
+
+
+def _flow_events():
+    from reetimeline.model import Event
+
+    def make(event_id, category, issuer, applies_to, **fields):
+        return Event(id=event_id, date=PartialDate.parse("2025-11-10"), title=event_id,
+                     category=category, minerals=("gallium",), issuer=issuer,
+                     applies_to=tuple(applies_to), **fields)  # fmt: skip
+
+    return [
+        make("cn-licensing", "export-control", "CN", ["all"]),
+        make("cn-ban-us", "export-control", "CN", ["US"]),
+        make("eu-control", "export-control", "EU", ["all"]),
+        make("us-tariff", "tariff", "US", ["CN"]),
+        make("cn-tariff", "tariff", "CN", ["US"]),
+        make("us-world-tariff", "tariff", "US", ["all"]),
+        # a relief is never a restriction, whatever it names
+        make("cn-tariff-cut", "suspension", "CN", ["US"], suspends=("cn-tariff",)),
+        make("truce", "truce", None, ["all"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("origins", "destinations", "expected"),
+    [
+        ([], ["CN"], ["cn-tariff", "eu-control"]),
+        ([], ["US"], ["cn-licensing", "cn-ban-us", "eu-control", "us-tariff", "us-world-tariff"]),
+        (["CN"], ["US"], ["cn-licensing", "cn-ban-us", "us-tariff", "us-world-tariff"]),
+        (["US"], ["CN"], ["cn-tariff"]),
+        (["US"], [], ["cn-tariff"]),
+        (["CN"], [], ["cn-licensing", "cn-ban-us", "us-tariff", "us-world-tariff"]),
+        # a member of the issuing group: exports from DE are restricted by the EU's control
+        (["DE"], ["JP"], ["eu-control"]),
+        (["US"], ["US"], []),
+        (["CN"], ["CN"], []),
+    ],
+)
+def test_from_and_to_select_flows_in_their_direction(origins, destinations, expected):
+    flt = make_filter(origins=origins, destinations=destinations)
+    assert sorted(e.id for e in _flow_events() if flt.matches(e)) == sorted(expected)
+
+
+def test_exact_flows_match_only_the_codes_named():
+    flt = make_filter(destinations=["US"], exact=True)
+    assert sorted(e.id for e in _flow_events() if flt.matches(e)) == [
+        "cn-ban-us", "us-tariff", "us-world-tariff"]  # fmt: skip
+    flt = make_filter(origins=["DE"], exact=True)
+    assert [e.id for e in _flow_events() if flt.matches(e)] == []
+
+
+def test_an_unknown_origin_is_a_usage_error():
+    with pytest.raises(UsageError, match=r"^--from: unknown country 'Narnia'"):
+        make_filter(origins=["Narnia"])

@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from reetimeline.engine.states import Horizon
+from reetimeline.model import PartialDate
 from tests.conftest import json_of
 
 MEASURE = """
@@ -334,13 +336,18 @@ def ids_of(run, store, *args):
 def test_to_and_by_answer_what_restricts_what_where(run, write_store):
     store = write_store(DESTINATIONS)
     as_of = ("--as-of", "2026-06-01")
+    # a tariff restricts imports into its issuer (the G7, which holds the US) from CN
     assert ids_of(run, store, "status", *as_of, "-m", "gallium", "--to", "US") == [
-        "licensing", "us-ban"]  # fmt: skip
-    assert ids_of(run, store, "status", *as_of, "--to", "JP") == ["licensing", "japan-ban"]
+        "licensing", "us-ban", "g7-tariff"]  # fmt: skip
+    assert ids_of(run, store, "status", *as_of, "--to", "JP") == [
+        "licensing", "japan-ban", "g7-tariff"]  # fmt: skip
     assert ids_of(run, store, "status", *as_of, "--to", "JP", "--exact") == ["japan-ban"]
     # a group as destination: measures on any member, on the group, or on all
     assert ids_of(run, store, "status", *as_of, "--to", "G7") == [
-        "licensing", "us-ban", "japan-ban"]  # fmt: skip
+        "licensing", "us-ban", "japan-ban", "g7-tariff"]  # fmt: skip
+    # every control here is issued by CN: none restricts exports to CN; the tariff does not
+    # restrict imports into CN either
+    assert ids_of(run, store, "status", *as_of, "--to", "CN") == []
     assert ids_of(run, store, "status", *as_of, "--by", "CN") == [
         "licensing", "us-ban", "japan-ban"]  # fmt: skip
     assert ids_of(run, store, "status", *as_of, "--by", "US") == []
@@ -473,3 +480,324 @@ def test_a_loop_of_extensions_stops_where_it_meets_a_link_it_passed():
         "x1": ("2020-01-04", ["x2"]),
         "x2": ("2020-01-03", ["x1"]),
     }
+
+
+# --- issue 20: the horizon per event, confirms, ends on reliefs, partial suspensions, packages --
+# The events are built here (the parser reads the new fields in the `data` part of issue 20).
+
+
+def _event(event_id: str, date: str, category: str, **fields):
+    from reetimeline.model import Event, PartialDate
+
+    for name in ("effective", "expires", "current_to"):
+        if name in fields:
+            fields[name] = PartialDate.parse(fields[name])
+    for name in ("minerals", "applies_to", "suspends", "extends", "ends", "confirms"):
+        if name in fields:
+            fields[name] = tuple(fields[name])
+    return Event(id=event_id, date=PartialDate.parse(date), title=event_id, category=category,
+                 **fields)  # fmt: skip
+
+
+def _states(events, day: str):
+    """Each measure's status on `day`, by id (the engine over every event: the store's way)."""
+    from reetimeline.engine.states import Knowledge, statuses
+
+    as_of = dt.date.fromisoformat(day)
+    relations = [e for e in events if e.suspends or e.extends or e.ends or e.confirms
+                 or e.part_of]  # fmt: skip
+    return {s.event.id: s for s in statuses(events, Knowledge(relations, as_of), Horizon())}
+
+
+_HORIZON = "2026-10-08"
+_MEASURE = _event("controls", "2025-10-09", "export-control", effective="2025-11-08",
+                  minerals=["holmium"], issuer="CN", applies_to=["all"], kind="licensing",
+                  current_to=_HORIZON)  # fmt: skip
+_PAUSE = _event("pause", "2025-11-07", "suspension", expires="2026-11-10", issuer="CN",
+                applies_to=["all"], suspends=["controls"], current_to=_HORIZON)  # fmt: skip
+
+
+def test_a_lapse_after_the_horizon_is_unconfirmed_until_an_event_confirms_it():
+    s = _states([_MEASURE, _PAUSE], "2026-12-06")["controls"]
+    assert (s.state, str(s.since), s.scheduled, s.last_known, s.by.id, s.confidence) == (
+        "unconfirmed", "2026-11-11", "in-force", "suspended", "pause", "confirmed")
+    assert (str(s.horizon.date), s.reported_by) == (_HORIZON, None)
+    lapsed = _event("lapse-reported", "2026-11-20", "statement", confirms=["pause"],
+                    confidence="reported")  # fmt: skip
+    s = _states([_MEASURE, _PAUSE, lapsed], "2026-12-06")["controls"]
+    assert (s.state, str(s.since), s.until, s.confidence, s.lapsed.id, s.reported_by.id) == (
+        "in-force", "2026-11-11", None, "reported", "pause", "lapse-reported")
+    # known from its own date on: the day before, the lapse is still unconfirmed
+    assert _states([_MEASURE, _PAUSE, lapsed], "2026-11-19")["controls"].state == "unconfirmed"
+    # a confirmed report: confirmed
+    sure = lapsed.__class__(**{**lapsed.__dict__, "confidence": "confirmed"})
+    s = _states([_MEASURE, _PAUSE, sure], "2026-12-06")["controls"]
+    assert (s.state, str(s.since), s.confidence) == ("in-force", "2026-11-11", "confirmed")
+
+
+def test_ends_on_a_suspension_records_its_reported_lapse_or_ends_it_early():
+    reported = _event("lapse-ended", "2026-11-20", "statement", ends=["pause"],
+                      confidence="reported")  # fmt: skip
+    s = _states([_MEASURE, _PAUSE, reported], "2026-12-06")["controls"]
+    assert (s.state, str(s.since), s.confidence, s.lapsed.id, s.reported_by.id) == (
+        "in-force", "2026-11-11", "reported", "pause", "lapse-ended")
+    early = _event("lifted", "2026-06-01", "statement", ends=["pause"])
+    s = _states([_MEASURE, _PAUSE, early], "2026-12-06")["controls"]
+    assert (s.state, str(s.since), s.confidence, s.lapsed.id) == (
+        "in-force", "2026-06-01", "confirmed", "pause")
+    assert _states([_MEASURE, _PAUSE, early], "2026-05-31")["controls"].state == "suspended"
+
+
+def test_a_change_is_a_fact_up_to_the_horizon_of_the_event_that_schedules_it():
+    # no horizon on the suspension: its lapse is a fact (today's rule for its own events)
+    pause = _PAUSE.__class__(**{**_PAUSE.__dict__, "current_to": None})
+    s = _states([_MEASURE, pause], "2026-12-06")["controls"]
+    assert (s.state, str(s.since), s.lapsed.id) == ("in-force", "2026-11-11", "pause")
+    # a later horizon on the suspension confirms its own lapse; the measure's never does
+    pause = _PAUSE.__class__(**{**_PAUSE.__dict__, "current_to": PartialDate.parse("2026-12-05")})
+    assert _states([_MEASURE, pause], "2026-12-06")["controls"].state == "in-force"
+    measure = _MEASURE.__class__(**{**_MEASURE.__dict__,
+                                    "current_to": PartialDate.parse("2026-12-05")})  # fmt: skip
+    assert _states([measure, _PAUSE], "2026-12-06")["controls"].state == "unconfirmed"
+
+
+TWO_STORES_CURATED = """
+current_to = 2026-10-08
+
+[[events]]
+id = "controls"
+date = 2025-10-09
+effective = 2025-11-08
+title = "Export controls on holmium"
+category = "export-control"
+minerals = ["holmium"]
+issuer = "CN"
+applies_to = ["all"]
+
+[[events]]
+id = "pause"
+date = 2025-11-07
+expires = 2026-11-10
+title = "Controls suspended for a year"
+category = "suspension"
+suspends = ["controls"]
+"""
+
+TWO_STORES_TEAM = """
+current_to = 2026-12-05
+
+[[events]]
+id = "team-note"
+date = 2026-12-01
+title = "A note of the team"
+category = "other"
+"""
+
+
+def test_another_stores_later_horizon_never_confirms_a_change(write_store, tmp_path):
+    from reetimeline.api import answers
+    from reetimeline.engine.query import Filter
+    from reetimeline.store import load
+
+    curated = write_store(TWO_STORES_CURATED, "curated.toml")
+    team = write_store(TWO_STORES_TEAM, "team/notes.toml")
+    day = dt.date(2026, 12, 6)
+    alone = answers.status(load([curated]), Filter(), day)
+    both = answers.status(load([curated, team]), Filter(), day)
+    assert [(s.event.id, s.state, str(s.since), str(s.horizon.date)) for s in alone] == [
+        ("controls", "unconfirmed", "2026-11-11", "2026-10-08")]  # fmt: skip
+    assert [(s.event.id, s.state, str(s.since), str(s.horizon.date)) for s in both] == [
+        ("controls", "unconfirmed", "2026-11-11", "2026-10-08")]  # fmt: skip
+    # the horizon that applies is named after its file; the stores' horizon is the latest
+    assert both[0].horizon == Horizon(PartialDate(2026, 10, 8), "curated.toml")
+    assert answers.horizon(load([curated, team])) == Horizon(PartialDate(2026, 12, 5),
+                                                             "notes.toml")  # fmt: skip
+    # the countdown's target is not confirmed either
+    rows = answers.countdown(load([curated, team]), Filter(), day)
+    assert [(t.event.id, t.kind, str(t.date), t.unconfirmed) for t in rows] == [
+        ("pause", "expires", "2026-11-10", True), ("team-note", "date", "2026-12-01", False)]
+
+
+def test_a_partial_suspension_leaves_the_measure_in_force_and_says_by_what_until_when():
+    tariff = _event("tariff", "2025-04-04", "tariff", effective="2025-04-10", issuer="CN",
+                    applies_to=["US"], kind="tariff", current_to=_HORIZON)  # fmt: skip
+    cut = _event("cut", "2025-11-05", "suspension", effective="2025-11-10",
+                 expires="2026-11-10", suspends=["tariff"], partial=True,
+                 current_to=_HORIZON)  # fmt: skip
+    s = _states([tariff, cut], "2026-06-01")["tariff"]
+    assert (s.state, str(s.since), s.by, s.partial_by.id, str(s.partial_until),
+            s.partial_unconfirmed) == (
+        "in-force", "2025-04-10", None, "cut", "2026-11-10", False)  # fmt: skip
+    # before it begins, nothing is suspended in part
+    s = _states([tariff, cut], "2025-11-09")["tariff"]
+    assert (s.state, s.partial_by) == ("in-force", None)
+    # its end passed after its horizon and nothing reports it: the part is unconfirmed
+    s = _states([tariff, cut], "2026-12-06")["tariff"]
+    assert (s.state, s.partial_by.id, str(s.partial_until), s.partial_unconfirmed) == (
+        "in-force", "cut", "2026-11-10", True)  # fmt: skip
+    # reported as lapsed: in force, not in part suspended
+    lapsed = _event("cut-lapsed", "2026-11-12", "statement", confirms=["cut"])
+    s = _states([tariff, cut, lapsed], "2026-12-06")["tariff"]
+    assert (s.state, s.partial_by) == ("in-force", None)
+
+
+def test_a_package_has_no_state_and_what_acts_on_it_acts_on_each_part():
+    from reetimeline.engine.states import parts_of
+
+    package = _event("package", "2025-10-09", "export-control", issuer="CN",
+                     applies_to=["all"], current_to=_HORIZON)  # fmt: skip
+    early = _event("no-61", "2025-10-09", "export-control", part_of="package", issuer="CN",
+                   applies_to=["all"], kind="extraterritorial", current_to=_HORIZON)  # fmt: skip
+    late = _event("no-57", "2025-10-09", "export-control", effective="2025-11-08",
+                  part_of="package", minerals=["holmium"], issuer="CN", applies_to=["all"],
+                  kind="licensing", current_to=_HORIZON)  # fmt: skip
+    pause = _event("pause", "2025-11-07", "suspension", expires="2026-11-10",
+                   suspends=["package"], current_to=_HORIZON)  # fmt: skip
+    events = [package, early, late, pause]
+    assert parts_of(events) == {"package": ("no-61", "no-57")}
+    on = _states(events, "2025-10-20")
+    assert {i: (s.state, str(s.since)) for i, s in on.items()} == {
+        "no-61": ("in-force", "2025-10-09"), "no-57": ("announced", "2025-10-09")}
+    on = _states(events, "2025-11-20")
+    assert {i: (s.state, str(s.since), str(s.until), s.by.id, s.never_took_effect)
+            for i, s in on.items()} == {
+        "no-61": ("suspended", "2025-11-07", "2026-11-10", "pause", False),
+        "no-57": ("suspended", "2025-11-07", "2026-11-10", "pause", True)}  # fmt: skip
+    on = _states(events, "2026-12-06")
+    assert {i: (s.state, str(s.since), s.scheduled) for i, s in on.items()} == {
+        "no-61": ("unconfirmed", "2026-11-11", "in-force"),
+        "no-57": ("unconfirmed", "2026-11-11", "in-force")}  # fmt: skip
+    # a report that the package's suspension lapsed: each part is in force again
+    lapsed = _event("lapsed", "2026-11-15", "statement", confirms=["pause"],
+                    confidence="reported")  # fmt: skip
+    on = _states([*events, lapsed], "2026-12-06")
+    assert {i: (s.state, str(s.since), s.confidence) for i, s in on.items()} == {
+        "no-61": ("in-force", "2026-11-11", "reported"),
+        "no-57": ("in-force", "2026-11-11", "reported")}  # fmt: skip
+
+
+def test_a_countdown_date_after_the_horizon_is_unconfirmed_until_reported():
+    from reetimeline.engine.states import Knowledge, targets
+
+    as_of = dt.date(2026, 12, 6)
+
+    def expiries(events):
+        relations = [e for e in events if e.suspends or e.confirms]
+        return [(t.event.id, str(t.date), t.days, t.unconfirmed, t.confidence)
+                for t in targets(events, as_of, Knowledge(relations, as_of))
+                if t.kind == "expires"]  # fmt: skip
+
+    assert expiries([_MEASURE, _PAUSE]) == [("pause", "2026-11-10", -26, True, "confirmed")]
+    lapsed = _event("lapse-reported", "2026-11-20", "statement", confirms=["pause"],
+                    confidence="reported")  # fmt: skip
+    assert expiries([_MEASURE, _PAUSE, lapsed]) == [
+        ("pause", "2026-11-10", -26, False, "reported")]  # fmt: skip
+
+
+PACKAGE = """
+current_to = 2026-10-08
+
+[[events]]
+id = "package"
+date = 2025-10-09
+title = "Package of two announcements"
+category = "export-control"
+issuer = "CN"
+applies_to = ["all"]
+
+[[events]]
+id = "pause"
+date = 2025-11-07
+expires = 2026-11-10
+title = "Package suspended"
+category = "suspension"
+suspends = ["package"]
+"""
+
+
+def test_the_parts_of_a_package_and_their_states_for_show(write_store, monkeypatch):
+    """A store whose events name a package (the parser reads `part_of` in the data part of
+    issue 20: here the parts are added to what the store returns)."""
+    from reetimeline.api import answers
+    from reetimeline.engine.query import Filter
+    from reetimeline.store import Store, load
+
+    store = load([write_store(PACKAGE)])
+    horizon = PartialDate(2026, 10, 8)
+    parts = [
+        _event("no-61", "2025-10-09", "export-control", part_of="package", issuer="CN",
+               applies_to=["all"], kind="extraterritorial", current_to="2026-10-08"),
+        _event("no-57", "2025-10-09", "export-control", effective="2025-11-08",
+               part_of="package", issuer="CN", applies_to=["all"], kind="licensing",
+               current_to="2026-10-08"),
+    ]  # fmt: skip
+    relations = store.relations()
+    monkeypatch.setattr(Store, "relations", lambda self: [*relations, *parts])
+    monkeypatch.setattr(Store, "get", lambda self, i: next(
+        (e for e in [*self.events, *parts] if e.id == i), None))  # fmt: skip
+    assert answers.packages(store) == {"package": ("no-61", "no-57")}
+    rows = answers.parts(store, "package", dt.date(2025, 10, 20))
+    assert [(s.event.id, s.state, str(s.since)) for s in rows] == [
+        ("no-57", "announced", "2025-10-09"), ("no-61", "in-force", "2025-10-09")]  # fmt: skip
+    rows = answers.parts(store, "package", dt.date(2026, 12, 6))
+    assert [(s.event.id, s.state, str(s.since), s.horizon.date) for s in rows] == [
+        ("no-57", "unconfirmed", "2026-11-11", horizon),
+        ("no-61", "unconfirmed", "2026-11-11", horizon)]  # fmt: skip
+    assert answers.parts(store, "pause", dt.date(2026, 12, 6)) == []
+    # the package has no state of its own
+    assert [s.event.id for s in answers.status(store, Filter(), dt.date(2026, 12, 6))] == []
+
+
+BAN_PAUSED = """
+[[events]]
+id = "us-ban"
+date = 2024-12-03
+title = "Ban on exports to the US"
+category = "export-control"
+minerals = ["gallium"]
+issuer = "CN"
+applies_to = ["US"]
+
+[[events]]
+id = "pause"
+date = 2025-11-09
+expires = 2026-11-27
+title = "Ban suspended"
+category = "suspension"
+suspends = ["us-ban"]
+
+[[events]]
+id = "pause-extended"
+date = 2026-11-20
+expires = 2027-11-27
+title = "Suspension extended"
+category = "suspension"
+extends = ["pause"]
+
+[[events]]
+id = "japan-rule"
+date = 2026-01-06
+effective = 2026-12-01
+title = "A rule on exports to Japan"
+category = "export-control"
+issuer = "CN"
+applies_to = ["JP"]
+"""
+
+
+def test_a_countdown_by_flow_keeps_the_dates_of_what_acts_on_the_measures(write_store):
+    from reetimeline.api import answers
+    from reetimeline.engine.query import make_filter
+    from reetimeline.store import load
+
+    store = load([write_store(BAN_PAUSED)])
+    rows = answers.countdown(store, make_filter(destinations=["US"]), dt.date(2026, 11, 25))
+    assert [(t.event.id, t.kind, str(t.date), t.superseded) for t in rows] == [
+        ("pause-extended", "date", "2026-11-20", False),
+        ("pause", "expires", "2026-11-27", True),
+        ("pause", "expires", "2027-11-27", False)]  # fmt: skip
+    rows = answers.countdown(store, make_filter(destinations=["JP"]), dt.date(2026, 11, 25))
+    assert [(t.event.id, t.kind, str(t.date)) for t in rows] == [
+        ("japan-rule", "effective", "2026-12-01")]  # fmt: skip
+    # --to CN: no control here restricts exports to CN, and nothing acts on one
+    assert answers.countdown(store, make_filter(destinations=["CN"]), dt.date(2026, 11, 25)) == []

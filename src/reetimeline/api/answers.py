@@ -7,6 +7,8 @@ relations between events, the horizon) and hands it to the one engine (`engine.s
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any, TypeVar, cast
 
 from ..engine import query
 from ..engine.states import (
@@ -15,21 +17,71 @@ from ..engine.states import (
     Knowledge,
     Status,
     Target,
+    parts_of,
     statuses,
 )
 from ..engine.states import (
     countdown as count_down,
 )
-from ..model import MEASURE_CATEGORIES, Dated
+from ..model import MEASURE_CATEGORIES, Dated, Event, PartialDate
 from ..store import Store
 
-__all__ = ["changes", "countdown", "horizon", "knowledge", "status"]
+__all__ = ["changes", "countdown", "horizon", "knowledge", "packages", "parts", "status"]
+
+_Row = TypeVar("_Row")  # a status or a change: a named tuple with the horizon that applies
 
 
 def horizon(store: Store) -> Horizon:
-    """How current the data is: the latest `current_to` of the store files that declare one."""
+    """How current the data is, for the views: the curated store's `current_to` when it is
+    loaded and declares one, else the latest of the store files that declare one. (Each
+    event's own `current_to` decides whether its scheduled changes are facts.)"""
+    for date, label in _horizons(store):
+        if label == CURATED:
+            return Horizon(date, label)
     latest = store.latest_current_to()
     return Horizon() if latest is None else Horizon(*latest)
+
+
+CURATED = "curated store"
+
+
+def _horizons(store: Store) -> list[tuple[PartialDate, str]]:
+    """Each store file's `current_to` with what to call the file: "curated store" or its name
+    (made visible: a file name reaches terminals, pages and pictures)."""
+    from pathlib import Path
+
+    from ..store import curated_store_path
+    from ..text import visible
+
+    try:
+        curated: Path | None = curated_store_path().resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
+        curated = None
+    out = []
+    for path, date in store.current_to:
+        try:
+            is_curated = curated is not None and Path(path).resolve() == curated
+        except (OSError, RuntimeError):
+            is_curated = False
+        out.append((date, CURATED if is_curated else visible(Path(path).name)))
+    return out
+
+
+def _named(store: Store, rows: list[_Row]) -> list[_Row]:
+    """`rows` (statuses or changes) with the horizon that applies to each named after the store
+    file that declares it (the curated store first), where the engine could not name it."""
+    unnamed = [i for i, r in enumerate(rows)
+               if (h := cast(Any, r).horizon).date is not None and not h.label]  # fmt: skip
+    if not unnamed:
+        return rows
+    names: dict[PartialDate, str] = {}
+    for date, label in sorted(_horizons(store), key=lambda item: item[1] != CURATED):
+        names.setdefault(date, label)
+    out = list(rows)
+    for i in unnamed:
+        row: Any = out[i]
+        out[i] = row._replace(horizon=Horizon(row.horizon.date, names.get(row.horizon.date, "")))
+    return out
 
 
 def knowledge(store: Store, as_of: dt.date, *, confirmed: bool = False) -> Knowledge:
@@ -41,7 +93,24 @@ def status(store: Store, flt: query.Filter, as_of: dt.date) -> list[Status[Dated
     """The state of each matching measure known on `as_of` (dated on or before it), in date
     order; suspensions, extensions and ends come from every store."""
     measures = store.briefs(_measures(flt), known_by=as_of)
-    return statuses(measures, knowledge(store, as_of, confirmed=flt.confirmed), horizon(store))
+    rows = statuses(measures, knowledge(store, as_of, confirmed=flt.confirmed), horizon(store))
+    return _named(store, rows)
+
+
+def packages(store: Store) -> dict[str, tuple[str, ...]]:
+    """Each package in the stores (an event that some event names in `part_of`) and the ids of
+    its parts, in date order."""
+    return parts_of(store.relations())
+
+
+def parts(store: Store, package: str, as_of: dt.date, *,
+          confirmed: bool = False) -> list[Status[Dated]]:  # fmt: skip
+    """The state of each part of `package` known on `as_of`, by date then id (`show PACKAGE`);
+    empty when `package` is no package. The package itself has no state."""
+    known = knowledge(store, as_of, confirmed=confirmed)
+    found = [store.get(i) for i in known.parts.get(package, ())]
+    measures: list[Dated] = [e for e in found if e is not None]
+    return _named(store, statuses(measures, known, horizon(store)))
 
 
 def countdown(
@@ -55,11 +124,22 @@ def countdown(
 ) -> list[Target[Dated]]:
     """`states.countdown` over the matching events that have a target in the window: by
     default every upcoming target and those lapsed within `RECENT_DAYS`; `within` days ahead;
-    `recent` days behind; everything with `show_all`."""
+    `recent` days behind; everything with `show_all`. With `--from` or `--to`, the events that
+    act on the matching measures (a suspension and its extensions) count too."""
     window = _countdown_window(flt, as_of, within, recent, show_all)
     if window is None:
         return []
-    candidates = store.briefs(flt._replace(since=window[0], until=window[1]))
+    windowed = flt._replace(since=window[0], until=window[1])
+    candidates = store.briefs(windowed)
+    if flt.origins is not None or flt.destinations is not None:
+        # a relief restricts no flow: its dates count for the flows of what it acts on
+        chosen = store.briefs(flt._replace(since=None, until=None))
+        inside = store.prepared(windowed)
+        taken = {e.id for e in candidates}
+        extra = [e for e in _acting_on(store, chosen, confirmed=flt.confirmed)
+                 if e.id not in taken and (not inside.has_window() or inside.dated_inside(e))]
+        if extra:
+            candidates = sorted([*candidates, *extra], key=lambda e: e.sort_key())
     known = knowledge(store, as_of, confirmed=flt.confirmed)
     return count_down(candidates, as_of, known, horizon(store), flt=flt, within=within,
                       recent=recent, show_all=show_all)  # fmt: skip
@@ -71,10 +151,46 @@ def changes(store: Store, flt: query.Filter, as_of: dt.date, first: dt.date, las
     from ..engine.briefing import changes as changes_between
 
     chosen = store.select(flt._replace(since=None, until=None))
+    chosen += _followers(store, chosen, confirmed=flt.confirmed)
     measures = [e for e in chosen if e.category in MEASURE_CATEGORIES]
     others = [e for e in chosen if e.category not in MEASURE_CATEGORIES]
     known = knowledge(store, as_of, confirmed=flt.confirmed)
-    return changes_between(measures, others, known, horizon(store), first, last)
+    rows = changes_between(measures, others, known, horizon(store), first, last, store.get)
+    return _named(store, rows)
+
+
+def _followers(store: Store, chosen: list[Event], *, confirmed: bool) -> list[Event]:
+    """`_acting_on` the chosen events, as whole events."""
+    found = [e.id for e in _acting_on(store, chosen, confirmed=confirmed)]
+    return [e for e in map(store.get, found) if e is not None]
+
+
+def _acting_on(store: Store, chosen: Sequence[Dated], *, confirmed: bool) -> list[Dated]:
+    """The events that act on the chosen ones and were not chosen themselves: those that
+    suspend, extend, end or confirm one of them (or its package, or a part of a chosen
+    package), and those that act on these (an extension of a suspension), from every store,
+    in date order. An event that acts on others matches a filter when what it acts on
+    matches."""
+    relations = store.relations()
+    ids = {e.id for e in chosen}
+    reach = ids | {e.part_of for e in chosen if e.part_of is not None}
+    for package, parts in parts_of(relations).items():
+        if package in ids:
+            reach.update(parts)
+    found: list[Dated] = []
+    grew = True
+    while grew:
+        grew = False
+        for event in relations:
+            if event.id in ids or (confirmed and event.confidence != "confirmed"):
+                continue
+            if reach.isdisjoint((*event.suspends, *event.extends, *event.ends, *event.confirms)):
+                continue
+            ids.add(event.id)
+            reach.add(event.id)
+            found.append(event)
+            grew = True
+    return sorted(found, key=lambda e: e.sort_key())
 
 
 def _measures(flt: query.Filter) -> query.Filter:

@@ -320,7 +320,7 @@ def matrix(stores: Store | None = None, *, as_of: dt.date, destinations: Sequenc
     stores, flt = _ask(stores, flt, dict(filters, exact=exact))
     grid = matrix_grid(stores, flt, as_of, destinations=destinations, minerals=minerals,
                        exact=exact)  # fmt: skip
-    return [MatrixCell(m, d, grid.cells[m, d].state, grid.cells[m, d].measures)
+    return [MatrixCell(m, d, grid.cells[m, d].state or "none", grid.cells[m, d].measures)
             for m in grid.minerals for d in grid.destinations]  # fmt: skip
 
 

@@ -186,7 +186,7 @@ def _status_matrix(flt, filters: FilterArgs, day, *, show_ids: bool, json_output
             "minerals": list(grid.minerals),
             "destinations": list(grid.destinations),
             "cells": [
-                {"mineral": m, "destination": d, "state": grid.cells[m, d].state,
+                {"mineral": m, "destination": d, "state": grid.cells[m, d].state or "none",
                  "measures": [{"id": i, "state": st} for i, st in grid.cells[m, d].measures]}
                 for m in grid.minerals for d in grid.destinations
             ],

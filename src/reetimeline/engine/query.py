@@ -23,6 +23,12 @@ class Filter(NamedTuple):
     `since`/`until` keep an event when any of its dates falls in the window: its date, its
     `effective`, its `expires`, or an end that a later event extended it to (`extended`: id ->
     those ends, filled in by the store, which knows every event).
+
+    `origins` (`--from`) and `destinations` (`--to`) select flows, as codes the user named
+    (each matched with its groups and members, or literally with `exact`): a measure matches
+    when it restricts some flow from one of the origins to one of the destinations (see
+    `flows`). An event that restricts no flow (a suspension, a truce, a meeting) never matches
+    a flow filter: a relief is not a restriction.
     """
 
     minerals: frozenset[str] | None = None
@@ -36,6 +42,8 @@ class Filter(NamedTuple):
     destinations: frozenset[str] | None = None
     confirmed: bool = False
     extended: Mapping[str, tuple[PartialDate, ...]] | None = None
+    origins: frozenset[str] | None = None
+    exact: bool = False  # flows: only the codes themselves (no groups, members or `all`)
 
     def matches(self, event: Event) -> bool:
         if self.minerals is not None and self.minerals.isdisjoint(event.minerals):
@@ -48,13 +56,30 @@ class Filter(NamedTuple):
             return False
         if self.issuers is not None and event.issuer not in self.issuers:
             return False
-        if self.destinations is not None and self.destinations.isdisjoint(event.applies_to):
+        if (self.origins is not None or self.destinations is not None) and not self.flows(event):
             return False
         if self.confirmed and event.confidence != "confirmed":
             return False
         if (self.since is not None or self.until is not None) and not self.dated_inside(event):
             return False
         return self.text is None or self.text in searchable(event)
+
+    def flows(self, event: Dated) -> bool:
+        """Whether `event` restricts a flow from one of `origins` to one of `destinations` (either
+        side open when None)."""
+        sides = flow_sides(event)
+        if sides is None:
+            return False
+        (from_issuer, to_issuer), issuer, listed = sides, event.issuer, event.applies_to
+        for wanted, by_issuer in ((self.origins, from_issuer), (self.destinations, to_issuer)):
+            if wanted is None:
+                continue
+            if by_issuer:
+                if not any(is_or_within(code, issuer, self.exact) for code in wanted):
+                    return False
+            elif not any(listed_in(code, listed, issuer, self.exact) for code in wanted):
+                return False
+        return True
 
     def in_window(self, date: PartialDate) -> bool:
         """Whether the period of `date` overlaps the --since/--until window."""
@@ -71,6 +96,48 @@ class Filter(NamedTuple):
 
     def has_window(self) -> bool:
         return self.since is not None or self.until is not None
+
+
+def flow_sides(event: Dated) -> tuple[bool, bool] | None:
+    """Which side of the flows a measure restricts its issuer is on: (origin, destination).
+
+    An export control restricts exports from its issuer to its `applies_to` (True, False); a
+    tariff restricts imports into its issuer from its `applies_to` (False, True). None for an
+    event that restricts no flow (reliefs, and every other category)."""
+    if event.category == "export-control":
+        return (True, False)
+    if event.category == "tariff":
+        return (False, True)
+    return None
+
+
+def is_or_within(code: str, issuer: str | None, exact: bool) -> bool:
+    """Whether the country or group `code` is the issuer, or (unless `exact`) a member of the
+    issuing group or a group holding the issuer."""
+    if issuer is None:
+        return False
+    if code == issuer:
+        return True
+    if exact:
+        return False
+    return code in COUNTRIES_VOCAB.parents(issuer) or issuer in COUNTRIES_VOCAB.parents(code)
+
+
+def listed_in(code: str, listed: Sequence[str], issuer: str | None, exact: bool) -> bool:
+    """Whether `code` is among the countries an `applies_to` list names: the code itself or
+    (unless `exact`) `all`, a group holding it or a member of it. The issuer is never among
+    them: `all` is every country but the issuer, and no measure restricts a flow to or from
+    its own issuer."""
+    if code == issuer:
+        return False
+    if code in listed:
+        return True
+    if exact:
+        return False
+    if ALL_DESTINATIONS in listed:
+        return True
+    related = COUNTRIES_VOCAB.parents(code) | set(COUNTRIES_VOCAB.groups.get(code, ()))
+    return not related.isdisjoint(listed)
 
 
 def searchable(event: Event) -> str:
@@ -92,6 +159,7 @@ def make_filter(
     issuers: Sequence[str] = (),
     destinations: Sequence[str] = (),
     confirmed: bool = False,
+    origins: Sequence[str] = (),
 ) -> Filter:
     """Build a Filter from what the user typed; unknown names raise UsageError with a suggestion.
 
@@ -100,11 +168,14 @@ def make_filter(
 
     Countries (`-c`): a country matches events that name it or one of its groups (`JP` matches
     events naming `G7`); a group matches events that name the group (`G7` does not match every
-    event about Japan). Destinations (`--to`): a code matches measures applying to it, to a
-    group containing it, or to "all"; a group also matches measures applying to its members
-    (with `exact`, only measures that name the code itself).
-    Issuers (`--by`): a code matches measures it imposes; a group also those of its members.
-    `exact` keeps only literal matches for minerals, countries, issuers and destinations.
+    event about Japan). Origins (`--from`) and destinations (`--to`) select flows: an export
+    control restricts exports from its issuer to the countries it applies to, a tariff imports
+    into its issuer from the countries it applies to; a code matches a country named there, a
+    group containing it, or "all" (every country but the issuer), and a group also its
+    members (with `exact`, only the code itself). `--to CN` never matches a control issued by
+    CN. Issuers (`--by`): a code matches measures it imposes; a group also those of its
+    members. `exact` keeps only literal matches for minerals, countries, issuers, origins and
+    destinations.
     """
     for value in categories:
         if value not in CATEGORIES:
@@ -116,7 +187,9 @@ def make_filter(
         minerals=_expand(minerals, MINERALS, exact),
         countries=_countries(countries, exact),
         issuers=_issuers(issuers, exact),
-        destinations=_destinations(destinations, exact),
+        destinations=_codes(destinations, "--to"),
+        origins=_codes(origins, "--from"),
+        exact=exact,
         confirmed=confirmed,
         categories=frozenset(categories) or None,
         tags=frozenset(t.casefold() for t in tags) or None,
@@ -177,15 +250,12 @@ def _issuers(names: Sequence[str], exact: bool) -> frozenset[str] | None:
     return frozenset(wanted)
 
 
-def _destinations(names: Sequence[str], exact: bool) -> frozenset[str] | None:
+def _codes(names: Sequence[str], option: str) -> frozenset[str] | None:
+    """The country codes of `--from` or `--to`, as named (groups and members are matched by
+    `Filter.flows`)."""
     if not names:
         return None
-    wanted: set[str] = set() if exact else {ALL_DESTINATIONS}
-    for code in resolve_names(names, COUNTRIES_VOCAB, option="--to"):
-        wanted.add(code)
-        if not exact:
-            wanted |= COUNTRIES_VOCAB.parents(code) | set(COUNTRIES_VOCAB.groups.get(code, ()))
-    return frozenset(wanted)
+    return frozenset(resolve_names(names, COUNTRIES_VOCAB, option=option))
 
 
 def select(

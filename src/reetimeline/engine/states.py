@@ -1,13 +1,25 @@
 """What the stores say about measures on a date, and the dated targets to count down to.
 
-No I/O and no clock: every function takes the as-of date and the data's horizon.
+No I/O and no clock: every function takes the as-of date; each event carries its own horizon
+(`current_to`), and the stores' `Horizon` only names how current the data is.
 
 Knowledge has a date. An event is known on the as-of date when its own date has begun: on
 2026-01-12 a suspension still ran to its original end, because the extension was dated later.
 A scheduled change (a measure taking effect, a suspension lapsing, an expiry) is a fact only up to
-the horizon, the day up to which the stores' facts were checked against sources (`current_to`).
-A change after the horizon and on or before the as-of date that no event reports makes the state
-`unconfirmed`: the status says what was scheduled, when, and carries the horizon.
+the horizon of the event that schedules it: its `current_to`, the day up to which its facts were
+checked against sources (the measure's for its own effective and expires; the suspension's, or
+the extension's that moved its end, for its lapse). Another store's `current_to` never confirms
+it; an event without one has no horizon (nothing it schedules is unconfirmed). A change after
+that horizon and on or before the as-of date that no event reports makes the state
+`unconfirmed`: the status says what was scheduled, when, and carries the horizon. An event
+reports a change when it is dated on or after it, or `confirms` the event that scheduled it (then
+the change is known with the confirming event's confidence), or `ends` it after its end (a
+reported lapse).
+
+A suspension with `partial = true` suspends only part of each measure it names: the measure
+stays `in-force`, and its status names the partial relief and its end (`partial_by`,
+`partial_until`). A package (an event that others name in `part_of`) has no state of its own;
+an event that suspends, extends, ends or confirms it acts on each of its parts.
 
 Data in, data out, no words: states are codes, days are counts, and a status, a target or a
 change names the events it rests on; `output/words.py` makes the sentences every view shows.
@@ -52,7 +64,9 @@ def weakest(events: Iterable[Dated | None]) -> str:
 
 
 class Horizon(NamedTuple):
-    """How current the data is: the latest `current_to` of the stores that declare one."""
+    """How current the data is (for the views): a `current_to` and which store says so. A
+    status or a change carries the one that applies to it; whether a scheduled change is a
+    fact is decided by the `current_to` of the event that schedules it."""
 
     date: PartialDate | None = None
     label: str = ""  # which store says so: "curated store", or a file name
@@ -66,25 +80,68 @@ class Horizon(NamedTuple):
 NO_HORIZON = Horizon()
 
 
+def parts_of(events: Iterable[Dated]) -> dict[str, tuple[str, ...]]:
+    """Each package (an event that some event names in `part_of`) and the ids of its parts, in
+    the order given (the store's date order)."""
+    parts: dict[str, list[str]] = {}
+    for event in events:
+        if event.part_of is not None:
+            parts.setdefault(event.part_of, []).append(event.id)
+    return {package: tuple(ids) for package, ids in parts.items()}
+
+
 class Knowledge:
-    """The events that suspend, extend or end others, as known on the as-of date (each counts
-    from its own date), indexed by the id they act on. Built from every store: a filter on
-    minerals must not hide the suspension of a measure."""
+    """The events that suspend (wholly or in part), extend, end or confirm others, as known on
+    the as-of date (each counts from its own date), indexed by the id they act on; and the
+    packages with their parts. Built from every store: a filter on minerals must not hide the
+    suspension of a measure. An event acting on a package is indexed under each of its parts."""
 
     def __init__(self, relations: Iterable[Dated], as_of: dt.date, *, confirmed: bool = False):
         self.as_of = as_of
         self.suspenders: dict[str, list[Dated]] = {}
+        self.partial: dict[str, list[Dated]] = {}  # partial suspensions
         self.extenders: dict[str, list[Dated]] = {}
         self.enders: dict[str, list[Dated]] = {}
+        self.confirmers: dict[str, list[Dated]] = {}
         self._chains: dict[str, Chain | None] = {}  # see `chain_after`
         self._acyclic: bool | None = None
+        relations = list(relations)
+        # a package is known whatever the date or confidence of its parts: it is structure
+        self.parts: dict[str, tuple[str, ...]] = parts_of(relations)
         for event in relations:
             if event.date.first() > as_of or (confirmed and event.confidence != "confirmed"):
                 continue
-            for table, ids in ((self.suspenders, event.suspends), (self.extenders, event.extends),
-                               (self.enders, event.ends)):  # fmt: skip
+            suspenders = self.partial if event.partial else self.suspenders
+            for table, ids in ((suspenders, event.suspends), (self.extenders, event.extends),
+                               (self.enders, event.ends),
+                               (self.confirmers, event.confirms)):  # fmt: skip
                 for target in ids:
                     table.setdefault(target, []).append(event)
+        for package, members in self.parts.items():
+            for table in (self.suspenders, self.partial, self.extenders, self.enders,
+                          self.confirmers):  # fmt: skip
+                acting = table.get(package)
+                if not acting:
+                    continue
+                for part in members:
+                    own = table.setdefault(part, [])
+                    own.extend(x for x in acting if all(x is not y for y in own))
+
+    def is_package(self, event_id: str) -> bool:
+        """Whether `event_id` names a package (it has no state of its own)."""
+        return event_id in self.parts
+
+    def reporter(self, subjects: Iterable[Dated], day: dt.date, *,
+                 lapse: bool = False) -> Dated | None:  # fmt: skip
+        """The known event that reports a scheduled change of one of `subjects` on `day`: one
+        that `confirms` it, dated on or after that day (the earliest, then by id); for the
+        lapse of a suspension or truce (`lapse`), also one that `ends` it after its end. None
+        when none does."""
+        found = [x for subject in subjects
+                 for x in (*self.confirmers.get(subject.id, ()),
+                           *(self.enders.get(subject.id, ()) if lapse else ()))
+                 if x.date.first() >= day]  # fmt: skip
+        return min(found, key=lambda x: (x.date.sort_key(), x.id)) if found else None
 
     def knows(self, event: Dated) -> bool:
         return event.date.first() <= self.as_of
@@ -272,11 +329,20 @@ class Segment(NamedTuple):
     confidence: str
     extended_by: Dated | None = None
     never_took_effect: bool = False
+    horizon: PartialDate | None = None  # the `current_to` of the event that scheduled the change
+    reported_by: Dated | None = None  # the event that confirms the scheduled change
+
+
+def unreported(seg: Segment) -> bool:
+    """Whether the change that starts `seg` was scheduled for after the horizon of the event
+    that scheduled it and no event reports it (on or before the as-of date: `unconfirmed`)."""
+    return not seg.backed and seg.horizon is not None and seg.first > seg.horizon.last()
 
 
 # a change on a day: (the day, that day as precisely as the stores give it, the event whose
-# change it is, its kind: "announce", "start", "suspend", "resume" or "terminal")
-_Boundary = tuple[dt.date, PartialDate, Dated, str]
+# change it is, its kind: "announce", "start", "suspend", "resume" or "terminal", the event
+# whose scheduled change it is: the measure, or the suspension that starts or lapses)
+_Boundary = tuple[dt.date, PartialDate, Dated, str, Dated]
 
 
 class _Window(NamedTuple):
@@ -323,19 +389,21 @@ def life(measure: Dated, knowledge: Knowledge) -> list[Segment]:
             terminals.append(terminal)
         terminal = min(terminals, key=lambda t: (t[0], t[1], t[3].id))
 
-    days: dict[dt.date, list[_Boundary]] = {announced: [(announced, date, measure, "announce")]}
+    days: dict[dt.date, list[_Boundary]] = {
+        announced: [(announced, date, measure, "announce", measure)]}
     if start_first == announced:
-        days[announced].append((start_first, start, measure, "start"))
+        days[announced].append((start_first, start, measure, "start", measure))
     elif start_first > announced:
-        days[start_first] = [(start_first, start, measure, "start")]
+        days[start_first] = [(start_first, start, measure, "start", measure)]
     boundaries: list[_Boundary] = []
     for w in windows:
-        boundaries.append((w.first, w.event.starts(), w.event, "suspend"))
+        boundaries.append((w.first, w.event.starts(), w.event, "suspend", w.event))
         if w.last is not None and w.end.date is not None:
             cause = w.end.ended_by or w.end.extended_by or w.event
-            boundaries.append((w.last + _ONE_DAY, w.end.date.following(), cause, "resume"))
+            boundaries.append((w.last + _ONE_DAY, w.end.date.following(), cause, "resume",
+                               w.event))  # fmt: skip
     if terminal is not None:
-        boundaries.append((terminal[0], terminal[2], terminal[3], "terminal"))
+        boundaries.append((terminal[0], terminal[2], terminal[3], "terminal", terminal[3]))
     for boundary in boundaries:
         if boundary[0] >= announced:
             days.setdefault(boundary[0], []).append(boundary)
@@ -372,12 +440,19 @@ def life(measure: Dated, knowledge: Knowledge) -> list[Segment]:
             extended_by, chained = None, False
         else:
             extended_by, chained = window.end.extended_by, window.end.confidence == "reported"
-        # the stretch rests on the measure, what suspends or ends it, and every extension
-        weak = reported or chained or (by is not None and by.confidence != "confirmed")
-        rows.append([state, day, label, None, by, cause,
-                     (announced if cause is measure else cause.date.first()) >= day,
+        backed = (announced if cause is measure else cause.date.first()) >= day
+        reporter = None
+        if not backed:
+            reporter = knowledge.reporter((pick[4], cause), day, lapse=pick[3] == "resume")
+            backed = reporter is not None
+        # the stretch rests on the measure, what suspends or ends it, every extension and
+        # what reports the change
+        weak = reported or chained or (by is not None and by.confidence != "confirmed") or (
+            reporter is not None and reporter.confidence != "confirmed")  # fmt: skip
+        rows.append([state, day, label, None, by, cause, backed,
                      "reported" if weak else "confirmed", extended_by,
-                     never and not took_effect and state != "announced"])  # fmt: skip
+                     never and not took_effect and state != "announced", cause.current_to,
+                     reporter])  # fmt: skip
         took_effect = took_effect or state == "in-force"
     # each stretch ends the day before the next one begins
     for i in range(len(rows) - 1):
@@ -425,13 +500,56 @@ class Status(NamedTuple, Generic[D]):
     lapsed: Dated | None = None  # in force again after this suspension ended
     scheduled: str | None = None  # unconfirmed: the state the schedule gives
     last_known: str | None = None  # unconfirmed: the state before the unreported change
-    horizon: Horizon = NO_HORIZON
+    horizon: Horizon = NO_HORIZON  # the horizon that applies (see `_horizon`)
     as_of: dt.date | None = None
+    reported_by: Dated | None = None  # the event that confirms the change that began the state
+    partial_by: Dated | None = None  # a partial suspension: the measure is in part suspended
+    partial_until: PartialDate | None = None  # its last day (None: open-ended)
+    partial_unconfirmed: bool = False  # its end passed after its horizon, unreported
 
 
 def status_of(measure: D, knowledge: Knowledge, horizon: Horizon) -> Status[D]:
     """The state of `measure` on `knowledge.as_of`, never claiming more than the stores back."""
-    return _status_from(life(measure, knowledge), measure, knowledge.as_of, horizon)
+    status = _status_from(life(measure, knowledge), measure, knowledge.as_of, horizon)
+    return _with_partial(status, knowledge)
+
+
+def _horizon(date: PartialDate | None, horizon: Horizon) -> Horizon:
+    """The horizon that applies to a change: `date` (the `current_to` of the event that
+    scheduled it), labelled as the stores' horizon when it is that one."""
+    if date is None:
+        return NO_HORIZON
+    return Horizon(date, horizon.label if horizon.date == date else "")
+
+
+def _with_partial(status: Status[D], knowledge: Knowledge) -> Status[D]:
+    """`status` with the partial suspension of its measure that covers the as-of date (the one
+    that runs longest), or whose end passed after its horizon unreported."""
+    partial = knowledge.partial.get(status.event.id)
+    if not partial or status.state not in ("in-force", "unconfirmed"):
+        return status
+    as_of = knowledge.as_of
+    found: list[tuple[int, dt.date, str, Dated, PartialDate | None]] = []
+    for relief in partial:
+        first = relief.starts().first()
+        if first > as_of:
+            continue
+        end = end_of(relief, knowledge)
+        if end.date is None or as_of <= end.date.last():
+            found.append((1, end.date.last() if end.date else dt.date.max, relief.id, relief,
+                          end.date))  # fmt: skip
+            continue
+        day = end.date.last() + _ONE_DAY  # the day it lapsed
+        scheduler = end.ended_by or end.extended_by or relief
+        horizon = scheduler.current_to
+        if (horizon is not None and day > horizon.last() and scheduler.date.first() < day
+                and knowledge.reporter((relief, scheduler), day, lapse=True) is None):  # fmt: skip
+            found.append((0, end.date.last(), relief.id, relief, end.date))
+    if not found:
+        return status
+    covering, _last, _id, relief, until = max(found, key=lambda f: f[:3])
+    return status._replace(partial_by=relief, partial_until=until,
+                           partial_unconfirmed=not covering)  # fmt: skip
 
 
 def _status_from(segments: list[Segment], measure: D, as_of: dt.date,
@@ -442,11 +560,10 @@ def _status_from(segments: list[Segment], measure: D, as_of: dt.date,
     if index < 0:
         raise ValueError(f"{measure.id} is not known on {as_of}")
     seg = segments[index]
-    last_fact = horizon.date.last() if horizon.date is not None else as_of
-    # the earliest of the unreported changes after the horizon that lead to today's state
+    # the earliest of the unreported changes after their horizon that lead to today's state
     first_unbacked = None
     i = index
-    while i > 0 and segments[i].first > last_fact and not segments[i].backed:
+    while i > 0 and unreported(segments[i]):
         first_unbacked = i
         i -= 1
     if first_unbacked is not None:
@@ -455,25 +572,30 @@ def _status_from(segments: list[Segment], measure: D, as_of: dt.date,
             measure, "unconfirmed", change.since, None, change.cause,
             weakest([measure, change.cause, before.by]), never_took_effect=seg.never_took_effect
             or (before.never_took_effect and seg.state == "in-force"),
-            lapsed=before.by, scheduled=seg.state, last_known=before.state, horizon=horizon,
-            as_of=as_of,
+            lapsed=before.by, scheduled=seg.state, last_known=before.state,
+            horizon=_horizon(change.horizon, horizon), as_of=as_of,
         )  # fmt: skip
     lapsed = None
     if seg.state == "in-force" and index > 0 and segments[index - 1].state == "suspended":
         lapsed = segments[index - 1].by
     return Status(measure, seg.state, seg.since, seg.until, seg.by, seg.confidence,
-                  seg.extended_by, seg.never_took_effect, lapsed, None, None, horizon,
-                  as_of)  # fmt: skip
+                  seg.extended_by, seg.never_took_effect, lapsed, None, None,
+                  _horizon(measure.current_to, horizon), as_of,
+                  seg.reported_by)  # fmt: skip
 
 
 def statuses(measures: Iterable[D], knowledge: Knowledge, horizon: Horizon) -> list[Status[D]]:
-    """The state of each known measure (export-control and tariff events) in `measures`."""
+    """The state of each known measure (export-control and tariff events) in `measures`; a
+    package has none of its own (its parts have)."""
     as_of = knowledge.as_of
     out = [
         _status_from(life(m, knowledge), m, as_of, horizon)
         for m in measures
         if m.category in MEASURE_CATEGORIES and m.date.first() <= as_of  # knowledge.knows(m)
+        and m.id not in knowledge.parts
     ]
+    if knowledge.partial:
+        out = [_with_partial(s, knowledge) for s in out]
     out.sort(key=_status_order)
     return out
 
@@ -512,11 +634,12 @@ def targets(
     """Every dated target of `events` with its day count, by date. With `knowledge`, an
     extended expiry moves (the original stays, marked superseded), an expiry cut short by an
     end is superseded, an extension's own expiry is shown on what it extends, and an effective
-    date that a suspension pre-empted is marked `never`."""
+    date that a suspension pre-empted is marked `never`. A passed date after the horizon of the
+    event that scheduled it is `unconfirmed` unless an event reports it (`horizon`, the
+    stores', decides nothing: it is kept for the callers that pass it)."""
     knowledge = knowledge or Knowledge((), as_of)
     chosen = list(events)
     ids = {e.id for e in chosen}
-    last_fact = horizon.last_day(as_of)
     # rows with their order: sorting by a ready key is cheaper than calling a key function
     out: list[tuple[tuple[tuple[dt.date, int], str, str, bool], Target[D]]] = []
     acted_on = knowledge.extenders.keys() | knowledge.enders.keys()
@@ -545,14 +668,14 @@ def targets(
             if kind == "expires" and end is not None and end.date != date:
                 replaced_by = end.ended_by or (end.chain[0] if end.chain else None)
                 row = row._replace(superseded=True, replaced_by=replaced_by)
-            row = _unconfirmed(row, as_of, last_fact)
+            row = _unconfirmed(row, as_of, knowledge)
             out.append((_target_order(row), row))
         if end is not None and end.extended_by is not None and end.ended_by is None:
             assert end.date is not None
             row = _unconfirmed(Target(
                 event, "expires", end.date, end.date.days_from(as_of),
                 "reported" if end.confidence == "reported" else weakest([event]),
-                extended_by=end.extended_by), as_of, last_fact,
+                extended_by=end.extended_by), as_of, knowledge,
             )  # fmt: skip
             out.append((_target_order(row), row))
     out.sort(key=itemgetter(0))  # stable: rows of equal order stay as made
@@ -563,14 +686,26 @@ def _target_order(target: Target[Any]) -> tuple[tuple[dt.date, int], str, str, b
     return (target.date.sort_key(), target.event.id, target.kind, target.superseded)
 
 
-def _unconfirmed(row: Target[D], as_of: dt.date, last_fact: dt.date) -> Target[D]:
-    """A scheduled date after the horizon that has passed, written before it: not a fact."""
+def _unconfirmed(row: Target[D], as_of: dt.date, knowledge: Knowledge) -> Target[D]:
+    """A scheduled date after the horizon of the event that scheduled it (the event, or the
+    extension that moved its end) that has passed, written before it, and that no event
+    reports (`confirms`, or `ends` after it): not a fact. Reported, it has the weaker
+    confidence of the row and the report."""
     if row.kind == "date" or row.superseded:
         return row
+    scheduler = row.extended_by or row.event
+    horizon = scheduler.current_to
     first = row.date.first()
-    if last_fact < first <= as_of and row.event.date.first() < first:
+    if (horizon is None or not horizon.last() < first <= as_of
+            or scheduler.date.first() >= first):  # fmt: skip
+        return row
+    reporter = knowledge.reporter((row.event, scheduler), first, lapse=row.kind == "expires"
+                                  and row.event.category not in MEASURE_CATEGORIES)
+    if reporter is None:
         return row._replace(unconfirmed=True)
-    return row
+    # known past the horizon with the confidence of what reports it
+    return row._replace(confidence="reported" if reporter.confidence != "confirmed"
+                        else row.confidence)  # fmt: skip
 
 
 def countdown(

@@ -94,7 +94,7 @@ def matrix_lines(grid, *, show_ids: bool = False) -> Iterator[str]:
         for destination in grid.destinations:
             cell = grid.cells[mineral, destination]
             # with ids, the cell's state is the first group's
-            cells.append(cell_ids(cell) if show_ids and cell.measures else cell.state)
+            cells.append(cell_ids(cell) if show_ids and cell.measures else cell.state or "none")
         yield "\t".join((mineral, *cells))
 
 

@@ -801,7 +801,8 @@ def matrix_table(grid, *, show_ids: bool = False) -> RenderableType:
         cells = []
         for destination in grid.destinations:
             cell = grid.cells[mineral, destination]
-            text = Text(cell.state if cell.state != "none" else "–", style=CELL_STYLES[cell.state])
+            state = cell.state or "none"  # None: no control on the material (issue 20)
+            text = Text(state if state != "none" else "–", style=CELL_STYLES[state])
             if show_ids and cell.measures:
                 marks = [f"{numbers.setdefault(i, len(numbers) + 1)}{CELL_LETTERS[state]}"
                          for i, state in cell.measures]  # fmt: skip

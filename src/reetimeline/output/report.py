@@ -218,7 +218,7 @@ def _matrix(grid: Matrix) -> str:
             count = len(cell.measures)
             more = (f'<details><summary>{count} measure{"s" if count != 1 else ""}</summary>'
                     f'<ul class="ids">{ids}</ul></details>') if count else ""  # fmt: skip
-            cells.append(f"<td>{_state(cell.state, short=True)}{more}</td>")
+            cells.append(f"<td>{_state(cell.state or 'none', short=True)}{more}</td>")
         rows.append(f'<tr><th scope="row">{_e(mineral)}</th>{"".join(cells)}</tr>')
     intro = ('<p class="meta">Each cell: the strongest state of the measures that apply to '
              "exports of the mineral to the destination (naming it, a group holding it, or all),"

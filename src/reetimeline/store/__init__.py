@@ -114,7 +114,8 @@ class ParsedFile:
         return chosen
 
     def relations(self) -> list[Dated]:
-        return [e for e in self._events if e.suspends or e.extends or e.ends]
+        return [e for e in self._events
+                if e.suspends or e.extends or e.ends or e.confirms or e.part_of]
 
     def get(self, event_id: str) -> Event | None:
         return self._index.get(event_id)
@@ -226,8 +227,8 @@ class Store:
         return date, "curated store" if _is_curated(path) else visible(Path(path).name)
 
     def relations(self) -> list[Dated]:
-        """Every event that suspends, extends or ends another, from every file (cached ones as
-        briefs), in date order."""
+        """Every event that suspends, extends, ends or confirms another, or is a part of a
+        package, from every file (cached ones as briefs), in date order."""
         if self._relations is None:
             self._relations = _merged(self._each(lambda p: p.relations()))
         return self._relations

@@ -784,7 +784,8 @@ class CachedFile:
             ("minerals", flt.minerals),
             ("countries", flt.countries),
             ("tags", flt.tags),
-            ("destinations", flt.destinations),
+            # not `destinations`: a flow's destination is a tariff's issuer, and `all` in
+            # `applies_to` covers every country but the issuer (`Filter.flows` decides)
         ):
             if values is not None:
                 clauses.append(f"e.n IN (SELECT n FROM {table} WHERE name IN "
@@ -935,8 +936,9 @@ def _keep_open(part: CachedFile) -> None:
 # (what the engine reads); the rest of its fields live in `records`, read only for the events a
 # command shows. `first` and `prec` are the event's date as numbers (its order); `lo` and `hi`
 # the first and last day of any of its dates (a window narrows on them); `acts` marks the events
-# that suspend, extend or end another. The name tables are keyed by (name, event): an index
-# that is the table. `refs` holds every reference field (suspends, related, ...).
+# that suspend, extend, end or confirm another, or are a part of a package. The name tables are
+# keyed by (name, event): an index that is the table. `refs` holds every reference field
+# (suspends, related, ...).
 _SCHEMA = """
 CREATE TABLE meta (
     format INTEGER, code TEXT, store BLOB, fields TEXT, dev INTEGER, ino INTEGER,
@@ -982,7 +984,8 @@ def _fill(conn: sqlite3.Connection, events: Sequence[Event], start: int) -> None
         rows.append((n, e.id, e.origin.line if e.origin else None, e.date.first().toordinal(),
                      _PRECISION[e.date.precision], min(d.first() for d in dates).toordinal(),
                      max(d.last() for d in dates).toordinal(), e.category, e.issuer,
-                     e.confidence, int(bool(e.suspends or e.extends or e.ends)),
+                     e.confidence, int(bool(e.suspends or e.extends or e.ends or e.confirms
+                                          or e.part_of)),
                      brief_record(e)))  # fmt: skip
         records.append((n, rest_record(e)))
         names["minerals"].extend((m, n) for m in e.minerals)

@@ -299,6 +299,11 @@ def read_document(
             events.append(event)
         elif isinstance(raw_id := raw.get("id"), str) and ID_PATTERN.fullmatch(raw_id):
             unparsed.append((raw_id, lines.event(index)))
+    if current_to is not None:
+        # each event carries the horizon that applies to it: its own, else its file's
+        events = [e if e.current_to is not None else
+                  Event.trusted_from({**e.__dict__, "current_to": current_to})
+                  for e in events]  # fmt: skip
     info = FileInfo(appendable, newline_of(text), current, tuple(unparsed))
     return events, problems, info
 

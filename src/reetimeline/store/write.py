@@ -305,8 +305,11 @@ def _verified(
             raise DataError(problems)
         if events != list(added):
             raise WriteError(f"{name}: the appended events did not read back equal")
+        # read alone, the text has no header: each event carries its file's horizon
+        horizon = _horizon_of(old)
         return [replace(e, origin=Origin(name, (e.origin.line or 0) + old_lines if e.origin
-                                         else None)) for e in events]  # fmt: skip
+                                         else None),
+                        current_to=e.current_to or horizon) for e in events]  # fmt: skip
     # events written some other way (an inline array): parse the whole result
     source, problem = read_store_bytes(target)
     if problem or source is None:
@@ -329,9 +332,20 @@ def _verified(
     events, problems = events_from_document(name, new_text, new_doc)
     if problems:
         raise DataError(problems)
-    if list(events[len(old_events) :]) != list(added):
+    horizon = _horizon_of(old)
+    if list(events[len(old_events) :]) != [e if e.current_to else replace(e, current_to=horizon)
+                                           for e in added]:  # fmt: skip
         raise WriteError(f"{name}: the appended events did not read back equal")
     return list(events[len(old_events) :])
+
+
+def _horizon_of(old: _Old) -> PartialDate | None:
+    """The store file's `current_to`, which each of its events carries unless it has its own."""
+    if old.cached is not None:
+        return old.cached.current_to()
+    if old.info is not None and old.info.current_to is not None:
+        return PartialDate.parse(old.info.current_to)
+    return None
 
 
 def _replace_appending(target: Path, name: str, addition: bytes, old: _Old) -> Fingerprint | None:
