@@ -111,20 +111,19 @@ class _Taken:
 
 def _check_references(new: Sequence[Event], taken: _Taken, loaded: Store, where: str) -> None:
     """Every reference of the new events names an event in use or another new one."""
-    from ..validate import REFERENCE_FIELDS
+    from ..validate import REFERENCE_FIELDS, refs_of
 
     own = {e.id for e in new}
-    refs = [r for e in new for name in REFERENCE_FIELDS for r in getattr(e, name)]
+    refs = [r for e in new for name in REFERENCE_FIELDS for r in refs_of(e, name)]
     taken.prefetch([r for r in dict.fromkeys(refs) if r not in own])
     mine = {e.id: e for e in new}
 
-    def category_of(ref: str) -> str | None:  # asked only of what `extends` names
-        event = mine.get(ref) or loaded.get(ref)
-        return event.category if event is not None else None
+    def event_of(ref: str) -> Event | None:  # asked only of what `extends`, `ends`, `part_of` name
+        return mine.get(ref) or loaded.get(ref)
 
     problems = reference_problems(
         new, lambda ref: ref in own or ref in taken, lambda: [*own, *loaded.ids()], where=where,
-        category_of=category_of,
+        event_of=event_of,
     )
     if problems:
         raise DataError(problems)

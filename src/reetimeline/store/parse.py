@@ -65,6 +65,11 @@ class EventRecord(TypedDict, total=False):
     applies_to: list[str]
     extends: list[str]
     ends: list[str]
+    kind: str
+    partial: bool
+    part_of: str
+    confirms: list[str]
+    current_to: dt.date | str
 
 
 class FileInfo(NamedTuple):
@@ -293,6 +298,7 @@ def read_document(
             line=lines.event(index),
             label=f"#{index + 1}",
             field_line=partial(lines.field, index),
+            current_to=current_to,
         )
         problems.extend(event_problems)
         if event is not None:
