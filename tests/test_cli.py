@@ -21,7 +21,7 @@ def test_version(run):
 def test_check_passes_on_the_curated_store(run):
     result = run("check")
     assert result.exit_code == 0
-    assert result.stdout.startswith("ok: 71 events in ")
+    assert result.stdout.startswith("ok: 80 events in ")
     assert result.stdout.rstrip().endswith("events.toml")
 
 

@@ -39,7 +39,8 @@ def test_a_semicolon_csv_with_a_bom_crlf_and_day_first_dates_imports_with_dayfir
         0, "", f"added 3 events to {store} (CSV separated by semicolons, day-first dates)\n",
     )  # fmt: skip
     empty = {"summary": None, "tags": [], "suspends": [], "related": [], "confidence": "confirmed",
-             "issuer": None, "applies_to": [], "extends": [], "ends": []}  # fmt: skip
+             "issuer": None, "applies_to": [], "extends": [], "ends": [], "kind": None,
+             "partial": False, "part_of": None, "confirms": [], "current_to": None}  # fmt: skip
     assert records(run, store) == [
         {"id": "eu-pause", "date": "2026-06-01", "precision": "day", "title": 'Pause "quoted"',
          **empty, "category": "suspension", "minerals": [], "countries": ["CN"],
@@ -166,7 +167,7 @@ def curated_workbook(tmp_path_factory):
     result = runner.invoke(app, ["export", "-f", "xlsx", "-o", str(path), "--as-of",
                                  "2026-11-25"])  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == (f"wrote 71 events to {path} (data: curated store current to "
+    assert result.stderr == (f"wrote 80 events to {path} (data: curated store current to "
                              "2026-10-08, 48 days ago)\n")  # fmt: skip
     exported = json.loads(runner.invoke(app, ["export", "-f", "json"]).stdout)
     return path, exported
@@ -224,7 +225,7 @@ def test_the_curated_store_round_trips_through_xlsx(run, curated_workbook, tmp_p
     path, exported = curated_workbook
     empty = tmp_path / "new.toml"
     result = run("--store", str(empty), "import", str(path))
-    assert (result.exit_code, result.stderr) == (0, f"added 71 events to {empty}\n")
+    assert (result.exit_code, result.stderr) == (0, f"added 80 events to {empty}\n")
     assert records(run, empty) == exported
 
 

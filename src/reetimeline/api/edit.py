@@ -152,9 +152,14 @@ def add_event(
     dry_run: bool = False,
 ) -> AddResult:
     """Validate one new event like `check` does (fields, vocabularies, references) and append it
-    to `target`. A derived id that is taken becomes `id-2`, ...; a given one is a usage error."""
+    to `target`. A derived id that is taken becomes `id-2`, ...; a given one is a usage error.
+    Without a `confidence`, an event with a source is confirmed and one without (a private
+    note) reported."""
     from ..store.parse import parse_event
     from ..store.write import append_events
+
+    if "confidence" not in record:
+        record = {**record, "confidence": "confirmed" if record.get("sources") else "reported"}
 
     event, problems = parse_event(record, path="the command line", line=None, label="#1")
     if problems or event is None:

@@ -512,9 +512,9 @@ def _read(
                     "to which day its facts were checked (docs/curating.md)",
                 )
             )
-    for path, part in zip(files, parts, strict=True):
+    for path, each in zip(files, parts, strict=True):
         if str(path) in declared and _is_curated(str(path)):
-            problems.extend(_unclassified(part))
+            problems.extend(_unclassified(each))
     # each file's problems together, files in order (a stable sort: found in order)
     rank = {str(path): i for i, path in enumerate(files)}
     problems.sort(key=lambda p: rank.get(p.path, len(rank)))

@@ -17,6 +17,7 @@ from ..model import Event, Origin, PartialDate
 from ..safefile import Changed
 from .cache import Cache, CachedFile, Unreadable, crc_of_file
 from .files import MAX_STORE_BYTES, Fingerprint, read_store_bytes
+from .installed import read_current_to
 from .parse import (
     NEW_STORE_HEADER,
     EventRecord,
@@ -54,6 +55,16 @@ def event_to_toml_record(event: Event) -> EventRecord:
     for name in ("suspends", "extends", "ends", "related"):
         if getattr(event, name):
             record[name] = list(getattr(event, name))
+    if event.kind is not None and not (event.category == "tariff" and event.kind == "tariff"):
+        record["kind"] = event.kind  # a tariff's kind is filled in by the parser
+    if event.partial:
+        record["partial"] = True
+    if event.part_of is not None:
+        record["part_of"] = event.part_of
+    if event.confirms:
+        record["confirms"] = list(event.confirms)
+    if event.current_to is not None:
+        record["current_to"] = date_value(event.current_to)
     if event.confidence != "confirmed":
         record["confidence"] = event.confidence
     if event.sources:
@@ -168,7 +179,12 @@ def append_events(
                 old = _old_content(target, name, None)
         taken = _Union(other_ids, old.taken)
         final: list[Event] = []
+        # an event without a horizon of its own gets the file's, as the parser would give it
+        header = read_current_to(target)
+        horizon = PartialDate.parse(header) if header else None
         for event in events:
+            if event.current_to is None and horizon is not None:
+                event = replace(event, current_to=horizon)
             if event.id in taken:
                 if rename is None:
                     raise DataError(
