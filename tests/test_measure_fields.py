@@ -168,8 +168,9 @@ def test_appending_to_a_file_with_a_horizon_gives_the_new_event_that_horizon(run
         assert listed == {"a": "2026-10-08", "later": "2026-10-08"}
 
 
-def test_the_curated_store_gives_every_export_control_but_a_package_a_kind(run, tmp_path,
-                                                                            monkeypatch):  # fmt: skip
+def test_the_curated_store_gives_every_export_control_but_a_package_a_kind(
+    run, tmp_path, monkeypatch
+):
     text = curated_store_path().read_text(encoding="utf-8")
     block = 'id = "ga-ge-export-licensing"\n'
     start = text.index(block)
@@ -210,8 +211,9 @@ def test_add_writes_kind_partial_part_of_and_confirms(run, tmp_path):
         assert (result.exit_code, result.stderr.startswith("added ")) == (0, True), result.stderr
     assert path.read_text(encoding="utf-8")[len(PACKAGE):] == (
         '\n[[events]]\nid = "part"\ndate = 2025-01-02\ntitle = "Part"\n'
-        'category = "export-control"\nissuer = "CN"\napplies_to = [\n    "US",\n]\nkind = "ban"\n'
-        'part_of = "pkg"\nsources = [\n    { title = "Report", url = "https://example.com/r" },\n]\n'
+        'category = "export-control"\nissuer = "CN"\napplies_to = [\n    "US",\n]\n'
+        'kind = "ban"\npart_of = "pkg"\n'
+        'sources = [\n    { title = "Report", url = "https://example.com/r" },\n]\n'
         '\n[[events]]\nid = "cut"\ndate = 2025-02-01\ntitle = "Cut"\ncategory = "suspension"\n'
         'expires = 2025-12-31\nsuspends = [\n    "part",\n]\npartial = true\n'
         'sources = [\n    { title = "Report", url = "https://example.com/r" },\n]\n'
