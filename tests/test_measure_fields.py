@@ -64,8 +64,15 @@ def test_only_measures_have_a_kind_and_a_tariffs_is_tariff(run, tmp_path, catego
 
 def test_a_tariff_without_a_kind_is_a_tariff_and_other_measures_may_be_unclassified(tmp_path):
     path = tmp_path / "s.toml"
-    path.write_text(BASE + "\n" + BASE.replace('"a"', '"t"').replace("export-control", "tariff")
-                    + "\n" + BASE.replace('"a"', '"k"') + 'kind = "ban"\n', encoding="utf-8")
+    path.write_text(
+        BASE
+        + "\n"
+        + BASE.replace('"a"', '"t"').replace("export-control", "tariff")
+        + "\n"
+        + BASE.replace('"a"', '"k"')
+        + 'kind = "ban"\n',
+        encoding="utf-8",
+    )
     kinds = {e.id: e.kind for e in load([path], cache_dir=None).events}
     assert kinds == {"a": None, "t": "tariff", "k": "ban"}
 
@@ -209,7 +216,7 @@ def test_add_writes_kind_partial_part_of_and_confirms(run, tmp_path):
     for step in steps:
         result = run("--store", str(path), *step)
         assert (result.exit_code, result.stderr.startswith("added ")) == (0, True), result.stderr
-    assert path.read_text(encoding="utf-8")[len(PACKAGE):] == (
+    assert path.read_text(encoding="utf-8")[len(PACKAGE) :] == (
         '\n[[events]]\nid = "part"\ndate = 2025-01-02\ntitle = "Part"\n'
         'category = "export-control"\nissuer = "CN"\napplies_to = [\n    "US",\n]\n'
         'kind = "ban"\npart_of = "pkg"\n'
