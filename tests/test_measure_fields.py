@@ -265,3 +265,24 @@ def test_add_names_the_option_of_a_bad_new_field(run, tmp_path, options, message
                  "Note", "-k", "export-control", *options)  # fmt: skip
     assert (result.exit_code, result.stderr) == (2, f"reetimeline: error: {message}\n")
     assert not path.exists()
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["parsed", "cached"])
+def test_an_event_that_confirms_another_is_among_the_relations(tmp_path, cached):
+    path = tmp_path / "s.toml"
+    path.write_text(
+        MEASURE + "\n"
+        '[[events]]\nid = "pause"\ndate = 2025-03-01\ntitle = "Pause"\ncategory = "suspension"\n'
+        'suspends = ["m"]\nexpires = 2025-06-01\n\n'
+        '[[events]]\nid = "lapsed"\ndate = 2025-06-05\ntitle = "L"\ncategory = "other"\n'
+        'confirms = ["pause"]\nconfidence = "reported"\n',
+        encoding="utf-8",
+    )
+    cache = tmp_path / "cache" if cached else None
+    for _twice in range(2):  # with a cache, the second load reads it
+        loaded = load([path], cache_dir=cache)
+        assert [(e.id, e.confirms) for e in loaded.relations()] == [
+            ("pause", ()),
+            ("lapsed", ("pause",)),
+        ]
+        assert [e.id for e in loaded.acting_on("pause")] == ["lapsed"]

@@ -114,7 +114,7 @@ class ParsedFile:
         return chosen
 
     def relations(self) -> list[Dated]:
-        return [e for e in self._events if e.suspends or e.extends or e.ends]
+        return [e for e in self._events if e.suspends or e.extends or e.ends or e.confirms]
 
     def get(self, event_id: str) -> Event | None:
         return self._index.get(event_id)
@@ -226,19 +226,20 @@ class Store:
         return date, "curated store" if _is_curated(path) else visible(Path(path).name)
 
     def relations(self) -> list[Dated]:
-        """Every event that suspends, extends or ends another, from every file (cached ones as
-        briefs), in date order."""
+        """Every event that suspends, extends, ends or confirms another, from every file (cached
+        ones as briefs), in date order."""
         if self._relations is None:
             self._relations = _merged(self._each(lambda p: p.relations()))
         return self._relations
 
     def acting_on(self, event_id: str) -> list[Dated]:
-        """The events that suspend, extend or end `event_id`, in date order."""
+        """The events that suspend, extend, end or confirm `event_id`, in date order."""
         return [
             e
             for e in self.relations()
             if event_id in e.suspends or event_id in e.extends or event_id in e.ends
-        ]
+            or event_id in e.confirms
+        ]  # fmt: skip
 
     def _extensions(self) -> dict[str, list[Dated]]:
         """Id -> the extensions (with an expiry) that name it, in date order."""

@@ -910,7 +910,8 @@ class CachedFile:
         return self.meta.events
 
     def relations(self) -> list[Dated]:
-        """Briefs of the events that suspend, extend or end another event, in date order."""
+        """Briefs of the events that suspend, extend, end or confirm another event, in date
+        order."""
         sql = "SELECT brief FROM events WHERE acts ORDER BY first, prec, id"
         return list(briefs_from(r for (r,) in self._query(sql)))
 
@@ -935,8 +936,8 @@ def _keep_open(part: CachedFile) -> None:
 # (what the engine reads); the rest of its fields live in `records`, read only for the events a
 # command shows. `first` and `prec` are the event's date as numbers (its order); `lo` and `hi`
 # the first and last day of any of its dates (a window narrows on them); `acts` marks the events
-# that suspend, extend or end another. The name tables are keyed by (name, event): an index
-# that is the table. `refs` holds every reference field (suspends, related, ...).
+# that suspend, extend, end or confirm another. The name tables are keyed by (name, event): an
+# index that is the table. `refs` holds every reference field (suspends, related, ...).
 _SCHEMA = """
 CREATE TABLE meta (
     format INTEGER, code TEXT, store BLOB, fields TEXT, dev INTEGER, ino INTEGER,
@@ -982,7 +983,7 @@ def _fill(conn: sqlite3.Connection, events: Sequence[Event], start: int) -> None
         rows.append((n, e.id, e.origin.line if e.origin else None, e.date.first().toordinal(),
                      _PRECISION[e.date.precision], min(d.first() for d in dates).toordinal(),
                      max(d.last() for d in dates).toordinal(), e.category, e.issuer,
-                     e.confidence, int(bool(e.suspends or e.extends or e.ends)),
+                     e.confidence, int(bool(e.suspends or e.extends or e.ends or e.confirms)),
                      brief_record(e)))  # fmt: skip
         records.append((n, rest_record(e)))
         names["minerals"].extend((m, n) for m in e.minerals)
