@@ -193,7 +193,7 @@ def test_an_xlsx_export_has_a_row_per_event_date_cells_and_a_link_per_source(cur
     ]  # fmt: skip
     assert (sheet.freeze_panes, sheet.auto_filter.ref) == (
         "B2",
-        f"A1:{sheet.cell(1, len(header)).column_letter}72",
+        f"A1:{sheet.cell(1, len(header)).column_letter}81",
     )
     rows = [dict(zip(header, cells, strict=True)) for cells in sheet.iter_rows(min_row=2)]
     assert [r["id"].value for r in rows] == [e["id"] for e in exported]  # one row per event
