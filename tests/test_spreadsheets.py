@@ -213,10 +213,10 @@ def test_an_xlsx_export_has_a_row_per_event_date_cells_and_a_link_per_source(cur
             assert (link.value, link.hyperlink.target) == (source["title"], source["url"])
         assert all(row[f"source {n}"].value is None for n in range(len(event["sources"]) + 1,
                                                                      most + 1))  # fmt: skip
-    assert day_cells > 71
+    assert day_cells > 80
     about = [[cell.value for cell in cells] for cells in book["about"].iter_rows(max_row=4)]
     assert about[1:] == [
-        ["events", 71],
+        ["events", 80],
         ["exported", about[2][1]],
         ["data", "curated store current to 2026-10-08, 48 days ago"],
     ]
