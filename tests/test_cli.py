@@ -207,8 +207,10 @@ def test_status_on_1_june_2026(run):
     dysprosium = states(run, "--as-of", "2026-06-01", "-m", "dysprosium")
     assert dysprosium["seven-medium-heavy-ree-controls"] == ("in-force", None)
     gallium_us = states(run, "--as-of", "2026-06-01", "-m", "gallium", "-c", "US")
-    assert gallium_us == {"no-46-clause-1-us-military-end-use": ("in-force", None),
-                          "no-46-clause-2-us-ga-ge-sb-ban": ("suspended", "2026-11-27")}
+    assert gallium_us == {
+        "no-46-clause-1-us-military-end-use": ("in-force", None),
+        "no-46-clause-2-us-ga-ge-sb-ban": ("suspended", "2026-11-27"),
+    }
 
 
 def test_show_json_lists_what_suspends_it(run):

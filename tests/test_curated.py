@@ -139,8 +139,9 @@ def test_the_curated_store_needs_current_to(run, tmp_path, monkeypatch):
 
 
 ENGINE = pytest.mark.xfail(strict=False, reason="needs the engine part of issue 20")
-ENGINE_AND_VIEWS = pytest.mark.xfail(strict=False,
-                                     reason="needs the engine and views parts of issue 20")
+ENGINE_AND_VIEWS = pytest.mark.xfail(
+    strict=False, reason="needs the engine and views parts of issue 20"
+)
 
 
 @ENGINE_AND_VIEWS

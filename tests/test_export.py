@@ -230,7 +230,8 @@ def events(draw, references: bool = True):
         suspends=suspends,
         partial=bool(suspends) and draw(st.booleans()),
         part_of=draw(st.none() | st.from_regex(r"[a-z][a-z0-9\-]{0,10}", fullmatch=True))
-        if references else None,
+        if references
+        else None,
         confirms=tuple(draw(ids)),
         current_to=draw(st.none() | day),
         summary=draw(st.none() | text),

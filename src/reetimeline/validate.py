@@ -70,6 +70,7 @@ def refs_of(event: object, name: str) -> tuple[str, ...]:
         return ()
     return (value,) if type(value) is str else value
 
+
 _SOURCE_FIELD_SET = frozenset(SOURCE_FIELDS)
 _CATEGORY_SET = frozenset(CATEGORIES)
 _CONFIDENCE_SET = frozenset(CONFIDENCES)
@@ -499,7 +500,7 @@ def _between_fields(
         found.append((_RANK["kind"], "kind", message))
     elif category == "tariff":
         if values.get("kind", "tariff") != "tariff":
-            message = f"a tariff's kind is \"tariff\", not {values['kind']!r} (or leave it out)"
+            message = f'a tariff\'s kind is "tariff", not {values["kind"]!r} (or leave it out)'
             found.append((_RANK["kind"], "kind", message))
         values["kind"] = "tariff"
     if values.get("partial") and not values.get("suspends"):
