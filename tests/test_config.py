@@ -37,7 +37,7 @@ def test_config_stores_are_used_with_the_curated_store(run, config, tmp_path):
     home_store.write_text(TEAM_EVENT.replace("team-note", "home-note"), encoding="utf-8")
     result = run("check")
     assert result.stdout == (
-        f"ok: 73 events in {curated_store_path()}, {path.parent / 'team' / 'a.toml'}, "
+        f"ok: 82 events in {curated_store_path()}, {path.parent / 'team' / 'a.toml'}, "
         f"{home_store}\n"
     )
     # the command line and the environment name the stores on their own

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reetimeline.model import CATEGORIES, Event, PartialDate, Source
+from reetimeline.model import CATEGORIES, KINDS, Event, PartialDate, Source
 from reetimeline.output.formats.export import (
     EXPORTERS,
     md_escape,
@@ -202,18 +202,38 @@ sources = st.builds(
 
 
 @st.composite
-def events(draw):
+def events(draw, references: bool = True):
+    """Random valid events; with `references`, they name ids that need not exist (an export
+    and its import do not check references; a store does)."""
     date = draw(dates)
     expires = draw(st.none() | dates.filter(lambda d: d.last() >= date.first()))
     minerals = st.lists(st.sampled_from(["gallium", "dysprosium", "rare-earths"]), unique=True)
     countries = st.lists(st.sampled_from(["US", "CN", "G7"]), unique=True)
     tags = st.lists(st.from_regex(r"[a-z][a-z ]{0,8}[a-z]", fullmatch=True), unique=True)
     formulas = st.sampled_from(["=1+1", "+x", "-y", "@z", "'=q", 'a, "b"'])
+    category = draw(st.sampled_from(CATEGORIES))
+    ids = st.lists(st.from_regex(r"[a-z][a-z0-9\-]{0,10}", fullmatch=True), unique=True,
+                   max_size=2)  # fmt: skip
+    kinds = [k for k in KINDS if k != "tariff"]
+    kind = ("tariff" if category == "tariff" else draw(st.none() | st.sampled_from(kinds))
+            if category == "export-control" else None)  # fmt: skip
+    if not references:
+        ids = st.just([])
+    suspends = tuple(draw(ids))
+    day = dates.filter(lambda d: d.precision == "day")
     return Event(
         id=draw(st.from_regex(r"[a-z0-9][a-z0-9\-]{0,20}", fullmatch=True)),
         date=date,
         title=draw(one_line | formulas),
-        category=draw(st.sampled_from(CATEGORIES)),
+        category=category,
+        kind=kind,
+        suspends=suspends,
+        partial=bool(suspends) and draw(st.booleans()),
+        part_of=draw(st.none() | st.from_regex(r"[a-z][a-z0-9\-]{0,10}", fullmatch=True))
+        if references
+        else None,
+        confirms=tuple(draw(ids)),
+        current_to=draw(st.none() | day),
         summary=draw(st.none() | text),
         minerals=tuple(draw(minerals.filter(lambda m: len(m) <= 3))),
         countries=tuple(draw(countries)),

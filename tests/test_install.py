@@ -49,7 +49,7 @@ def test_installed_wheel_answers_from_another_folder(tmp_path):
         text=True,
     )
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == f"ok: 71 events in {installed}\n"
+    assert result.stdout == f"ok: 80 events in {installed}\n"
 
     result = subprocess.run(
         [venv / "bin" / "reetimeline", "list", "-m", "dysprosium", "--json"],

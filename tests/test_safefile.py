@@ -279,5 +279,5 @@ def test_export_to_dev_stdout_writes_into_the_pipe(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith('{"id": ')
     assert result.stderr == (
-        "wrote 8 events to /dev/stdout (data: curated store current to 2026-10-08, 48 days ago)\n"
+        "wrote 10 events to /dev/stdout (data: curated store current to 2026-10-08, 48 days ago)\n"
     )

@@ -39,7 +39,8 @@ def test_a_semicolon_csv_with_a_bom_crlf_and_day_first_dates_imports_with_dayfir
         0, "", f"added 3 events to {store} (CSV separated by semicolons, day-first dates)\n",
     )  # fmt: skip
     empty = {"summary": None, "tags": [], "suspends": [], "related": [], "confidence": "confirmed",
-             "issuer": None, "applies_to": [], "extends": [], "ends": []}  # fmt: skip
+             "issuer": None, "applies_to": [], "extends": [], "ends": [], "kind": None,
+             "partial": False, "part_of": None, "confirms": [], "current_to": None}  # fmt: skip
     assert records(run, store) == [
         {"id": "eu-pause", "date": "2026-06-01", "precision": "day", "title": 'Pause "quoted"',
          **empty, "category": "suspension", "minerals": [], "countries": ["CN"],
@@ -166,7 +167,7 @@ def curated_workbook(tmp_path_factory):
     result = runner.invoke(app, ["export", "-f", "xlsx", "-o", str(path), "--as-of",
                                  "2026-11-25"])  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == (f"wrote 71 events to {path} (data: curated store current to "
+    assert result.stderr == (f"wrote 80 events to {path} (data: curated store current to "
                              "2026-10-08, 48 days ago)\n")  # fmt: skip
     exported = json.loads(runner.invoke(app, ["export", "-f", "json"]).stdout)
     return path, exported
@@ -186,12 +187,13 @@ def test_an_xlsx_export_has_a_row_per_event_date_cells_and_a_link_per_source(cur
     assert header == [
         "id", "date", "date (day)", "title", "summary", "category", "minerals", "countries",
         "tags", "effective", "effective (day)", "expires", "expires (day)", "suspends",
-        "related", "confidence", "issuer", "applies_to", "extends", "ends", "sources",
-        "source_publishers", "source_accessed", *(f"source {n}" for n in range(1, most + 1)),
+        "related", "confidence", "issuer", "applies_to", "extends", "ends", "kind", "partial",
+        "part_of", "confirms", "current_to", "sources", "source_publishers", "source_accessed",
+        *(f"source {n}" for n in range(1, most + 1)),
     ]  # fmt: skip
     assert (sheet.freeze_panes, sheet.auto_filter.ref) == (
         "B2",
-        f"A1:{sheet.cell(1, len(header)).column_letter}72",
+        f"A1:{sheet.cell(1, len(header)).column_letter}81",
     )
     rows = [dict(zip(header, cells, strict=True)) for cells in sheet.iter_rows(min_row=2)]
     assert [r["id"].value for r in rows] == [e["id"] for e in exported]  # one row per event
@@ -211,10 +213,10 @@ def test_an_xlsx_export_has_a_row_per_event_date_cells_and_a_link_per_source(cur
             assert (link.value, link.hyperlink.target) == (source["title"], source["url"])
         assert all(row[f"source {n}"].value is None for n in range(len(event["sources"]) + 1,
                                                                      most + 1))  # fmt: skip
-    assert day_cells > 71
+    assert day_cells > 80
     about = [[cell.value for cell in cells] for cells in book["about"].iter_rows(max_row=4)]
     assert about[1:] == [
-        ["events", 71],
+        ["events", 80],
         ["exported", about[2][1]],
         ["data", "curated store current to 2026-10-08, 48 days ago"],
     ]
@@ -224,7 +226,7 @@ def test_the_curated_store_round_trips_through_xlsx(run, curated_workbook, tmp_p
     path, exported = curated_workbook
     empty = tmp_path / "new.toml"
     result = run("--store", str(empty), "import", str(path))
-    assert (result.exit_code, result.stderr) == (0, f"added 71 events to {empty}\n")
+    assert (result.exit_code, result.stderr) == (0, f"added 80 events to {empty}\n")
     assert records(run, empty) == exported
 
 

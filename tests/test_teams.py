@@ -189,7 +189,7 @@ def test_with_curated_keeps_the_curated_store_for_a_team_folder(run, team_folder
     assert (alone.exit_code, alone.stderr) == (1, (
         f"{shared}:1: event 'team-pause': suspends: no event 'china-bans-ga-ge-sb-to-us' in the "
         f"stores\n1 problem in {shared}\n"))  # fmt: skip
-    expected = f"ok: 72 events in {curated_store_path()}, {shared}\n"
+    expected = f"ok: 81 events in {curated_store_path()}, {shared}\n"
     for args, env in (
         (["--store", str(team_folder), "--with-curated", "check"], None),
         (["--store", str(team_folder), "check", "--with-curated"], None),

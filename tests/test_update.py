@@ -57,6 +57,7 @@ minerals = ["gallium"]
 countries = ["CN", "US"]
 issuer = "CN"
 applies_to = ["all"]
+kind = "licensing"
 sources = [{ title = "Report", url = "https://example.com/feed-ga" }]
 """
 

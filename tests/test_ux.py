@@ -221,7 +221,7 @@ def test_doctor_reports_stores_cache_and_colour(run, small_store, write_store, t
 
 def test_doctor_says_how_current_the_data_is(run):
     text = run("doctor", "--as-of", "2026-11-25").stdout
-    assert ": ok, 71 events, current to 2026-10-08\n" in text
+    assert ": ok, 80 events, current to 2026-10-08\n" in text
     assert "data        curated store current to 2026-10-08, 48 days ago\n" in text
 
 

@@ -418,6 +418,11 @@ def event_to_record(event: Event) -> dict[str, object]:
         "applies_to": list(event.applies_to),
         "extends": list(event.extends),
         "ends": list(event.ends),
+        "kind": event.kind,
+        "partial": event.partial,
+        "part_of": event.part_of,
+        "confirms": list(event.confirms),
+        "current_to": str(event.current_to) if event.current_to else None,
         "sources": [source_to_record(s) for s in event.sources],
     }
 

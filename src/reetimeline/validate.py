@@ -4,7 +4,8 @@
   parser, `add` and `import` (the common case made cheap inside it, see below).
 - Which dates are accepted: `parse_date_value` here, and the range in `model.PartialDate`.
 - The rules between events: ids are unique, references name events that exist, `extends` names a
-  suspension or a truce (`reference_problems`, used by `check_references` for one file,
+  suspension or a truce, `ends` a measure, a suspension or a truce, `part_of` a package of the
+  same category (`reference_problems`, used by `check_references` for one file,
   `cross_file_problems` across files, parsed or cached, and by `add` and `import`).
 
 A store of 100,000 events is validated on every cold read, so the common case is cheap: each field
@@ -26,9 +27,11 @@ from .model import (
     ALL_DESTINATIONS,
     CATEGORIES,
     CONFIDENCES,
+    KINDS,
     LATEST,
     MEASURE_CATEGORIES,
     RESTRICTION_CATEGORIES,
+    Dated,
     DateRangeError,
     Event,
     Origin,
@@ -41,15 +44,32 @@ ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 EVENT_FIELDS = (
     "id", "date", "title", "summary", "category", "minerals", "countries", "tags", "effective",
     "expires", "suspends", "related", "confidence", "sources", "issuer", "applies_to",
-    "extends", "ends",
+    "extends", "ends", "kind", "partial", "part_of", "confirms", "current_to",
 )  # fmt: skip
 SOURCE_FIELDS = ("title", "url", "publisher", "accessed")
 # Every field of Event that holds ids of other events; each is checked, cached and looked up the
-# same way (store/cache.py keeps them in one `refs` table).
-REFERENCE_FIELDS: tuple[str, ...] = ("suspends", "extends", "ends", "related")
+# same way (store/cache.py keeps them in one `refs` table). `part_of` holds one id, the others a
+# tuple: `refs_of` reads any of them as a tuple.
+REFERENCE_FIELDS: tuple[str, ...] = ("suspends", "extends", "ends", "confirms", "related",
+                                     "part_of")  # fmt: skip
 # What `extends` may name: an event with an end that an extension moves (an extension is itself
 # one of them, so extensions chain).
 EXTENDABLE_CATEGORIES: tuple[str, ...] = ("suspension", "truce")
+# What `ends` may name: a measure, or a suspension or truce (an early end, or a reported lapse).
+ENDABLE_CATEGORIES: tuple[str, ...] = (*MEASURE_CATEGORIES, *EXTENDABLE_CATEGORIES)
+# The references whose rule reads the event they name (its category, its dates, its kind).
+_READS_TARGET = frozenset(("extends", "ends", "part_of"))
+# What a package (an event that another names in `part_of`) must not have: its parts have them.
+_PACKAGE_LEAVES = ("effective", "expires", "kind")
+
+
+def refs_of(event: object, name: str) -> tuple[str, ...]:
+    """The ids that reference field `name` of `event` holds (`part_of` holds one or none)."""
+    value = getattr(event, name)
+    if value is None:
+        return ()
+    return (value,) if type(value) is str else value
+
 
 _SOURCE_FIELD_SET = frozenset(SOURCE_FIELDS)
 _CATEGORY_SET = frozenset(CATEGORIES)
@@ -180,6 +200,22 @@ def _category(value: Any) -> str:
     raise _Invalid(f"unknown category {value!r}{suggestion}")
 
 
+_KIND_SET = frozenset(KINDS)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, str) and value in _KIND_SET:
+        return value
+    suggestion = did_you_mean(value, KINDS) if isinstance(value, str) else ""
+    raise _Invalid(f"unknown kind {value!r}{suggestion}; one of: {', '.join(KINDS)}")
+
+
+def _partial(value: Any) -> bool:
+    if type(value) is bool:
+        return value
+    raise _Invalid(f"must be true or false, not {_type_name(value)}")
+
+
 def _confidence(value: Any) -> str:
     if isinstance(value, str) and value in _CONFIDENCE_SET:
         return value
@@ -261,6 +297,20 @@ def _ids(value: Any) -> tuple[str, ...]:
 
 
 _NOT_SOURCES = "must be a list of tables like { title = ..., url = ... }"
+
+
+def _one_id(value: Any) -> str:
+    if isinstance(value, str):
+        return _id(value)
+    raise _Invalid(f'must be one id as text, like "some-package", not {_type_name(value)}')
+
+
+def _current_to(value: Any) -> PartialDate:
+    date = _date(value)
+    if date.precision != "day":
+        raise _Invalid(f"{date} is a {date.precision}; give the day (YYYY-MM-DD) up to which "
+                       "this event's facts were checked")  # fmt: skip
+    return date
 
 
 def _sources(value: Any) -> tuple[Source, ...]:
@@ -351,11 +401,15 @@ _RULES: dict[str, Callable[[Any], Any]] = {
     "minerals": _names(MINERALS),
     "countries": _countries,
     "tags": _tags,
-    **dict.fromkeys(REFERENCE_FIELDS, _ids),
+    **dict.fromkeys(REFERENCE_FIELDS, _ids),  # part_of: one id, below
     "confidence": _confidence,
     "sources": _sources,
     "issuer": _issuer,
     "applies_to": _applies_to,
+    "kind": _kind,
+    "partial": _partial,
+    "part_of": _one_id,
+    "current_to": _current_to,
 }
 assert set(_RULES) == set(EVENT_FIELDS)
 _REQUIRED = (
@@ -365,11 +419,12 @@ _REQUIRED = (
     ("category", f"missing (one of: {', '.join(CATEGORIES)})"),
 )
 _REQUIRED_SET = frozenset(name for name, _message in _REQUIRED)
-_JOINED_SET = frozenset(("issuer", "applies_to", "extends"))  # rules that join other fields
+# rules that join other fields
+_JOINED_SET = frozenset(("issuer", "applies_to", "extends", "kind", "partial"))
 # Problems are listed in this order of fields (unknown fields first), whatever the order written.
 _ORDER = ("id", "date", "effective", "expires", "title", "summary", "category", "minerals",
           "countries", "tags", *REFERENCE_FIELDS, "confidence", "sources", "issuer",
-          "applies_to")  # fmt: skip
+          "applies_to", "kind", "partial", "current_to")  # fmt: skip
 _RANK = {name: rank for rank, name in enumerate(_ORDER, 1)}
 _PARTIES_RANK = _RANK["issuer"] - 0.5  # "only ... events have issuer" before the issuer's own
 _LAST_RANK = len(_RANK) + 1  # rules between fields
@@ -383,14 +438,18 @@ def parse_event(
     label: str,
     field_line: Callable[[str], int | None] | None = None,
     unit: str = "line",
+    current_to: PartialDate | None = None,
 ) -> tuple[Event | None, list[Problem]]:
     """Validate one raw event table and build the Event; all problems are returned, none raised.
 
     The one validator of an event (stores, `add`, `import`). `field_line(name)` gives the line
     of a field (None: use `line`); `unit` is "line" for stores and "row" for imports, where
-    `line` is the row number (the event's origin then has no line).
+    `line` is the row number (the event's origin then has no line). `current_to` is the
+    store file's: the event's own `current_to` when it has none.
     """
     values: dict[str, Any] = {"origin": _new(Origin, (path, line if unit == "line" else None))}
+    if current_to is not None:
+        values["current_to"] = current_to
     found: list[tuple[float, str, str]] | None = None  # (rank, field, message): only on failure
     rules = _RULES
     for name, value in raw.items():
@@ -408,6 +467,8 @@ def parse_event(
         # the rules between fields below are then only the order of date and expires
         expires = values.get("expires")
         if expires is None or expires.last() >= values["date"].first():
+            if values["category"] == "tariff":  # a tariff's kind, written or not
+                values["kind"] = "tariff"
             return Event.trusted_from(values), []
     found = _between_fields(raw, values, found or [])
     if found:
@@ -434,6 +495,18 @@ def _between_fields(
     if values.get("extends") and "expires" not in raw:
         message = "an extension needs its own `expires`: the new end"
         found.append((_LAST_RANK, "extends", message))
+    if "kind" in raw and category not in MEASURE_CATEGORIES:
+        message = f"only {' and '.join(MEASURE_CATEGORIES)} events (measures) have a kind"
+        found.append((_RANK["kind"], "kind", message))
+    elif category == "tariff":
+        if values.get("kind", "tariff") != "tariff":
+            message = f'a tariff\'s kind is "tariff", not {values["kind"]!r} (or leave it out)'
+            found.append((_RANK["kind"], "kind", message))
+        values["kind"] = "tariff"
+    if values.get("partial") and not values.get("suspends"):
+        message = ("only an event that `suspends` measures can suspend them in part; add "
+                   "`suspends`, or leave `partial` out")  # fmt: skip
+        found.append((_RANK["partial"], "partial", message))
     return found
 
 
@@ -459,19 +532,41 @@ def _problems(
 
 
 def reference_problem(
-    event_id: str, name: str, ref: str, category: str | None, exists: bool
+    event_id: str,
+    name: str,
+    ref: str,
+    target: Dated | None,
+    exists: bool,
+    category: str | None = None,
 ) -> str | None:
-    """The one rule of a reference: what is wrong with `name = [ref]` in event `event_id`, given
-    whether an event `ref` exists and its category (None: unknown here), or None if nothing."""
+    """The one rule of a reference: what is wrong with `name = [ref]` in event `event_id` (of
+    `category`, None: unknown), given whether an event `ref` exists and that event (`target`,
+    read for `extends`, `ends` and `part_of`; None: unknown here), or None if nothing."""
     if ref == event_id:
         return f"'{ref}' is this event itself"
     if not exists:
         return f"no event '{ref}' in the stores"
-    if name == "extends" and category is not None and category not in EXTENDABLE_CATEGORIES:
-        article = "an" if category[0] in "aeiou" else "a"
-        hint = " (a measure is ended with `ends`)" if category in MEASURE_CATEGORIES else ""
-        return (f"'{ref}' is {article} {category} event; only a suspension or a truce can be "
+    if target is None or name not in _READS_TARGET:
+        return None
+    named = target.category
+    article = "an" if named[0] in "aeiou" else "a"
+    if name == "extends" and named not in EXTENDABLE_CATEGORIES:
+        hint = " (a measure is ended with `ends`)" if named in MEASURE_CATEGORIES else ""
+        return (f"'{ref}' is {article} {named} event; only a suspension or a truce can be "
                 f"extended{hint}")  # fmt: skip
+    if name == "ends" and named not in ENDABLE_CATEGORIES:
+        return (f"'{ref}' is {article} {named} event; `ends` names a measure (export-control, "
+                "tariff), a suspension or a truce")  # fmt: skip
+    if name == "part_of":
+        if category is not None and named != category:
+            return (f"'{ref}' is {article} {named} event; a part belongs to a package of its "
+                    f"own category ({category})")  # fmt: skip
+        # a tariff's kind is always "tariff" (the parser fills it in): not a kind of its own
+        held = [f"`{leaf}`" for leaf in _PACKAGE_LEAVES if getattr(target, leaf) is not None
+                and not (leaf == "kind" and named == "tariff")]  # fmt: skip
+        if held:
+            return (f"'{ref}' has {' and '.join(held)}; a package has no dates or kind of its "
+                    "own (its parts have them)")  # fmt: skip
     return None
 
 
@@ -482,12 +577,12 @@ def reference_problems(
     *,
     where: str = "<unknown>",
     itself: bool = True,
-    category_of: Callable[[str], str | None] = lambda _ref: None,
+    event_of: Callable[[str], Dated | None] = lambda _ref: None,
 ) -> list[Problem]:
     """The references of `events` that break `reference_problem`: to the event itself (unless
     not `itself`), to an id for which `exists` is false (with the closest of `candidates()` as a
-    did-you-mean), `extends` to an event whose `category_of` is not a suspension or a truce.
-    `where` names events without an origin."""
+    did-you-mean), `extends`, `ends` or `part_of` to an event (`event_of`, None when unknown)
+    that it may not name. `where` names events without an origin."""
     problems: list[Problem] = []
     fields = attrgetter(*REFERENCE_FIELDS)
     for event in events:
@@ -495,12 +590,12 @@ def reference_problems(
         if not any(named):  # most events refer to nothing
             continue
         for name, refs in zip(REFERENCE_FIELDS, named, strict=True):
-            for ref in refs:
+            for ref in (refs,) if type(refs) is str else refs or ():
                 if ref == event.id and not itself:
                     continue
                 found = exists(ref)
-                category = category_of(ref) if found and name == "extends" else None
-                message = reference_problem(event.id, name, ref, category, found)
+                target = event_of(ref) if found and name in _READS_TARGET else None
+                message = reference_problem(event.id, name, ref, target, found, event.category)
                 if message is not None:
                     if not found and ref != event.id:
                         message += did_you_mean(ref, candidates())
@@ -537,12 +632,8 @@ def check_references(
     if external_ok:
         return problems + reference_problems(events, lambda _ref: True, lambda: known)
 
-    def category_of(ref: str) -> str | None:
-        event = first.get(ref)
-        return event.category if event is not None else None
-
     return problems + reference_problems(
-        events, known.__contains__, lambda: known, category_of=category_of
+        events, known.__contains__, lambda: known, event_of=first.get
     )
 
 
@@ -576,14 +667,15 @@ def cross_file_problems(
     owners: Iterable[tuple[str, str, int | None]],
     parsed: Sequence[Event],
     external: Iterable[tuple[str, str, str, str, int | None]],
-    category_of: Callable[[str], str | None] = lambda _ref: None,
+    event_of: Callable[[str], Dated | None] = lambda _ref: None,
 ) -> list[Problem]:
     """Problems only visible across files: an id in two files, and references between files.
 
     `owners`: (id, file, line) of every event in every file, in file order; `parsed`: the events
     parsed now; `external`: (file, event id, field, referenced id, line) of each cached file's
-    references to ids outside it; `category_of(id)`: the category of an event in any file (None
-    when unknown: an event with problems of its own), asked only for what `extends` names."""
+    references to ids outside it; `event_of(id)`: an event of any file (None when unknown: an
+    event with problems of its own), asked only for what `extends`, `ends` and `part_of` name,
+    and for the event that names it."""
     problems: list[Problem] = []
     where: dict[str, str] = {}
     first_path: dict[str, str] = {}
@@ -596,11 +688,13 @@ def cross_file_problems(
         first_path.setdefault(event_id, path)
     # references to the event itself were reported with the event's own file
     problems += reference_problems(parsed, where.__contains__, lambda: where, itself=False,
-                                   category_of=category_of)  # fmt: skip
+                                   event_of=event_of)  # fmt: skip
     for path, event_id, name, ref, line in external:
         found = ref in where
-        category = category_of(ref) if found and name == "extends" else None
-        message = reference_problem(event_id, name, ref, category, found)
+        target = event_of(ref) if found and name in _READS_TARGET else None
+        referring = event_of(event_id) if target is not None and name == "part_of" else None
+        category = referring.category if referring is not None else None
+        message = reference_problem(event_id, name, ref, target, found, category)
         if message is not None:
             if not found:
                 message += did_you_mean(ref, where)

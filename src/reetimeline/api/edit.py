@@ -111,20 +111,19 @@ class _Taken:
 
 def _check_references(new: Sequence[Event], taken: _Taken, loaded: Store, where: str) -> None:
     """Every reference of the new events names an event in use or another new one."""
-    from ..validate import REFERENCE_FIELDS
+    from ..validate import REFERENCE_FIELDS, refs_of
 
     own = {e.id for e in new}
-    refs = [r for e in new for name in REFERENCE_FIELDS for r in getattr(e, name)]
+    refs = [r for e in new for name in REFERENCE_FIELDS for r in refs_of(e, name)]
     taken.prefetch([r for r in dict.fromkeys(refs) if r not in own])
     mine = {e.id: e for e in new}
 
-    def category_of(ref: str) -> str | None:  # asked only of what `extends` names
-        event = mine.get(ref) or loaded.get(ref)
-        return event.category if event is not None else None
+    def event_of(ref: str) -> Event | None:  # asked only of what `extends`, `ends`, `part_of` name
+        return mine.get(ref) or loaded.get(ref)
 
     problems = reference_problems(
         new, lambda ref: ref in own or ref in taken, lambda: [*own, *loaded.ids()], where=where,
-        category_of=category_of,
+        event_of=event_of,
     )
     if problems:
         raise DataError(problems)
@@ -153,9 +152,14 @@ def add_event(
     dry_run: bool = False,
 ) -> AddResult:
     """Validate one new event like `check` does (fields, vocabularies, references) and append it
-    to `target`. A derived id that is taken becomes `id-2`, ...; a given one is a usage error."""
+    to `target`. A derived id that is taken becomes `id-2`, ...; a given one is a usage error.
+    Without a `confidence`, an event with a source is confirmed and one without (a private
+    note) reported."""
     from ..store.parse import parse_event
     from ..store.write import append_events
+
+    if "confidence" not in record:
+        record = {**record, "confidence": "confirmed" if record.get("sources") else "reported"}
 
     event, problems = parse_event(record, path="the command line", line=None, label="#1")
     if problems or event is None:

@@ -40,6 +40,11 @@ class EventRow:
     applies_to: tuple[str, ...]
     extends: tuple[str, ...]
     ends: tuple[str, ...]
+    kind: str | None
+    partial: bool
+    part_of: str | None
+    confirms: tuple[str, ...]
+    current_to: str | None
     sources: tuple[tuple[str, str, str | None], ...]
 
 
@@ -142,7 +147,8 @@ def event_row(event: Any) -> EventRow:
         event.category, tuple(event.minerals), tuple(event.countries), tuple(event.tags),
         _text(event.effective), _text(event.expires), tuple(event.suspends),
         tuple(event.related), event.confidence, event.issuer, tuple(event.applies_to),
-        tuple(event.extends), tuple(event.ends),
+        tuple(event.extends), tuple(event.ends), event.kind, event.partial, event.part_of,
+        tuple(event.confirms), _text(event.current_to),
         tuple((s.title, s.url, s.publisher) for s in event.sources),
     )  # fmt: skip
 

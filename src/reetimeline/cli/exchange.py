@@ -254,14 +254,50 @@ def add_command(
             "--tag", "-t", metavar="TAG", show_default=False, click_type=completing(completion.tags)
         ),
     ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            metavar="KIND",
+            show_default=False,
+            help="What a measure restricts and whom it hits: licensing, ban, informal, "
+            "end-use-ban, entity-listing, technology, extraterritorial or tariff.",
+        ),
+    ] = None,
+    partial: Annotated[
+        bool,
+        typer.Option("--partial", help="It suspends only part of each measure it suspends."),
+    ] = False,
+    part_of: Annotated[
+        str | None,
+        typer.Option(
+            "--part-of",
+            metavar="ID",
+            show_default=False,
+            help="The package this measure is a part of.",
+            click_type=completing(completion.ids),
+        ),
+    ] = None,
+    confirms: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--confirms",
+            metavar="ID",
+            show_default=False,
+            help="An event whose scheduled changes this one reports as having happened "
+            "(repeatable).",
+            click_type=completing(completion.ids),
+        ),
+    ] = None,
     confidence: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--confidence",
-            help="confirmed or reported.",
+            show_default=False,
+            help="confirmed or reported (default: confirmed with a source, else reported).",
             click_type=completing(completion.confidences),
         ),
-    ] = "confirmed",
+    ] = None,
     source_url: Annotated[
         str | None, typer.Option("--source-url", metavar="URL", show_default=False)
     ] = None,
@@ -315,9 +351,13 @@ def add_command(
         "issuer": issuer,
         "applies_to": applies_to,
         "related": related,
+        "kind": kind.casefold() if kind else None,
+        "partial": partial,
+        "part_of": part_of,
+        "confirms": confirms,
     }
     record.update({k: v for k, v in optional.items() if v})
-    if confidence.casefold() != "confirmed":
+    if confidence is not None:
         record["confidence"] = confidence.casefold()
     if source_url is not None:
         source = {"title": source_title, "url": source_url}
@@ -349,6 +389,7 @@ _ADD_OPTIONS = {
     "effective": "--effective", "expires": "--expires", "suspends": "--suspends",
     "extends": "--extends", "ends": "--ends", "issuer": "--issuer", "applies_to": "--applies-to",
     "related": "--related", "confidence": "--confidence", "sources": "--source-url",
+    "kind": "--kind", "partial": "--partial", "part_of": "--part-of", "confirms": "--confirms",
 }  # fmt: skip
 
 

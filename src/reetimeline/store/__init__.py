@@ -24,9 +24,9 @@ from typing import Any, NamedTuple, Protocol, TypeVar, cast
 
 from ..engine import query
 from ..errors import DataError, Problem
-from ..model import Dated, Event, PartialDate
+from ..model import KINDS, Dated, Event, PartialDate
 from ..text import visible
-from ..validate import check_references, cross_file_problems
+from ..validate import check_references, cross_file_problems, refs_of
 from .cache import Cache, CachedFile, SmallFiles, Unreadable
 from .files import code_stamp, curated_store_path, expand_store_paths
 
@@ -127,7 +127,7 @@ class ParsedFile:
         return list(self._index)
 
     def referencing(self, field: str, event_id: str) -> list[Event]:
-        return [e for e in self._events if event_id in getattr(e, field)]
+        return [e for e in self._events if event_id in refs_of(e, field)]
 
     def tags(self) -> set[str]:
         return {t.casefold() for e in self._events for t in e.tags}
@@ -234,12 +234,13 @@ class Store:
         return self._relations
 
     def acting_on(self, event_id: str) -> list[Dated]:
-        """The events that suspend, extend or end `event_id`, in date order."""
+        """The events that suspend, extend, end or confirm `event_id`, in date order."""
         return [
             e
             for e in self.relations()
             if event_id in e.suspends or event_id in e.extends or event_id in e.ends
-        ]
+            or event_id in e.confirms
+        ]  # fmt: skip
 
     def _extensions(self) -> dict[str, list[Dated]]:
         """Id -> the extensions (with an expiry) that name it, in date order."""
@@ -513,6 +514,9 @@ def _read(
                     "to which day its facts were checked (docs/curating.md)",
                 )
             )
+    for path, each in zip(files, parts, strict=True):
+        if str(path) in declared and _is_curated(str(path)):
+            problems.extend(_unclassified(each))
     # each file's problems together, files in order (a stable sort: found in order)
     rank = {str(path): i for i, path in enumerate(files)}
     problems.sort(key=lambda p: rank.get(p.path, len(rank)))
@@ -527,6 +531,18 @@ def _read(
         return result.part
 
     return _Reading(files, parts, reread, problems)
+
+
+def _unclassified(part: Part) -> list[Problem]:
+    """The curated store classifies every export control but a package (`kind`), as it says how
+    current it is: elsewhere an export control without a kind is "unclassified"."""
+    controls = part.events(query.Filter(categories=frozenset(("export-control",))))
+    packages = {e.part_of for e in controls}  # a package has no kind: its parts have one each
+    kinds = ", ".join(k for k in KINDS if k != "tariff")
+    return [Problem(part.path, "missing; the curated store gives every export control a kind "
+                    f"(one of: {kinds}; docs/curating.md)",
+                    e.origin.line if e.origin else None, None, e.id, "kind")
+            for e in controls if e.kind is None and e.id not in packages]  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -567,13 +583,12 @@ def _across_files(
     external = [(part.path, *ref) for part in cached for ref in part.external_refs()]
     parsed_by_id: dict[str, Event] = {}
 
-    def category_of(ref: str) -> str | None:  # asked only of what `extends` names
+    def event_of(ref: str) -> Event | None:  # asked only of what `extends`, `ends`, `part_of` name
         if not parsed_by_id:
             parsed_by_id.update((e.id, e) for e in reversed(parsed))  # the first of an id
-        event = parsed_by_id.get(ref) or next(filter(None, (c.get(ref) for c in cached)), None)
-        return event.category if event is not None else None
+        return parsed_by_id.get(ref) or next(filter(None, (c.get(ref) for c in cached)), None)
 
-    return cross_file_problems(owners, parsed, external, category_of)
+    return cross_file_problems(owners, parsed, external, event_of)
 
 
 def _first_of_each_id(parts: Sequence[Part]) -> list[Part]:

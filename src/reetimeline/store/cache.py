@@ -56,7 +56,7 @@ from .files import Fingerprint
 if TYPE_CHECKING:
     from . import Deferred
 
-FORMAT = 10
+FORMAT = 11
 RACY_NS = 2_000_000_000
 _CHUNK = 1 << 20
 _PRECISION = {"year": 0, "month": 1, "day": 2}
@@ -911,7 +911,8 @@ class CachedFile:
         return self.meta.events
 
     def relations(self) -> list[Dated]:
-        """Briefs of the events that suspend, extend or end another event, in date order."""
+        """Briefs of the events that suspend, extend, end or confirm another event, in date
+        order."""
         sql = "SELECT brief FROM events WHERE acts ORDER BY first, prec, id"
         return list(briefs_from(r for (r,) in self._query(sql)))
 
@@ -972,7 +973,7 @@ CREATE INDEX refs_n ON refs (n);
 
 
 def _fill(conn: sqlite3.Connection, events: Sequence[Event], start: int) -> None:
-    from ..validate import REFERENCE_FIELDS
+    from ..validate import REFERENCE_FIELDS, refs_of
 
     rows: list[tuple] = []
     records: list[tuple] = []
@@ -993,7 +994,7 @@ def _fill(conn: sqlite3.Connection, events: Sequence[Event], start: int) -> None
         names["tags"].extend((t.casefold(), n) for t in e.tags)
         names["destinations"].extend((d, n) for d in e.applies_to)
         for name in REFERENCE_FIELDS:
-            refs.extend((name, r, n) for r in getattr(e, name))
+            refs.extend((name, r, n) for r in refs_of(e, name))
     conn.executemany(f"INSERT INTO events VALUES ({_marks(12)})", rows)
     conn.executemany("INSERT INTO records VALUES (?,?)", records)
     for table, values in names.items():  # a name listed twice is one row

@@ -65,6 +65,11 @@ class EventRecord(TypedDict, total=False):
     applies_to: list[str]
     extends: list[str]
     ends: list[str]
+    kind: str
+    partial: bool
+    part_of: str
+    confirms: list[str]
+    current_to: dt.date | str
 
 
 class FileInfo(NamedTuple):
@@ -293,17 +298,13 @@ def read_document(
             line=lines.event(index),
             label=f"#{index + 1}",
             field_line=partial(lines.field, index),
+            current_to=current_to,
         )
         problems.extend(event_problems)
         if event is not None:
             events.append(event)
         elif isinstance(raw_id := raw.get("id"), str) and ID_PATTERN.fullmatch(raw_id):
             unparsed.append((raw_id, lines.event(index)))
-    if current_to is not None:
-        # each event carries the horizon that applies to it: its own, else its file's
-        events = [e if e.current_to is not None else
-                  Event.trusted_from({**e.__dict__, "current_to": current_to})
-                  for e in events]  # fmt: skip
     info = FileInfo(appendable, newline_of(text), current, tuple(unparsed))
     return events, problems, info
 

@@ -54,6 +54,16 @@ def event_to_toml_record(event: Event) -> EventRecord:
     for name in ("suspends", "extends", "ends", "related"):
         if getattr(event, name):
             record[name] = list(getattr(event, name))
+    if event.kind is not None and not (event.category == "tariff" and event.kind == "tariff"):
+        record["kind"] = event.kind  # a tariff's kind is filled in by the parser
+    if event.partial:
+        record["partial"] = True
+    if event.part_of is not None:
+        record["part_of"] = event.part_of
+    if event.confirms:
+        record["confirms"] = list(event.confirms)
+    if event.current_to is not None:
+        record["current_to"] = date_value(event.current_to)
     if event.confidence != "confirmed":
         record["confidence"] = event.confidence
     if event.sources:

@@ -27,16 +27,20 @@ MAX_TEXT = MAX_STORE_BYTES  # characters of text in all rows: more cannot fit in
 CSV_COLUMNS = (
     "id", "date", "title", "summary", "category", "minerals", "countries", "tags", "effective",
     "expires", "suspends", "related", "confidence", "issuer", "applies_to", "extends", "ends",
-    "sources", "source_publishers", "source_accessed",
+    "kind", "partial", "part_of", "confirms", "current_to", "sources", "source_publishers",
+    "source_accessed",
 )  # fmt: skip
 # the columns made from `event_to_record` (the rest are the sources)
 _RECORD_COLUMNS = CSV_COLUMNS[: CSV_COLUMNS.index("sources")]
 LIST_SEPARATOR = "; "
 SOURCE_SEPARATOR = " | "
 # the fields that hold dates (sources' `accessed` too, in `source_accessed`)
-_DATE_FIELDS = ("date", "effective", "expires")
+_DATE_FIELDS = ("date", "effective", "expires", "current_to")
 _LIST_FIELDS = ("minerals", "countries", "tags", "suspends", "related", "applies_to", "extends",
-                "ends")  # fmt: skip
+                "ends", "confirms")  # fmt: skip
+# true/false cells (an empty cell is false: `export` writes `true` or nothing)
+_BOOL_FIELDS = ("partial",)
+_BOOLS = {"true": True, "false": False}
 _WRITTEN_DATE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4})")
 _SOURCE = re.compile(r"(?P<title>.*) <(?P<url>[^<>\s]*)>")
 
@@ -90,6 +94,8 @@ def csv_row(event: Event) -> dict[str, str]:
         value = record[column]
         if isinstance(value, list):
             row[column] = _join_list(value)
+        elif isinstance(value, bool):
+            row[column] = "true" if value else ""
         else:
             row[column] = "" if value is None else str(value)
     sources = event.sources
@@ -105,6 +111,21 @@ def csv_row(event: Event) -> dict[str, str]:
         SOURCE_SEPARATOR.join(str(s.accessed or "") for s in sources) if has_accessed else ""
     )
     return row
+
+
+def measure_notes(event: Event) -> list[str]:
+    """What the written formats (ics, md, timelinejs) say of an event's kind, its place in a
+    package, what it suspends in part or confirms, and up to which day its facts were checked."""
+    notes = [f"kind {event.kind}"] if event.kind else []
+    if event.partial:
+        notes.append("suspends in part")
+    if event.part_of:
+        notes.append(f"part of {event.part_of}")
+    if event.confirms:
+        notes.append(f"confirms {', '.join(event.confirms)}")
+    if event.current_to:
+        notes.append(f"facts checked to {event.current_to}")
+    return notes
 
 
 def written_date(text: str, dayfirst: bool) -> str:
@@ -132,6 +153,8 @@ def csv_record(row: dict[str, str], dayfirst: bool = False) -> dict[str, Any]:
             continue
         if key in _LIST_FIELDS:
             record[key] = value.split(LIST_SEPARATOR)
+        elif key in _BOOL_FIELDS:  # anything else is left for the validator to name
+            record[key] = _BOOLS.get(value.strip().casefold(), value)
         elif key in _DATE_FIELDS:
             try:
                 record[key] = written_date(value, dayfirst)

@@ -9,6 +9,7 @@ from ...engine.states import Target
 from ...links import check_url
 from ...model import Event
 from ...text import visible
+from .cells import measure_notes
 
 TARGET_PREFIX = {"date": "", "effective": "Takes effect: ", "expires": "Expires: "}
 
@@ -32,7 +33,10 @@ def _description(event: Event, target: Target | None = None) -> str:
         lines = [f"[{n}] {s.title} {s.url}" for n, s in enumerate(event.sources, 1)]
         parts.append("Sources:\n" + "\n".join(lines))
     confidence = target.confidence if target is not None else event.confidence
-    parts.append(f"reetimeline id: {event.id} ({event.category}, {confidence})")
+    if target is not None and target.unconfirmed:
+        confidence = "not confirmed: after the data's horizon, no source says it happened"
+    about = ", ".join([event.category, *measure_notes(event), confidence])
+    parts.append(f"reetimeline id: {event.id} ({about})")
     return "\n\n".join(parts)
 
 
@@ -85,6 +89,8 @@ def to_ics(
         if link:
             vevent.add("url", link)
         vevent.add("transp", "TRANSPARENT")
+        if target.unconfirmed:  # a scheduled date past the horizon that no source confirms
+            vevent.add("status", "TENTATIVE")
         if alarm_days is not None and kind == "expires" and not target.superseded:
             alarm = icalendar.Alarm()
             alarm.add("action", "DISPLAY")
@@ -102,6 +108,8 @@ def _ics_summary(target: Target) -> str:
         notes.append("replaced" + (f" by {target.replaced_by.id}" if target.replaced_by else ""))
     if target.extended_by is not None:
         notes.append(f"extended by {target.extended_by.id}")
-    if target.confidence == "reported":
+    if target.unconfirmed:
+        notes.append("not confirmed")
+    elif target.confidence == "reported":
         notes.append("reported")
     return text + (f" ({'; '.join(notes)})" if notes else "")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from ...links import check_url
 from ...model import Event
 from ...text import visible
+from .cells import measure_notes
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~])")
 # what starts a block at the start of a line: a list item (`-`, `1.`, `1)`), a setext underline
@@ -52,6 +53,7 @@ def to_md(events: Sequence[Event], *, data_note: str = "", **_options) -> str:
         extra += [f"expires {event.expires}"] if event.expires else []
         if event.issuer and event.applies_to:
             extra.append(f"imposed by {event.issuer} on {', '.join(event.applies_to)}")
+        extra += measure_notes(event)
         extra += ["reported"] if event.confidence == "reported" else []
         tail = f" ({', '.join(extra)})" if extra else ""
         lines.append(

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from ...links import check_url
 from ...model import Event, PartialDate
 from ...text import visible
+from .cells import measure_notes
 
 
 def _html(text: str) -> str:
@@ -39,6 +40,8 @@ def _tl_text(event: Event) -> str:
     ]
     if links:
         parts.append("<p>Sources: " + "; ".join(links) + "</p>")
+    if notes := measure_notes(event):
+        parts.append(f"<p>{_html('; '.join(notes))}</p>")
     return "".join(parts)
 
 
