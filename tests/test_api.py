@@ -80,8 +80,8 @@ def test_countdown_equals_countdown_json(curated, run):
 def test_changes_equal_changes_json_with_dates_as_dates(curated, run):
     rows = ree.changes(curated, as_of=dt.date(2025, 12, 31), first=dt.date(2025, 11, 1),
                        last=dt.date(2025, 11, 30))  # fmt: skip
-    printed = json_of(run("changes", "--json", "--as-of", "2025-12-31", "--from", "2025-11-01",
-                          "--to", "2025-11-30"))  # fmt: skip
+    printed = json_of(run("changes", "--json", "--as-of", "2025-12-31", "--since", "2025-11-01",
+                          "--until", "2025-11-30"))  # fmt: skip
     assert len(rows) == len(printed) > 3
     assert all(isinstance(r.date, dt.date) for r in rows)
     assert [ree.record(r) for r in rows] == printed

@@ -81,7 +81,7 @@ category = "meeting"
 
 def test_changes_in_a_window_in_order(run, write_store):
     store = write_store(CHANGING)
-    rows = json_of(run("--store", str(store), "changes", "--from", "2025-11-01", "--to",
+    rows = json_of(run("--store", str(store), "changes", "--since", "2025-11-01", "--until",
                        "2025-11-30", "--as-of", "2025-12-31", "--json"))  # fmt: skip
     assert [(r["date"], r["id"], r["change"], r["by"], r["confidence"]) for r in rows] == [
         ("2025-11-03", "licensing", "announced", None, "confirmed"),
@@ -219,7 +219,7 @@ def test_matrix_rows_collapse_groups_only_when_asked(run):
 
 def test_changes_for_people_in_a_pipe(run, write_store):
     store = write_store(CHANGING)
-    result = run("--store", str(store), "changes", "--from", "2025-11-24", "--to", "2025-11-26",
+    result = run("--store", str(store), "changes", "--since", "2025-11-24", "--until", "2025-11-26",
                  "--as-of", "2025-12-31")  # fmt: skip
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == (

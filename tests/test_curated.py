@@ -145,7 +145,7 @@ def test_the_curated_store_needs_current_to(run, tmp_path, monkeypatch):
 
 
 def test_what_changed_since_the_horizon_is_unconfirmed(run):
-    rows = json_of(run("changes", "--as-of", "2026-11-25", "--from", "2026-11-01", "--json"))
+    rows = json_of(run("changes", "--as-of", "2026-11-25", "--since", "2026-11-01", "--json"))
     assert [(r["date"], r["id"], r["change"], r["by"], r["note"]) for r in rows] == [
         ("2026-11-10", "bis-affiliates-rule", "unconfirmed", "bis-affiliates-rule-suspended",
          "was due to be in force again; nothing reported (data: curated store current to "

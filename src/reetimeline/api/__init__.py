@@ -27,6 +27,7 @@ names raise `reetimeline.errors.UsageError` with a suggestion; stores with probl
 # `api.answers` (and `api.edit`) on every run, and must not pay for the rows' dataclasses.
 __all__ = [
     "ChangeRow",
+    "ControlRow",
     "EventRow",
     "MatrixCell",
     "StatusRow",

@@ -6,9 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from ..model import ALL_DESTINATIONS, MEASURE_CATEGORIES, Dated, Event
+from ..model import (
+    ALL_DESTINATIONS,
+    MATERIAL_KINDS,
+    MEASURE_CATEGORIES,
+    TARGETED_KINDS,
+    TECHNOLOGY_KINDS,
+    Dated,
+    Event,
+)
 from ..vocab import COUNTRIES_VOCAB, MINERALS
 from .states import NO_HORIZON, Horizon, Knowledge, Segment, end_of, life, weakest
 
@@ -105,15 +113,33 @@ DEFAULT_DESTINATIONS = ("US", "JP", "KR", "EU", ALL_DESTINATIONS)
 CELL_STATES = ("in-force", "suspended", "unconfirmed", "announced", "none")
 
 
+class Control(NamedTuple):
+    """One measure in a cell: its state and its kind (None: unclassified)."""
+
+    status: Any  # states.Status
+    kind: str | None
+
+
 class Cell(NamedTuple):
-    state: str
-    measures: tuple[tuple[str, str], ...]  # (measure id, its state), strongest first
+    """What restricts a mineral to a destination, by kind (schema of issue 20)."""
+
+    material: tuple[Control, ...]  # ban, licensing, informal, unclassified: strictest first
+    targeted: tuple[Control, ...]  # end-use-ban, entity-listing
+    technology: tuple[Control, ...]  # technology, extraterritorial
+
+    @property
+    def state(self) -> str | None:
+        """The state of the strictest material control; None when none applies."""
+        return self.material[0].status.state if self.material else None
 
 
 class Matrix(NamedTuple):
     minerals: tuple[str, ...]
     destinations: tuple[str, ...]
     cells: dict[tuple[str, str], Cell]
+
+
+_MATERIAL_ORDER = (*MATERIAL_KINDS, None)
 
 
 def _applies_to(measure: Dated, destination: str) -> bool:
@@ -144,14 +170,25 @@ def matrix(
     cells: dict[tuple[str, str], Cell] = {}
     for mineral in minerals:
         for destination in destinations:
-            found = []
+            groups: dict[str, list[Control]] = {"material": [], "targeted": [], "technology": []}
             for s in states:
+                if (s.state not in CELL_STATES or s.event.category != "export-control"
+                        or s.event.issuer == destination):  # fmt: skip
+                    continue
                 if _covers(s.event, mineral) and _applies_to(s.event, destination):
-                    state = s.state if s.state in CELL_STATES else "none"
-                    found.append((CELL_STATES.index(state), s.event.id, state))
-            found.sort()
-            live = tuple((i, state) for _rank, i, state in found if state != "none")
-            cells[(mineral, destination)] = Cell(live[0][1] if live else "none", live)
+                    kind = s.event.kind
+                    group = ("targeted" if kind in TARGETED_KINDS else
+                             "technology" if kind in TECHNOLOGY_KINDS else "material")  # fmt: skip
+                    groups[group].append(Control(s, kind))
+            groups["material"].sort(key=lambda c: (_MATERIAL_ORDER.index(c.kind),
+                                                   CELL_STATES.index(c.status.state),
+                                                   c.status.event.id))  # fmt: skip
+            for name in ("targeted", "technology"):
+                groups[name].sort(key=lambda c: (CELL_STATES.index(c.status.state),
+                                                 c.status.event.id))  # fmt: skip
+            cells[(mineral, destination)] = Cell(tuple(groups["material"]),
+                                                 tuple(groups["targeted"]),
+                                                 tuple(groups["technology"]))  # fmt: skip
     return Matrix(tuple(minerals), tuple(destinations), cells)
 
 

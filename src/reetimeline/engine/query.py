@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from ..errors import UsageError
-from ..model import ALL_DESTINATIONS, CATEGORIES, Dated, Event, PartialDate
+from ..model import ALL_DESTINATIONS, CATEGORIES, KINDS, Dated, Event, PartialDate
 from ..vocab import COUNTRIES_VOCAB, MINERALS, Vocabulary, did_you_mean, fold, hint
 
 
@@ -36,6 +36,8 @@ class Filter(NamedTuple):
     destinations: frozenset[str] | None = None
     confirmed: bool = False
     extended: Mapping[str, tuple[PartialDate, ...]] | None = None
+    kinds: frozenset[str] | None = None
+    origins: frozenset[str] | None = None
 
     def matches(self, event: Event) -> bool:
         if self.minerals is not None and self.minerals.isdisjoint(event.minerals):
@@ -50,11 +52,25 @@ class Filter(NamedTuple):
             return False
         if self.destinations is not None and self.destinations.isdisjoint(event.applies_to):
             return False
+        if self.kinds is not None and event.kind not in self.kinds:
+            return False
+        if self.origins is not None and not self._from_origin(event):
+            return False
         if self.confirmed and event.confidence != "confirmed":
             return False
         if (self.since is not None or self.until is not None) and not self.dated_inside(event):
             return False
         return self.text is None or self.text in searchable(event)
+
+    def _from_origin(self, event: Event) -> bool:
+        # a stand-in until the engine's flows land (schema20): an export control restricts
+        # exports from its issuer; a tariff, imports from its `applies_to` origins
+        origins = self.origins or frozenset()
+        if event.category != "tariff":
+            return event.issuer in origins
+        if ALL_DESTINATIONS in event.applies_to:
+            return bool(origins - {event.issuer or ""})
+        return not origins.isdisjoint(event.applies_to)
 
     def in_window(self, date: PartialDate) -> bool:
         """Whether the period of `date` overlaps the --since/--until window."""
@@ -92,6 +108,8 @@ def make_filter(
     issuers: Sequence[str] = (),
     destinations: Sequence[str] = (),
     confirmed: bool = False,
+    kinds: Sequence[str] = (),
+    origins: Sequence[str] = (),
 ) -> Filter:
     """Build a Filter from what the user typed; unknown names raise UsageError with a suggestion.
 
@@ -110,6 +128,10 @@ def make_filter(
         if value not in CATEGORIES:
             raise UsageError(f"unknown category '{value}'{did_you_mean(value, CATEGORIES)}"
                              f"; categories: {', '.join(CATEGORIES)}")  # fmt: skip
+    for value in kinds:
+        if value not in KINDS:
+            raise UsageError(f"--kind: unknown kind '{value}'{did_you_mean(value, KINDS)}"
+                             f"; kinds: {', '.join(KINDS)}")  # fmt: skip
     if since and until and until.last() < since.first():
         raise UsageError(f"--until {until} is before --since {since}")
     return Filter(
@@ -123,6 +145,8 @@ def make_filter(
         text=fold(text) if text else None,
         since=since.first() if since else None,
         until=until.last() if until else None,
+        kinds=frozenset(kinds) or None,
+        origins=_issuers(origins, exact, option="--from"),
     )
 
 
@@ -166,11 +190,11 @@ def _countries(names: Sequence[str], exact: bool) -> frozenset[str] | None:
     return frozenset(wanted)
 
 
-def _issuers(names: Sequence[str], exact: bool) -> frozenset[str] | None:
+def _issuers(names: Sequence[str], exact: bool, option: str = "--by") -> frozenset[str] | None:
     if not names:
         return None
     wanted: set[str] = set()
-    for code in resolve_names(names, COUNTRIES_VOCAB, option="--by"):
+    for code in resolve_names(names, COUNTRIES_VOCAB, option=option):
         wanted.add(code)
         if not exact:
             wanted |= set(COUNTRIES_VOCAB.groups.get(code, ()))

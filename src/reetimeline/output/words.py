@@ -9,9 +9,52 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from ..model import ALL_DESTINATIONS, MEASURE_CATEGORIES
+
 if TYPE_CHECKING:
     from ..engine.briefing import Change
     from ..engine.states import Horizon, Status, Target
+    from ..model import Dated
+
+# a measure's kind in words (`kind = None` on a measure: not classified, read as a control on
+# the material, the cautious reading)
+KIND_UNKNOWN = "kind unknown"
+KIND_WORDS = {
+    "licensing": "licensing", "ban": "ban", "informal": "informal restriction",
+    "end-use-ban": "end-use ban", "entity-listing": "entity listing",
+    "technology": "technology control", "extraterritorial": "extraterritorial control",
+    "tariff": "tariff",
+}  # fmt: skip
+
+
+def kind_text(event: Dated) -> str:
+    """The kind of a measure as a table shows it ("licensing"; for an
+    unclassified export control: "unclassified"); "" for an event that is not a measure."""
+    if event.category not in MEASURE_CATEGORIES:
+        return ""
+    return event.kind or ("tariff" if event.category == "tariff" else "unclassified")
+
+
+def kind_words(kind: str | None) -> str:
+    """ "entity listing", "technology control"; "kind unknown" for None."""
+    return KIND_WORDS.get(kind, kind) if kind else KIND_UNKNOWN
+
+
+def _places(codes: tuple[str, ...], issuer: str | None) -> str:
+    if ALL_DESTINATIONS in codes:
+        return f"all but {issuer}" if issuer else "all"
+    return ", ".join(codes) if codes else "?"
+
+
+def flow_words(event: Dated) -> str:
+    """Which trade a measure restricts: "exports from CN to all but CN" (an export control, to
+    its `applies_to` destinations), "imports into US from CN" (a tariff, from its origins); ""
+    for an event that is not a measure."""
+    if event.category == "export-control":
+        return f"exports from {event.issuer or '?'} to {_places(event.applies_to, event.issuer)}"
+    if event.category == "tariff":
+        return f"imports into {event.issuer or '?'} from {_places(event.applies_to, event.issuer)}"
+    return ""
 
 
 def horizon_note(horizon: Horizon, as_of: dt.date | None) -> str:
@@ -60,11 +103,26 @@ def status_note(s: Status) -> str:
         return f"expired after {s.since.previous()}"
     if s.state == "ended" and s.by is not None:
         return f"ended by {s.by.id} from {s.since}"
+    partly = partial_note(s)
+    if partly:
+        return partly
     if s.state == "in-force" and s.lapsed is not None and s.since is not None:
         return f"suspension by {s.lapsed.id} ended {s.since.previous()}"
     if s.state == "in-force" and s.until:
         return f"in force until {s.until}"
     return ""
+
+
+def partial_note(s: Status) -> str:
+    """ "in force; in part suspended by X until 2026-11-10": a measure that a partial
+    suspension or truce (`partial = true`) covers stays in force. The engine's Status names the
+    partial suspension (`partial_by`) and its last day (`partial_until`)."""
+    by = getattr(s, "partial_by", None)
+    if s.state != "in-force" or by is None:
+        return ""
+    until = getattr(s, "partial_until", None)
+    end = f" until {until}" if until else " with no end date"
+    return f"in force; in part suspended by {by.id}{end}"
 
 
 def describe_days(target: Target) -> str:
@@ -130,3 +188,52 @@ def change_note(c: Change) -> str:
     if c.change == "extended" and c.extended is not None and c.by is not None:
         return f"{c.extended.id} now ends {c.by.expires}"
     return ""
+
+
+# --- the matrix: what restricts a mineral to a destination, by kind ----------------------------
+
+MATRIX_LEGEND = (
+    "each cell: the controls on the material itself (ban, licensing, informal; every buyer), "
+    "strictest first, each with its state; '+' marks controls that hit only named entities or "
+    "military users (end-use ban, entity listing) and controls on technology or foreign-made "
+    "items (technology, extraterritorial), never the mineral's own state; 'technology only': "
+    "no control on the material; 'kind unknown': an unclassified control, read as one on the "
+    "material"
+)
+
+
+def state_words(state: str) -> str:
+    """ "in force" for `in-force`; other states as they are."""
+    return state.replace("-", " ")
+
+
+def control_words(control) -> str:
+    """One control of a matrix cell: "licensing in force", "ban unconfirmed", "licensing in
+    force, in part suspended"."""
+    status = control.status
+    text = f"{kind_words(control.kind)} {state_words(status.state)}"
+    if status.state == "in-force" and getattr(status, "partial_by", None) is not None:
+        text += ", in part suspended"
+    return text
+
+
+def cell_pieces(cell) -> list[tuple[str, str, str]]:
+    """The lines of a matrix cell, each (group, words, measure id): the material controls
+    first (strictest kind first), then "+ entity listing in force" for the targeted and
+    technology controls; when no control on the material applies, the first technology control
+    reads "technology only: ..."."""
+    pieces = [("material", control_words(c), c.status.event.id) for c in cell.material]
+    pieces += [("targeted", f"+ {control_words(c)}", c.status.event.id) for c in cell.targeted]
+    for c in cell.technology:
+        lead = "+ " if pieces else "technology only: "
+        pieces.append(("technology", f"{lead}{control_words(c)}", c.status.event.id))
+    return pieces
+
+
+def cell_text(cell, *, show_ids: bool = False) -> str:
+    """A matrix cell on one line: "ban unconfirmed; licensing in force; + end-use ban in
+    force" (each with its id in brackets with `show_ids`); "none" when nothing applies."""
+    pieces = cell_pieces(cell)
+    if not pieces:
+        return "none"
+    return "; ".join(f"{words} ({i})" if show_ids else words for _group, words, i in pieces)
