@@ -157,66 +157,6 @@ applies_to = ["JP"]
 """
 
 
-def test_status_matrix_cells(run, write_store):
-    store = write_store(MATRIX)
-    grid = json_of(run("--store", str(store), "status", "--matrix", "--as-of", "2026-06-01",
-                       "--json"))  # fmt: skip
-    assert (grid["minerals"], grid["destinations"]) == (
-        ["gallium", "germanium"],
-        ["US", "JP", "KR", "EU", "all"],
-    )
-    cells = {(c["mineral"], c["destination"]): (c["state"], [(m["id"], m["state"])
-             for m in c["measures"]]) for c in grid["cells"]}  # fmt: skip
-    assert cells == {
-        ("gallium", "US"): ("in-force", [("licensing", "in-force"), ("us-ban", "suspended")]),
-        ("gallium", "JP"): ("in-force", [("licensing", "in-force")]),
-        ("gallium", "KR"): ("in-force", [("licensing", "in-force")]),
-        ("gallium", "EU"): ("in-force", [("licensing", "in-force")]),
-        ("gallium", "all"): ("in-force", [("licensing", "in-force")]),
-        ("germanium", "US"): ("none", []),
-        ("germanium", "JP"): ("in-force", [("japan-ban", "in-force")]),
-        ("germanium", "KR"): ("none", []),
-        ("germanium", "EU"): ("none", []),
-        ("germanium", "all"): ("none", []),
-    }
-    # only a suspended measure applies: the cell says suspended
-    grid = json_of(run("--store", str(store), "status", "--matrix", "--as-of", "2026-06-01",
-                       "--to", "US", "-m", "Ga", "--exact", "--json"))  # fmt: skip
-    assert [(c["state"], c["measures"]) for c in grid["cells"]] == [
-        ("in-force", [{"id": "licensing", "state": "in-force"},
-                      {"id": "us-ban", "state": "suspended"}])]  # fmt: skip
-    store = write_store(MATRIX.replace('applies_to = ["all"]', 'applies_to = ["CN"]'), "b.toml")
-    grid = json_of(run("--store", str(store), "status", "--matrix", "--as-of", "2026-06-01",
-                       "--to", "US", "--json"))  # fmt: skip
-    assert [(c["mineral"], c["state"]) for c in grid["cells"]] == [
-        ("gallium", "suspended"),
-        ("germanium", "none"),
-    ]
-
-
-def test_status_matrix_for_people(run, write_store):
-    store = write_store(MATRIX)
-    result = run("--store", str(store), "status", "--matrix", "--as-of", "2026-06-01", "--ids",
-                 "--to", "US", "--to", "JP")  # fmt: skip
-    assert result.stdout == (
-        "mineral\tUS\tJP\n"
-        "gallium\tin-force: licensing; suspended: us-ban\tin-force: licensing\n"
-        "germanium\tnone\tin-force: japan-ban\n"
-    )
-
-
-def test_matrix_rows_collapse_groups_only_when_asked(run):
-    grid = json_of(run("status", "--matrix", "--as-of", "2026-11-25", "-m", "heavy-rare-earths",
-                       "--to", "all", "--json"))  # fmt: skip
-    assert grid["minerals"] == ["gadolinium", "terbium", "dysprosium", "holmium", "erbium",
-                                "thulium", "ytterbium", "lutetium", "yttrium"]  # fmt: skip
-    holmium = next(c for c in grid["cells"] if c["mineral"] == "holmium")
-    assert holmium["state"] == "in-force"
-    assert ("october-9-export-control-package", "unconfirmed") in [
-        (m["id"], m["state"]) for m in holmium["measures"]
-    ]
-
-
 def test_changes_for_people_in_a_pipe(run, write_store):
     store = write_store(CHANGING)
     result = run("--store", str(store), "changes", "--since", "2025-11-24", "--until", "2025-11-26",
@@ -227,37 +167,6 @@ def test_changes_for_people_in_a_pipe(run, write_store):
         "2025-11-25\tended\tconfirmed\t0\truling\tTariff\ttariff\n"
         "2025-11-26\tevent\tconfirmed\t0\t\tTwo-day pause\tshort-pause\n"
     )
-
-
-def test_status_matrix_on_a_terminal_numbers_the_measures(write_store):
-    import datetime as dt
-    import io
-
-    from rich.console import Console
-
-    from reetimeline.api import answers
-    from reetimeline.engine.briefing import matrix
-    from reetimeline.engine.query import Filter
-    from reetimeline.output.render import matrix_table
-    from reetimeline.store import load
-
-    store = load([write_store(MATRIX)])
-    day = dt.date(2026, 6, 1)
-    grid = matrix(answers.status(store, Filter(), day), ("US", "JP"))
-    out = io.StringIO()
-    Console(file=out, width=80, color_system=None).print(matrix_table(grid, show_ids=True))
-    assert [line.rstrip() for line in out.getvalue().splitlines()] == [
-        "mineral     US         JP",
-        "───────────────────────────────",
-        "gallium     in-force   in-force",
-        "            1F 2S      1F",
-        "germanium   –          in-force",
-        "                       3F",
-        "measures (F in-force, S suspended, U unconfirmed, A announced):",
-        "1 licensing",
-        "2 us-ban",
-        "3 japan-ban",
-    ]
 
 
 def test_changes_are_data_and_their_notes_are_words_of_the_output_layer(write_store):

@@ -54,7 +54,8 @@ def to_ics(
     that was replaced), stable across exports so that a calendar updates instead of
     duplicating. `alarm_days` adds a VALARM that many days before each current `expires`.
     `stamp` is the DTSTAMP of every VEVENT (the time of the export); `data_note` (how current
-    the data is) goes into the calendar's description.
+    the data is) goes into the calendar's description. A change due after the data's horizon
+    that no event reports (`unconfirmed`) is `STATUS:TENTATIVE` and says so in its SUMMARY.
     """
     import icalendar
 
@@ -85,6 +86,9 @@ def to_ics(
         if link:
             vevent.add("url", link)
         vevent.add("transp", "TRANSPARENT")
+        if target.unconfirmed:
+            # a scheduled change after the horizon that no event reports: it may not have happened
+            vevent.add("status", "TENTATIVE")
         if alarm_days is not None and kind == "expires" and not target.superseded:
             alarm = icalendar.Alarm()
             alarm.add("action", "DISPLAY")
@@ -104,4 +108,6 @@ def _ics_summary(target: Target) -> str:
         notes.append(f"extended by {target.extended_by.id}")
     if target.confidence == "reported":
         notes.append("reported")
+    if target.unconfirmed:
+        notes.append("not confirmed: after the data's horizon")
     return text + (f" ({'; '.join(notes)})" if notes else "")
