@@ -117,46 +117,6 @@ def test_changes_default_to_the_last_seven_days_and_flag_unreported_ones(run, wr
     )
 
 
-MATRIX = """
-[[events]]
-id = "licensing"
-date = 2023-07-03
-title = "Licensing for every destination"
-category = "export-control"
-minerals = ["gallium"]
-issuer = "CN"
-applies_to = ["all"]
-
-[[events]]
-id = "us-ban"
-date = 2024-12-03
-title = "Ban on exports to the US"
-category = "export-control"
-minerals = ["gallium"]
-issuer = "CN"
-applies_to = ["US"]
-
-[[events]]
-id = "pause"
-date = 2025-11-09
-expires = 2026-11-27
-title = "US ban suspended"
-category = "suspension"
-issuer = "CN"
-applies_to = ["US"]
-suspends = ["us-ban"]
-
-[[events]]
-id = "japan-ban"
-date = 2026-01-06
-title = "Ban on germanium exports to Japan"
-category = "export-control"
-minerals = ["germanium"]
-issuer = "CN"
-applies_to = ["JP"]
-"""
-
-
 def test_changes_for_people_in_a_pipe(run, write_store):
     store = write_store(CHANGING)
     result = run("--store", str(store), "changes", "--since", "2025-11-24", "--until", "2025-11-26",

@@ -247,7 +247,8 @@ effective = 2025-08-01
 """
 UNCONFIRMED = (
     "state\tsince\tuntil\tconfidence\tkind\ttitle\tnote\tid\n"
-    "unconfirmed\t2025-08-01\t\tconfirmed\tunclassified\tMeasure\tit was scheduled to take effect 2025-08-01; "
+    "unconfirmed\t2025-08-01\t\tconfirmed\tunclassified\tMeasure\tit was scheduled to take "
+    "effect 2025-08-01; "
     "no event in the stores says what happened (events.toml current to 2025-06-30, 63 days "
     "ago)\tm\n"
 )

@@ -132,6 +132,8 @@ def test_show_at_80_columns_gives_each_link_a_whole_line(screen):
         "state         suspended since 2025-11-09 until 2026-11-27 (reported)",
         "              suspended by mofcom-suspends-the-us-gallium-ban-for-a-year until",
         "              2026-11-27",
+        "kind          unclassified (read as a control on the material)",
+        "flow          exports from CN to US",
         "date          2024-12-03  545 days ago",
         "confidence    confirmed",
         "imposed by    CN",

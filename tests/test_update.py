@@ -74,7 +74,8 @@ sources = [{ title = "Note", url = "https://example.com/feed-note" }]
 
 LIST_AFTER = (
     "date\tcategory\tkind\ttitle\tminerals\tcountries\tconfidence\tid\n"
-    "2026-11-20\texport-control\tunclassified\tFeed: China licenses gallium exports again\tgallium\tCN, US"
+    "2026-11-20\texport-control\tunclassified\tFeed: China licenses gallium exports again"
+    "\tgallium\tCN, US"
     "\tconfirmed\tfeed-gallium-licensing\n"
 )
 
@@ -189,7 +190,8 @@ def test_a_good_update_over_http_changes_the_answers(run, feed, today):
     status = run("status", "-m", "gallium", "--as-of", "2026-12-06")
     assert status.stdout == (
         "state\tsince\tuntil\tconfidence\tkind\ttitle\tnote\tid\n"
-        "in-force\t2026-11-20\t\tconfirmed\tunclassified\tFeed: China licenses gallium exports again\t\t"
+        "in-force\t2026-11-20\t\tconfirmed\tunclassified\tFeed: China licenses gallium exports "
+        "again\t\t"
         "feed-gallium-licensing\n"
     )
     doctor = json.loads(run("doctor", "--json").stdout)
