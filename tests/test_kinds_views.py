@@ -18,8 +18,8 @@ from rich.console import Console
 import reetimeline.api as ree
 from reetimeline.engine import briefing
 from reetimeline.engine.query import make_filter
-from reetimeline.engine.states import NO_HORIZON, Knowledge, statuses
-from reetimeline.model import MEASURE_CATEGORIES
+from reetimeline.engine.states import NO_HORIZON, Horizon, Knowledge, statuses
+from reetimeline.model import MEASURE_CATEGORIES, PartialDate
 from reetimeline.output import plain, report, words
 from reetimeline.output.render import matrix_table
 from reetimeline.store import load
@@ -457,3 +457,72 @@ def test_must_show_the_extension_of_the_truce_follows_dysprosium(run):
     rows = json_of(run("changes", "-m", "dysprosium", "--since", "2026-09-20", "--until",
                        "2026-09-30", "--as-of", "2026-10-01", "--json"))  # fmt: skip
     assert [(r["id"], r["change"]) for r in rows] == [("busan-trump-xi-summit", "extended")]
+
+
+def test_a_partial_suspension_whose_end_passed_unreported_says_so(write_store):
+    events = load([write_store("current_to = 2026-05-01\n" + MATRIX)]).events
+    [status] = statuses([e for e in events if e.id == "us-tariff"], Knowledge(events, DAY),
+                        Horizon(PartialDate.parse("2026-05-01"), "events.toml"))  # fmt: skip
+    pause = next(e for e in events if e.id == "pause")
+    row = namedtuple("PartialStatus", (*status._fields, "partial_by", "partial_until",
+                                       "partial_unconfirmed"))  # fmt: skip
+    lapsed = row(*status, pause, PartialDate.parse("2026-05-20"), True)
+    assert words.status_note(lapsed) == (
+        "in force; the part suspended by pause was due back in force after 2026-05-20; no event "
+        "in the stores says what happened (events.toml current to 2026-05-01, 31 days ago)"
+    )
+    assert ree.status_row(lapsed).partial_unconfirmed is True
+
+
+def test_the_api_filters_by_kind_and_origin(write_store):
+    stores = ree.load(write_store(MATRIX), curated=False)
+    # the US tariff restricts imports into the US from CN: a flow from CN, none from the US
+    assert [r.id for r in ree.status(stores, as_of=DAY, origins=["CN"], categories=["tariff"])] == [
+        "us-tariff"]  # fmt: skip
+    assert ree.status(stores, as_of=DAY, origins=["US"]) == []
+    assert [r.id for r in ree.status(stores, as_of=DAY, kinds=["Tariff"])] == []  # no kinds here
+    flt = ree.where(kinds=["ban"], origins=["CN"])
+    assert (flt.kinds, flt.origins) == (frozenset({"ban"}), frozenset({"CN"}))
+
+
+def test_show_says_the_package_with_its_parts_and_their_states(write_store):
+    from reetimeline.output.detail import event_detail
+
+    events = load([write_store(MATRIX)]).events
+    parts = {"us-ban": "ban", "military": "end-use-ban"}
+    split = [dataclasses.replace(e, kind=parts[e.id], part_of="no-46") if e.id in parts else e
+             for e in events]  # fmt: skip
+    package = dataclasses.replace(events[0], id="no-46", title="Announcement No. 46",
+                                  applies_to=("US",), minerals=("gallium",))  # fmt: skip
+    states = statuses([e for e in split if e.part_of == "no-46"], Knowledge(split, DAY),
+                      NO_HORIZON)  # fmt: skip
+    detail = event_detail(package, targets=[], acting=[], lookup=lambda _: None, parts=states)
+    lines = list(plain.detail_lines(detail))
+    assert lines[:8] == [
+        "Announcement No. 46",
+        "no-46\texport-control",
+        "",
+        "package\t2 parts, each with its own dates and state",
+        "part\tmilitary  end-use ban, in-force since 2024-12-03",
+        "part\tus-ban  ban, suspended since 2025-11-09 until 2026-11-27",
+        "\tsuspended by pause until 2026-11-27",
+        "flow\texports from CN to US",
+    ]
+    part = next(e for e in split if e.id == "us-ban")
+    shown = event_detail(part, targets=[], acting=[], lookup={"no-46": package}.get)
+    assert list(plain.detail_lines(shown))[3:6] == [
+        "kind\tban", "flow\texports from CN to US", "part of\tno-46  Announcement No. 46"]  # fmt: skip
+
+
+def test_status_on_a_wide_terminal_has_a_kind_column(write_store):
+    from reetimeline.output.render import status_table
+
+    events = [dataclasses.replace(e, kind=KINDS.get(e.id))
+              for e in load([write_store(MATRIX)]).events]  # fmt: skip
+    chosen = [e for e in events if e.id in ("us-ban", "tech")]
+    assert rendered(status_table(statuses(chosen, Knowledge(events, DAY), NO_HORIZON)), 140) == [
+        "state       since        until        kind         measure                                   note                                  id",
+        "─────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────",
+        "in-force    2023-12-21                technology   Ban on exports of processing technology                                         tech",
+        "suspended   2025-11-09   2026-11-27   ban          Ban on exports to the US                  suspended by pause until 2026-11-27   us-ban",
+    ]

@@ -72,7 +72,8 @@ class StatusRow:
     (None: not classified), `flow` which trade ("exports from CN to all but CN"), `part_of` its
     package; `since` and `until` are the first and last scheduled day of the state, as
     written; `by` the suspending or ending event; `partial_by` and `partial_until` the partial
-    suspension that covers it while it stays in force, and its last day; `current_to` the
+    suspension that covers it while it stays in force, and its last day (`partial_unconfirmed`:
+    that day passed after the horizon and nothing reports what followed); `current_to` the
     horizon that applies to the measure (its store's); `note` the state in words."""
 
     id: str
@@ -93,6 +94,7 @@ class StatusRow:
     lapsed: str | None
     partial_by: str | None
     partial_until: str | None
+    partial_unconfirmed: bool
     issuer: str | None
     applies_to: tuple[str, ...]
     current_to: str | None
@@ -211,7 +213,7 @@ def status_row(s: Any) -> StatusRow:
         s.state, _text(s.since), _text(s.until), _id(s.by), _id(s.extended_by), s.confidence,
         s.never_took_effect, s.scheduled, s.last_known, _id(s.lapsed),
         _id(getattr(s, "partial_by", None)), _text(getattr(s, "partial_until", None)),
-        event.issuer, tuple(event.applies_to),
+        bool(getattr(s, "partial_unconfirmed", False)), event.issuer, tuple(event.applies_to),
         _text(event.current_to or s.horizon.date), status_note(s),
     )  # fmt: skip
 
@@ -297,6 +299,8 @@ def where(
     issuers: Iterable[str] = (),
     destinations: Iterable[str] = (),
     confirmed: bool = False,
+    kinds: Iterable[str] = (),
+    origins: Iterable[str] = (),
 ) -> Filter:
     """The filter the keyword arguments describe (as the command line's filter options)."""
     from ..engine.query import make_filter
@@ -306,6 +310,7 @@ def where(
         categories=[c.casefold() for c in categories], tags=list(tags), text=text,
         since=_date(since, "since"), until=_date(until, "until"), exact=exact,
         issuers=list(issuers), destinations=list(destinations), confirmed=confirmed,
+        kinds=[k.casefold() for k in kinds], origins=list(origins),
     )  # fmt: skip
 
 

@@ -264,7 +264,9 @@ def _caption(filters: FilterArgs) -> str:
         (filters.country, "involving"),
         (filters.tag, "tagged"),
         (filters.issuer, "imposed by"),
+        (filters.origin, "on trade from"),
         (filters.to, "applying to"),
+        (filters.kind, "of kind"),
     ):
         if values:
             parts.append(f"{words} {either(values)}")

@@ -68,7 +68,7 @@ def horizon_note(horizon: Horizon, as_of: dt.date | None) -> str:
         ago = f"{days} day{'s' if days != 1 else ''} ago"
     else:
         ago = f"{-days} day{'s' if days != -1 else ''} after the as-of date"
-    return f"{horizon.label} current to {horizon.date}, {ago}"
+    return f"{horizon.label or 'data'} current to {horizon.date}, {ago}"
 
 
 def status_note(s: Status) -> str:
@@ -116,11 +116,16 @@ def status_note(s: Status) -> str:
 def partial_note(s: Status) -> str:
     """ "in force; in part suspended by X until 2026-11-10": a measure that a partial
     suspension or truce (`partial = true`) covers stays in force. The engine's Status names the
-    partial suspension (`partial_by`) and its last day (`partial_until`)."""
+    partial suspension (`partial_by`), its last day (`partial_until`) and whether that day
+    passed after the horizon with nothing reported (`partial_unconfirmed`)."""
     by = getattr(s, "partial_by", None)
     if s.state != "in-force" or by is None:
         return ""
     until = getattr(s, "partial_until", None)
+    if getattr(s, "partial_unconfirmed", False) and until is not None:
+        data = horizon_note(s.horizon, s.as_of)
+        return (f"in force; the part suspended by {by.id} was due back in force after {until}; "
+                "no event in the stores says what happened" + (f" ({data})" if data else ""))
     end = f" until {until}" if until else " with no end date"
     return f"in force; in part suspended by {by.id}{end}"
 
