@@ -141,9 +141,16 @@ def status_command(
     Each state has `since` (its first day) and `until` (its last scheduled day). A suspension
     covers its effective (else its date) through its expiry, both days included, moved by any
     extension. Every event counts from its own date: before an extension was announced, the
-    original end stands. --to CODE answers "what restricts exports to CODE".
+    original end stands. A measure under a partial suspension stays in-force; its note says by
+    what and until when. A package has no state of its own: its parts are listed.
 
-    Example: reetimeline status --as-of 2026-06-01 -m gallium --to US
+    Each measure has a kind (--kind: ban, licensing, informal on the material; end-use-ban,
+    entity-listing on named users; technology, extraterritorial; tariff) and restricts a flow:
+    an export control exports from its issuer to its destinations, a tariff imports into its
+    issuer from its origins. --from CODE and --to CODE select flows ("what restricts gallium
+    going from CN to the US"); a suspension or truce is never listed as a restriction.
+
+    Example: reetimeline status --as-of 2026-06-01 -m gallium --from CN --to US
     """
     day = as_of_date(as_of)
     if show_ids and not matrix:
