@@ -526,3 +526,19 @@ def test_status_on_a_wide_terminal_has_a_kind_column(write_store):
         "in-force    2023-12-21                technology   Ban on exports of processing technology                                         tech",
         "suspended   2025-11-09   2026-11-27   ban          Ban on exports to the US                  suspended by pause until 2026-11-27   us-ban",
     ]
+
+
+def test_a_state_that_an_event_reports_names_it(write_store):
+    """With the engine's `reported_by` (an event that `confirms` the scheduled change, here the
+    lapse of a suspension), the note and the row name it."""
+    events = load([write_store(MATRIX)]).events
+    [status] = statuses([e for e in events if e.id == "us-ban"],
+                        Knowledge(events, dt.date(2026, 12, 6)), NO_HORIZON)  # fmt: skip
+    assert (status.state, words.status_note(status)) == (
+        "in-force", "suspension by pause ended 2026-11-27")  # fmt: skip
+    reporter = dataclasses.replace(events[0], id="lapse-reported")
+    row = namedtuple("ReportedStatus", (*status._fields, "reported_by"))
+    reported = row(*status, reporter)
+    assert words.status_note(reported) == (
+        "suspension by pause ended 2026-11-27; reported by lapse-reported")
+    assert ree.status_row(reported).reported_by == "lapse-reported"

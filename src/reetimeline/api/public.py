@@ -73,8 +73,10 @@ class StatusRow:
     package; `since` and `until` are the first and last scheduled day of the state, as
     written; `by` the suspending or ending event; `partial_by` and `partial_until` the partial
     suspension that covers it while it stays in force, and its last day (`partial_unconfirmed`:
-    that day passed after the horizon and nothing reports what followed); `current_to` the
-    horizon that applies to the measure (its store's); `note` the state in words."""
+    that day passed after the horizon and nothing reports what followed); `reported_by` the
+    event that reports the scheduled change behind the state (`confirms`); `current_to` the
+    horizon that applies to the state (the store's of the event that scheduled its change, else
+    the measure's); `note` the state in words."""
 
     id: str
     title: str
@@ -97,6 +99,7 @@ class StatusRow:
     partial_unconfirmed: bool
     issuer: str | None
     applies_to: tuple[str, ...]
+    reported_by: str | None
     current_to: str | None
     note: str
 
@@ -214,7 +217,8 @@ def status_row(s: Any) -> StatusRow:
         s.never_took_effect, s.scheduled, s.last_known, _id(s.lapsed),
         _id(getattr(s, "partial_by", None)), _text(getattr(s, "partial_until", None)),
         bool(getattr(s, "partial_unconfirmed", False)), event.issuer, tuple(event.applies_to),
-        _text(event.current_to or s.horizon.date), status_note(s),
+        _id(getattr(s, "reported_by", None)), _text(s.horizon.date or event.current_to),
+        status_note(s),
     )  # fmt: skip
 
 

@@ -72,7 +72,17 @@ def horizon_note(horizon: Horizon, as_of: dt.date | None) -> str:
 
 
 def status_note(s: Status) -> str:
-    """The sentence behind a state: by what, until when, how sure."""
+    """The sentence behind a state: by what, until when, how sure; when an event reports that
+    the scheduled change behind the state happened (`confirms`, or an `ends` that records a
+    lapse), it is named ("reported by ...")."""
+    note = _status_note(s)
+    reporter = getattr(s, "reported_by", None)
+    if reporter is not None and s.state != "unconfirmed":
+        note = f"{note}; reported by {reporter.id}" if note else f"reported by {reporter.id}"
+    return note
+
+
+def _status_note(s: Status) -> str:
     if s.state == "unconfirmed":
         assert s.by is not None and s.since is not None
         if s.last_known == "suspended" and s.scheduled == "in-force":
