@@ -359,7 +359,7 @@ def test_ics_marks_the_unreported_ends_tentative(run):
     for block in text.split("BEGIN:VEVENT")[1:]:
         fields = dict(line.split(":", 1) for line in block.splitlines() if ":" in line)
         if fields.get("STATUS") == "TENTATIVE":
-            assert fields["SUMMARY"].endswith("(not confirmed: after the data's horizon)")
+            assert fields["SUMMARY"].endswith("(not confirmed)")
             tentative.append((fields["DTSTART;VALUE=DATE"], fields["UID"]))
     assert ("20261110", "mofcom-suspends-october-measures-expires@reetimeline") in tentative
     assert ("20261127", "mofcom-suspends-us-ga-ge-sb-ban-expires@reetimeline") in tentative
@@ -542,3 +542,16 @@ def test_a_state_that_an_event_reports_names_it(write_store):
     assert words.status_note(reported) == (
         "suspension by pause ended 2026-11-27; reported by lapse-reported")
     assert ree.status_row(reported).reported_by == "lapse-reported"
+
+
+def test_show_names_the_horizon_of_an_events_own_store_when_it_is_not_the_datas(write_store):
+    from reetimeline.output.detail import event_detail
+
+    [event] = [e for e in load([write_store(MATRIX)]).events if e.id == "us-ban"]
+    checked = dataclasses.replace(event, current_to=PartialDate.parse("2026-12-05"))
+    facts = {f.label for f in event_detail(checked, targets=[], acting=[], lookup=lambda _: None,
+                                           horizon=PartialDate.parse("2026-12-05")).facts}  # fmt: skip
+    assert "checked to" not in facts
+    detail = event_detail(checked, targets=[], acting=[], lookup=lambda _: None,
+                          horizon=PartialDate.parse("2026-10-08"))  # fmt: skip
+    assert [f.pieces for f in detail.facts if f.label == "checked to"] == [(("2026-12-05", ""),)]

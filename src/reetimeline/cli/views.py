@@ -342,7 +342,8 @@ def show_command(
     from ..output.detail import event_detail
 
     detail = event_detail(event, targets=rows, acting=acting, lookup=loaded.get, state=state,
-                          end=end, data_note=horizon_note(horizon, day), parts=parts)  # fmt: skip
+                          end=end, data_note=horizon_note(horizon, day), parts=parts,
+                          horizon=horizon.date)  # fmt: skip
     if use_rich():
         from ..output import render
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from ..engine.states import End, Status, Target
-from ..model import MEASURE_CATEGORIES, Dated, Event
+from ..model import MEASURE_CATEGORIES, Dated, Event, PartialDate
 from ..text import joined, visible
 from .words import describe_days, flow_words, kind_words, status_note, urgency
 
@@ -47,9 +47,11 @@ def event_detail(
     end: End | None = None,
     data_note: str = "",
     parts: Sequence[Status] = (),
+    horizon: PartialDate | None = None,
 ) -> Detail:
     """One event in full: its state (for a measure), its kind and the trade it restricts, its
-    package or its parts with their states (a package has no state of its own), how long it
+    package or its parts with their states (a package has no state of its own), up to when its
+    facts were checked when that is not `horizon` (the day `data_note` names), how long it
     runs (for an event with an end), every date with its count, what it names and what acts on
     it."""
     facts: list[Fact] = []
@@ -86,7 +88,8 @@ def event_detail(
             (visible(package.title) if package else "", ""))  # fmt: skip
     if event.partial:
         add("partial", ("suspends only part of each measure it names", ""))
-    if event.current_to is not None:
+    if event.current_to is not None and event.current_to != horizon:
+        # its store's horizon, when it is not the one the data note names
         add("checked to", (str(event.current_to), ""))
     if end is not None and end.date is not None and (end.chain or end.ended_by):
         how = (f"ended early by {end.ended_by.id}" if end.ended_by else

@@ -54,8 +54,7 @@ def to_ics(
     that was replaced), stable across exports so that a calendar updates instead of
     duplicating. `alarm_days` adds a VALARM that many days before each current `expires`.
     `stamp` is the DTSTAMP of every VEVENT (the time of the export); `data_note` (how current
-    the data is) goes into the calendar's description. A change due after the data's horizon
-    that no event reports (`unconfirmed`) is `STATUS:TENTATIVE` and says so in its SUMMARY.
+    the data is) goes into the calendar's description.
     """
     import icalendar
 
@@ -86,8 +85,7 @@ def to_ics(
         if link:
             vevent.add("url", link)
         vevent.add("transp", "TRANSPARENT")
-        if target.unconfirmed:
-            # a scheduled change after the horizon that no event reports: it may not have happened
+        if target.unconfirmed:  # a scheduled date past the horizon that no source confirms
             vevent.add("status", "TENTATIVE")
         if alarm_days is not None and kind == "expires" and not target.superseded:
             alarm = icalendar.Alarm()
@@ -106,8 +104,8 @@ def _ics_summary(target: Target) -> str:
         notes.append("replaced" + (f" by {target.replaced_by.id}" if target.replaced_by else ""))
     if target.extended_by is not None:
         notes.append(f"extended by {target.extended_by.id}")
-    if target.confidence == "reported":
-        notes.append("reported")
     if target.unconfirmed:
-        notes.append("not confirmed: after the data's horizon")
+        notes.append("not confirmed")
+    elif target.confidence == "reported":
+        notes.append("reported")
     return text + (f" ({'; '.join(notes)})" if notes else "")
