@@ -562,3 +562,20 @@ def test_show_names_the_horizon_of_an_events_own_store_when_it_is_not_the_datas(
     detail = event_detail(checked, targets=[], acting=[], lookup=lambda _: None,
                           horizon=PartialDate.parse("2026-10-08"))  # fmt: skip
     assert [f.pieces for f in detail.facts if f.label == "checked to"] == [(("2026-12-05", ""),)]
+
+
+def test_controls_alike_are_said_once_with_their_number(write_store):
+    events = [dataclasses.replace(e, kind=KINDS.get(e.id))
+              for e in load([write_store(MATRIX)]).events]  # fmt: skip
+    second = dataclasses.replace(next(e for e in events if e.id == "tech"), id="tech-2")
+    events.append(second)
+    measures = [e for e in events if e.category in MEASURE_CATEGORIES]
+    grid = briefing.matrix(statuses(measures, Knowledge(events, DAY), NO_HORIZON), ("KR",),
+                           ("dysprosium",))  # fmt: skip
+    assert list(plain.matrix_lines(grid)) == [
+        "mineral\tKR", "dysprosium\ttechnology only: technology control in force ×2"]  # fmt: skip
+    assert list(plain.matrix_lines(grid, show_ids=True))[1] == (
+        "dysprosium\ttechnology only: technology control in force (tech); + technology control "
+        "in force (tech-2)"
+    )
+    assert rendered(matrix_table(grid))[2] == "dysprosium   technology only: technology control in force ×2"

@@ -24,6 +24,8 @@ from ..text import joined, visible
 from .detail import Detail
 from .words import (
     MATRIX_LEGEND,
+    cell_entries,
+    cell_lines,
     cell_pieces,
     change_note,
     describe_days,
@@ -820,16 +822,22 @@ def matrix_table(grid, *, show_ids: bool = False) -> RenderableType:
         for destination in grid.destinations:
             cell = grid.cells[mineral, destination]
             controls = [*cell.material, *cell.targeted, *cell.technology]
+            # a material control styled by its state, the others dim
+            styles = [CELL_STYLES[c.status.state] if i < len(cell.material) else "dim"
+                      for i, c in enumerate(controls)]  # fmt: skip
             text = Text()
-            for (group, words, measure_id), control in zip(cell_pieces(cell), controls,
-                                                           strict=True):  # fmt: skip
-                if text:
-                    text.append("\n")
-                style = CELL_STYLES[control.status.state] if group == "material" else "dim"
-                text.append(words, style=style)
-                if show_ids:
+            if show_ids:
+                for (_group, words, measure_id), style in zip(cell_pieces(cell), styles,
+                                                              strict=True):  # fmt: skip
+                    text.append(("\n" if text else "") + words, style=style)
                     text.append(f" {numbers.setdefault(measure_id, len(numbers) + 1)}",
                                 style="dim")  # fmt: skip
+            else:
+                # alike controls share a line (and a state, so a style)
+                style_of = {w: st for (_g, w, _i), st in zip(cell_entries(cell), styles,
+                                                             strict=True)}  # fmt: skip
+                for words, line in cell_lines(cell):
+                    text.append(("\n" if text else "") + line, style=style_of[words])
             cells.append(text if text else Text("–", style=CELL_STYLES["none"]))
         table.add_row(Text(mineral), *cells)
     legend = Text(MATRIX_LEGEND, style="dim")

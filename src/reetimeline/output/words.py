@@ -232,23 +232,55 @@ def control_words(control) -> str:
     return text
 
 
+def cell_entries(cell) -> list[tuple[str, str, str]]:
+    """Each control of a matrix cell as (group, words, measure id), in order, the targeted and
+    technology ones marked "+ "."""
+    pieces = [("material", control_words(c), c.status.event.id) for c in cell.material]
+    pieces += [("targeted", f"+ {control_words(c)}", c.status.event.id) for c in cell.targeted]
+    pieces += [("technology", f"+ {control_words(c)}", c.status.event.id)
+               for c in cell.technology]  # fmt: skip
+    return pieces
+
+
+def _technology_only(cell, first: str) -> str:
+    """The first line of a cell that only technology controls restrict, led by "technology
+    only: " instead of "+ "."""
+    if cell.material or cell.targeted or not cell.technology:
+        return first
+    return "technology only: " + first.removeprefix("+ ")
+
+
 def cell_pieces(cell) -> list[tuple[str, str, str]]:
     """The lines of a matrix cell, each (group, words, measure id): the material controls
     first (strictest kind first), then "+ entity listing in force" for the targeted and
-    technology controls; when no control on the material applies, the first technology control
-    reads "technology only: ..."."""
-    pieces = [("material", control_words(c), c.status.event.id) for c in cell.material]
-    pieces += [("targeted", f"+ {control_words(c)}", c.status.event.id) for c in cell.targeted]
-    for c in cell.technology:
-        lead = "+ " if pieces else "technology only: "
-        pieces.append(("technology", f"{lead}{control_words(c)}", c.status.event.id))
+    technology controls; when only technology controls apply, the first reads "technology
+    only: ..."."""
+    pieces = cell_entries(cell)
+    if pieces:
+        group, words, measure_id = pieces[0]
+        pieces[0] = (group, _technology_only(cell, words), measure_id)
     return pieces
+
+
+def cell_lines(cell) -> list[tuple[str, str]]:
+    """The lines of a matrix cell without ids, each (words, the line): controls of the same
+    kind in the same state said once, with their number ("+ technology control unconfirmed
+    ×2")."""
+    counts: dict[str, int] = {}
+    for _group, words, _id in cell_entries(cell):
+        counts[words] = counts.get(words, 0) + 1
+    lines = [(words, words if n == 1 else f"{words} ×{n}") for words, n in counts.items()]
+    if lines:
+        lines[0] = (lines[0][0], _technology_only(cell, lines[0][1]))
+    return lines
 
 
 def cell_text(cell, *, show_ids: bool = False) -> str:
     """A matrix cell on one line: "ban unconfirmed; licensing in force; + end-use ban in
-    force" (each with its id in brackets with `show_ids`); "none" when nothing applies."""
-    pieces = cell_pieces(cell)
-    if not pieces:
-        return "none"
-    return "; ".join(f"{words} ({i})" if show_ids else words for _group, words, i in pieces)
+    force" (each control with its id in brackets with `show_ids`, else controls alike said
+    once with their number); "none" when nothing applies."""
+    if show_ids:
+        lines = [f"{words} ({i})" for _group, words, i in cell_pieces(cell)]
+    else:
+        lines = [line for _words, line in cell_lines(cell)]
+    return "; ".join(lines) if lines else "none"
