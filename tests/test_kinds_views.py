@@ -579,3 +579,11 @@ def test_controls_alike_are_said_once_with_their_number(write_store):
         "in force (tech-2)"
     )
     assert rendered(matrix_table(grid))[2] == "dysprosium   technology only: technology control in force ×2"
+
+
+def test_the_reports_measures_say_kind_and_flow(grid):
+    states = [c.status for c in grid.cells["gallium", "US"].material]
+    html = report._states(states)
+    assert '<th scope="col">kind</th><th scope="col">measure</th>' in html
+    assert ('<td>ban</td><td>Ban on exports to the US <a class="id" href="#us-ban">us-ban</a>'
+            "<br><small>exports from CN to US</small>") in html  # fmt: skip

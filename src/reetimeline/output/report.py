@@ -15,7 +15,16 @@ from ..engine.states import Status, Target
 from ..links import check_url
 from ..model import Event
 from ..text import visible
-from .words import MATRIX_LEGEND, cell_pieces, change_note, describe_days, horizon_note, status_note
+from .words import (
+    MATRIX_LEGEND,
+    cell_pieces,
+    change_note,
+    describe_days,
+    flow_words,
+    horizon_note,
+    kind_text,
+    status_note,
+)
 
 # Okabe-Ito colours: distinct for the common colour-vision deficiencies, and each state also
 # has its own label in the legend and in every table cell.
@@ -269,9 +278,11 @@ def _changes(rows: Sequence[Change], first: dt.date, last: dt.date) -> str:
 
 
 def _states(rows: Sequence[Status]) -> str:
-    return _section("states", "Every measure today", ("state", "since", "until", "measure"), [
+    columns = ("state", "since", "until", "kind", "measure")
+    return _section("states", "Every measure today", columns, [
         f"<tr><td>{_state(s.state)}</td><td class=\"date\">{_e(s.since or '')}</td>"
-        f"<td class=\"date\">{_e(s.until or '')}</td><td>{_e(s.event.title)} {_id(s.event.id)}"
+        f"<td class=\"date\">{_e(s.until or '')}</td><td>{_e(kind_text(s.event))}</td>"
+        f"<td>{_e(s.event.title)} {_id(s.event.id)}<br><small>{_e(flow_words(s.event))}</small>"
         f"<br><small>{_e(status_note(s))}</small>{_reported(s.confidence)}</td></tr>"
         for s in rows
     ], "no measures")  # fmt: skip
