@@ -587,3 +587,12 @@ def test_the_reports_measures_say_kind_and_flow(grid):
     assert '<th scope="col">kind</th><th scope="col">measure</th>' in html
     assert ('<td>ban</td><td>Ban on exports to the US <a class="id" href="#us-ban">us-ban</a>'
             "<br><small>exports from CN to US</small>") in html  # fmt: skip
+
+
+@pytest.mark.parametrize("command", ["list", "timeline", "countdown", "status", "changes",
+                                     "report", "export", "stats"])  # fmt: skip
+def test_every_selecting_command_takes_kind_from_and_to(run, command):
+    result = run(command, "--help", env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for option in ("--kind KIND", "--from CODE", "--to CODE", "--since DATE", "--until DATE"):
+        assert option in result.stdout, option
