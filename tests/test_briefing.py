@@ -82,7 +82,7 @@ category = "meeting"
 
 def test_changes_in_a_window_in_order(run, write_store):
     store = write_store(CHANGING)
-    rows = json_of(run("--store", str(store), "changes", "--from", "2025-11-01", "--to",
+    rows = json_of(run("--store", str(store), "changes", "--since", "2025-11-01", "--until",
                        "2025-11-30", "--as-of", "2025-12-31", "--json"))  # fmt: skip
     assert [(r["date"], r["id"], r["change"], r["by"], r["confidence"]) for r in rows] == [
         ("2025-11-03", "licensing", "announced", None, "confirmed"),
@@ -118,105 +118,9 @@ def test_changes_default_to_the_last_seven_days_and_flag_unreported_ones(run, wr
     )
 
 
-MATRIX = """
-[[events]]
-id = "licensing"
-date = 2023-07-03
-title = "Licensing for every destination"
-category = "export-control"
-minerals = ["gallium"]
-issuer = "CN"
-applies_to = ["all"]
-
-[[events]]
-id = "us-ban"
-date = 2024-12-03
-title = "Ban on exports to the US"
-category = "export-control"
-minerals = ["gallium"]
-issuer = "CN"
-applies_to = ["US"]
-
-[[events]]
-id = "pause"
-date = 2025-11-09
-expires = 2026-11-27
-title = "US ban suspended"
-category = "suspension"
-issuer = "CN"
-applies_to = ["US"]
-suspends = ["us-ban"]
-
-[[events]]
-id = "japan-ban"
-date = 2026-01-06
-title = "Ban on germanium exports to Japan"
-category = "export-control"
-minerals = ["germanium"]
-issuer = "CN"
-applies_to = ["JP"]
-"""
-
-
-def test_status_matrix_cells(run, write_store):
-    store = write_store(MATRIX)
-    grid = json_of(run("--store", str(store), "status", "--matrix", "--as-of", "2026-06-01",
-                       "--json"))  # fmt: skip
-    assert (grid["minerals"], grid["destinations"]) == (
-        ["gallium", "germanium"],
-        ["US", "JP", "KR", "EU", "all"],
-    )
-    cells = {(c["mineral"], c["destination"]): (c["state"], [(m["id"], m["state"])
-             for m in c["measures"]]) for c in grid["cells"]}  # fmt: skip
-    assert cells == {
-        ("gallium", "US"): ("in-force", [("licensing", "in-force"), ("us-ban", "suspended")]),
-        ("gallium", "JP"): ("in-force", [("licensing", "in-force")]),
-        ("gallium", "KR"): ("in-force", [("licensing", "in-force")]),
-        ("gallium", "EU"): ("in-force", [("licensing", "in-force")]),
-        ("gallium", "all"): ("in-force", [("licensing", "in-force")]),
-        ("germanium", "US"): ("none", []),
-        ("germanium", "JP"): ("in-force", [("japan-ban", "in-force")]),
-        ("germanium", "KR"): ("none", []),
-        ("germanium", "EU"): ("none", []),
-        ("germanium", "all"): ("none", []),
-    }
-    # only a suspended measure applies: the cell says suspended
-    grid = json_of(run("--store", str(store), "status", "--matrix", "--as-of", "2026-06-01",
-                       "--to", "US", "-m", "Ga", "--exact", "--json"))  # fmt: skip
-    assert [(c["state"], c["measures"]) for c in grid["cells"]] == [
-        ("in-force", [{"id": "licensing", "state": "in-force"},
-                      {"id": "us-ban", "state": "suspended"}])]  # fmt: skip
-    store = write_store(MATRIX.replace('applies_to = ["all"]', 'applies_to = ["CN"]'), "b.toml")
-    grid = json_of(run("--store", str(store), "status", "--matrix", "--as-of", "2026-06-01",
-                       "--to", "US", "--json"))  # fmt: skip
-    assert [(c["mineral"], c["state"]) for c in grid["cells"]] == [
-        ("gallium", "suspended"),
-        ("germanium", "none"),
-    ]
-
-
-def test_status_matrix_for_people(run, write_store):
-    store = write_store(MATRIX)
-    result = run("--store", str(store), "status", "--matrix", "--as-of", "2026-06-01", "--ids",
-                 "--to", "US", "--to", "JP")  # fmt: skip
-    assert result.stdout == (
-        "mineral\tUS\tJP\n"
-        "gallium\tin-force: licensing; suspended: us-ban\tin-force: licensing\n"
-        "germanium\tnone\tin-force: japan-ban\n"
-    )
-
-
-def test_matrix_rows_collapse_groups_only_when_asked(run):
-    grid = json_of(run("status", "--matrix", "--as-of", "2026-11-25", "-m", "heavy-rare-earths",
-                       "--to", "all", "--json"))  # fmt: skip
-    assert grid["minerals"] == ["gadolinium", "terbium", "dysprosium", "holmium", "erbium",
-                                "thulium", "ytterbium", "lutetium", "yttrium"]  # fmt: skip
-    # the holmium cell on the curated store: tests/test_measures.py (issue 20)
-
-
 def test_changes_for_people_in_a_pipe(run, write_store):
     store = write_store(CHANGING)
-    result = run("--store", str(store), "changes", "--from", "2025-11-24", "--to", "2025-11-26",
+    result = run("--store", str(store), "changes", "--since", "2025-11-24", "--until", "2025-11-26",
                  "--as-of", "2025-12-31")  # fmt: skip
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == (
@@ -224,37 +128,6 @@ def test_changes_for_people_in_a_pipe(run, write_store):
         "2025-11-25\tended\tconfirmed\t0\truling\tTariff\ttariff\n"
         "2025-11-26\tevent\tconfirmed\t0\t\tTwo-day pause\tshort-pause\n"
     )
-
-
-def test_status_matrix_on_a_terminal_numbers_the_measures(write_store):
-    import datetime as dt
-    import io
-
-    from rich.console import Console
-
-    from reetimeline.api import answers
-    from reetimeline.engine.briefing import matrix
-    from reetimeline.engine.query import Filter
-    from reetimeline.output.render import matrix_table
-    from reetimeline.store import load
-
-    store = load([write_store(MATRIX)])
-    day = dt.date(2026, 6, 1)
-    grid = matrix(answers.status(store, Filter(), day), ("US", "JP"))
-    out = io.StringIO()
-    Console(file=out, width=80, color_system=None).print(matrix_table(grid, show_ids=True))
-    assert [line.rstrip() for line in out.getvalue().splitlines()] == [
-        "mineral     US         JP",
-        "───────────────────────────────",
-        "gallium     in-force   in-force",
-        "            1F 2S      1F",
-        "germanium   –          in-force",
-        "                       3F",
-        "measures (F in-force, S suspended, U unconfirmed, A announced):",
-        "1 licensing",
-        "2 us-ban",
-        "3 japan-ban",
-    ]
 
 
 def test_changes_are_data_and_their_notes_are_words_of_the_output_layer(write_store):

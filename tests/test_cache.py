@@ -246,8 +246,9 @@ category = "export-control"
 effective = 2025-08-01
 """
 UNCONFIRMED = (
-    "state\tsince\tuntil\tconfidence\ttitle\tnote\tid\n"
-    "unconfirmed\t2025-08-01\t\tconfirmed\tMeasure\tit was scheduled to take effect 2025-08-01; "
+    "state\tsince\tuntil\tconfidence\tkind\ttitle\tnote\tid\n"
+    "unconfirmed\t2025-08-01\t\tconfirmed\tunclassified\tMeasure\tit was scheduled to take "
+    "effect 2025-08-01; "
     "no event in the stores says what happened (events.toml current to 2025-06-30, 63 days "
     "ago)\tm\n"
 )
@@ -370,15 +371,15 @@ def test_dates_at_both_ends_of_the_calendar_are_cached(write_store):
     (`model.EARLIEST`, `model.LATEST`) are cached and read back."""
     path = write_store(INDEFINITE)
     expected = (
-        "date\tcategory\ttitle\tminerals\tcountries\tconfidence\tid\n"
-        "1000-01-01\tother\tOld\t\t\tconfirmed\told\n"
-        "2025-01-01\texport-control\tMeasure\tgallium\t\tconfirmed\tm\n"
-        "2025-03-01\tsuspension\tPause\t\t\tconfirmed\ts\n"
+        "date\tcategory\tkind\ttitle\tminerals\tcountries\tconfidence\tid\n"
+        "1000-01-01\tother\t\tOld\t\t\tconfirmed\told\n"
+        "2025-01-01\texport-control\tunclassified\tMeasure\tgallium\t\tconfirmed\tm\n"
+        "2025-03-01\tsuspension\t\tPause\t\t\tconfirmed\ts\n"
     )
     assert cached_run(path, "list") == (expected, "PARSED")
     assert cached_run(path, "list") == (expected, "CACHED")
     # the measure runs to 8999-12-31: it is in any window after its date
-    since = "date\tcategory\ttitle\tminerals\tcountries\tconfidence\tid\n" + expected.split(
+    since = "date\tcategory\tkind\ttitle\tminerals\tcountries\tconfidence\tid\n" + expected.split(
         "\n", 2)[2]  # fmt: skip
     assert cached_run(path, "list", "--since", "2025-02") == (since, "CACHED")
     assert cached_run(path, "list", "--since", "8999-12") == (since, "CACHED")

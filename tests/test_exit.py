@@ -89,7 +89,7 @@ def test_an_ascii_stdout_gets_question_marks_for_what_it_cannot_hold():
     result = reetimeline("list", "-m", "dysprosium", env={"PYTHONIOENCODING": "ascii"})
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines()[1] == (
-        "2010\tinvestment\tJapan launches ?100 billion rare-earth security programme\t"
+        "2010\tinvestment\t\tJapan launches ?100 billion rare-earth security programme\t"
         "rare-earths\tJP, AU\tconfirmed\tjapan-100bn-yen-diversification"
     )
 

@@ -151,7 +151,7 @@ def test_a_payload_in_an_import_file_reaches_no_terminal(run, tmp_path, payload)
                                                str(good), "--dry-run").stdout  # fmt: skip
     result = run("--store", str(target), "list")
     _assert_safe(result, code=0)
-    assert result.stdout.splitlines()[1].startswith("2025-01-01\tother\tT")
+    assert result.stdout.splitlines()[1].startswith("2025-01-01\tother\t\tT")
 
 
 @pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
@@ -271,7 +271,7 @@ def homeless(monkeypatch):
 def test_no_home_folder_reads_without_a_user_store_or_cache(run, homeless, tmp_path):
     listed = run("list", "-m", "dysprosium", "-n", "1")
     assert listed.exit_code == 0, listed.stderr
-    assert listed.stdout.startswith("date\tcategory\ttitle")
+    assert listed.stdout.startswith("date\tcategory\tkind\ttitle")
     doctor = run("doctor")
     assert doctor.exit_code == 0, doctor.stderr
     no_home = "no home folder (HOME is unset and the user has no passwd entry)"

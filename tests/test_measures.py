@@ -2,9 +2,8 @@
 restricts what, from where to where, and how.
 
 The engine's part is tested on stores built in tests/test_states.py, test_briefing.py and
-test_query.py. These tests need the curated store split into parts with kinds (the `data` part of
-issue 20) and, for the command line, the views' options (`--from`, `changes --since`): they are
-marked xfail until those parts land beside the engine."""
+test_query.py. These tests ask the curated store, split into parts with kinds, and the command
+line."""
 
 from __future__ import annotations
 
@@ -18,10 +17,6 @@ from reetimeline.store import curated_store_path, load
 from tests.conftest import json_of
 
 DAY = dt.date(2026, 12, 6)
-NEEDS_DATA = pytest.mark.xfail(strict=False, reason="needs the data part of issue 20")
-NEEDS_DATA_AND_VIEWS = pytest.mark.xfail(
-    strict=False, reason="needs the data and views parts of issue 20"
-)
 TEAM_NOTE = """
 current_to = 2026-12-05
 
@@ -54,7 +49,6 @@ def _gallium_to_us(store):
              str(s.since) if s.state == "unconfirmed" else None) for s in rows]  # fmt: skip
 
 
-@NEEDS_DATA
 def test_gallium_from_cn_to_us(curated):
     rows = _gallium_to_us(curated)
     assert ("ga-ge-export-licensing", "licensing", None, "in-force", None) in rows
@@ -64,7 +58,6 @@ def test_gallium_from_cn_to_us(curated):
                                ("end-use-ban", "in-force", None)]  # fmt: skip
 
 
-@NEEDS_DATA
 def test_the_holmium_cell_for_kr_holds_no_57_unconfirmed(curated):
     states = answers.status(curated, query.Filter(), DAY)
     cell = briefing.matrix(states, ("KR",), ["holmium"]).cells["holmium", "KR"]
@@ -74,16 +67,18 @@ def test_the_holmium_cell_for_kr_holds_no_57_unconfirmed(curated):
     assert "re-processing-technology-export-ban" in [c.status.event.id for c in cell.technology]
 
 
-@NEEDS_DATA
 def test_to_cn_lists_no_control_issued_by_cn_and_to_us_no_relief(curated):
     to_cn = answers.status(curated, query.make_filter(destinations=["CN"]), DAY)
-    assert [s.event.id for s in to_cn if s.event.issuer == "CN"] == []
+    assert [s.event.id for s in to_cn
+            if s.event.issuer == "CN" and s.event.category == "export-control"] == []
+    # China's tariff on US goods restricts imports into China: a flow to CN
+    assert [s.event.id for s in to_cn if s.event.issuer == "CN"] == [
+        "china-additional-tariff-on-us-goods"]  # fmt: skip
     to_us = answers.status(curated, query.make_filter(destinations=["US"]), DAY)
     assert {s.event.category for s in to_us} <= {"export-control", "tariff"}
     assert "china-tariff-commission-suspension" not in [s.event.id for s in to_us]
 
 
-@NEEDS_DATA
 def test_the_october_9_package_by_parts_on_two_days(curated):
     on = _parts(curated, "october-9-export-control-package", dt.date(2025, 10, 20))
     # No. 61 (extraterritorial) and No. 62 (technology) from 2025-10-09; No. 55, 57 and 58
@@ -108,7 +103,6 @@ def test_a_team_file_with_a_later_horizon_changes_no_state(curated, write_store)
     assert answers.horizon(both).date == answers.horizon(curated).date
 
 
-@NEEDS_DATA_AND_VIEWS
 @pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
 def test_an_export_imported_into_a_new_store_gives_the_same_states(run, tmp_path, fmt):
     exported = tmp_path / f"curated.{fmt}"

@@ -86,14 +86,14 @@ def test_list_at_80_columns_keeps_the_title_wide_and_the_id_whole(screen):
 
 def test_list_on_a_wide_terminal_has_an_id_column(screen):
     assert screen("list", "-c", "US", columns=160) == [
-        "date         category         title                                             minerals               countries   id",
+        "date         category         title                              kind           minerals               countries   id",
         "────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────",
-        "2024-12-03   export-control   China bans gallium, germanium, antimony and       gallium, germanium,    CN, US      china-bans-gallium-germanium-exports-to-us",
-        "                              superhard-material exports to the US              antimony,",
-        "                                                                                superhard-materials",
-        "2025-11-05   suspension       MOFCOM suspends the US-specific gallium,          gallium, germanium,    CN, US      mofcom-suspends-the-us-gallium-ban-for-a-year",
-        "                              germanium and antimony ban for a year             antimony",
-        "                              (reported)",
+        "2024-12-03   export-control   China bans gallium, germanium,     unclassified   gallium, germanium,    CN, US      china-bans-gallium-germanium-exports-to-us",
+        "                              antimony and superhard-material                   antimony,",
+        "                              exports to the US                                 superhard-materials",
+        "2025-11-05   suspension       MOFCOM suspends the US-specific                   gallium, germanium,    CN, US      mofcom-suspends-the-us-gallium-ban-for-a-year",
+        "                              gallium, germanium and antimony                   antimony",
+        "                              ban for a year (reported)",
     ]
 
 
@@ -132,6 +132,8 @@ def test_show_at_80_columns_gives_each_link_a_whole_line(screen):
         "state         suspended since 2025-11-09 until 2026-11-27 (reported)",
         "              suspended by mofcom-suspends-the-us-gallium-ban-for-a-year until",
         "              2026-11-27",
+        "kind          unclassified (read as a control on the material)",
+        "flow          exports from CN to US",
         "date          2024-12-03  545 days ago",
         "confidence    confirmed",
         "imposed by    CN",

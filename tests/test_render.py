@@ -23,13 +23,13 @@ def test_list_table(small_store):
     events = load([small_store]).events
     assert rendered(events_table(events)) == "\n".join(
         [
-            "date         category         title                                minerals      countries   id",
+            "date         category         title                               kind           countries   id",
             "────────────────────────────────────────────────────────────────────────────────────────────────────",
-            "2010-09      export-control   Informal halt of rare-earth          rare-earths   JP, CN      embargo",
+            "2010-09      export-control   Informal halt of rare-earth         unclassified   JP, CN      embargo",
             "                              shipments",
-            "2024-12-03   export-control   Ban on gallium exports               gallium       CN, US      ban",
-            "2025-11-09   suspension       Ban suspended                        gallium       CN, US      pause",
-            "2026         investment       Deep-sea mining test                 dysprosium    JP          plan",
+            "2024-12-03   export-control   Ban on gallium exports              unclassified   CN, US      ban",
+            "2025-11-09   suspension       Ban suspended                                      CN, US      pause",
+            "2026         investment       Deep-sea mining test                               JP          plan",
         ]
     )
 

@@ -366,7 +366,7 @@ def test_a_group_matches_events_that_name_it_and_a_member_its_groups(run, write_
 def test_confidence_is_in_every_human_view(run, write_store):
     store = write_store(DESTINATIONS)
     listed = run("--store", str(store), "list", "--by", "G7")
-    assert listed.stdout.splitlines()[1].split("\t")[5] == "reported"
+    assert listed.stdout.splitlines()[1].split("\t")[6] == "reported"
     shown = run("--store", str(store), "--color", "never", "status", "--as-of", "2026-06-01",
                 "--by", "G7")  # fmt: skip
     assert shown.stdout.splitlines()[1].split("\t")[3] == "reported"

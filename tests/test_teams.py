@@ -48,7 +48,7 @@ def test_a_broken_user_store_leaves_the_curated_answer(run, user_store):
     "command",
     [["countdown", "--as-of", "2026-11-25"], ["status", "--as-of", "2026-11-25"],
      ["show", "busan"], ["timeline", "--as-of", "2026-11-25"], ["stats"],
-     ["export", "-f", "jsonl"], ["changes", "--from", "2025-11-01", "--as-of", "2026-11-25"]],
+     ["export", "-f", "jsonl"], ["changes", "--since", "2025-11-01", "--as-of", "2026-11-25"]],
     ids=lambda c: c[0],
 )  # fmt: skip
 def test_every_read_command_answers_from_the_valid_files(run, user_store, command):
@@ -202,7 +202,10 @@ def test_with_curated_keeps_the_curated_store_for_a_team_folder(run, team_folder
         assert (result.exit_code, result.stdout, result.stderr) == (0, expected, ""), args
     status = run("--store", str(team_folder), "--with-curated", "status", "-m", "gallium",
                  "--to", "US", "--as-of", "2026-11-25")  # fmt: skip
-    assert "suspended\t2026-11-20\t\tconfirmed\tChina bans gallium" in status.stdout
+    # the team's pause names the package: both of its clauses are suspended
+    for kind, clause in (("end-use-ban", 1), ("ban", 2)):
+        row = f"suspended\t2026-11-20\t\tconfirmed\t{kind}\tNo. 46 (2024), clause {clause}"
+        assert row in status.stdout
 
 
 # --- each person adds to a file of their own -------------------------------------------------

@@ -74,8 +74,9 @@ sources = [{ title = "Note", url = "https://example.com/feed-note" }]
 )
 
 LIST_AFTER = (
-    "date\tcategory\ttitle\tminerals\tcountries\tconfidence\tid\n"
-    "2026-11-20\texport-control\tFeed: China licenses gallium exports again\tgallium\tCN, US"
+    "date\tcategory\tkind\ttitle\tminerals\tcountries\tconfidence\tid\n"
+    "2026-11-20\texport-control\tlicensing\tFeed: China licenses gallium exports again"
+    "\tgallium\tCN, US"
     "\tconfirmed\tfeed-gallium-licensing\n"
 )
 
@@ -189,8 +190,9 @@ def test_a_good_update_over_http_changes_the_answers(run, feed, today):
     assert run("list").stdout == LIST_AFTER
     status = run("status", "-m", "gallium", "--as-of", "2026-12-06")
     assert status.stdout == (
-        "state\tsince\tuntil\tconfidence\ttitle\tnote\tid\n"
-        "in-force\t2026-11-20\t\tconfirmed\tFeed: China licenses gallium exports again\t\t"
+        "state\tsince\tuntil\tconfidence\tkind\ttitle\tnote\tid\n"
+        "in-force\t2026-11-20\t\tconfirmed\tlicensing\tFeed: China licenses gallium exports "
+        "again\t\t"
         "feed-gallium-licensing\n"
     )
     doctor = json.loads(run("doctor", "--json").stdout)

@@ -103,7 +103,7 @@ def listed(run, *args, env=None):
 
 def test_piped_output_is_plain_text(run):
     out = listed(run)
-    assert out.startswith("date\tcategory\ttitle")
+    assert out.startswith("date\tcategory\tkind\ttitle")
     assert not ANSI.search(out)
 
 

@@ -17,8 +17,12 @@ prints these rows), with lists as tuples. Dates of events are strings as written
 `datetime.date`. Nothing here reads the clock: `as_of` is always given.
 
 Filters are keyword arguments, as on the command line: `minerals`, `countries`, `categories`,
-`tags` (each any of several), `text`, `since`, `until` (a date as written, or a
-`datetime.date`), `exact`, `issuers`, `destinations` (`--by`, `--to`), `confirmed`. Unknown
+`tags`, `kinds` (each any of several), `text`, `since`, `until` (a date as written, or a
+`datetime.date`), `exact`, `issuers`, `origins`, `destinations` (`--by`, `--from`, `--to`: an
+export control restricts exports from its issuer to its destinations, a tariff imports into its
+issuer from its origins), `confirmed`. Status rows carry each measure's `kind`, its `flow` in
+words, its package (`part_of`), a partial suspension (`partial_by`, `partial_until`) and the
+horizon that applies to it (`current_to`); `matrix` rows each cell's controls by kind. Unknown
 names raise `reetimeline.errors.UsageError` with a suggestion; stores with problems raise
 `reetimeline.errors.DataError` listing every problem.
 """
@@ -27,6 +31,7 @@ names raise `reetimeline.errors.UsageError` with a suggestion; stores with probl
 # `api.answers` (and `api.edit`) on every run, and must not pay for the rows' dataclasses.
 __all__ = [
     "ChangeRow",
+    "ControlRow",
     "EventRow",
     "MatrixCell",
     "StatusRow",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,13 +50,22 @@ class EventRow:
 
 @dataclass(frozen=True)
 class StatusRow:
-    """The state of one measure on the as-of date (`status --json`): `since` and `until` are
-    the first and last scheduled day of the state, as written; `by` the suspending or ending
-    event; `current_to` the data's horizon; `note` the state in words."""
+    """The state of one measure on the as-of date (`status --json`): `kind` what it restricts
+    (None: not classified), `flow` which trade ("exports from CN to all but CN"), `part_of` its
+    package; `since` and `until` are the first and last scheduled day of the state, as
+    written; `by` the suspending or ending event; `partial_by` and `partial_until` the partial
+    suspension that covers it while it stays in force, and its last day (`partial_unconfirmed`:
+    that day passed after the horizon and nothing reports what followed); `reported_by` the
+    event that reports the scheduled change behind the state (`confirms`); `current_to` the
+    horizon that applies to the state (the store's of the event that scheduled its change, else
+    the measure's); `note` the state in words."""
 
     id: str
     title: str
     category: str
+    kind: str | None
+    flow: str
+    part_of: str | None
     state: str
     since: str | None
     until: str | None
@@ -67,8 +76,12 @@ class StatusRow:
     scheduled: str | None
     last_known: str | None
     lapsed: str | None
+    partial_by: str | None
+    partial_until: str | None
+    partial_unconfirmed: bool
     issuer: str | None
     applies_to: tuple[str, ...]
+    reported_by: str | None
     current_to: str | None
     note: str
 
@@ -109,20 +122,42 @@ class ChangeRow:
 
 
 @dataclass(frozen=True)
+class ControlRow:
+    """One measure in a matrix cell: its id, kind (None: not classified), state, the first and
+    last day of that state, and the state in words."""
+
+    id: str
+    kind: str | None
+    state: str
+    since: str | None
+    until: str | None
+    confidence: str
+    note: str
+
+
+@dataclass(frozen=True)
 class MatrixCell:
-    """One cell of the grid of minerals by destinations (`status --matrix`): the strongest
-    state of the measures that apply, and each measure as (id, state), strongest first."""
+    """One cell of the grid of minerals by destinations (`status --matrix`): `state` is the
+    state of the strictest control on the material (None when none applies); `material` the
+    controls on the material itself (ban, licensing, informal, unclassified), strictest kind
+    first; `targeted` (end-use bans, entity listings) and `technology` (technology,
+    extraterritorial) the controls shown apart; `text` the cell in words."""
 
     mineral: str
     destination: str
-    state: str
-    measures: tuple[tuple[str, str], ...]
+    state: str | None
+    material: tuple[ControlRow, ...]
+    targeted: tuple[ControlRow, ...]
+    technology: tuple[ControlRow, ...]
+    text: str
 
 
 def record(row: Any) -> dict[str, Any]:
     """A row as the command line's `--json` prints it: tuples as lists, dates as ISO text."""
 
     def plain(value: Any) -> Any:
+        if is_dataclass(value) and not isinstance(value, type):
+            return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
         if isinstance(value, tuple):
             return [plain(v) for v in value]
         if isinstance(value, dt.date):
@@ -155,14 +190,37 @@ def event_row(event: Any) -> EventRow:
 
 def status_row(s: Any) -> StatusRow:
     """The engine's state of a measure as a row."""
+    from ..output.words import flow_words, status_note
+
+    event = s.event
+    return StatusRow(
+        event.id, event.title, event.category, event.kind, flow_words(event), event.part_of,
+        s.state, _text(s.since), _text(s.until), _id(s.by), _id(s.extended_by), s.confidence,
+        s.never_took_effect, s.scheduled, s.last_known, _id(s.lapsed),
+        _id(getattr(s, "partial_by", None)), _text(getattr(s, "partial_until", None)),
+        bool(getattr(s, "partial_unconfirmed", False)), event.issuer, tuple(event.applies_to),
+        _id(getattr(s, "reported_by", None)), _text(s.horizon.date or event.current_to),
+        status_note(s),
+    )  # fmt: skip
+
+
+def control_row(control: Any) -> ControlRow:
+    """A control of the engine's matrix cell as a row."""
     from ..output.words import status_note
 
-    return StatusRow(
-        s.event.id, s.event.title, s.event.category, s.state, _text(s.since), _text(s.until),
-        _id(s.by), _id(s.extended_by), s.confidence, s.never_took_effect, s.scheduled,
-        s.last_known, _id(s.lapsed), s.event.issuer, tuple(s.event.applies_to),
-        _text(s.horizon.date), status_note(s),
-    )  # fmt: skip
+    s = control.status
+    return ControlRow(s.event.id, control.kind, s.state, _text(s.since), _text(s.until),
+                      s.confidence, status_note(s))  # fmt: skip
+
+
+def matrix_cell(mineral: str, destination: str, cell: Any) -> MatrixCell:
+    """The engine's matrix cell as a row."""
+    from ..output.words import cell_text
+
+    return MatrixCell(mineral, destination, cell.state,
+                      tuple(control_row(c) for c in cell.material),
+                      tuple(control_row(c) for c in cell.targeted),
+                      tuple(control_row(c) for c in cell.technology), cell_text(cell))  # fmt: skip
 
 
 def target_row(t: Any) -> TargetRow:
@@ -227,6 +285,8 @@ def where(
     issuers: Iterable[str] = (),
     destinations: Iterable[str] = (),
     confirmed: bool = False,
+    kinds: Iterable[str] = (),
+    origins: Iterable[str] = (),
 ) -> Filter:
     """The filter the keyword arguments describe (as the command line's filter options)."""
     from ..engine.query import make_filter
@@ -236,6 +296,7 @@ def where(
         categories=[c.casefold() for c in categories], tags=list(tags), text=text,
         since=_date(since, "since"), until=_date(until, "until"), exact=exact,
         issuers=list(issuers), destinations=list(destinations), confirmed=confirmed,
+        kinds=[k.casefold() for k in kinds], origins=list(origins),
     )  # fmt: skip
 
 
@@ -326,8 +387,7 @@ def matrix(stores: Store | None = None, *, as_of: dt.date, destinations: Sequenc
     stores, flt = _ask(stores, flt, dict(filters, exact=exact))
     grid = matrix_grid(stores, flt, as_of, destinations=destinations, minerals=minerals,
                        exact=exact)  # fmt: skip
-    return [MatrixCell(m, d, grid.cells[m, d].state or "none", grid.cells[m, d].measures)
-            for m in grid.minerals for d in grid.destinations]  # fmt: skip
+    return [matrix_cell(m, d, grid.cells[m, d]) for m in grid.minerals for d in grid.destinations]
 
 
 def export(stores: Store | None = None, fmt: str = "csv", *, as_of: dt.date,

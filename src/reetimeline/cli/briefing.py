@@ -7,58 +7,42 @@ from typing import Annotated, Any
 import typer
 
 from ..api import answers
-from ..errors import UsageError
 from .application import app
-from .loading import load_store
-from .options import AsOf, FilterArgs, JsonFlag, as_of_date, parse_date_option, with_filters
+from .loading import load_store, matrix_of
+from .options import AsOf, FilterArgs, JsonFlag, as_of_date, with_filters
 from .printing import output, say
 
 
 @app.command("changes")
-@with_filters(respell={"to": "--destination"})
+@with_filters
 def changes_command(
     filters: FilterArgs,
-    first: Annotated[
-        str | None,
-        typer.Option("--from", metavar="DATE", show_default=False,
-                     help="First day of the window (default: 7 days before the as-of date)."),
-    ] = None,
-    last: Annotated[
-        str | None,
-        typer.Option("--to", metavar="DATE", show_default=False,
-                     help="Last day of the window (default: the as-of date)."),
-    ] = None,
     as_of: AsOf = None,
     json_output: JsonFlag = False,
-) -> None:  # fmt: skip
+) -> None:
     """What changed between two dates: every measure that took effect, was suspended, had a
     suspension extended, resumed, expired or ended, a change due after the data's horizon that
     nobody reported (unconfirmed), and every other event dated in the window, by date.
 
-    Both ends are included. States are as known on the as-of date (default today); nothing
-    after it is listed. The destination filter is --destination here (--to ends the window).
+    The window is --since to --until, both included (default: 7 days before --until to --until,
+    which defaults to the as-of date); a month or year reaches from its first to its last day.
+    States are as known on the as-of date (default today); nothing after it is listed. --from
+    and --to are the origin and destination here as everywhere (they no longer set the window).
+    An event that acts on others (extends, ends, suspends, confirms) matches a mineral or country
+    filter when what it acts on does.
 
-    Example: reetimeline changes --from 2025-11-01 --to 2025-11-30
+    Example: reetimeline changes --since 2025-11-01 --until 2025-11-30
     """
     day = as_of_date(as_of)
-    end = _day(parse_date_option(last, "--to", day), "--to", last) if last else day
-    start = (_day(parse_date_option(first, "--from", day), "--from", first, first_day=True)
-             if first else end - dt.timedelta(days=7))  # fmt: skip
-    if end < start:
-        raise UsageError(f"--to {end} is before --from {start}")
     flt = filters.build(day)
+    end = flt.until or day
+    start = flt.since or end - dt.timedelta(days=7)
     loaded = load_store()
     rows = answers.changes(loaded, flt, day, start, min(end, day))
     if not rows and not loaded.is_empty():
         say(f"no changes from {start} to {min(end, day)}")
     output(rows, json_output=json_output, record=_change_record, view="changes_table",
            lines=_change_lines)  # fmt: skip
-
-
-def _day(date, option: str, text: str, *, first_day: bool = False) -> dt.date:
-    """A window end: a month or year stands for its first day (--from) or last day (--to)."""
-    assert date is not None
-    return date.first() if first_day else date.last()
 
 
 def _change_lines(rows):
@@ -98,7 +82,8 @@ def report_command(
     day = as_of_date(as_of)
     flt = filters.build(day)
     loaded = load_store()
-    page = render(make(loaded, flt, day, describe_filters(filters), answers))
+    grid = matrix_of(loaded, filters, day)
+    page = render(make(loaded, flt, day, describe_filters(filters), answers, grid))
     write_text_atomically(output_path, page)
     say(f"wrote the briefing as of {day} to {output_path}")
 
@@ -107,7 +92,8 @@ def describe_filters(filters: FilterArgs) -> str:
     """The filters as typed, for a page's header."""
     words = []
     for name, option in (("mineral", "-m"), ("country", "-c"), ("category", "-k"),
-                         ("tag", "-t"), ("issuer", "--by"), ("to", "--to")):  # fmt: skip
+                         ("tag", "-t"), ("issuer", "--by"), ("origin", "--from"), ("to", "--to"),
+                         ("kind", "--kind")):  # fmt: skip
         for value in getattr(filters, name) or ():
             words.append(f"{option} {value}")
     for name in ("text", "since", "until"):

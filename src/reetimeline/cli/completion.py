@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..model import ALL_DESTINATIONS, CATEGORIES, CONFIDENCES
+from ..model import ALL_DESTINATIONS, CATEGORIES, CONFIDENCES, KINDS
 from ..text import visible
 from .typer_adapter import (
     BashComplete,
@@ -88,6 +88,10 @@ def destinations(ctx, incomplete: str) -> list[str]:
 
 def categories(_ctx, incomplete: str) -> list[str]:
     return _starting(CATEGORIES, incomplete)
+
+
+def kinds(_ctx, incomplete: str) -> list[str]:
+    return _starting(KINDS, incomplete)
 
 
 def confidences(_ctx, incomplete: str) -> list[str]:

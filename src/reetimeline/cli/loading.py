@@ -102,3 +102,14 @@ def event_by_id(event_id: str, loaded: store.Store):
     shown = ", ".join(candidates[:10])
     more = f" and {len(candidates) - 10} more" if len(candidates) > 10 else ""
     raise UsageError(f"'{event_id}' starts {len(candidates)} ids: {shown}{more}; give more of it")
+
+
+def matrix_of(loaded, filters, day):
+    """The matrix that `status --matrix` and `report` draw for the same options: the
+    destinations (--to) are the columns, the minerals (-m) the rows."""
+    from .. import api
+
+    # the destinations are the columns: measures are selected by mineral, not by --to
+    flt = filters._replace(to=None).build(day)
+    return api.matrix_grid(loaded, flt, day, destinations=filters.to or (),
+                           minerals=filters.mineral or (), exact=filters.exact)  # fmt: skip

@@ -15,7 +15,7 @@ from ..output.words import horizon_note
 from . import completion
 from .application import app
 from .completion import completing
-from .loading import event_by_id, load_store, say_if_nothing_matched
+from .loading import event_by_id, load_store, matrix_of, say_if_nothing_matched
 from .options import AsOf, FilterArgs, JsonFlag, as_of_date, with_filters
 from .printing import output, print_json, print_lines, say, show, use_rich
 from .update import say_if_stale
@@ -123,8 +123,10 @@ def status_command(
         bool,
         typer.Option(
             "--matrix",
-            help="A grid of minerals by destinations (--to, default US, "
-            "JP, KR, EU and all): the strongest state of the measures that apply.",
+            help="A grid of minerals by destinations (--to, default US, JP, KR, EU and all): "
+            "what restricts each mineral going there, by kind: the controls on the material "
+            "first (strictest kind first, each with its state), then those on named users or "
+            "technology only, marked '+'.",
         ),
     ] = False,
     show_ids: Annotated[
@@ -139,17 +141,22 @@ def status_command(
     Each state has `since` (its first day) and `until` (its last scheduled day). A suspension
     covers its effective (else its date) through its expiry, both days included, moved by any
     extension. Every event counts from its own date: before an extension was announced, the
-    original end stands. --to CODE answers "what restricts exports to CODE".
+    original end stands. A measure under a partial suspension stays in-force; its note says by
+    what and until when. A package has no state of its own: its parts are listed.
 
-    Example: reetimeline status --as-of 2026-06-01 -m gallium --to US
+    Each measure has a kind (--kind: ban, licensing, informal on the material; end-use-ban,
+    entity-listing on named users; technology, extraterritorial; tariff) and restricts a flow:
+    an export control exports from its issuer to its destinations, a tariff imports into its
+    issuer from its origins. --from CODE and --to CODE select flows ("what restricts gallium
+    going from CN to the US"); a suspension or truce is never listed as a restriction.
+
+    Example: reetimeline status --as-of 2026-06-01 -m gallium --from CN --to US
     """
     day = as_of_date(as_of)
     if show_ids and not matrix:
         raise UsageError("--ids goes with --matrix")
     if matrix:
-        # the destinations are the columns: measures are selected by mineral, not by --to
-        flt = filters._replace(to=None).build(day)
-        _status_matrix(flt, filters, day, show_ids=show_ids, json_output=json_output)
+        _status_matrix(filters, day, show_ids=show_ids, json_output=json_output)
         return
     flt = filters.build(day)
     if flt.categories is not None and flt.categories.isdisjoint(MEASURE_CATEGORIES):
@@ -172,24 +179,21 @@ def status_command(
     _say_horizon(loaded, day, json_output)
 
 
-def _status_matrix(flt, filters: FilterArgs, day, *, show_ids: bool, json_output: bool) -> None:
+def _status_matrix(filters: FilterArgs, day, *, show_ids: bool, json_output: bool) -> None:
     from .. import api
 
     loaded = load_store()
-    grid = api.matrix_grid(loaded, flt, day, destinations=filters.to or (),
-                           minerals=filters.mineral or (), exact=filters.exact)  # fmt: skip
+    grid = matrix_of(loaded, filters, day)
     horizon = answers.horizon(loaded)
     if json_output:
         print_json({
             "as_of": day.isoformat(),
             "current_to": str(horizon.date) if horizon.date else None,
+            "data": horizon_note(horizon, day),
             "minerals": list(grid.minerals),
             "destinations": list(grid.destinations),
-            "cells": [
-                {"mineral": m, "destination": d, "state": grid.cells[m, d].state or "none",
-                 "measures": [{"id": i, "state": st} for i, st in grid.cells[m, d].measures]}
-                for m in grid.minerals for d in grid.destinations
-            ],
+            "cells": [api.record(api.matrix_cell(m, d, grid.cells[m, d]))
+                      for m in grid.minerals for d in grid.destinations],
         })  # fmt: skip
         return
     if not grid.minerals:

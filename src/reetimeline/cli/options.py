@@ -11,7 +11,7 @@ import typer
 
 from ..engine import query
 from ..errors import UsageError
-from ..model import CATEGORIES, PartialDate
+from ..model import CATEGORIES, KINDS, PartialDate
 from . import completion
 from .completion import completing
 
@@ -80,6 +80,8 @@ class FilterArgs(NamedTuple):
     issuer: list[str] | None
     to: list[str] | None
     confirmed: bool
+    kind: list[str] | None = None
+    origin: list[str] | None = None
 
     def build(self, as_of: dt.date | None = None) -> query.Filter:
         """The filter; relative dates (`today`, `+30d`) count from `as_of` when given."""
@@ -95,6 +97,8 @@ class FilterArgs(NamedTuple):
             issuers=self.issuer or (),
             destinations=self.to or (),
             confirmed=self.confirmed,
+            kinds=[k.casefold() for k in self.kind or ()],
+            origins=self.origin or (),
         )
 
 
@@ -108,9 +112,10 @@ def _option(
     default=None,
     metavar: str | None = None,
     complete=None,
+    name: str | None = None,
 ):
     return inspect.Parameter(
-        names[0].lstrip("-").replace("-", "_"),
+        name or names[0].lstrip("-").replace("-", "_"),
         inspect.Parameter.KEYWORD_ONLY,
         default=default,
         annotation=Annotated[
@@ -188,11 +193,28 @@ _FILTER_PARAMS = [
         complete=completion.countries,
     ),
     _option(
+        "--from",
+        name="origin",
+        kind=list[str] | None,
+        metavar="CODE",
+        help="Measures on flows from origin CODE: export controls issued by it, tariffs on "
+        "goods from it (repeatable; OR).",
+        complete=completion.countries,
+    ),
+    _option(
         "--to",
         kind=list[str] | None,
         metavar="CODE",
-        help="Measures applying to destination CODE: naming it, a group holding it, or all.",
+        help="Measures on flows to destination CODE: export controls applying to it (naming it, "
+        "a group holding it, or all), tariffs it imposes (repeatable; OR).",
         complete=completion.destinations,
+    ),
+    _option(
+        "--kind",
+        kind=list[str] | None,
+        metavar="KIND",
+        help=f"Kind of measure (repeatable; OR): {', '.join(KINDS)}.",
+        complete=completion.kinds,
     ),
     _option(
         "--confirmed",

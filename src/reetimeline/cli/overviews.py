@@ -118,8 +118,13 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
     stores = [{"path": str(f.path), "state": f.state, "problems": f.problems, "events": f.events,
                "current_to": str(f.current_to) if f.current_to else None}
               for f in states]  # fmt: skip
-    declared = [store.ParsedFile(str(f.path), (), f.current_to) for f in states if f.current_to]
-    data = horizon_note(answers.horizon(store.Store([], declared)), day)
+    # each store's horizon applies to its own events: one note per store that declares one
+    notes = [horizon_note(answers.horizon(store.Store([], [store.ParsedFile(str(f.path), (),
+                                                                           f.current_to)])), day)
+             for f in states if f.current_to]  # fmt: skip
+    data = "; ".join(notes)
+    if len(notes) > 1:
+        data += " (each store's horizon applies to its own events)"
     folder = cache.folder
     color, why = color_decision()
     pager, pager_why = pager_decision()

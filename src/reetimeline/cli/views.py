@@ -7,6 +7,7 @@ import typer
 
 from .. import store
 from ..api import answers
+from ..engine import query
 from ..engine.states import (
     countdown,
     end_of,
@@ -20,7 +21,7 @@ from ..output.plain import (
     json_fragment,
     list_line,
 )
-from ..output.words import horizon_note
+from ..output.words import flow_words, horizon_note
 from ..text import visible
 from . import completion
 from .application import app
@@ -263,7 +264,9 @@ def _caption(filters: FilterArgs) -> str:
         (filters.country, "involving"),
         (filters.tag, "tagged"),
         (filters.issuer, "imposed by"),
+        (filters.origin, "on trade from"),
         (filters.to, "applying to"),
+        (filters.kind, "of kind"),
     ):
         if values:
             parts.append(f"{words} {either(values)}")
@@ -313,8 +316,11 @@ def show_command(
     horizon = answers.horizon(loaded)
     acting = loaded.acting_on(event.id)
     rows = targets([event], day, knowledge, horizon)
+    # a package (named in the `part_of` of its parts) has no state of its own: its parts do
+    measures = loaded.briefs(query.Filter(), known_by=day)
+    parts = [status_of(e, knowledge, horizon) for e in measures if e.part_of == event.id]
     state = None
-    if event.category in MEASURE_CATEGORIES and knowledge.knows(event):
+    if event.category in MEASURE_CATEGORIES and knowledge.knows(event) and not parts:
         state = status_of(event, knowledge, horizon)
     end = end_of(event, knowledge) if event.expires is not None else None
     if json_output:
@@ -325,13 +331,19 @@ def show_command(
         record["runs_until"] = str(end.date) if end is not None and end.date else None
         record["state"] = api.record(api.status_row(state)) if state is not None else None
         record["targets"] = [api.record(api.target_row(t)) for t in rows]
-        record["current_to"] = str(horizon.date) if horizon.date else None
+        record.update(kind=event.kind, flow=flow_words(event), partial=event.partial,
+                      part_of=event.part_of, confirms=list(event.confirms))  # fmt: skip
+        record["parts"] = [api.record(api.status_row(p)) for p in parts]
+        # the horizon that applies to this event: its own (its store's), else the data's
+        current = event.current_to or horizon.date
+        record["current_to"] = str(current) if current else None
         print_json(record)
         return
     from ..output.detail import event_detail
 
     detail = event_detail(event, targets=rows, acting=acting, lookup=loaded.get, state=state,
-                          end=end, data_note=horizon_note(horizon, day))  # fmt: skip
+                          end=end, data_note=horizon_note(horizon, day), parts=parts,
+                          horizon=horizon.date)  # fmt: skip
     if use_rich():
         from ..output import render
 

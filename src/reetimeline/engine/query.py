@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from ..errors import UsageError
-from ..model import ALL_DESTINATIONS, CATEGORIES, Dated, Event, PartialDate
+from ..model import ALL_DESTINATIONS, CATEGORIES, KINDS, Dated, Event, PartialDate
 from ..vocab import COUNTRIES_VOCAB, MINERALS, Vocabulary, did_you_mean, fold, hint
 
 
@@ -44,6 +44,7 @@ class Filter(NamedTuple):
     extended: Mapping[str, tuple[PartialDate, ...]] | None = None
     origins: frozenset[str] | None = None
     exact: bool = False  # flows: only the codes themselves (no groups, members or `all`)
+    kinds: frozenset[str] | None = None
 
     def matches(self, event: Event) -> bool:
         if self.minerals is not None and self.minerals.isdisjoint(event.minerals):
@@ -57,6 +58,8 @@ class Filter(NamedTuple):
         if self.issuers is not None and event.issuer not in self.issuers:
             return False
         if (self.origins is not None or self.destinations is not None) and not self.flows(event):
+            return False
+        if self.kinds is not None and event.kind not in self.kinds:
             return False
         if self.confirmed and event.confidence != "confirmed":
             return False
@@ -159,6 +162,7 @@ def make_filter(
     issuers: Sequence[str] = (),
     destinations: Sequence[str] = (),
     confirmed: bool = False,
+    kinds: Sequence[str] = (),
     origins: Sequence[str] = (),
 ) -> Filter:
     """Build a Filter from what the user typed; unknown names raise UsageError with a suggestion.
@@ -181,6 +185,10 @@ def make_filter(
         if value not in CATEGORIES:
             raise UsageError(f"unknown category '{value}'{did_you_mean(value, CATEGORIES)}"
                              f"; categories: {', '.join(CATEGORIES)}")  # fmt: skip
+    for value in kinds:
+        if value not in KINDS:
+            raise UsageError(f"--kind: unknown kind '{value}'{did_you_mean(value, KINDS)}"
+                             f"; kinds: {', '.join(KINDS)}")  # fmt: skip
     if since and until and until.last() < since.first():
         raise UsageError(f"--until {until} is before --since {since}")
     return Filter(
@@ -196,6 +204,7 @@ def make_filter(
         text=fold(text) if text else None,
         since=since.first() if since else None,
         until=until.last() if until else None,
+        kinds=frozenset(kinds) or None,
     )
 
 
@@ -239,11 +248,11 @@ def _countries(names: Sequence[str], exact: bool) -> frozenset[str] | None:
     return frozenset(wanted)
 
 
-def _issuers(names: Sequence[str], exact: bool) -> frozenset[str] | None:
+def _issuers(names: Sequence[str], exact: bool, option: str = "--by") -> frozenset[str] | None:
     if not names:
         return None
     wanted: set[str] = set()
-    for code in resolve_names(names, COUNTRIES_VOCAB, option="--by"):
+    for code in resolve_names(names, COUNTRIES_VOCAB, option=option):
         wanted.add(code)
         if not exact:
             wanted |= set(COUNTRIES_VOCAB.groups.get(code, ()))

@@ -12,11 +12,13 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from ..engine.states import End, Status, Target
-from ..model import Dated, Event
+from ..model import MEASURE_CATEGORIES, Dated, Event, PartialDate
 from ..text import joined, visible
-from .words import describe_days, status_note, urgency
+from .words import describe_days, flow_words, kind_words, status_note, urgency
 
 Piece = tuple[str, str]  # (text, role)
+
+UNCLASSIFIED = "unclassified (read as a control on the material)"
 
 
 class Fact(NamedTuple):
@@ -44,9 +46,14 @@ def event_detail(
     state: Status | None = None,
     end: End | None = None,
     data_note: str = "",
+    parts: Sequence[Status] = (),
+    horizon: PartialDate | None = None,
 ) -> Detail:
-    """One event in full: its state (for a measure), how long it runs (for an event with an
-    end), every date with its count, what it names and what acts on it."""
+    """One event in full: its state (for a measure), its kind and the trade it restricts, its
+    package or its parts with their states (a package has no state of its own), up to when its
+    facts were checked when that is not `horizon` (the day `data_note` names), how long it
+    runs (for an event with an end), every date with its count, what it names and what acts on
+    it."""
     facts: list[Fact] = []
 
     def add(label: str, *pieces: Piece) -> None:
@@ -59,6 +66,31 @@ def event_detail(
             *_reported(state.confidence))  # fmt: skip
         if note := status_note(state):
             add("", (note, ""))
+    if parts:
+        add("package", (f"{len(parts)} parts, each with its own dates and state", ""))
+        for part in parts:
+            add("part", (part.event.id, ""), ("  ", ""),
+                (kind_words(part.event.kind) + ", ", "dim"),
+                (part.state, f"state:{part.state}"),
+                (f" since {part.since}" if part.since else "", ""),
+                (f" until {part.until}" if part.until else "", ""),
+                *_reported(part.confidence))  # fmt: skip
+            if note := status_note(part):
+                add("", (note, "dim"))
+    elif event.category in MEASURE_CATEGORIES:
+        kind = event.kind or ("tariff" if event.category == "tariff" else None)
+        add("kind", (kind_words(kind) if kind else UNCLASSIFIED, "warn" if kind is None else ""))
+    if flow := flow_words(event):
+        add("flow", (flow, ""))
+    if event.part_of:
+        package = lookup(event.part_of)
+        add("part of", (event.part_of, ""), ("  ", ""),
+            (visible(package.title) if package else "", ""))  # fmt: skip
+    if event.partial:
+        add("partial", ("suspends only part of each measure it names", ""))
+    if event.current_to is not None and event.current_to != horizon:
+        # its store's horizon, when it is not the one the data note names
+        add("checked to", (str(event.current_to), ""))
     if end is not None and end.date is not None and (end.chain or end.ended_by):
         how = (f"ended early by {end.ended_by.id}" if end.ended_by else
                f"extended by {end.chain[-1].id}")  # fmt: skip
@@ -83,7 +115,8 @@ def event_detail(
         if items:
             add(label, (joined(items), ""))
     for label, ids in (("suspends", event.suspends), ("extends", event.extends),
-                       ("ends", event.ends), ("related", event.related)):  # fmt: skip
+                       ("ends", event.ends), ("confirms", event.confirms),
+                       ("related", event.related)):  # fmt: skip
         for ref in ids:
             named = lookup(ref)
             add(label, (ref, ""), ("  ", ""), (visible(named.title) if named else "", ""))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..engine.states import Status, Target
 from ..model import Event, event_to_record
 from ..text import joined, visible
-from .words import describe_days, status_note
+from .words import cell_text, describe_days, kind_text, status_note
 
 if TYPE_CHECKING:
     from .detail import Detail
@@ -22,14 +22,15 @@ if TYPE_CHECKING:
 
 # Piped `list`, `countdown` and `status` end every line with the event's id, so a program can
 # always take the last field to `show` it (and no line ends in an empty field).
-LIST_HEADER = "date\tcategory\ttitle\tminerals\tcountries\tconfidence\tid"
+LIST_HEADER = "date\tcategory\tkind\ttitle\tminerals\tcountries\tconfidence\tid"
 
 
 def list_line(e: Event) -> str:
     """One piped `list` row; the cache keeps this line ready for each event."""
     # joined, then made visible: the same text as each name made visible and then joined
-    fields = (str(e.date), e.category, visible(e.title), visible(", ".join(e.minerals)),
-              visible(", ".join(e.countries)), e.confidence, e.id)  # fmt: skip
+    fields = (str(e.date), e.category, kind_text(e), visible(e.title),
+              visible(", ".join(e.minerals)), visible(", ".join(e.countries)), e.confidence,
+              e.id)  # fmt: skip
     return "\t".join(fields)
 
 
@@ -56,7 +57,7 @@ def countdown_line(t: Target) -> str:
                       visible(t.event.title), t.event.id))  # fmt: skip
 
 
-STATUS_HEADER = "state\tsince\tuntil\tconfidence\ttitle\tnote\tid"
+STATUS_HEADER = "state\tsince\tuntil\tconfidence\tkind\ttitle\tnote\tid"
 
 
 def status_lines(statuses: Iterable[Status]) -> Iterator[str]:
@@ -67,7 +68,8 @@ def status_lines(statuses: Iterable[Status]) -> Iterator[str]:
 
 def status_line(s: Status) -> str:
     return "\t".join((s.state, str(s.since or ""), str(s.until or ""), s.confidence,
-                      visible(s.event.title), status_note(s), s.event.id))  # fmt: skip
+                      kind_text(s.event), visible(s.event.title), status_note(s),
+                      s.event.id))  # fmt: skip
 
 
 def stats_lines(sections: dict[str, list[tuple[str, int]]]) -> Iterator[str]:
@@ -87,23 +89,12 @@ def vocab_lines(entries: list[dict]) -> Iterator[str]:
 
 
 def matrix_lines(grid, *, show_ids: bool = False) -> Iterator[str]:
-    """`status --matrix`: a row per mineral, a column per destination."""
+    """`status --matrix`: a row per mineral, a column per destination; each cell its controls
+    by kind (`words.cell_text`), with their ids in brackets with `show_ids`."""
     yield "\t".join(("mineral", *grid.destinations))
     for mineral in grid.minerals:
-        cells = []
-        for destination in grid.destinations:
-            cell = grid.cells[mineral, destination]
-            # with ids, the cell's state is the first group's
-            cells.append(cell_ids(cell) if show_ids and cell.measures else cell.state or "none")
+        cells = [cell_text(grid.cells[mineral, d], show_ids=show_ids) for d in grid.destinations]
         yield "\t".join((mineral, *cells))
-
-
-def cell_ids(cell) -> str:
-    """The measures of a matrix cell by state: "in-force: a, b; unconfirmed: c"."""
-    by_state: dict[str, list[str]] = {}
-    for measure_id, state in cell.measures:
-        by_state.setdefault(state, []).append(measure_id)
-    return "; ".join(f"{state}: {', '.join(ids)}" for state, ids in by_state.items())
 
 
 def changes_lines(rows) -> Iterator[str]:

@@ -22,7 +22,17 @@ from ..engine.states import Status, Target
 from ..model import Event
 from ..text import joined, visible
 from .detail import Detail
-from .words import change_note, describe_days, status_note, urgency
+from .words import (
+    MATRIX_LEGEND,
+    cell_entries,
+    cell_lines,
+    cell_pieces,
+    change_note,
+    describe_days,
+    kind_text,
+    status_note,
+    urgency,
+)
 
 # One colour per category, chosen from the 16 standard colours so that they read on dark and
 # light backgrounds alike (no white, no bright yellow).
@@ -182,16 +192,21 @@ def events_table(events: Sequence[Event]) -> Fitted:
 def _events_table(events: Sequence[Event], width: int) -> Table:
     dates = [str(e.date) for e in events]
     titles = [Text.assemble(_text(e.title), _reported(e.confidence)) for e in events]
+    kinds = [kind_text(e) for e in events]
     minerals = [joined(e.minerals) for e in events]
     countries = [joined(e.countries) for e in events]
     id_width = _widest((e.id for e in events), len("id"))
     date_width = _widest(dates, len("date"))
     category_width = _widest((e.category for e in events), len("category"))
     optional = {
+        "kind": _widest(kinds, len("kind")),
         "minerals": min(_widest(minerals, len("minerals")), 20),
         "countries": min(_widest(countries, len("countries")), 12),
     }
+    # the kind of each measure; no column when none of the events is a measure
     drops = [("minerals", "countries"), ("countries",), ()]
+    if any(kinds):
+        drops = [("kind", "minerals", "countries"), ("kind", "countries"), ("kind",), ()]
     layout = _choose(
         width, date_width + GAP + category_width, optional,
         [(cols, False, False) for cols in drops] + [(cols, True, False) for cols in drops],
@@ -207,9 +222,9 @@ def _events_table(events: Sequence[Event], width: int) -> Table:
         table.add_column(name, width=optional[name])
     if not layout.stacked:
         table.add_column("id", width=id_width, no_wrap=True)
-    for e, date, title, mineral, country in zip(events, dates, titles, minerals, countries,
-                                                strict=True):  # fmt: skip
-        cells = {"minerals": Text(mineral), "countries": Text(country)}
+    for e, date, title, kind, mineral, country in zip(events, dates, titles, kinds, minerals,
+                                                      countries, strict=True):  # fmt: skip
+        cells = {"kind": Text(kind), "minerals": Text(mineral), "countries": Text(country)}
         row = [Text(date), category_text(e.category)]
         row.append(_with_id(title, e.id) if layout.stacked else title)
         row += [cells[name] for name in layout.columns]
@@ -607,12 +622,15 @@ def _status_table(statuses: Sequence[Status], width: int) -> Table:
     state_width = _widest((s.state for s in statuses), len("state"))
     # a note wraps between words; its longest word (often an id) is never split
     note_word = _longest_word(notes)
-    optional = {"note": max(min(_widest(notes), 40), note_word, len("note"))}
+    kinds = [kind_text(s.event) for s in statuses]
+    optional = {"note": max(min(_widest(notes), 40), note_word, len("note")),
+                "kind": _widest(kinds, len("kind"))}  # fmt: skip
     fixed = state_width + 2 * (10 + GAP)
     # the note is never dropped: it has a column, or stands under the title with the id;
     # compact: since and until share a column, one above the other
     layout = _choose(width, fixed, optional,
-                     [(("note",), False, False), ((), True, False), ((), True, True)], id_width,
+                     [(("kind", "note"), False, False), (("note",), False, False),
+                      (("kind",), True, False), ((), True, False), ((), True, True)], id_width,
                      _widest(titles), stack_min=note_word,
                      compact_fixed=state_width + 10 + GAP)  # fmt: skip
     title_width = min(layout.room, max(_widest(titles), id_width if layout.stacked else 0,
@@ -634,19 +652,23 @@ def _status_table(statuses: Sequence[Status], width: int) -> Table:
     else:
         table.add_column("since", width=10, no_wrap=True)
         table.add_column("until", width=10, no_wrap=True)
+    if "kind" in layout.columns:
+        table.add_column("kind", width=optional["kind"], no_wrap=True)
     head = "measure / id / note" if layout.stacked else "measure"
     table.add_column(head, width=max(title_width, 1), overflow="fold")
     if "note" in layout.columns:
         table.add_column("note", width=optional["note"])
     if not layout.stacked:
         table.add_column("id", width=id_width, no_wrap=True)
-    for s, title, note in zip(statuses, titles, notes, strict=True):
+    for s, title, note, kind in zip(statuses, titles, notes, kinds, strict=True):
         since, until = str(s.since) if s.since else "", str(s.until) if s.until else ""
         row = [Text(s.state, style=STATE_STYLES[s.state])]
         if layout.compact:
             row.append(Text(f"{since or '–'}\n{until}" if until else since))
         else:
             row += [Text(since), Text(until)]
+        if "kind" in layout.columns:
+            row.append(Text(kind))
         if layout.stacked:
             row.append(_with_id(title, s.event.id, *([note] if note.plain else [])))
         else:
@@ -784,14 +806,12 @@ CELL_STYLES = {"in-force": "bold red", "suspended": "yellow", "unconfirmed": "bo
                "announced": "cyan", "none": "dim"}  # fmt: skip
 
 
-# one letter per state, for the numbered measures of a matrix cell
-CELL_LETTERS = {"in-force": "F", "suspended": "S", "unconfirmed": "U", "announced": "A"}
-
-
 def matrix_table(grid, *, show_ids: bool = False) -> RenderableType:
-    """`status --matrix`: minerals by destinations, each cell the strongest state. With ids,
-    each cell numbers its measures with their state's letter ("1F 2S") and the ids are listed
-    under the table, whole (an id split across lines cannot be copied)."""
+    """`status --matrix`: minerals by destinations; each cell its controls by kind
+    (`words.cell_pieces`): the material controls first, strictest kind first, each styled by
+    its state, then the targeted and technology controls, dim, marked "+". With ids, each line
+    ends with the measure's number and the ids are listed under the table, whole (an id split
+    across lines cannot be copied). The legend says how to read a cell."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("mineral", no_wrap=True)
     for destination in grid.destinations:
@@ -801,23 +821,34 @@ def matrix_table(grid, *, show_ids: bool = False) -> RenderableType:
         cells = []
         for destination in grid.destinations:
             cell = grid.cells[mineral, destination]
-            state = cell.state or "none"  # None: no control on the material (issue 20)
-            text = Text(state if state != "none" else "–", style=CELL_STYLES[state])
-            if show_ids and cell.measures:
-                marks = [f"{numbers.setdefault(i, len(numbers) + 1)}{CELL_LETTERS[state]}"
-                         for i, state in cell.measures]  # fmt: skip
-                text.append("\n" + " ".join(marks), style="dim")
-            cells.append(text)
+            controls = [*cell.material, *cell.targeted, *cell.technology]
+            # a material control styled by its state, the others dim
+            styles = [CELL_STYLES[c.status.state] if i < len(cell.material) else "dim"
+                      for i, c in enumerate(controls)]  # fmt: skip
+            text = Text()
+            if show_ids:
+                for (_group, words, measure_id), style in zip(cell_pieces(cell), styles,
+                                                              strict=True):  # fmt: skip
+                    text.append(("\n" if text else "") + words, style=style)
+                    text.append(f" {numbers.setdefault(measure_id, len(numbers) + 1)}",
+                                style="dim")  # fmt: skip
+            else:
+                # alike controls share a line (and a state, so a style)
+                style_of = {w: st for (_g, w, _i), st in zip(cell_entries(cell), styles,
+                                                             strict=True)}  # fmt: skip
+                for words, line in cell_lines(cell):
+                    text.append(("\n" if text else "") + line, style=style_of[words])
+            cells.append(text if text else Text("–", style=CELL_STYLES["none"]))
         table.add_row(Text(mineral), *cells)
+    legend = Text(MATRIX_LEGEND, style="dim")
     if not numbers:
-        return table
+        return Group(table, legend)
     key = Table.grid(padding=(0, 1))
     key.add_column(justify="right", no_wrap=True)
     key.add_column(no_wrap=True, overflow="ignore")
     for measure_id, number in numbers.items():
         key.add_row(Text(str(number), style="dim"), Text(measure_id))
-    letters = ", ".join(f"{letter} {state}" for state, letter in CELL_LETTERS.items())
-    return Group(table, Text(f"measures ({letters}):", style="dim"), key)
+    return Group(table, legend, Text("measures:", style="dim"), key)
 
 
 def changes_table(rows) -> Table:

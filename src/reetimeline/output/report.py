@@ -15,7 +15,16 @@ from ..engine.states import Status, Target
 from ..links import check_url
 from ..model import Event
 from ..text import visible
-from .words import change_note, describe_days, horizon_note, status_note
+from .words import (
+    MATRIX_LEGEND,
+    cell_pieces,
+    change_note,
+    describe_days,
+    flow_words,
+    horizon_note,
+    kind_text,
+    status_note,
+)
 
 # Okabe-Ito colours: distinct for the common colour-vision deficiencies, and each state also
 # has its own label in the legend and in every table cell.
@@ -61,10 +70,11 @@ DEADLINE_DAYS = 90
 CHANGE_DAYS = 30
 
 
-def make(loaded, flt, as_of: dt.date, filters: str, answers) -> Report:
+def make(loaded, flt, as_of: dt.date, filters: str, answers, grid: Matrix) -> Report:
     """Everything the page shows, from a loaded store and a filter (`answers`: the module
-    api.answers, passed in by the command: the output layer does not import upward)."""
-    from ..engine.briefing import DEFAULT_DESTINATIONS, lives, matrix
+    api.answers, passed in by the command: the output layer does not import upward; `grid`:
+    the matrix, the one `status --matrix` draws with the same options)."""
+    from ..engine.briefing import lives
 
     knowledge = answers.knowledge(loaded, as_of, confirmed=flt.confirmed)
     horizon = answers.horizon(loaded)
@@ -79,7 +89,7 @@ def make(loaded, flt, as_of: dt.date, filters: str, answers) -> Report:
         as_of=as_of,
         filters=filters,
         data_note=horizon_note(horizon, as_of),
-        matrix=matrix(statuses, DEFAULT_DESTINATIONS),
+        matrix=grid,
         deadlines=answers.countdown(loaded, flt, as_of, within=DEADLINE_DAYS),
         changes=answers.changes(loaded, flt, as_of, changes_from, as_of),
         changes_from=changes_from,
@@ -213,16 +223,18 @@ def _matrix(grid: Matrix) -> str:
         cells = []
         for destination in grid.destinations:
             cell = grid.cells[mineral, destination]
-            ids = "".join(f"<li>{_id(i)} ({_e(SHORT_LABELS[s])})</li>"
-                          for i, s in cell.measures)  # fmt: skip
-            count = len(cell.measures)
-            more = (f'<details><summary>{count} measure{"s" if count != 1 else ""}</summary>'
-                    f'<ul class="ids">{ids}</ul></details>') if count else ""  # fmt: skip
-            cells.append(f"<td>{_state(cell.state or 'none', short=True)}{more}</td>")
+            controls = [*cell.material, *cell.targeted, *cell.technology]
+            lines = []
+            for (group, words, measure_id), control in zip(cell_pieces(cell), controls,
+                                                           strict=True):  # fmt: skip
+                state = control.status.state
+                badge = _state(state, short=True) + " " if group == "material" else ""
+                lines.append(f'<li class="{group}">{badge}{_e(words)} {_id(measure_id)}</li>')
+            body = f'<ul class="ids">{"".join(lines)}</ul>' if lines else _state("none")
+            cells.append(f"<td>{body}</td>")
         rows.append(f'<tr><th scope="row">{_e(mineral)}</th>{"".join(cells)}</tr>')
-    intro = ('<p class="meta">Each cell: the strongest state of the measures that apply to '
-             "exports of the mineral to the destination (naming it, a group holding it, or all),"
-             " with their ids.</p>")  # fmt: skip
+    intro = (f'<p class="meta">Exports of each mineral to each destination (naming it, a group '
+             f"holding it, or all): {_e(MATRIX_LEGEND)}.</p>")  # fmt: skip
     return _section(
         "matrix",
         "What restricts what, where",
@@ -266,9 +278,11 @@ def _changes(rows: Sequence[Change], first: dt.date, last: dt.date) -> str:
 
 
 def _states(rows: Sequence[Status]) -> str:
-    return _section("states", "Every measure today", ("state", "since", "until", "measure"), [
+    columns = ("state", "since", "until", "kind", "measure")
+    return _section("states", "Every measure today", columns, [
         f"<tr><td>{_state(s.state)}</td><td class=\"date\">{_e(s.since or '')}</td>"
-        f"<td class=\"date\">{_e(s.until or '')}</td><td>{_e(s.event.title)} {_id(s.event.id)}"
+        f"<td class=\"date\">{_e(s.until or '')}</td><td>{_e(kind_text(s.event))}</td>"
+        f"<td>{_e(s.event.title)} {_id(s.event.id)}<br><small>{_e(flow_words(s.event))}</small>"
         f"<br><small>{_e(status_note(s))}</small>{_reported(s.confidence)}</td></tr>"
         for s in rows
     ], "no measures")  # fmt: skip

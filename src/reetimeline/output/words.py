@@ -9,9 +9,52 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from ..model import ALL_DESTINATIONS, MEASURE_CATEGORIES
+
 if TYPE_CHECKING:
     from ..engine.briefing import Change
     from ..engine.states import Horizon, Status, Target
+    from ..model import Dated
+
+# a measure's kind in words (`kind = None` on a measure: not classified, read as a control on
+# the material, the cautious reading)
+KIND_UNKNOWN = "kind unknown"
+KIND_WORDS = {
+    "licensing": "licensing", "ban": "ban", "informal": "informal restriction",
+    "end-use-ban": "end-use ban", "entity-listing": "entity listing",
+    "technology": "technology control", "extraterritorial": "extraterritorial control",
+    "tariff": "tariff",
+}  # fmt: skip
+
+
+def kind_text(event: Dated) -> str:
+    """The kind of a measure as a table shows it ("licensing"; for an
+    unclassified export control: "unclassified"); "" for an event that is not a measure."""
+    if event.category not in MEASURE_CATEGORIES:
+        return ""
+    return event.kind or ("tariff" if event.category == "tariff" else "unclassified")
+
+
+def kind_words(kind: str | None) -> str:
+    """ "entity listing", "technology control"; "kind unknown" for None."""
+    return KIND_WORDS.get(kind, kind) if kind else KIND_UNKNOWN
+
+
+def _places(codes: tuple[str, ...], issuer: str | None) -> str:
+    if ALL_DESTINATIONS in codes:
+        return f"all but {issuer}" if issuer else "all"
+    return ", ".join(codes) if codes else "?"
+
+
+def flow_words(event: Dated) -> str:
+    """Which trade a measure restricts: "exports from CN to all but CN" (an export control, to
+    its `applies_to` destinations), "imports into US from CN" (a tariff, from its origins); ""
+    for an event that is not a measure."""
+    if event.category == "export-control":
+        return f"exports from {event.issuer or '?'} to {_places(event.applies_to, event.issuer)}"
+    if event.category == "tariff":
+        return f"imports into {event.issuer or '?'} from {_places(event.applies_to, event.issuer)}"
+    return ""
 
 
 def horizon_note(horizon: Horizon, as_of: dt.date | None) -> str:
@@ -25,11 +68,21 @@ def horizon_note(horizon: Horizon, as_of: dt.date | None) -> str:
         ago = f"{days} day{'s' if days != 1 else ''} ago"
     else:
         ago = f"{-days} day{'s' if days != -1 else ''} after the as-of date"
-    return f"{horizon.label} current to {horizon.date}, {ago}"
+    return f"{horizon.label or 'data'} current to {horizon.date}, {ago}"
 
 
 def status_note(s: Status) -> str:
-    """The sentence behind a state: by what, until when, how sure."""
+    """The sentence behind a state: by what, until when, how sure; when an event reports that
+    the scheduled change behind the state happened (`confirms`, or an `ends` that records a
+    lapse), it is named ("reported by ...")."""
+    note = _status_note(s)
+    reporter = getattr(s, "reported_by", None)
+    if reporter is not None and s.state != "unconfirmed":
+        note = f"{note}; reported by {reporter.id}" if note else f"reported by {reporter.id}"
+    return note
+
+
+def _status_note(s: Status) -> str:
     if s.state == "unconfirmed":
         assert s.by is not None and s.since is not None
         if s.last_known == "suspended" and s.scheduled == "in-force":
@@ -60,11 +113,31 @@ def status_note(s: Status) -> str:
         return f"expired after {s.since.previous()}"
     if s.state == "ended" and s.by is not None:
         return f"ended by {s.by.id} from {s.since}"
+    partly = partial_note(s)
+    if partly:
+        return partly
     if s.state == "in-force" and s.lapsed is not None and s.since is not None:
         return f"suspension by {s.lapsed.id} ended {s.since.previous()}"
     if s.state == "in-force" and s.until:
         return f"in force until {s.until}"
     return ""
+
+
+def partial_note(s: Status) -> str:
+    """ "in force; in part suspended by X until 2026-11-10": a measure that a partial
+    suspension or truce (`partial = true`) covers stays in force. The engine's Status names the
+    partial suspension (`partial_by`), its last day (`partial_until`) and whether that day
+    passed after the horizon with nothing reported (`partial_unconfirmed`)."""
+    by = getattr(s, "partial_by", None)
+    if s.state != "in-force" or by is None:
+        return ""
+    until = getattr(s, "partial_until", None)
+    if getattr(s, "partial_unconfirmed", False) and until is not None:
+        data = horizon_note(s.horizon, s.as_of)
+        return (f"in force; the part suspended by {by.id} was due back in force after {until}; "
+                "no event in the stores says what happened" + (f" ({data})" if data else ""))
+    end = f" until {until}" if until else " with no end date"
+    return f"in force; in part suspended by {by.id}{end}"
 
 
 def describe_days(target: Target) -> str:
@@ -130,3 +203,84 @@ def change_note(c: Change) -> str:
     if c.change == "extended" and c.extended is not None and c.by is not None:
         return f"{c.extended.id} now ends {c.by.expires}"
     return ""
+
+
+# --- the matrix: what restricts a mineral to a destination, by kind ----------------------------
+
+MATRIX_LEGEND = (
+    "each cell: the controls on the material itself (ban, licensing, informal; every buyer), "
+    "strictest first, each with its state; '+' marks controls that hit only named entities or "
+    "military users (end-use ban, entity listing) and controls on technology or foreign-made "
+    "items (technology, extraterritorial), never the mineral's own state; 'technology only': "
+    "no control on the material; 'kind unknown': an unclassified control, read as one on the "
+    "material"
+)
+
+
+def state_words(state: str) -> str:
+    """ "in force" for `in-force`; other states as they are."""
+    return state.replace("-", " ")
+
+
+def control_words(control) -> str:
+    """One control of a matrix cell: "licensing in force", "ban unconfirmed", "licensing in
+    force, in part suspended"."""
+    status = control.status
+    text = f"{kind_words(control.kind)} {state_words(status.state)}"
+    if status.state == "in-force" and getattr(status, "partial_by", None) is not None:
+        text += ", in part suspended"
+    return text
+
+
+def cell_entries(cell) -> list[tuple[str, str, str]]:
+    """Each control of a matrix cell as (group, words, measure id), in order, the targeted and
+    technology ones marked "+ "."""
+    pieces = [("material", control_words(c), c.status.event.id) for c in cell.material]
+    pieces += [("targeted", f"+ {control_words(c)}", c.status.event.id) for c in cell.targeted]
+    pieces += [("technology", f"+ {control_words(c)}", c.status.event.id)
+               for c in cell.technology]  # fmt: skip
+    return pieces
+
+
+def _technology_only(cell, first: str) -> str:
+    """The first line of a cell that only technology controls restrict, led by "technology
+    only: " instead of "+ "."""
+    if cell.material or cell.targeted or not cell.technology:
+        return first
+    return "technology only: " + first.removeprefix("+ ")
+
+
+def cell_pieces(cell) -> list[tuple[str, str, str]]:
+    """The lines of a matrix cell, each (group, words, measure id): the material controls
+    first (strictest kind first), then "+ entity listing in force" for the targeted and
+    technology controls; when only technology controls apply, the first reads "technology
+    only: ..."."""
+    pieces = cell_entries(cell)
+    if pieces:
+        group, words, measure_id = pieces[0]
+        pieces[0] = (group, _technology_only(cell, words), measure_id)
+    return pieces
+
+
+def cell_lines(cell) -> list[tuple[str, str]]:
+    """The lines of a matrix cell without ids, each (words, the line): controls of the same
+    kind in the same state said once, with their number ("+ technology control unconfirmed
+    ×2")."""
+    counts: dict[str, int] = {}
+    for _group, words, _id in cell_entries(cell):
+        counts[words] = counts.get(words, 0) + 1
+    lines = [(words, words if n == 1 else f"{words} ×{n}") for words, n in counts.items()]
+    if lines:
+        lines[0] = (lines[0][0], _technology_only(cell, lines[0][1]))
+    return lines
+
+
+def cell_text(cell, *, show_ids: bool = False) -> str:
+    """A matrix cell on one line: "ban unconfirmed; licensing in force; + end-use ban in
+    force" (each control with its id in brackets with `show_ids`, else controls alike said
+    once with their number); "none" when nothing applies."""
+    if show_ids:
+        lines = [f"{words} ({i})" for _group, words, i in cell_pieces(cell)]
+    else:
+        lines = [line for _words, line in cell_lines(cell)]
+    return "; ".join(lines) if lines else "none"
