@@ -134,3 +134,14 @@ def test_the_truce_extension_is_an_extended_change_for_dysprosium(curated):
     assert [(str(c.date), c.event.id, c.change, c.by.id) for c in rows] == [
         ("2026-09-28", "busan-trump-xi-summit", "extended",
          "mofcom-eighth-round-readout-kl-extension")]  # fmt: skip
+
+
+def test_list_to_a_destination_keeps_the_reliefs_that_name_it(run):
+    """`list` selects events: a suspension of exports to the US is about that flow and is
+    listed; `status`, which lists restrictions, never shows it."""
+    listed = run("list", "--to", "US", "-k", "suspension")
+    assert [line.rsplit("\t", 1)[1] for line in listed.stdout.splitlines()[1:]] == [
+        "china-tariff-commission-suspension", "mofcom-suspends-october-measures",
+        "mofcom-suspends-us-ga-ge-sb-ban"]  # fmt: skip
+    states = json_of(run("status", "--to", "US", "--as-of", "2026-12-06", "--json"))
+    assert {r["category"] for r in states} == {"export-control", "tariff"}

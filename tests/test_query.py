@@ -256,7 +256,8 @@ def _flow_events():
         make("us-tariff", "tariff", "US", ["CN"]),
         make("cn-tariff", "tariff", "CN", ["US"]),
         make("us-world-tariff", "tariff", "US", ["all"]),
-        # a relief is never a restriction, whatever it names
+        # a relief is found as its issuer and applies_to name it (`status`, which lists only
+        # measures, never shows it as a restriction)
         make("cn-tariff-cut", "suspension", "CN", ["US"], suspends=("cn-tariff",)),
         make("truce", "truce", None, ["all"]),
     ]
@@ -265,12 +266,15 @@ def _flow_events():
 @pytest.mark.parametrize(
     ("origins", "destinations", "expected"),
     [
-        ([], ["CN"], ["cn-tariff", "eu-control"]),
-        ([], ["US"], ["cn-licensing", "cn-ban-us", "eu-control", "us-tariff", "us-world-tariff"]),
-        (["CN"], ["US"], ["cn-licensing", "cn-ban-us", "us-tariff", "us-world-tariff"]),
+        ([], ["CN"], ["cn-tariff", "eu-control", "truce"]),
+        ([], ["US"], ["cn-licensing", "cn-ban-us", "eu-control", "us-tariff", "us-world-tariff",
+                      "cn-tariff-cut", "truce"]),
+        (["CN"], ["US"], ["cn-licensing", "cn-ban-us", "us-tariff", "us-world-tariff",
+                          "cn-tariff-cut"]),
         (["US"], ["CN"], ["cn-tariff"]),
         (["US"], [], ["cn-tariff"]),
-        (["CN"], [], ["cn-licensing", "cn-ban-us", "us-tariff", "us-world-tariff"]),
+        (["CN"], [], ["cn-licensing", "cn-ban-us", "us-tariff", "us-world-tariff",
+                      "cn-tariff-cut"]),
         # a member of the issuing group: exports from DE are restricted by the EU's control
         (["DE"], ["JP"], ["eu-control"]),
         (["US"], ["US"], []),
@@ -285,7 +289,7 @@ def test_from_and_to_select_flows_in_their_direction(origins, destinations, expe
 def test_exact_flows_match_only_the_codes_named():
     flt = make_filter(destinations=["US"], exact=True)
     assert sorted(e.id for e in _flow_events() if flt.matches(e)) == [
-        "cn-ban-us", "us-tariff", "us-world-tariff"]  # fmt: skip
+        "cn-ban-us", "cn-tariff-cut", "us-tariff", "us-world-tariff"]  # fmt: skip
     flt = make_filter(origins=["DE"], exact=True)
     assert [e.id for e in _flow_events() if flt.matches(e)] == []
 

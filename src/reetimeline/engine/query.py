@@ -105,9 +105,11 @@ def flow_sides(event: Dated) -> tuple[bool, bool] | None:
     """Which side of the flows a measure restricts its issuer is on: (origin, destination).
 
     An export control restricts exports from its issuer to its `applies_to` (True, False); a
-    tariff restricts imports into its issuer from its `applies_to` (False, True). None for an
-    event that restricts no flow (reliefs, and every other category)."""
-    if event.category == "export-control":
+    tariff restricts imports into its issuer from its `applies_to` (False, True). A relief (a
+    suspension or a truce) is found as its issuer and `applies_to` name it, read as an export
+    control's (it is about that flow; `status` lists measures only, so a relief is never listed
+    as a restriction). None for every other category."""
+    if event.category in ("export-control", "suspension", "truce"):
         return (True, False)
     if event.category == "tariff":
         return (False, True)
