@@ -97,17 +97,19 @@ def test_list_on_a_wide_terminal_has_an_id_column(screen):
     ]
 
 
-def test_status_at_80_columns_stacks_dates_id_and_note(screen):
+def test_status_at_80_columns_stacks_dates_id_kind_and_note(screen):
     assert screen("status", "--as-of", "2026-06-01") == [
         "            since",
         "state       until        measure / id / note",
         "────────────────────────────────────────────────────────────────────────────────",
         "in-force    2023-08-01   China imposes export licensing on gallium and germanium",
         "                         licensing",
+        "                         kind: unclassified",
         "",
         "suspended   2025-11-09   China bans gallium, germanium, antimony and",
         "            2026-11-27   superhard-material exports to the US",
         "                         china-bans-gallium-germanium-exports-to-us",
+        "                         kind: unclassified",
         "                         suspended by",
         "                         mofcom-suspends-the-us-gallium-ban-for-a-year until",
         "                         2026-11-27 (reported)",

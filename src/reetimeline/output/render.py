@@ -626,11 +626,11 @@ def _status_table(statuses: Sequence[Status], width: int) -> Table:
     optional = {"note": max(min(_widest(notes), 40), note_word, len("note")),
                 "kind": _widest(kinds, len("kind"))}  # fmt: skip
     fixed = state_width + 2 * (10 + GAP)
-    # the note is never dropped: it has a column, or stands under the title with the id;
-    # compact: since and until share a column, one above the other
+    # the note and the kind are never dropped: each has a column, or stands under the title with
+    # the id; compact: since and until share a column, one above the other
     layout = _choose(width, fixed, optional,
-                     [(("kind", "note"), False, False), (("note",), False, False),
-                      (("kind",), True, False), ((), True, False), ((), True, True)], id_width,
+                     [(("kind", "note"), False, False), (("kind",), True, False),
+                      ((), True, False), ((), True, True)], id_width,
                      _widest(titles), stack_min=note_word,
                      compact_fixed=state_width + 10 + GAP)  # fmt: skip
     title_width = min(layout.room, max(_widest(titles), id_width if layout.stacked else 0,
@@ -670,7 +670,8 @@ def _status_table(statuses: Sequence[Status], width: int) -> Table:
         if "kind" in layout.columns:
             row.append(Text(kind))
         if layout.stacked:
-            row.append(_with_id(title, s.event.id, *([note] if note.plain else [])))
+            under = [Text(f"kind: {kind}", style="dim")] if "kind" not in layout.columns else []
+            row.append(_with_id(title, s.event.id, *under, *([note] if note.plain else [])))
         else:
             row += [title, note]
             row.append(_id(s.event.id))
