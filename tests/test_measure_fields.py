@@ -9,6 +9,7 @@ import pytest
 
 from reetimeline.model import PartialDate
 from reetimeline.store import curated_store_path, load
+from tests.conftest import json_of
 
 NO_CACHE = {"REETIMELINE_NO_CACHE": "1"}
 BASE = '[[events]]\nid = "a"\ndate = 2025-01-01\ntitle = "A"\ncategory = "export-control"\n'
@@ -287,3 +288,17 @@ def test_an_event_that_confirms_another_is_among_the_relations(tmp_path, cached)
             ("lapsed", ("pause",)),
         ]
         assert [e.id for e in loaded.acting_on("pause")] == ["lapsed"]
+
+
+def test_an_export_imported_into_a_new_store_declares_its_horizon(run, tmp_path):
+    """Every curated event carries 2026-10-08: the new store says so once, in its header, so
+    `doctor` and every view's note name the horizon that applies."""
+    exported = tmp_path / "curated.csv"
+    assert run("export", "--format", "csv", "-o", str(exported)).exit_code == 0
+    new = tmp_path / "new.toml"
+    assert run("--store", str(new), "import", str(exported)).exit_code == 0
+    text = new.read_text(encoding="utf-8")
+    assert text.count("current_to") == 1
+    assert "\n# The day up to which these events were checked.\ncurrent_to = 2026-10-08\n" in text
+    doctor = json_of(run("--store", str(new), "doctor", "--json", "--as-of", "2026-12-06"))
+    assert doctor["data"] == "new.toml current to 2026-10-08, 59 days ago"

@@ -83,8 +83,9 @@ def event_to_toml_record(event: Event) -> EventRecord:
     return record  # type: ignore[return-value]
 
 
-def render_events_toml(events: Sequence[Event]) -> str:
-    """`[[events]]` tables for `events`, to append to a store's text.
+def render_events_toml(events: Sequence[Event], horizon: PartialDate | None = None) -> str:
+    """`[[events]]` tables for `events`, to append to a store's text; an event whose
+    `current_to` is `horizon` (its file's) is written without it, as the parser will give it.
 
     tomli-w may write a short array of tables inline (`events = [...]`), which appended after a
     table would silently become a key of the previous event; so the header is checked and, if
@@ -95,6 +96,8 @@ def render_events_toml(events: Sequence[Event]) -> str:
     chunks = []
     for event in events:
         record = event_to_toml_record(event)
+        if horizon is not None and event.current_to == horizon:
+            del record["current_to"]
         text = tomli_w.dumps({"events": [record]}, multiline_strings=False)
         if not text.startswith("[[events]]\n"):
             text = "[[events]]\n" + tomli_w.dumps(record)
@@ -191,16 +194,25 @@ def append_events(
 
         tail, old_lines, size = _tail_of(target)
         newline = old.newline if size else "\n"
-        rendered = render_events_toml(final)
+        horizon = _horizon_of(old)
+        header, declares = NEW_STORE_HEADER, None
+        shared = {event.current_to for event in final}
+        if size == 0 and len(shared) == 1 and None not in shared:
+            # a new store of events checked up to one day (an import of an export): the store
+            # says so in its header, as the views and `doctor` read it
+            horizon = declares = shared.pop()
+            header += ("\n# The day up to which these events were checked.\n"
+                       f"current_to = {horizon}\n")
+        rendered = render_events_toml(final, horizon)
         if size == 0:  # a new store starts with a short header
-            rendered = NEW_STORE_HEADER + "\n" + rendered
+            rendered = header + "\n" + rendered
         addition = rendered.replace("\n", newline)
         if size == 0 or tail.endswith(("\n\n", "\r\n\r\n")):
             separator = ""
         else:
             separator = newline if tail.endswith("\n") else newline * 2
         new_part = separator + addition
-        written = _verified(name, target, old, new_part, final, old_lines)
+        written = _verified(name, target, old, new_part, final, old_lines, horizon, declares)
         new_bytes = new_part.encode("utf-8")
         if size + len(new_bytes) > MAX_STORE_BYTES:  # else no fresh parse could read it back
             raise DataError([Problem(name, f"would grow to {size + len(new_bytes):,} bytes, more "
@@ -295,11 +307,18 @@ def _tail_of(target: Path) -> tuple[str, int, int]:
 
 
 def _verified(
-    name: str, target: Path, old: _Old, new_part: str, added: Sequence[Event], old_lines: int
+    name: str, target: Path, old: _Old, new_part: str, added: Sequence[Event], old_lines: int,
+    horizon: PartialDate | None, declares: PartialDate | None,
 ) -> list[Event]:
     """Check that the store with `new_part` appended reads back as the old events plus exactly
-    `added`; return those as read (with their lines)."""
+    `added`; return those as read (with their lines). `horizon` is the file's `current_to` once
+    written (`declares`: the one a new file's header declares): events that carry it were
+    written without it."""
     expected = [event_to_toml_record(e) for e in added]
+    for record, event in zip(expected, added, strict=True):
+        if horizon is not None and event.current_to == horizon:
+            del record["current_to"]
+    header = {"current_to": declares.first()} if declares is not None else {}
     if old.appendable:
         # The old text is a whole valid document whose events are all tables, so a text of
         # `[[events]]` tables after it reads as those events appended: parsing that text alone
@@ -307,19 +326,19 @@ def _verified(
         document, problem = parse_toml(name, new_part)
         if problem:
             raise WriteError(f"{name}: refusing to write text that does not parse: {problem}")
-        if set(document) - {"events"} or document.get("events", []) != expected:
+        extra = {k: v for k, v in document.items() if k != "events"}
+        if extra not in ({}, header) or document.get("events", []) != expected:
             raise WriteError(f"{name}: the appended text did not read back as exactly the new "
                              "events")  # fmt: skip
         events, problems, _info = read_document(name, new_part, document)
         if problems:
             raise DataError(problems)
-        if events != list(added):
+        # read alone, the text may have no header: each event carries its file's horizon
+        events = [replace(e, current_to=e.current_to or horizon) for e in events]
+        if events != _with_horizon(added, horizon):
             raise WriteError(f"{name}: the appended events did not read back equal")
-        # read alone, the text has no header: each event carries its file's horizon
-        horizon = _horizon_of(old)
         return [replace(e, origin=Origin(name, (e.origin.line or 0) + old_lines if e.origin
-                                         else None),
-                        current_to=e.current_to or horizon) for e in events]  # fmt: skip
+                                         else None)) for e in events]  # fmt: skip
     # events written some other way (an inline array): parse the whole result
     source, problem = read_store_bytes(target)
     if problem or source is None:
@@ -342,11 +361,16 @@ def _verified(
     events, problems = events_from_document(name, new_text, new_doc)
     if problems:
         raise DataError(problems)
-    horizon = _horizon_of(old)
-    if list(events[len(old_events) :]) != [e if e.current_to else replace(e, current_to=horizon)
-                                           for e in added]:  # fmt: skip
+    if list(events[len(old_events) :]) != _with_horizon(added, horizon):
         raise WriteError(f"{name}: the appended events did not read back equal")
     return list(events[len(old_events) :])
+
+
+def _with_horizon(events: Sequence[Event], horizon: PartialDate | None) -> list[Event]:
+    """`events` as their file gives them back: each without a horizon of its own takes the
+    file's."""
+    return [e if e.current_to or horizon is None else replace(e, current_to=horizon)
+            for e in events]  # fmt: skip
 
 
 def _horizon_of(old: _Old) -> PartialDate | None:
