@@ -363,8 +363,8 @@ def test_a_foreign_root_is_a_signature_refusal(run, feed, tmp_path):
 
 def test_staleness_hint_on_terminal_views_only(run, monkeypatch, today, tmp_path):
     # the packaged store is current to 2026-10-08: 59 days before "today"
-    hint = ("the curated store is current to 2026-10-08, 59 days ago: `reetimeline update` "
-            "fetches a newer one\n")  # fmt: skip
+    hint = ("the curated store was checked 59 days ago: `reetimeline update` fetches a newer "
+            "one once a feed is configured (docs/curating.md)\n")  # fmt: skip
     coloured = run("status", "-m", "gallium", "--color", "always")
     assert coloured.stderr.endswith(f"data: curated store current to 2026-10-08, 59 days ago\n"
                                     f"{hint}")  # fmt: skip
@@ -379,6 +379,10 @@ def test_staleness_hint_on_terminal_views_only(run, monkeypatch, today, tmp_path
     assert hint not in run("countdown", "--color", "always").stderr
     config.write_text("stale_after_days = 0\n", encoding="utf-8")
     assert hint not in run("status", "--color", "always").stderr
+    # with a feed configured, the hint is only the command
+    config.write_text(f'feed = "{tmp_path}"\n', encoding="utf-8")
+    assert run("countdown", "--color", "always").stderr.endswith(
+        "the curated store was checked 59 days ago: `reetimeline update` fetches a newer one\n")
 
 
 def test_the_packaged_store_wins_when_it_is_newer(run, feed, today):

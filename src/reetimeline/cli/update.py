@@ -121,8 +121,11 @@ def stale_hint(loaded: store.Store, today: dt.date) -> str | None:
         if path == curated:
             age = (today - date.last()).days
             if age > days:
-                return (f"the curated store is current to {date}, {age} days ago: "
-                        "`reetimeline update` fetches a newer one")  # fmt: skip
+                config = _settings().config
+                configured = os.environ.get(ENV_FEED) or config.feed or DEFAULT_FEED
+                later = "" if configured else " once a feed is configured (docs/curating.md)"
+                return (f"the curated store was checked {age} days ago: `reetimeline update` "
+                        f"fetches a newer one{later}")  # fmt: skip
     return None
 
 
