@@ -159,6 +159,37 @@ def changes(store: Store, flt: query.Filter, as_of: dt.date, first: dt.date, las
     return _named(store, rows)
 
 
+def export(store: Store, flt: query.Filter, fmt: str, *, as_of: dt.date,
+           stamp: dt.datetime | None = None, alarm_days: int | None = None,
+           bom: bool = False) -> str | bytes:  # fmt: skip
+    """The matching events in a format of `reetimeline export` (csv, json, jsonl, ics, md,
+    timelinejs: text; xlsx: bytes). `stamp` is the time the file says it was made (default:
+    midnight UTC of `as_of`); ICS expiries are as known on `as_of`."""
+    from ..errors import UsageError
+    from ..output.formats import EXPORTERS
+    from ..output.words import horizon_note
+
+    exporter = EXPORTERS.get(fmt.casefold())
+    if exporter is None:
+        raise UsageError(f"unknown format '{fmt}'; formats: {', '.join(EXPORTERS)}")
+    events = store.select(flt)
+    known = horizon(store)
+    rows = None
+    if fmt.casefold() == "ics":
+        from ..engine.states import countdown as all_targets
+
+        # every dated row inside the window, extended ends moved, as known on the as-of date
+        rows = all_targets(events, as_of, knowledge(store, as_of, confirmed=flt.confirmed),
+                           known, flt=flt, show_all=True)  # fmt: skip
+    if stamp is None:
+        stamp = dt.datetime.combine(as_of, dt.time(), dt.UTC)
+    text = exporter.write(events, stamp=stamp, alarm_days=alarm_days, targets=rows,
+                          data_note=horizon_note(known, as_of))  # fmt: skip
+    if bom and isinstance(text, str):
+        text = "\ufeff" + text  # Excel reads a CSV as UTF-8 only when it starts with a BOM
+    return text
+
+
 def _followers(store: Store, chosen: list[Event], *, confirmed: bool) -> list[Event]:
     """`_acting_on` the chosen events, as whole events."""
     found = [e.id for e in _acting_on(store, chosen, confirmed=confirmed)]

@@ -201,7 +201,7 @@ def import_events(
 ) -> ImportResult:
     """Read and validate every row of an export file, then append them all to `target`, or
     nothing. An id already in use is refused, or skipped with `skip_existing`."""
-    from ..output.formats.importer import read
+    from ..output.formats import read
     from ..store.write import append_events
 
     loaded = context_for_writing(paths, target, cache_dir)

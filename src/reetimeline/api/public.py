@@ -396,27 +396,6 @@ def export(stores: Store | None = None, fmt: str = "csv", *, as_of: dt.date,
     """The matching events in a format of `reetimeline export` (csv, json, jsonl, ics, md,
     timelinejs: text; xlsx: bytes). `stamp` is the time the file says it was made (default:
     midnight UTC of `as_of`); ICS expiries are as known on `as_of`."""
-    from ..errors import UsageError
-    from ..output.formats.export import EXPORTERS
-    from ..output.words import horizon_note
-
-    exporter = EXPORTERS.get(fmt.casefold())
-    if exporter is None:
-        raise UsageError(f"unknown format '{fmt}'; formats: {', '.join(EXPORTERS)}")
     stores, flt = _ask(stores, flt, filters)
-    events = stores.select(flt)
-    horizon = answers.horizon(stores)
-    rows = None
-    if fmt.casefold() == "ics":
-        from ..engine.states import countdown as all_targets
-
-        # every dated row inside the window, extended ends moved, as known on the as-of date
-        knowledge = answers.knowledge(stores, as_of, confirmed=flt.confirmed)
-        rows = all_targets(events, as_of, knowledge, horizon, flt=flt, show_all=True)
-    if stamp is None:
-        stamp = dt.datetime.combine(as_of, dt.time(), dt.UTC)
-    text = exporter.write(events, stamp=stamp, alarm_days=alarm_days, targets=rows,
-                          data_note=horizon_note(horizon, as_of))  # fmt: skip
-    if bom and isinstance(text, str):
-        text = "\ufeff" + text  # Excel reads a CSV as UTF-8 only when it starts with a BOM
-    return text
+    return answers.export(stores, flt, fmt, as_of=as_of, stamp=stamp, alarm_days=alarm_days,
+                          bom=bom)  # fmt: skip

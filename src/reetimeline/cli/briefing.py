@@ -76,7 +76,7 @@ def report_command(
 
     Example: reetimeline report -o briefing.html -m gallium -m germanium
     """
-    from ..output.formats.export import write_text_atomically
+    from ..output.formats import write_text_atomically
     from ..output.report import make, render
 
     day = as_of_date(as_of)

@@ -105,13 +105,13 @@ def colors(_ctx, incomplete: str) -> list[str]:
 
 
 def export_formats(_ctx, incomplete: str) -> list[tuple[str, str]]:
-    from ..output.formats.export import EXPORTERS
+    from ..output.formats import EXPORTERS
 
     return [(name, EXPORTERS[name].description) for name in _starting(EXPORTERS, incomplete)]
 
 
 def import_formats(_ctx, incomplete: str) -> list[str]:
-    from ..output.formats.importer import FORMATS
+    from ..output.formats import FORMATS
 
     return _starting(FORMATS, incomplete)
 

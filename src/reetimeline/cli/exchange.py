@@ -78,8 +78,7 @@ def export_command(
 
     Example: reetimeline export --format ics --alarm 7 -o deadlines.ics -m gallium
     """
-    from .. import api
-    from ..output.formats.export import EXPORTERS, write_text_atomically
+    from ..output.formats import EXPORTERS, write_text_atomically
     from ..output.words import horizon_note
 
     fmt = fmt.casefold()
@@ -104,8 +103,8 @@ def export_command(
     loaded = load_store(filters)
     count = loaded.count_matching(flt)
     say_if_nothing_matched(count, loaded)
-    text = api.export(loaded, fmt, as_of=day, stamp=dt.datetime.now(dt.UTC).replace(microsecond=0),
-                      alarm_days=alarm, bom=bom, flt=flt)  # fmt: skip
+    text = answers.export(loaded, flt, fmt, as_of=day, alarm_days=alarm, bom=bom,
+                          stamp=dt.datetime.now(dt.UTC).replace(microsecond=0))  # fmt: skip
     note = horizon_note(answers.horizon(loaded), day)
     if output is None and isinstance(text, bytes):
         print_bytes(text)
@@ -442,7 +441,7 @@ def import_command(
     Example: reetimeline import colleague.csv --dry-run
     """
     from ..api.edit import import_events
-    from ..output.formats.importer import FORMATS, guess_format
+    from ..output.formats import FORMATS, guess_format
 
     fmt = fmt.casefold() if fmt else guess_format(file)
     if fmt not in FORMATS:

@@ -215,7 +215,7 @@ def timeline_command(
         print_lines(line.rstrip() for line in captured.get().splitlines())
     if svg or html:
         # the picture for a report is always in colour, whatever the terminal
-        from ..output.formats.export import write_text_atomically
+        from ..output.formats import write_text_atomically
         from ..output.render import life_picture, picture_html, picture_svg
         from ..output.render import picture as report_picture
 

@@ -7,7 +7,6 @@ default-ignorable characters into visible escapes before anything is shown to a 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -37,6 +36,8 @@ def list_line(e: Event) -> str:
 def json_fragment(event: Event) -> str:
     """The event as it stands inside `json.dumps(events, indent=2)`: indented one level, so that
     fragments joined with ",\n" between "[\n" and "\n]" print the same list."""
+    import json  # here: the other piped views do without it
+
     text = json.dumps(event_to_record(event), ensure_ascii=False, indent=2)
     return "\n".join("  " + line for line in text.split("\n"))
 
