@@ -35,6 +35,8 @@ G_CODES = ["GA", "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP
     ("words", "expected"),
     [
         ("reetimeline list -m dys", ["dysprosium"]),
+        ("reetimeline status --kind en", ["end-use-ban", "entity-listing"]),
+        ("reetimeline add --kind te", ["technology"]),
         ("reetimeline list -m дисп", ["диспрозий"]),
         ("reetimeline list -m 镝", ["镝"]),
         ("reetimeline list -m heavy", ["heavy-rare-earths", "heavy\\ rare\\ earth"]),  # for bash

@@ -261,6 +261,7 @@ def add_command(
             show_default=False,
             help="What a measure restricts and whom it hits: licensing, ban, informal, "
             "end-use-ban, entity-listing, technology, extraterritorial or tariff.",
+            click_type=completing(completion.kinds),
         ),
     ] = None,
     partial: Annotated[
