@@ -24,7 +24,7 @@ from ..engine.states import (
     countdown as count_down,
 )
 from ..model import MEASURE_CATEGORIES, Dated, Event, PartialDate
-from ..store import Store
+from ..store import CURATED, Store
 
 __all__ = ["changes", "countdown", "horizon", "knowledge", "packages", "parts", "status"]
 
@@ -35,36 +35,11 @@ def horizon(store: Store) -> Horizon:
     """How current the data is, for the views: the curated store's `current_to` when it is
     loaded and declares one, else the latest of the store files that declare one. (Each
     event's own `current_to` decides whether its scheduled changes are facts.)"""
-    for date, label in _horizons(store):
+    for date, label in store.horizons():
         if label == CURATED:
             return Horizon(date, label)
     latest = store.latest_current_to()
     return Horizon() if latest is None else Horizon(*latest)
-
-
-CURATED = "curated store"
-
-
-def _horizons(store: Store) -> list[tuple[PartialDate, str]]:
-    """Each store file's `current_to` with what to call the file: "curated store" or its name
-    (made visible: a file name reaches terminals, pages and pictures)."""
-    from pathlib import Path
-
-    from ..store import curated_store_path
-    from ..text import visible
-
-    try:
-        curated: Path | None = curated_store_path().resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
-        curated = None
-    out = []
-    for path, date in store.current_to:
-        try:
-            is_curated = curated is not None and Path(path).resolve() == curated
-        except (OSError, RuntimeError):
-            is_curated = False
-        out.append((date, CURATED if is_curated else visible(Path(path).name)))
-    return out
 
 
 def _named(store: Store, rows: list[_Row]) -> list[_Row]:
@@ -75,7 +50,7 @@ def _named(store: Store, rows: list[_Row]) -> list[_Row]:
     if not unnamed:
         return rows
     names: dict[PartialDate, str] = {}
-    for date, label in sorted(_horizons(store), key=lambda item: item[1] != CURATED):
+    for date, label in sorted(store.horizons(), key=lambda item: item[1] != CURATED):
         names.setdefault(date, label)
     out = list(rows)
     for i in unnamed:

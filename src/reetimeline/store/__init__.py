@@ -217,14 +217,17 @@ class Store:
 
     # --- what the stores know, and until when
 
+    def horizons(self) -> list[tuple[PartialDate, str]]:
+        """Each file's `current_to` that declares one, with what to call the file: "curated
+        store" or its name (made visible where it enters: a file name reaches terminals, pages
+        and pictures)."""
+        return [(date, CURATED if _is_curated(path) else visible(Path(path).name))
+                for path, date in self.current_to]  # fmt: skip
+
     def latest_current_to(self) -> tuple[PartialDate, str] | None:
         """How current the data is: the latest `current_to` of the files that declare one, and
-        what to call that file ("curated store" or its name); None when none declares one."""
-        if not self.current_to:
-            return None
-        path, date = max(self.current_to, key=lambda item: item[1].first())
-        # a file name reaches terminals, pages and pictures: made visible where it enters
-        return date, "curated store" if _is_curated(path) else visible(Path(path).name)
+        what to call that file; None when none declares one."""
+        return max(self.horizons(), key=lambda item: item[0].first(), default=None)
 
     def relations(self) -> list[Dated]:
         """Every event that suspends, extends, ends or confirms another, or is a part of a
@@ -346,6 +349,9 @@ def _merged(parts: Sequence[list[Any]], *, reverse: bool = False,
     else:
         out = list(heapq.merge(*nonempty, key=_sort_key, reverse=reverse))
     return out if limit is None else out[:limit]
+
+
+CURATED = "curated store"  # what the views call the curated store's file
 
 
 def _is_curated(path: str) -> bool:
