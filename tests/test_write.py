@@ -105,6 +105,32 @@ def test_ids_are_derived_from_date_and_title():
     assert next_free_id("a", {"a", "a-2"}) == "a-3"
 
 
+def test_derived_ids_are_cut_between_words_after_the_date():
+    # the title: the old rule cut it at 60 characters, mid-word ("...-valid-unti")
+    title = "Supplier Y Tb metal quote USD 1,450/kg valid until end of month"
+    assert derive_id("2026-12-05", title) == "2026-12-05-supplier-y-tb-metal-quote-usd-1-450-kg"
+    # a `-` right after the 40th character: the 40 characters are whole words
+    assert derive_id("2026", "a" * 38 + " b c") == "2026-" + "a" * 38 + "-b"
+    assert derive_id("2026", "a" * 40 + " b") == "2026-" + "a" * 40
+    assert derive_id("2026", "a" * 45) == "2026-" + "a" * 40  # one word too long: cut inside
+
+
+def test_add_with_a_long_title_derives_a_short_stable_unique_id(run, tmp_path):
+    path = tmp_path / "events.toml"
+    path.write_text(OLD, encoding="utf-8")
+    words = "Provisional measures on the export of refined dysprosium terbium and yttrium oxide"
+    title = f"{words} under licence pending review by China"
+    assert len(title) == 120
+    first = run("--store", str(path), "add", "--date", "2026-12-05", "--title", title)
+    second = run("--store", str(path), "add", "--date", "2026-12-05", "--title", title)
+    assert (first.exit_code, second.exit_code) == (0, 0)
+    derived = "2026-12-05-provisional-measures-on-the-export-of"
+    assert (first.stdout, second.stdout) == (f"{derived}\n", f"{derived}-2\n")
+    words_part = derived.removeprefix("2026-12-05-")
+    assert len(words_part) <= 40 and title.casefold().replace(" ", "-").startswith(words_part)
+    assert title[len(words_part)] == " "  # the next character of the title starts a new word
+
+
 def test_a_symlinked_store_is_written_through_and_permissions_kept(tmp_path):
     real = tmp_path / "real.toml"
     real.write_text(OLD, encoding="utf-8")

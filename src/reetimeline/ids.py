@@ -6,16 +6,27 @@ import re
 import unicodedata
 from collections.abc import Container
 
-MAX_LENGTH = 60
+WORDS_LENGTH = 40  # the words after the date prefix: an id fits on one line at 80 columns
 
 
 def derive_id(date: str, title: str) -> str:
-    """`2026-11-27-suspension-lapses` from a date and a title (ASCII letters and digits)."""
+    """`2026-11-27-suspension-lapses` from a date and a title (ASCII letters and digits): the
+    words after the date are at most WORDS_LENGTH characters, cut between words (only a first
+    word longer than that is cut inside)."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    words = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    words = _fit(re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-"))
     prefix = re.sub(r"[^0-9-]", "", date.strip()).strip("-") or "event"
-    slug = f"{prefix}-{words}" if words else prefix
-    return slug[:MAX_LENGTH].rstrip("-")
+    return f"{prefix}-{words}" if words else prefix
+
+
+def _fit(words: str) -> str:
+    """`words` (joined by `-`) cut to the whole words that fit in WORDS_LENGTH characters."""
+    if len(words) <= WORDS_LENGTH:
+        return words
+    head = words[: WORDS_LENGTH + 1]  # a `-` just after the limit still ends a whole word
+    if "-" not in head:
+        return words[:WORDS_LENGTH]
+    return head.rsplit("-", 1)[0]
 
 
 def next_free_id(base: str, taken: Container[str]) -> str:
