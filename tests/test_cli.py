@@ -353,12 +353,12 @@ def test_import_dry_run_and_skip_existing(run, small_store, tmp_path):
     assert (dry.exit_code, dry.stdout) == (0, "would add new\t2026-12\tNew one\n")
     assert dry.stderr == (
         "skipped 'embargo': already exists\n"
-        f"would add 1 events to {small_store} (dry run: nothing written)\n"
+        f"would add 1 event to {small_store} (dry run: nothing written)\n"
     )
     assert small_store.read_bytes() == before
     done = run("--store", str(small_store), "import", str(exported), "--skip-existing")
     assert done.stderr == (
-        f"skipped 'embargo': already exists\nadded 1 events to {small_store}, skipped 1\n"
+        f"skipped 'embargo': already exists\nadded 1 event to {small_store}, skipped 1\n"
     )
     assert small_store.read_bytes().startswith(before)
 

@@ -43,9 +43,9 @@ def test_config_stores_are_used_with_the_curated_store(run, config, tmp_path):
     # the command line and the environment name the stores on their own
     alone = tmp_path / "alone.toml"
     alone.write_text(TEAM_EVENT.replace("team-note", "alone"), encoding="utf-8")
-    assert run("--store", str(alone), "check").stdout == f"ok: 1 events in {alone}\n"
+    assert run("--store", str(alone), "check").stdout == f"ok: 1 event in {alone}\n"
     by_env = run("check", env={"REETIMELINE_STORE": str(alone)})
-    assert by_env.stdout == f"ok: 1 events in {alone}\n"
+    assert by_env.stdout == f"ok: 1 event in {alone}\n"
     report = json.loads(run("doctor", "--json").stdout)
     assert report["config"] == {"path": str(path), "read": True}
     assert [s["path"] for s in report["stores"]][1:] == [

@@ -64,7 +64,8 @@ def _check(result, target: Path, named: tuple[str, ...]) -> None:
     assert data.startswith(OLD)
     added = [e["id"] for e in tomllib.loads(data)["events"]][1:]
     if added:
-        assert result.stderr.startswith(f"added {len(added)} events to {target}"), result.stderr
+        events = f"{len(added)} event{'s' if len(added) != 1 else ''}"
+        assert result.stderr.startswith(f"added {events} to {target}"), result.stderr
 
 
 def _import(run, target: Path, path: Path, *options: str):

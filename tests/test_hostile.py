@@ -113,7 +113,7 @@ def test_a_payload_in_a_store_reaches_no_terminal(run, tmp_path, payload):
                     ["show", "a"], ["status"], ["timeline"]):  # fmt: skip
         result = run("--store", str(good), *command)
         _assert_safe(result, code=0)
-    assert run("--store", str(good), "check").stdout == f"ok: 1 events in {visible(str(good))}\n"
+    assert run("--store", str(good), "check").stdout == f"ok: 1 event in {visible(str(good))}\n"
 
 
 def _name(payload: str) -> str:

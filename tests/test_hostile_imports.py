@@ -88,7 +88,7 @@ def test_a_minimal_workbook_imports(run, tmp_path):
                     + SHEET_END)  # fmt: skip
     result = run("--store", str(target), "import", str(book))
     assert (result.exit_code, result.stdout, result.stderr) == (
-        0, "", f"added 1 events to {target}\n")  # fmt: skip
+        0, "", f"added 1 event to {target}\n")  # fmt: skip
     assert target.read_text(encoding="utf-8").endswith('title = "New & more"\ncategory = "other"\n')
 
 

@@ -37,5 +37,5 @@ def test_every_store_example_in_the_docs_passes_check(run, tmp_path, name, numbe
     count = block.count("[[events]]")
     result = run("--store", str(path), "check")
     assert (result.exit_code, result.stdout, result.stderr) == (
-        0, f"ok: {count} events in {path}\n", "",
+        0, f"ok: {count} event{'s' if count != 1 else ''} in {path}\n", "",
     )  # fmt: skip

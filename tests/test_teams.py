@@ -160,8 +160,8 @@ def test_doctor_agrees_with_check(run, team, tmp_path):
     (linked / "b.toml").write_text(event("b"), encoding="utf-8")
     assert run("--store", str(linked), "check").exit_code == 0
     text = run("--store", str(linked), "doctor").stdout
-    assert f"store       {linked / 'a.toml'}: ok, 1 events\n" in text
-    assert f"store       {linked / 'b.toml'}: ok, 1 events\n" in text
+    assert f"store       {linked / 'a.toml'}: ok, 1 event\n" in text
+    assert f"store       {linked / 'b.toml'}: ok, 1 event\n" in text
 
 
 # --- the curated store beside a team folder --------------------------------------------------
@@ -247,7 +247,7 @@ def test_import_into_a_file_of_its_own(run, team_folder, tmp_path):
                  "--into", str(team_folder / "carol.toml"))  # fmt: skip
     assert (
         result.stderr
-        == f"added 1 events to {team_folder / 'carol.toml'} (CSV separated by commas)\n"
+        == f"added 1 event to {team_folder / 'carol.toml'} (CSV separated by commas)\n"
     )
     assert sorted(p.name for p in team_folder.iterdir()) == ["carol.toml", "shared.toml"]
 

@@ -11,6 +11,7 @@ import typer
 from ..api import answers
 from ..errors import DataError, UsageError
 from ..model import event_to_record
+from ..output.words import counted
 from ..text import visible
 from . import completion, printing
 from .application import app
@@ -114,7 +115,7 @@ def export_command(
     else:
         write_text_atomically(output, text)
         # ics, md and timelinejs say how current the data is inside; the message says it for all
-        say(f"wrote {count} events to {output}" + (f" (data: {note})" if note else ""))
+        say(f"wrote {counted(count, 'event')} to {output}" + (f" (data: {note})" if note else ""))
 
 
 def writable_store(into: Path | None = None) -> Path:
@@ -459,11 +460,11 @@ def import_command(
         say(f"skipped '{event_id}': already exists")
     if dry_run:
         print_lines(f"would add {e.id}\t{e.date}\t{visible(e.title)}" for e in result.added)
-        say(f"would add {len(result.added)} events to {target} (dry run: nothing written"
+        say(f"would add {counted(len(result.added), 'event')} to {target} (dry run: nothing written"
             + (f"; {how})" if how else ")"))  # fmt: skip
         return
     say(
-        f"added {len(result.added)} events to {target}"
+        f"added {counted(len(result.added), 'event')} to {target}"
         + (f", skipped {len(result.skipped)}" if result.skipped else "")
         + (f" ({how})" if how else "")
     )

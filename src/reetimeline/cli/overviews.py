@@ -10,7 +10,7 @@ from ..api import answers
 from ..engine import query
 from ..errors import UsageError
 from ..model import CATEGORIES
-from ..output.words import horizon_note
+from ..output.words import counted, horizon_note
 from ..text import visible
 from . import completion, printing
 from .application import app
@@ -139,7 +139,7 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
             "path": str(folder) if folder else None,
             "state": ("off (REETIMELINE_NO_CACHE)" if os.environ.get("REETIMELINE_NO_CACHE")
                       else f"off ({NO_HOME})") if folder is None else (
-                f"{cache.files} store(s) cached, {cache.size / 1e6:.1f} MB" if cache.files
+                f"{counted(cache.files, 'store')} cached, {cache.size / 1e6:.1f} MB" if cache.files
                 else "empty"),
         },
         "data": data or None,
@@ -154,10 +154,11 @@ def doctor_command(as_of: AsOf = None, json_output: JsonFlag = False) -> None:
         return
     lines = [
         f"reetimeline {report['version']} on {report['python']}",
-        *(f"store       {visible(str(s['path']))}: {s['state']}, {s['events']} events"
+        *(f"store       {visible(str(s['path']))}: {s['state']}, {counted(f.events, 'event')}"
           + (f", current to {s['current_to']}" if s["current_to"] else "")
-          + (f", {s['problems']} problems (run `reetimeline check`)" if s["problems"] else "")
-          for s in stores),
+          + (f", {counted(f.problems, 'problem')} (run `reetimeline check`)"
+             if f.problems else "")
+          for s, f in zip(stores, states, strict=True)),
         "data        " + (visible(data) if data else
                               "no store says up to when its facts were checked"),
         _curated_line(report["curated"]),

@@ -21,7 +21,7 @@ from ..output.plain import (
     json_fragment,
     list_line,
 )
-from ..output.words import flow_words, horizon_note
+from ..output.words import counted, flow_words, horizon_note
 from ..text import visible
 from . import completion
 from .application import app
@@ -77,7 +77,7 @@ def check_command(
             say(_problems_summary(problems))
         else:
             files = ", ".join(str(p) for p in loaded.files) or "no store files"
-            print(f"ok: {loaded.count()} events in {visible(files)}")
+            print(f"ok: {counted(loaded.count(), 'event')} in {visible(files)}")
     if problems:
         raise typer.Exit(1)
 
@@ -87,14 +87,11 @@ def _problems_summary(problems) -> str:
     the files that have problems."""
     from collections import Counter
 
-    def plural(count: int) -> str:
-        return f"{count} problem{'s' if count != 1 else ''}"
-
     counts = Counter(p.path for p in problems)
     if len(counts) == 1:
-        return f"{plural(len(problems))} in {next(iter(counts))}"
+        return f"{counted(len(problems), 'problem')} in {next(iter(counts))}"
     each = ", ".join(f"{count} in {path}" for path, count in counts.items())
-    return f"{plural(len(problems))}: {each}"
+    return f"{counted(len(problems), 'problem')}: {each}"
 
 
 @app.command("list")

@@ -16,6 +16,12 @@ if TYPE_CHECKING:
     from ..engine.states import Horizon, Status, Target
     from ..model import Dated
 
+
+def counted(count: int, noun: str) -> str:
+    """`1 event`, `0 events`, `2 events`: a count with its noun in the right number."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 # a measure's kind in words (`kind = None` on a measure: not classified, read as a control on
 # the material, the cautious reading)
 KIND_UNKNOWN = "kind unknown"
