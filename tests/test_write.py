@@ -98,6 +98,19 @@ def test_add_creates_the_user_store_with_a_header(run, tmp_path, monkeypatch):
     assert '"id": "2026-11-my-note"' in listed.stdout
 
 
+def test_a_new_store_used_alone_does_not_claim_a_merge(run, tmp_path):
+    path = tmp_path / "alone.toml"
+    assert run("--store", str(path), "add", "--date", "2026", "--title", "Mine").exit_code == 0
+    header = path.read_text(encoding="utf-8").split("\n[[events]]")[0]
+    assert header == NEW_STORE_HEADER
+    assert header.splitlines()[:2] == [
+        "# reetimeline store: your own events. reetimeline reads them beside the curated store,",
+        "# unless --store (or REETIMELINE_STORE) names the stores to read instead.",
+    ]
+    # and indeed, named by --store, it is read alone
+    assert run("--store", str(path), "check").stdout == f"ok: 1 event in {path}\n"
+
+
 def test_ids_are_derived_from_date_and_title():
     assert derive_id("2026-11-27", "Suspension lapses?") == "2026-11-27-suspension-lapses"
     assert derive_id("2026", "Réunion à Évian") == "2026-reunion-a-evian"

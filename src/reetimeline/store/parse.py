@@ -31,7 +31,8 @@ __all__ = ["EVENT_FIELDS", "ID_PATTERN", "SOURCE_FIELDS", "parse_date_value", "p
 SCHEMA_VERSION = 1
 TOP_LEVEL_KEYS = ("events", "schema", "current_to")
 NEW_STORE_HEADER = (
-    "# reetimeline store: your own events, merged with the curated ones.\n"
+    "# reetimeline store: your own events. reetimeline reads them beside the curated store,\n"
+    "# unless --store (or REETIMELINE_STORE) names the stores to read instead.\n"
     "# One [[events]] table per event; the format is in docs/store-format.md.\n"
     "# `reetimeline add` and `reetimeline import` append here and keep every byte above.\n"
 )
