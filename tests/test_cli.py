@@ -264,6 +264,17 @@ def test_every_command_has_help_with_an_example():
         assert "Example" in command.help, name
 
 
+def test_usage_lines_name_arguments_without_braces(run):
+    import typer.main
+
+    usage = {name: run(name, "-h").stdout.splitlines()[0]
+             for name in typer.main.get_command(app).commands}  # fmt: skip
+    assert usage["show"] == "Usage: reetimeline show [OPTIONS] ID"
+    assert usage["import"] == "Usage: reetimeline import [OPTIONS] FILE"
+    assert usage["countdown"] == "Usage: reetimeline countdown [OPTIONS] [ID]"
+    assert [line for line in usage.values() if "{" in line] == []
+
+
 def test_timeline_saves_svg_and_html(run, small_store, tmp_path):
     svg, page = tmp_path / "t.svg", tmp_path / "t.html"
     result = run("--store", str(small_store), "timeline", "--as-of", "2026-01-12", "--svg",

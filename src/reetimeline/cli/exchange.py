@@ -20,6 +20,7 @@ from .loading import load_store, say_if_nothing_matched
 from .options import AsOf, FilterArgs, as_of_date, require_utf8, with_filters
 from .paths import NO_HOME, cache_dir, env_store_paths, settings, store_paths, user_store_path
 from .printing import print_bytes, print_json, print_lines, say
+from .typer_adapter import Command
 
 # --- getting events out and in --------------------------------------------------------------
 
@@ -405,7 +406,7 @@ class OptionErrors(UsageError):
         return self.lines
 
 
-@app.command("import")
+@app.command("import", cls=Command)
 def import_command(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A file that `export` wrote.")],
     fmt: Annotated[

@@ -19,6 +19,7 @@ from .loading import load_store
 from .options import AsOf, FilterArgs, JsonFlag, as_of_date, with_filters
 from .paths import NO_HOME, cache_dir, settings, store_paths, user_store_path
 from .printing import color_decision, pager_decision, print_json, print_lines, say, show, use_rich
+from .typer_adapter import Command
 
 # --- overviews: stats, vocab, doctor ---------------------------------------------------------
 
@@ -64,7 +65,7 @@ def stats_command(
         print_lines(stats_lines(sections))
 
 
-@app.command("vocab")
+@app.command("vocab", cls=Command)
 def vocab_command(
     kind: Annotated[
         str,

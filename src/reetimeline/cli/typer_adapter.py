@@ -23,11 +23,12 @@ from typer._click.shell_completion import (
 )
 from typer._click.types import StringParamType
 from typer._completion_classes import BashComplete, ZshComplete
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 __all__ = [
     "PRIVATE_NAMES",
     "BashComplete",
+    "Command",
     "CompletionItem",
     "Group",
     "Parameter",
@@ -98,3 +99,15 @@ class Group(TyperGroup):
     def _main_shell_completion(self, ctx_args, prog_name, complete_var=None):
         self.before_shell_completion()
         return super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
+
+class Command(TyperCommand):
+    """Typer's command, with a required argument in the usage line as `ID`, not Typer's `{ID}`
+    (the braces read as part of what to type). Pass it as `cls` to a command with one."""
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        return [_unbraced(piece) for piece in super().collect_usage_pieces(ctx)]
+
+
+def _unbraced(piece: str) -> str:
+    return piece[1:-1] if piece.startswith("{") and piece.endswith("}") else piece

@@ -39,6 +39,7 @@ from .printing import (
     show,
     use_rich,
 )
+from .typer_adapter import Command
 from .update import say_if_stale
 
 # --- commands --------------------------------------------------------------------------------
@@ -290,7 +291,7 @@ def _measure_lives(flt, day, knowledge, loaded):
     return lives(measures, knowledge, horizon, end), start, end
 
 
-@app.command("show")
+@app.command("show", cls=Command)
 def show_command(
     event_id: Annotated[
         str,
