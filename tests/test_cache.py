@@ -55,7 +55,7 @@ QUERIES = [
     ["stats"],
     ["stats", "--json"],
     ["stats", "-c", "JP", "--json"],
-    ["stats", "--by", "mineral", "-k", "export-control"],
+    ["stats", "--group-by", "mineral", "-k", "export-control"],
 ]
 
 

@@ -67,7 +67,7 @@ def test_choices_are_case_insensitive(run, small_store):
     assert lower.count("\n") == 3
     assert run(*store, "export", "-f", "CSV").stdout == run(*store, "export").stdout
     assert run(*store, "--color", "ALWAYS", "list").stdout.startswith("\x1b[")
-    assert run(*store, "stats", "--by", "Category").exit_code == 0
+    assert run(*store, "stats", "--group-by", "Category").exit_code == 0
     assert run("vocab", "Categories").stdout == run("vocab", "categories").stdout
 
 

@@ -57,7 +57,7 @@ G_CODES = ["GA", "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP
         ("reetimeline show busan", ["busan-trump-xi-summit"]),
         ("reetimeline countdown mofcom-suspends-us", ["mofcom-suspends-us-ga-ge-sb-ban"]),
         ("reetimeline vocab co", ["countries"]),
-        ("reetimeline stats --by mi", ["mineral"]),
+        ("reetimeline stats --group-by mi", ["mineral"]),
     ],
 )  # fmt: skip
 def test_completion_of_values(words, expected):
@@ -168,13 +168,16 @@ def test_stats_counts(run, small_store):
         "mineral\tgallium\t2\nmineral\tdysprosium\t1\nmineral\trare-earths\t1\n"
         "country\tCN\t3\ncountry\tJP\t2\ncountry\tUS\t2\n"
     )
-    data = json.loads(run("--store", str(small_store), "stats", "--by", "country", "--json").stdout)
+    data = json.loads(
+        run("--store", str(small_store), "stats", "--group-by", "country", "--json").stdout
+    )
     assert data == {"country": [{"key": "CN", "count": 3}, {"key": "JP", "count": 2},
                                 {"key": "US", "count": 2}]}  # fmt: skip
 
 
 def test_stats_draws_bars(run, small_store):
-    out = run("--color", "always", "--store", str(small_store), "stats", "--by", "category").stdout
+    out = run("--color", "always", "--store", str(small_store), "stats", "--group-by",
+              "category").stdout  # fmt: skip
     lines = [ANSI.sub("", line).rstrip() for line in out.splitlines()]
     assert lines == [
         "events per category",
@@ -185,9 +188,23 @@ def test_stats_draws_bars(run, small_store):
 
 
 def test_stats_rejects_an_unknown_key(run):
-    result = run("stats", "--by", "colour")
+    result = run("stats", "--group-by", "colour")
     assert (result.exit_code, result.stderr) == (
-        2, "reetimeline: error: --by: choose one of year, category, mineral, country\n",
+        2, "reetimeline: error: --group-by: choose one of year, category, mineral, country\n",
+    )  # fmt: skip
+
+
+def test_stats_by_is_the_issuer_filter_as_everywhere(run):
+    by = json.loads(run("stats", "--by", "US", "--group-by", "category", "--json").stdout)
+    issuer = run("stats", "--issuer", "US", "--group-by", "category", "--json").stdout
+    counts = [("tariff", 4), ("suspension", 2), ("export-control", 1)]
+    expected = {"category": [{"key": key, "count": n} for key, n in counts]}
+    assert by == json.loads(issuer) == expected
+    # the old spelling of the count says where it went
+    result = run("stats", "--by", "Mineral")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", "reetimeline: error: --by filters by issuing country; count by mineral with "
+        "--group-by mineral\n",
     )  # fmt: skip
 
 

@@ -227,7 +227,7 @@ _FILTER_PARAMS = [
 
 def _respelt(param: inspect.Parameter, name: str, spelling: str) -> inspect.Parameter:
     """A filter option under another spelling, for a command whose own option has its name
-    (`stats --by` says what to count; `changes --to` ends the window)."""
+    (as `changes --to`, which ends the window, would need)."""
     kind, option = param.annotation.__origin__, param.annotation.__metadata__[0]
     option = typer.Option(
         spelling,

@@ -25,25 +25,29 @@ from .typer_adapter import Command
 
 
 @app.command("stats")
-@with_filters(respell={"by": "--issuer"})
+@with_filters
 def stats_command(
     filters: FilterArgs,
     by: Annotated[
         str | None,
-        typer.Option("--by", metavar="KEY", help="Only one count: year, category, mineral or "
-                     "country.", click_type=completing(completion.stats_keys)),
+        typer.Option("--group-by", metavar="KEY", help="Only one count: year, category, mineral "
+                     "or country.", click_type=completing(completion.stats_keys)),
     ] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="Minerals and countries shown "
-                                     "(all with --by).")] = 10,
+                                     "(all with --group-by).")] = 10,
     json_output: JsonFlag = False,
 ) -> None:  # fmt: skip
     """Count events per year and category, and the busiest minerals and countries, as bar charts.
 
-    Example: reetimeline stats --since 2025 --by mineral
+    Example: reetimeline stats --since 2025 --group-by mineral
     """
     by = by.casefold() if by is not None else None
     if by is not None and by not in query.STATS_KEYS:
-        raise UsageError(f"--by: choose one of {', '.join(query.STATS_KEYS)}")
+        raise UsageError(f"--group-by: choose one of {', '.join(query.STATS_KEYS)}")
+    keys = [code for code in filters.issuer or () if code.casefold() in query.STATS_KEYS]
+    if keys:  # `--by KEY` was the count's option until issue 24; `--by` is now the filter
+        raise UsageError(f"--by filters by issuing country; count by {keys[0].casefold()} "
+                         f"with --group-by {keys[0].casefold()}")
     flt = filters.build()
     loaded = load_store(filters)
     if loaded.count_matching(flt) == 0 and not loaded.is_empty():
