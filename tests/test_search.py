@@ -132,3 +132,11 @@ def test_countdown_takes_an_id_prefix(run):
     assert prefix.stdout == whole.stdout
     assert [line.split("\t")[-1] for line in prefix.stdout.splitlines()[1:]] == [
         "ga-ge-export-licensing"] * 2  # fmt: skip
+
+
+def test_status_with_an_id_and_matrix_is_a_usage_error(run):
+    result = run("status", "ga-ge", "--matrix")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", "reetimeline: error: --matrix draws every matching measure: give no ID with it "
+               "(try -m)\n",
+    )  # fmt: skip

@@ -165,6 +165,8 @@ def status_command(
     day = as_of_date(as_of)
     if show_ids and not matrix:
         raise UsageError("--ids goes with --matrix")
+    if matrix and event_id is not None:
+        raise UsageError("--matrix draws every matching measure: give no ID with it (try -m)")
     if matrix:
         _status_matrix(filters, day, show_ids=show_ids, json_output=json_output)
         return
