@@ -94,7 +94,9 @@ def test_nothing_matches_is_success_said_on_stderr(run, small_store):
         (
             ["show", "busan-trump-xi-sumit"],
             "reetimeline: error: no event 'busan-trump-xi-sumit' "
-            "(did you mean 'busan-trump-xi-summit'?)\n",
+            "(did you mean 'busan-trump-xi-summit'? or trump-xi-beijing-summit); `reetimeline "
+            "list -q WORDS` searches "
+            "titles, summaries, ids, tags and sources\n",
         ),
         (["list", "--since", "soon"], "reetimeline: error: --since: 'soon' is not a date: use "
          "YYYY-MM-DD, YYYY-MM, YYYY, today, +90d, '30 days ago' or 'next month'\n"),

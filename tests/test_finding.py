@@ -38,7 +38,8 @@ def test_an_ambiguous_prefix_lists_the_candidates(run):
 def test_an_unknown_id_still_gets_a_did_you_mean(run, small_store):
     result = run("--store", str(small_store), "show", "bann")
     assert (result.exit_code, result.stderr) == (
-        2, "reetimeline: error: no event 'bann' (did you mean 'ban'?)\n",
+        2, "reetimeline: error: no event 'bann' (did you mean 'ban'?); `reetimeline list -q "
+           "WORDS` searches titles, summaries, ids, tags and sources\n",
     )  # fmt: skip
 
 

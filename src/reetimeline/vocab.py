@@ -135,6 +135,19 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
+def search_words(text: str) -> list[str]:
+    """The words that `-q` compares: `fold`ed, accents removed (`é` is `e`), split at anything
+    that is not a letter or a digit (`No.70` is `no`, `70`)."""
+    folded = fold(text)
+    if not folded.isascii():
+        folded = "".join(c for c in unicodedata.normalize("NFKD", folded)
+                         if not unicodedata.combining(c))  # fmt: skip
+    return _WORD.findall(folded)
+
+
 def normalise(name: str) -> str:
     """The lookup key of a name: `fold`ed, `ё` as `е`, separators folded to one hyphen."""
     return _SEPARATORS.sub("-", fold(name.strip()).replace("ё", "е"))
@@ -247,6 +260,30 @@ class Vocabulary:
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """ " (did you mean 'x'?)" for the closest candidate, or "" when none is close."""
     return hint(closest(word, candidates))
+
+
+def closest_ids(word: str, ids: Iterable[str], n: int = 3) -> list[str]:
+    """The ids closest to what was typed, compared as `search_words` joined (punctuation and
+    case left out: `october9` is close to `october-9-export-control-package`): first those
+    holding the typed text (those starting with it first, then those of fewest words: the most
+    general), then difflib's closest."""
+    import difflib
+
+    wanted = "".join(search_words(word))
+    if not wanted:
+        return []
+    keys: dict[str, list[str]] = {}
+    words: dict[str, int] = {}
+    for event_id in ids:
+        split = search_words(event_id)
+        key = "".join(split)
+        keys.setdefault(key, []).append(event_id)
+        words[key] = len(split)
+    found = sorted((key for key in keys if wanted in key),
+                   key=lambda key: (not key.startswith(wanted), words[key], len(key), key))[:n]
+    found += [key for key in difflib.get_close_matches(wanted, list(keys), n=n, cutoff=0.6)
+              if key not in found]  # fmt: skip
+    return [i for key in found[:n] for i in keys[key]][:n]
 
 
 def hint(suggestion: str | None) -> str:

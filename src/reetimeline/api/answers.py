@@ -7,7 +7,7 @@ relations between events, the horizon) and hands it to the one engine (`engine.s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, TypeVar, cast
 
 from ..engine import query
@@ -26,7 +26,8 @@ from ..engine.states import (
 from ..model import MEASURE_CATEGORIES, Dated, Event, PartialDate
 from ..store import CURATED, Store
 
-__all__ = ["changes", "countdown", "horizon", "knowledge", "packages", "parts", "status"]
+__all__ = ["acting_matches", "changes", "countdown", "horizon", "knowledge", "measures_of",
+           "packages", "parts", "status"]
 
 _Row = TypeVar("_Row")  # a status or a change: a named tuple with the horizon that applies
 
@@ -64,12 +65,51 @@ def knowledge(store: Store, as_of: dt.date, *, confirmed: bool = False) -> Knowl
     return Knowledge(store.relations(), as_of, confirmed=confirmed)
 
 
-def status(store: Store, flt: query.Filter, as_of: dt.date) -> list[Status[Dated]]:
+def status(store: Store, flt: query.Filter, as_of: dt.date, *,
+           ids: Collection[str] | None = None) -> list[Status[Dated]]:  # fmt: skip
     """The state of each matching measure known on `as_of` (dated on or before it), in date
-    order; suspensions, extensions and ends come from every store."""
+    order; with `ids`, only those measures. Suspensions, extensions and ends come from every
+    store."""
     measures = store.briefs(_measures(flt), known_by=as_of)
+    if ids is not None:
+        measures = [m for m in measures if m.id in ids]
     rows = statuses(measures, knowledge(store, as_of, confirmed=flt.confirmed), horizon(store))
     return _named(store, rows)
+
+
+def measures_of(store: Store, event_ids: Iterable[str]) -> list[str]:
+    """The measures these events stand for, in the order found: a measure itself, a package its
+    parts, and a suspension, extension or end the measures it acts on (through the packages
+    and suspensions it names: an extension of a suspension acts on what that suspends)."""
+    parts = packages(store)
+    found: dict[str, None] = {}
+    seen: set[str] = set()
+    todo = list(event_ids)
+    while todo:
+        event_id = todo.pop(0)
+        if event_id in seen:
+            continue
+        seen.add(event_id)
+        if event_id in parts:
+            todo[:0] = parts[event_id]
+            continue
+        event = store.get(event_id)
+        if event is None:
+            continue
+        if event.category in MEASURE_CATEGORIES:
+            found[event_id] = None
+        else:
+            todo[:0] = [*event.suspends, *event.extends, *event.ends]
+    return list(found)
+
+
+def acting_matches(store: Store, flt: query.Filter, as_of: dt.date) -> list[Event]:
+    """The events known on `as_of` that match `flt` whatever their category and act on measures
+    without being one (a suspension, an extension, an end), in date order: what `status -q`
+    lists the measures of when the words match no measure."""
+    found = store.select(flt._replace(categories=None))
+    return [e for e in found if e.category not in MEASURE_CATEGORIES
+            and e.date.first() <= as_of and (e.suspends or e.extends or e.ends)]  # fmt: skip
 
 
 def packages(store: Store) -> dict[str, tuple[str, ...]]:

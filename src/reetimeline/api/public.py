@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -317,10 +317,11 @@ def list_events(stores: Store | None = None, *, reverse: bool = False, limit: in
 
 
 def status(stores: Store | None = None, *, as_of: dt.date, flt: Filter | None = None,
-           **filters: Any) -> list[StatusRow]:  # fmt: skip
-    """The state of each matching measure on `as_of` (`reetimeline status`)."""
+           ids: Collection[str] | None = None, **filters: Any) -> list[StatusRow]:  # fmt: skip
+    """The state of each matching measure on `as_of` (`reetimeline status`); with `ids`, only
+    those measures."""
     stores, flt = _ask(stores, flt, filters)
-    return [status_row(s) for s in answers.status(stores, flt, as_of)]
+    return [status_row(s) for s in answers.status(stores, flt, as_of, ids=ids)]
 
 
 def countdown(stores: Store | None = None, *, as_of: dt.date, within: int | None = None,

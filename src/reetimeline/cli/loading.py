@@ -82,9 +82,19 @@ def say_if_nothing_matched(count: int, loaded: store.Store) -> None:
 
 
 def _no_such_event(event_id: str, loaded: store.Store) -> UsageError:
-    from ..vocab import did_you_mean
+    """ "no event 'october9' (did you mean 'october-9-export-control-package'?); ..." with the
+    closest ids (compared without punctuation or case) and a hint to search."""
+    from ..engine.query import Filter
+    from ..vocab import closest_ids, hint
 
-    return UsageError(f"no event '{event_id}'{did_you_mean(event_id, loaded.ids())}")
+    close = closest_ids(event_id, loaded.ids())
+    if not close:  # words, as in 'Announcement No. 70': the events they find
+        close = [e.id for e in loaded.select(Filter(text=event_id), limit=3)]
+    suggestion = hint(close[0] if close else None)
+    if len(close) > 1:
+        suggestion = suggestion[:-1] + f" or {', '.join(close[1:])})"
+    return UsageError(f"no event '{event_id}'{suggestion}; `reetimeline list -q WORDS` searches "
+                      "titles, summaries, ids, tags and sources")  # fmt: skip
 
 
 def event_by_id(event_id: str, loaded: store.Store):

@@ -118,6 +118,16 @@ def _say_horizon(loaded: store.Store, day, json_output: bool) -> None:
 @with_filters
 def status_command(
     filters: FilterArgs,
+    event_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[ID]",
+            help="Only this measure, the parts of this package, or the measures this "
+            "suspension, extension or end acts on (an id or its unique start).",
+            click_type=completing(completion.ids),
+            show_default=False,
+        ),
+    ] = None,
     as_of: AsOf = None,
     matrix: Annotated[
         bool,
@@ -155,6 +165,8 @@ def status_command(
     day = as_of_date(as_of)
     if show_ids and not matrix:
         raise UsageError("--ids goes with --matrix")
+    if matrix and event_id is not None:
+        raise UsageError("--matrix draws every matching measure: give no ID with it (try -m)")
     if matrix:
         _status_matrix(filters, day, show_ids=show_ids, json_output=json_output)
         return
@@ -165,18 +177,48 @@ def status_command(
                          f"shows the state of {' and '.join(MEASURE_CATEGORIES)} events (try "
                          f"`reetimeline list -k {asked[0]}`)")  # fmt: skip
     loaded = load_store(filters)
+    flt, ids = _status_selection(loaded, flt, day, event_id)
     if json_output:
         from .. import api
 
-        answer = api.status(loaded, as_of=day, flt=flt)
+        answer = api.status(loaded, as_of=day, flt=flt, ids=ids)
         say_if_nothing_matched(len(answer), loaded)
         print_json([api.record(row) for row in answer])
         return
-    rows = answers.status(loaded, flt, day)
+    rows = answers.status(loaded, flt, day, ids=ids)
     say_if_nothing_matched(len(rows), loaded)
     output(rows, json_output=False, record=_status_record, view="status_table",
            lines=status_lines)  # fmt: skip
     _say_horizon(loaded, day, json_output)
+
+
+def _status_selection(loaded: store.Store, flt: query.Filter, day, event_id: str | None
+                      ) -> tuple[query.Filter, list[str] | None]:  # fmt: skip
+    """The filter and the measure ids `status` lists: with an ID, that measure, a package's
+    parts or what a suspension, extension or end acts on; with -q words that match no measure
+    but a suspension, extension or end, the measures those act on (said on stderr)."""
+    if event_id is not None:
+        event = event_by_id(event_id, loaded)
+        ids = answers.measures_of(loaded, [event.id])
+        if not ids:
+            raise UsageError(f"'{event.id}' is a {event.category} event: not a measure, and it "
+                             f"acts on none (try `reetimeline show {event.id}`)")  # fmt: skip
+        if ids != [event.id]:
+            say(f"the measures {event.id} stands for or acts on")
+        return flt, ids
+    if flt.text is None:
+        return flt, None
+    acting = answers.acting_matches(loaded, flt, day)
+    acted_on = answers.measures_of(loaded, [e.id for e in acting])
+    if not acted_on:
+        return flt, None
+    direct = [row.event.id for row in answers.status(loaded, flt, day)]
+    names = ", ".join(e.id for e in acting)
+    one = len(acting) == 1
+    say(f"-q also matches {names}: the measures {'it acts' if one else 'they act'} on are listed "
+        f"too" if direct else f"no measure matches -q: listing the measures that the matching "
+        f"{names} {'acts' if one else 'act'} on")  # fmt: skip
+    return flt._replace(text=None), [*direct, *(i for i in acted_on if i not in direct)]
 
 
 def _status_matrix(filters: FilterArgs, day, *, show_ids: bool, json_output: bool) -> None:

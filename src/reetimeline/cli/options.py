@@ -168,8 +168,9 @@ _FILTER_PARAMS = [
         "--text",
         "-q",
         kind=str | None,
-        metavar="TEXT",
-        help="Case-insensitive text in title, summary or source titles.",
+        metavar="WORDS",
+        help="Every word starts a word of the title, summary, id, tags or source titles, in any "
+        "order, blind to case, accents and punctuation.",
     ),
     _option(
         "--since",

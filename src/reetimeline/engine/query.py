@@ -10,11 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from ..errors import UsageError
 from ..model import ALL_DESTINATIONS, CATEGORIES, KINDS, Dated, Event, PartialDate
-from ..vocab import COUNTRIES_VOCAB, MINERALS, Vocabulary, did_you_mean, fold, hint
+from ..vocab import (
+    COUNTRIES_VOCAB,
+    MINERALS,
+    Vocabulary,
+    did_you_mean,
+    fold,
+    hint,
+    search_words,
+)
 
 
 class Filter(NamedTuple):
@@ -65,7 +74,7 @@ class Filter(NamedTuple):
             return False
         if (self.since is not None or self.until is not None) and not self.dated_inside(event):
             return False
-        return self.text is None or self.text in searchable(event)
+        return self.text is None or text_matches(self.text, event)
 
     def flows(self, event: Dated) -> bool:
         """Whether `event` restricts a flow from one of `origins` to one of `destinations` (either
@@ -146,9 +155,32 @@ def listed_in(code: str, listed: Sequence[str], issuer: str | None, exact: bool)
 
 
 def searchable(event: Event) -> str:
-    """The case-folded NFC text that `--text` searches: title, summary and source titles."""
-    parts = [event.title, event.summary or "", *(s.title for s in event.sources)]
-    return fold("\n".join(parts))
+    """The text that `-q` searches, as `search_words` separated by single spaces: title,
+    summary, id, tags and source titles."""
+    return " ".join(search_words(_search_text(event)))
+
+
+def _search_text(event: Event) -> str:
+    parts = [event.title, event.summary or "", event.id, *event.tags,
+             *(s.title for s in event.sources)]  # fmt: skip
+    return "\n".join(parts)
+
+
+@lru_cache(maxsize=64)
+def query_words(text: str) -> tuple[str, ...]:
+    """The words of a query (`search_words`)."""
+    return tuple(search_words(text))
+
+
+def text_matches(text: str, event: Event) -> bool:
+    """Whether every word of `text` starts a word of the event's `searchable` text, in any
+    order (`Announcement 70` finds "Announcement No. 70"; `suspen` finds "suspends"). A query
+    with no letter or digit is matched as it is, case-blind, in the text."""
+    words = query_words(text)
+    if not words:
+        return fold(text) in fold(_search_text(event))
+    haystack = " " + searchable(event)
+    return all(" " + word in haystack for word in words)
 
 
 def make_filter(
@@ -203,7 +235,7 @@ def make_filter(
         confirmed=confirmed,
         categories=frozenset(categories) or None,
         tags=frozenset(t.casefold() for t in tags) or None,
-        text=fold(text) if text else None,
+        text=text or None,
         since=since.first() if since else None,
         until=until.last() if until else None,
         kinds=frozenset(kinds) or None,
