@@ -11,15 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reetimeline.model import CATEGORIES, KINDS, Event, PartialDate, Source
-from reetimeline.output.formats.export import (
-    EXPORTERS,
-    md_escape,
-    neutralise,
-    restore,
-    to_csv,
-    to_ics,
-)
-from reetimeline.output.formats.importer import read_events
+from reetimeline.output.formats import EXPORTERS, read_events
+from reetimeline.output.formats.csvfile import neutralise, restore, to_csv
+from reetimeline.output.formats.ics import to_ics
+from reetimeline.output.formats.markdown import md_escape
 from reetimeline.store import curated_store_path, load
 
 STAMP = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)

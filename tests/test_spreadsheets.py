@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reetimeline.output.formats.importer import read_events
+from reetimeline.output.formats import read_events
 from reetimeline.output.formats.xlsx import to_xlsx
 
 from .test_export import STAMP

@@ -226,36 +226,12 @@ _FILTER_PARAMS = [
 ]
 
 
-def _respelt(param: inspect.Parameter, name: str, spelling: str) -> inspect.Parameter:
-    """A filter option under another spelling, for a command whose own option has its name
-    (as `changes --to`, which ends the window, would need)."""
-    kind, option = param.annotation.__origin__, param.annotation.__metadata__[0]
-    option = typer.Option(
-        spelling,
-        help=option.help,
-        show_default=False,
-        metavar=option.metavar,
-        click_type=option.click_type,
-    )
-    return param.replace(name=name, annotation=Annotated[kind, option])  # fmt: skip
-
-
-def with_filters(command=None, *, respell: dict[str, str] | None = None):
-    """Give a command the shared filter options, collected into one `filters: FilterArgs`.
-    `respell` maps a filter (`by`, `to`) to the only spelling it has on this command."""
-    if command is None:
-        return functools.partial(with_filters, respell=respell)
-    respell = respell or {}
+def with_filters(command):
+    """Give a command the shared filter options, collected into one `filters: FilterArgs`."""
     signature = inspect.signature(command)
     own = [p for p in signature.parameters.values() if p.name != "filters"]
     names = {"by": "issuer"}
-    params = []
-    for p in _FILTER_PARAMS:
-        name = names.get(p.name, p.name)
-        if p.name in respell:
-            params.append(_respelt(p, name, respell[p.name]))
-        else:
-            params.append(p.replace(name=name))
+    params = [p.replace(name=names.get(p.name, p.name)) for p in _FILTER_PARAMS]
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):

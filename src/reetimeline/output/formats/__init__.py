@@ -7,8 +7,7 @@
     ics.py, markdown.py, timelinejs.py   written only
 
 Format modules import `cells` and nothing else of this package; this registry loads a format's
-module only when it is used (openpyxl and icalendar are slow to import). `export` and
-`importer` are the names the command line has always imported from.
+module only when it is used (openpyxl and icalendar are slow to import).
 
 `read` is the one way an import file becomes events: every row is validated by the store's
 validator (`store.parse.parse_event`), problems name the file and the row (for CSV and xlsx the
