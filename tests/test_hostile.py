@@ -342,8 +342,10 @@ def test_ctrl_c_at_random_moments_of_a_run(tmp_path):
                 assert (code, text) == (0, "")
                 outcomes["done before the signal"] += 1
             elif text:
-                # the interpreter was still starting (importing site, runpy): its own report
-                assert "KeyboardInterrupt" in text and frames, text
+                # the interpreter was still starting (importing site, runpy): its own report,
+                # a traceback or, when runpy itself was being imported, "Could not import runpy
+                # module" and the exception's name alone (no frame of the tool: checked above)
+                assert "KeyboardInterrupt" in text, text
                 outcomes["in the interpreter's start-up"] += 1
             else:
                 assert code in (130, -signal.SIGINT), (delay, code)
