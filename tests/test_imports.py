@@ -369,3 +369,27 @@ def test_sources_without_a_link_in_the_written_formats(run, tmp_path):
     assert ('<a href="mailto:sales@example.com" rel="noreferrer noopener">Call with &lt;Y&gt;</a>'
             " (Y &amp; Co)") in page  # fmt: skip
     assert 'href=""' not in page and "None" not in page
+
+
+def test_update_that_breaks_a_reference_of_another_event_is_refused(run, write_store, tmp_path):
+    store = write_store(
+        '[[events]]\nid = "s"\ndate = 2025-11-10\ntitle = "Pause"\ncategory = "suspension"\n'
+        'expires = 2026-11-10\n\n[[events]]\nid = "x"\ndate = 2026-11-01\n'
+        'title = "Pause extended"\ncategory = "suspension"\nexpires = 2027-11-10\n'
+        'extends = ["s"]\n'
+    )
+    sheet = tmp_path / "s.jsonl"
+    sheet.write_text(
+        '{"id": "s", "date": "2025-11-10", "title": "Pause", "category": "statement"}\n',
+        encoding="utf-8",
+    )
+    before = store.read_bytes()
+    for dry in ((), ("--dry-run",)):
+        result = run("--store", str(store), "import", str(sheet), "--update", *dry)
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            1,
+            "",
+            f"{store}:8: event 'x': extends: 's' is a statement event; only a suspension or a "
+            "truce can be extended\n",
+        )
+    assert store.read_bytes() == before

@@ -185,8 +185,8 @@ class ImportResult(NamedTuple):
     target: Path
     written: bool
     how: str = ""  # how the file was read ("CSV separated by semicolons, day-first dates")
-    updated: list[Event] = []  # noqa: RUF012  # --update: events replaced (never mutated)
-    unchanged: list[str] = []  # noqa: RUF012  # --update: ids left as they were
+    updated: tuple[Event, ...] = ()  # --update: the events replaced
+    unchanged: tuple[str, ...] = ()  # --update: the ids left as they were
 
 
 def import_events(
@@ -267,9 +267,14 @@ def _update(
 
         added = append_events(target, new, other_ids=taken, cache=_cache(cache_dir))
         return ImportResult(added, [], target, True, how)
-    done = update_events(target, new, dry_run=dry_run)
+    def verify(after: Sequence[Event]) -> None:  # the file's references, with events replaced
+        _check_references(after, taken, loaded, str(target))
+
+    done = update_events(target, new, verify=verify, dry_run=dry_run)
     written = not dry_run and bool(done.updated or done.added)
-    return ImportResult(done.added, [], target, written, how, done.updated, done.unchanged)
+    return ImportResult(
+        done.added, [], target, written, how, tuple(done.updated), tuple(done.unchanged)
+    )
 
 
 def _cache(cache_dir: Path | None):

@@ -12,7 +12,7 @@ ones after them, or nothing is written.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -29,11 +29,19 @@ class Rewritten(NamedTuple):
     unchanged: list[str]  # ids
 
 
-def update_events(path: Path, events: Sequence[Event], *, dry_run: bool = False) -> Rewritten:
+def update_events(
+    path: Path,
+    events: Sequence[Event],
+    *,
+    verify: Callable[[Sequence[Event]], None] | None = None,
+    dry_run: bool = False,
+) -> Rewritten:
     """Put `events` into the store file at `path`: an event whose id the file holds replaces it
     when it differs (an event without a `current_to` of its own takes the file's, as it would
     once written), an event that is the same is left, any other event is appended. The caller
-    has made sure that no id of `events` belongs only to another store."""
+    has made sure that no id of `events` belongs only to another store. `verify(events)`, if
+    given, is called with every event of the file as it would be (the references between them,
+    which an event replaced may break) and raises to refuse."""
     target = Path(os.path.realpath(path))
     name = str(path)
     with _locked(target):
@@ -63,6 +71,9 @@ def update_events(path: Path, events: Sequence[Event], *, dry_run: bool = False)
             else:
                 updated[position] = event
         result = Rewritten([updated[i] for i in sorted(updated)], added, unchanged)
+        expected = [updated.get(i, e) for i, e in enumerate(old)] + added
+        if verify is not None and updated:
+            verify(expected)
         if dry_run or not (updated or added):
             return result
         offsets = header_offsets(text) if old else []
@@ -73,7 +84,6 @@ def update_events(path: Path, events: Sequence[Event], *, dry_run: bool = False)
         new_text = _replaced(text, offsets, updated, horizon, info.newline)
         if added:
             new_text = _appended(new_text, added, horizon, info.newline)
-        expected = [updated.get(i, e) for i, e in enumerate(old)] + added
         read_back = _read_back(name, new_text, document)
         if read_back != expected:
             raise WriteError(f"{name}: the rewritten store did not read back as the events "
