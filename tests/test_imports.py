@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from .conftest import SMALL_STORE, json_of
 
 
@@ -393,3 +396,44 @@ def test_update_that_breaks_a_reference_of_another_event_is_refused(run, write_s
             "truce can be extended\n",
         )
     assert store.read_bytes() == before
+
+
+_TITLE = st.text(
+    alphabet=st.sampled_from(list("abcXYZ 09#'\"\\[]=é稀土-")), min_size=1, max_size=30
+).filter(lambda t: t.strip() == t and t)
+
+
+@settings(max_examples=60)
+@given(
+    titles=st.lists(_TITLE, min_size=1, max_size=6),
+    changed=st.sets(st.integers(0, 5)),
+    new=st.lists(_TITLE, max_size=3),
+    comments=st.booleans(),
+)
+def test_update_reads_back_as_the_events_expected_and_keeps_untouched_tables(
+    tmp_path_factory, titles, changed, new, comments
+):
+    """Any store of tables (with comments between them or not): the events replaced read back
+    with their new titles, the others equal and their text kept, the new ones appended."""
+    from dataclasses import replace
+
+    from reetimeline.model import Event, PartialDate
+    from reetimeline.store.parse import read_file
+    from reetimeline.store.rewrite import update_events
+    from reetimeline.store.write import render_events_toml
+
+    folder = tmp_path_factory.mktemp("prop")
+    old = [Event(f"e{i}", PartialDate(2026, 1, i + 1), t, "other") for i, t in enumerate(titles)]
+    tables = [render_events_toml([e]) for e in old]
+    between = "# next\n\n" if comments else "\n"
+    path = folder / "s.toml"
+    path.write_text("# head\n\n" + between.join(tables), encoding="utf-8")
+    revised = [replace(e, title=e.title + " v2") if i in changed else e for i, e in enumerate(old)]
+    added = [Event(f"n{i}", PartialDate(2026, 2, 1), t, "other") for i, t in enumerate(new)]
+    done = update_events(path, [*revised, *added])
+    assert [e.id for e in done.updated] == [e.id for i, e in enumerate(old) if i in changed]
+    assert done.unchanged == [e.id for i, e in enumerate(old) if i not in changed]
+    assert read_file(path).events == [*revised, *added]
+    text = path.read_text(encoding="utf-8")
+    for i, table in enumerate(tables):
+        assert (table.rstrip("\n") in text) == (i not in changed)
