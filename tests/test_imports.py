@@ -202,6 +202,13 @@ def test_a_csv_without_an_id_column_gets_the_ids_add_derives_and_a_second_import
         f"{sheet}: event '2026-11-27-suspension-lapses': id: already exists in the stores in use "
         "(use --skip-existing to skip it)\n",
     )
+    skipped = run("--store", str(store), "import", str(sheet), "--skip-existing")
+    assert (skipped.exit_code, skipped.stderr) == (
+        0,
+        f"skipped '{derived}': already exists\n"
+        "skipped '2026-11-27-suspension-lapses': already exists\n"
+        f"added 0 events to {store}, skipped 2 (CSV separated by commas)\n",
+    )
 
 
 def test_an_empty_id_cell_gets_a_derived_id_beside_given_ones(run, tmp_path):
