@@ -336,7 +336,7 @@ def test_import_reports_every_bad_row_and_writes_nothing(run, tmp_path):
          "writes"),
         ("bad.jsonl", '{"id": "a", "date": "2025", "title": "A", "category": "other"}\n[1]\n',
          "{f}:2: must be an object"),
-        ("bad.csv", "foo,bar\r\n1,2\r\n", "{f}: row 1: header: missing id, date, title, category; "
+        ("bad.csv", "foo,bar\r\n1,2\r\n", "{f}: row 1: header: missing date, title, category; "
          "unknown foo, bar (columns: id, date, title, summary, category, minerals, countries, "
          "tags, effective, expires, suspends, related, confidence, issuer, applies_to, extends, "
          "ends, kind, partial, part_of, confirms, current_to, sources, source_publishers, "

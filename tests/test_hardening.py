@@ -64,7 +64,7 @@ MALFORMED = [
     ("source title is a number", event(sources='[{ title = 1, url = "https://x.org" }]'),
      "title is missing or not text"),
     ("source url is a number", event(sources='[{ title = "t", url = 1 }]'),
-     "url is missing or not text"),
+     "url must be text"),
     ("source publisher is a list", event(sources='[{ title = "t", url = "https://x.org", '
                                                  'publisher = [] }]'), "publisher must be text"),
     ("source accessed is a number", event(sources='[{ title = "t", url = "https://x.org", '
@@ -82,9 +82,9 @@ MALFORMED = [
     ("duplicate ids in a file", HEAD + "\n" + HEAD, "duplicate id, also at"),
     ("dangling suspends", event(suspends='["gone"]'), "no event 'gone' in the stores"),
     ("javascript url", event(sources='[{ title = "t", url = "javascript:alert(1)" }]'),
-     "is not an http or https link"),
+     "is not an http, https or mailto: link"),
     ("data url", event(sources='[{ title = "t", url = "data:text/html,x" }]'),
-     "is not an http or https link"),
+     "is not an http, https or mailto: link"),
     ("events is not an array", "events = 5\n", "'events' must be an array of tables"),
     ("events holds numbers", "events = [1, 2]\n", "'events' must be an array of tables"),
     ("a foreign TOML file", '[project]\nname = "x"\n[tool.ruff]\nline-length = 1\n',

@@ -386,7 +386,7 @@ def test_a_workbook_that_is_not_an_export_names_the_header_problem(run, tmp_path
     result = run("--store", str(tmp_path / "s.toml"), "import", str(path))
     assert result.exit_code == 1
     assert result.stderr.startswith(
-        f"{path}: row 1: header: missing id, date, title, category; unknown 'name', 'when' "
+        f"{path}: row 1: header: missing date, title, category; unknown 'name', 'when' "
         "(columns: id, date, date (day), title,"
     )
 

@@ -104,8 +104,8 @@ RULES = [
     (
         'id = "a"\ndate = 2025-01-01\ntitle = "A"\ncategory = "other"\n'
         'sources = [{ title = "x", url = "javascript:alert(1)" }]',
-        "{f}:7: event 'a': sources: sources[1]: url: 'javascript:alert(1)' is not an http or "
-        "https link",
+        "{f}:7: event 'a': sources: sources[1]: url: 'javascript:alert(1)' is not an http, "
+        "https or mailto: link",
     ),
     (
         'id = "a"\ndate = 2025-01-01\ntitle = "A"\ncategory = "other"\n'

@@ -1,6 +1,7 @@
-"""Which source links the tool accepts and writes: http and https only, with a host, and
-nothing a terminal, a page or a spreadsheet could read as more than a link. The store's
-validation and every exporter ask the same question here."""
+"""Which source links the tool accepts and writes: http and https with a host, and `mailto:` an
+address, and nothing a terminal, a page or a spreadsheet could read as more than a link (never
+`javascript:`, `data:` or `file:`). A source may also have no link at all: a document reference
+by its title. The store's validation and every exporter ask the same question here."""
 
 from __future__ import annotations
 
@@ -9,10 +10,16 @@ import re
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _URL_CHAR = r"[^\s<>\"\\^`{|}\x00-\x1f\x7f"
 GOOD_URL = re.compile(rf"(?i:https?)://{_URL_CHAR}/?#]+(?:[/?#]{_URL_CHAR}]*)?")
+# one address, no query (`?subject=`, `?body=`): what a person writes to, nothing more
+GOOD_MAILTO = re.compile(r"(?i:mailto):[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+NO_LINK = "the source has no link (a reference by its title)"
 
 
-def check_url(url: str) -> str | None:
-    """Why `url` is not an acceptable source link, or None when it is (http and https only)."""
+def check_url(url: str | None) -> str | None:
+    """Why `url` is not an acceptable source link, or None when it is (http and https with a
+    host, or `mailto:` one address). None, a source without a link, is not a link to write."""
+    if url is None:
+        return NO_LINK
     if GOOD_URL.fullmatch(url):  # the common case, in one regex
         return None
     if _CONTROL.search(url) or any(c.isspace() or c in '<>"\\^`{|}' for c in url):
@@ -20,8 +27,12 @@ def check_url(url: str) -> str | None:
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
+    if parts.scheme.lower() == "mailto":
+        if GOOD_MAILTO.fullmatch(url):
+            return None
+        return f"{url!r} is not a mailto: link to one address (mailto:name@example.org)"
     if parts.scheme not in ("http", "https"):
-        return f"{url!r} is not an http or https link"
+        return f"{url!r} is not an http, https or mailto: link"
     if not parts.netloc:
         return f"{url!r} has no host"
     return None

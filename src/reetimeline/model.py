@@ -209,8 +209,11 @@ class PartialDate:
 
 
 class Source(NamedTuple):
+    """Where a fact comes from: a link (http, https or mailto, `links.check_url`), or None for
+    a reference by its title alone (a document, a letter, a call)."""
+
     title: str
-    url: str
+    url: str | None
     publisher: str | None = None
     accessed: PartialDate | None = None
 
@@ -428,7 +431,9 @@ def event_to_record(event: Event) -> dict[str, object]:
 
 
 def source_to_record(source: Source) -> dict[str, object]:
-    record: dict[str, object] = {"title": source.title, "url": source.url}
+    record: dict[str, object] = {"title": source.title}
+    if source.url is not None:  # a reference by its title has no link
+        record["url"] = source.url
     if source.publisher is not None:
         record["publisher"] = source.publisher
     if source.accessed is not None:

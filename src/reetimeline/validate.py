@@ -349,9 +349,9 @@ def _source(raw: Mapping[str, Any], where: str, problems: list[str]) -> Source |
     title, url, publisher = raw.get("title"), raw.get("url"), raw.get("publisher")
     if not isinstance(title, str) or not title.strip():
         problems.append(f"{where}: title is missing or not text")
-    if not isinstance(url, str):
-        problems.append(f"{where}: url is missing or not text")
-    elif reason := check_url(url):
+    if url is not None and not isinstance(url, str):  # absent: a reference by its title
+        problems.append(f"{where}: url must be text")
+    elif url is not None and (reason := check_url(url)):
         problems.append(f"{where}: url: {reason}")
     if publisher is not None and not isinstance(publisher, str):
         problems.append(f"{where}: publisher must be text")

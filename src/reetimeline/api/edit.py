@@ -185,6 +185,8 @@ class ImportResult(NamedTuple):
     target: Path
     written: bool
     how: str = ""  # how the file was read ("CSV separated by semicolons, day-first dates")
+    updated: tuple[Event, ...] = ()  # --update: the events replaced
+    unchanged: tuple[str, ...] = ()  # --update: the ids left as they were
 
 
 def import_events(
@@ -195,15 +197,21 @@ def import_events(
     paths: Sequence[Path],
     cache_dir: Path | None,
     skip_existing: bool = False,
+    update: bool = False,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
     dayfirst: bool = False,
 ) -> ImportResult:
     """Read and validate every row of an export file, then append them all to `target`, or
-    nothing. An id already in use is refused, or skipped with `skip_existing`."""
+    nothing. An id already in use is refused, or skipped with `skip_existing`. With `update`,
+    an event whose id `target` holds replaces it when it changed (`store.rewrite`), and an id
+    that only another store in use holds is refused."""
     from ..output.formats import read
     from ..store.write import append_events
 
+    if update and skip_existing:
+        raise UsageError("--update and --skip-existing do not go together: --update replaces "
+                         "the events that exist, --skip-existing leaves them")  # fmt: skip
     loaded = context_for_writing(paths, target, cache_dir)
     new, how = read(file, fmt, progress=progress, dayfirst=dayfirst)
     seen: set[str] = set()
@@ -213,6 +221,8 @@ def import_events(
         seen.add(event.id)
     taken = _Taken(loaded)
     existing = taken.prefetch([e.id for e in new])
+    if update:
+        return _update(file, new, existing, taken, loaded, target, cache_dir, how, dry_run)
     duplicates = [e.id for e in new if e.id in existing]
     if duplicates and not skip_existing:
         message = "already exists in the stores in use (use --skip-existing to skip it)"
@@ -223,6 +233,48 @@ def import_events(
         return ImportResult(new, duplicates, target, False, how)
     append_events(target, new, other_ids=taken, cache=_cache(cache_dir))
     return ImportResult(new, duplicates, target, True, how)
+
+
+def _update(
+    file: Path,
+    new: list[Event],
+    existing: set[str],
+    taken: _Taken,
+    loaded: Store,
+    target: Path,
+    cache_dir: Path | None,
+    how: str,
+    dry_run: bool,
+) -> ImportResult:
+    """`import --update`: the events of `target` are replaced, those of other stores are not
+    (the curated store is not the user's to change; a team member's file is theirs): an id that
+    exists only elsewhere is refused, naming it."""
+    from ..store.rewrite import update_events
+
+    own: set[str] = set()
+    if existing and target.exists():
+        own = load([target], cache_dir=cache_dir).has(sorted(existing))
+    elsewhere = [e.id for e in new if e.id in existing and e.id not in own]
+    if elsewhere:
+        message = (f"exists in another store in use, not in {target}: --update replaces only "
+                   "events of the store it writes to")  # fmt: skip
+        raise DataError([Problem(str(file), message, None, None, i, "id") for i in elsewhere])
+    _check_references(new, taken, loaded, str(file))
+    if not target.exists():
+        if dry_run or not new:
+            return ImportResult(new, [], target, False, how)
+        from ..store.write import append_events
+
+        added = append_events(target, new, other_ids=taken, cache=_cache(cache_dir))
+        return ImportResult(added, [], target, True, how)
+    def verify(after: Sequence[Event]) -> None:  # the file's references, with events replaced
+        _check_references(after, taken, loaded, str(target))
+
+    done = update_events(target, new, verify=verify, dry_run=dry_run)
+    written = not dry_run and bool(done.updated or done.added)
+    return ImportResult(
+        done.added, [], target, written, how, tuple(done.updated), tuple(done.unchanged)
+    )
 
 
 def _cache(cache_dir: Path | None):

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class EventRow:
-    """One event as the store has it (`list --json`). `sources`: (title, url, publisher)."""
+    """One event as the store has it (`list --json`). `sources`: (title, url, publisher); the
+    url is None for a reference to a document by its title."""
 
     id: str
     date: str
@@ -45,7 +46,7 @@ class EventRow:
     part_of: str | None
     confirms: tuple[str, ...]
     current_to: str | None
-    sources: tuple[tuple[str, str, str | None], ...]
+    sources: tuple[tuple[str, str | None, str | None], ...]
 
 
 @dataclass(frozen=True)

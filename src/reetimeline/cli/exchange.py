@@ -326,7 +326,9 @@ def add_command(
     """Add one event to your store (validated like `check`), keeping every byte already there.
 
     Dates here are written as in the store (relative forms are refused: the store keeps facts).
-    Without --id, the id is derived from the date and title and made unique. --into FILE picks
+    Without --id, the id is derived from the date and title and made unique. A source is
+    --source-title with --source-url (http, https or mailto:), or --source-title alone: a
+    reference to a document without a link. --into FILE picks
     the file: in a team folder each person adds to a file of their own
     (reetimeline --store team/ --with-curated add --into team/alice.toml ...).
 
@@ -337,8 +339,9 @@ def add_command(
     from ..ids import derive_id
 
     require_utf8(ctx)
-    if (source_url is None) != (source_title is None):
-        raise UsageError("--source-url and --source-title go together")
+    if source_title is None and (source_url is not None or source_publisher is not None):
+        raise UsageError("--source-url and --source-publisher go with --source-title (a "
+                         "source is a title, with a link or alone as a reference)")  # fmt: skip
     record: dict[str, Any] = {"date": date, "title": title, "category": category.casefold()}
     optional = {
         "summary": summary,
@@ -361,8 +364,10 @@ def add_command(
     record.update({k: v for k, v in optional.items() if v})
     if confidence is not None:
         record["confidence"] = confidence.casefold()
-    if source_url is not None:
-        source = {"title": source_title, "url": source_url}
+    if source_title is not None:  # without --source-url: a reference to a document
+        source = {"title": source_title}
+        if source_url is not None:
+            source["url"] = source_url
         if source_publisher:
             source["publisher"] = source_publisher
         record["sources"] = [source]
@@ -374,14 +379,27 @@ def add_command(
         # what is wrong came from the command line: a usage error naming the option
         if any(p.path != "the command line" for p in exc.problems):
             raise
-        raise OptionErrors([f"{_ADD_OPTIONS.get(p.field or '', p.field or 'add')}: {p.message}"
-                            for p in exc.problems]) from None  # fmt: skip
+        raise OptionErrors([_option_error(p, record) for p in exc.problems]) from None
     if not result.written:
         print_json(event_to_record(result.event))
         say(f"would add '{result.event.id}' to {result.target} (dry run: nothing written)")
         return
     print(result.event.id)
     say(f"added '{result.event.id}' to {result.target}")
+
+
+def _option_error(problem: Any, record: dict[str, Any]) -> str:
+    """A problem of `add`'s options as a line naming the option; a list option given two names
+    in one (`-m "Ga, Ge"`) gets a hint to repeat the option."""
+    from ..output.formats.cells import comma_hint
+
+    option = _ADD_OPTIONS.get(problem.field or "", problem.field or "add")
+
+    def repeated(parts: list[str]) -> str:
+        return f"give {option} once for each: " + " ".join(f"{option} {p}" for p in parts)
+
+    value = record.get(problem.field or "")
+    return f"{option}: {comma_hint(problem.message, problem.field, value, repeated)}"
 
 
 # the option of `add` that gives each field, for usage errors that name it
@@ -430,12 +448,24 @@ def import_command(
         bool,
         typer.Option("--skip-existing", help="Skip events whose id exists instead of refusing."),
     ] = False,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help="Replace the events of the store written to whose content changed; add the "
+            "new ones; leave the same ones.",
+        ),
+    ] = False,
 ) -> None:
     """Import events from CSV, JSON, JSON Lines or xlsx as `export` writes them.
 
     Every row is validated first and every problem is reported with its row number; nothing is
-    written unless every row is valid. An id that already exists is refused, or skipped with
-    --skip-existing (and named in the output). CSV may be separated by commas, semicolons or
+    written unless every row is valid. A row without an id (no id column, or an empty cell)
+    gets the id `add` would derive from its date and title. An id that already exists is
+    refused, or skipped with --skip-existing (and named in the output). --update replaces the
+    events of the store written to whose content changed, adds the new ones and leaves the same
+    ones, in one atomic write (an id that only another store holds, such as the curated one, is
+    refused). CSV may be separated by commas, semicolons or
     tabs (the header row decides; the message names the separator) and start with a byte-order
     mark. Dates are YYYY-MM-DD, YYYY-MM or YYYY; 25.11.2026 is day-first; 25/11/2026 is read
     only with --dayfirst (day and month are never guessed). --into FILE picks the store file, as
@@ -455,8 +485,12 @@ def import_command(
     with _progress_bar(f"reading {file.name}") as progress:
         result = import_events(file, fmt, target=target, paths=store_paths(),
                                cache_dir=cache_dir(), skip_existing=skip_existing,
-                               dry_run=dry_run, progress=progress, dayfirst=dayfirst)  # fmt: skip
+                               update=update, dry_run=dry_run, progress=progress,
+                               dayfirst=dayfirst)  # fmt: skip
     how = result.how
+    if update:
+        _say_updated(result, dry_run)
+        return
     for event_id in result.skipped:
         say(f"skipped '{event_id}': already exists")
     if dry_run:
@@ -469,6 +503,24 @@ def import_command(
         + (f", skipped {len(result.skipped)}" if result.skipped else "")
         + (f" ({how})" if how else "")
     )
+
+
+def _say_updated(result: Any, dry_run: bool) -> None:
+    """What `import --update` did (or would do): one line per event replaced or added on
+    stdout in a dry run, the counts on stderr."""
+    counts = (f"updated {len(result.updated)}, added {len(result.added)}, "
+              f"unchanged {len(result.unchanged)}")  # fmt: skip
+    if dry_run:
+        print_lines(
+            [
+                *(f"would update {e.id}\t{e.date}\t{visible(e.title)}" for e in result.updated),
+                *(f"would add {e.id}\t{e.date}\t{visible(e.title)}" for e in result.added),
+            ]
+        )
+        say(f"would have {counts} in {result.target} (dry run: nothing written"
+            + (f"; {result.how})" if result.how else ")"))  # fmt: skip
+        return
+    say(f"{counts} in {result.target}" + (f" ({result.how})" if result.how else ""))
 
 
 PROGRESS_MIN_ROWS = 500

@@ -125,7 +125,8 @@ def detail_lines(detail: Detail) -> Iterator[str]:
         for number, source in enumerate(event.sources, 1):
             publisher = f" ({visible(source.publisher)})" if source.publisher else ""
             yield f"[{number}] {visible(source.title)}{publisher}"
-            yield f"    {visible(source.url)}"
+            if source.url is not None:  # a reference by its title has no link
+                yield f"    {visible(source.url)}"
     if detail.data_note:
         yield ""
         yield f"data: {detail.data_note}"

@@ -711,6 +711,8 @@ def event_detail(detail: Detail) -> Group:
             entry.add_row(f"[{number}]", title)
             parts.append(entry)
             # the link is http(s) only, checked by the store; clickable where the terminal can
+            if source.url is None:  # a reference by its title: no link line
+                continue
             link = f"link {source.url}" if _safe_link(source.url) else ""
             url = Text.assemble(" " * indent, (visible(source.url), link))
             url.no_wrap, url.overflow = True, "ignore"
@@ -730,7 +732,9 @@ def _style(role: str) -> str:
     return {"reported": REPORTED_STYLE, "warn": "yellow"}.get(role, role)
 
 
-def _safe_link(url: str) -> bool:
+def _safe_link(url: str | None) -> bool:
+    if url is None:  # a reference by its title
+        return False
     return url.startswith(("http://", "https://")) and visible(url) == url and " " not in url
 
 

@@ -40,7 +40,7 @@ NEW_STORE_HEADER = (
 
 class SourceRecord(TypedDict, total=False):
     title: str
-    url: str
+    url: str  # absent: a reference by its title
     publisher: str
     accessed: dt.date | str
 

@@ -105,6 +105,7 @@ def read(
     slashes or hyphens in CSV and xlsx text are day-first (`25/11/2026`).
     """
     from ...store.parse import parse_event
+    from .cells import comma_hint
 
     name = str(path)
     problems: list[Problem] = []
@@ -115,13 +116,23 @@ def read(
     for index in range(total):
         number, raw = parsed[index]
         parsed[index] = None  # type: ignore[call-overload]  # each record freed once validated
+        raw = with_id(raw)
         if progress is not None:
             progress(index + 1, total)
         event, event_problems = parse_event(
             raw, path=name, line=number, label=f"#{number}", unit=unit
         )
+        hint = comma_hint if unit == "row" else _as_is  # a cell holds a list as text
         problems.extend(
-            Problem(p.path, p.message, p.line, None, p.event_id, p.field, unit)
+            Problem(
+                p.path,
+                hint(p.message, p.field, _value(raw, p.field)),
+                p.line,
+                None,
+                p.event_id,
+                p.field,
+                unit,
+            )
             for p in event_problems
         )
         if event is not None:
@@ -129,6 +140,28 @@ def read(
     if problems:
         raise DataError(sorted(problems, key=lambda p: p.line or 0))
     return Imported(events, how)
+
+
+def _as_is(message: str, *_context: Any) -> str:
+    return message
+
+
+def _value(raw: Any, field: str | None) -> Any:
+    return raw.get(field) if isinstance(raw, dict) and field else None
+
+
+def with_id(raw: Any) -> Any:
+    """A record without an id (no id column, an empty cell, no `id` key) under the id `add`
+    derives from its date and title (`ids.derive_id`); one without a date or title is left for
+    the validator to name what is missing."""
+    if not isinstance(raw, dict) or raw.get("id") not in (None, ""):
+        return raw
+    date, title = raw.get("date"), raw.get("title")
+    if not (isinstance(date, str) and isinstance(title, str) and date.strip() and title.strip()):
+        return raw
+    from ...ids import derive_id
+
+    return {**raw, "id": derive_id(date, title)}
 
 
 def _rows(path: Path, fmt: str, text: str | None, problems: list[Problem], dayfirst: bool):

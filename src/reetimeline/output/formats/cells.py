@@ -2,7 +2,8 @@
 bounds on what an import may read.
 
 A row of cells is the text `export` writes: lists joined with `; `, sources as `title <url>`
-joined with ` | ` (their publishers and access dates in two parallel columns), dates as written.
+(or the title alone, for a reference without a link) joined with ` | ` (their publishers and
+access dates in two parallel columns), dates as written.
 `csv_row` makes the cells of an event; `csv_record` turns cells back into a store record, which
 the store's one validator then checks.
 """
@@ -10,7 +11,7 @@ the store's one validator then checks.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ...model import Event, PartialDate, event_to_record
@@ -30,6 +31,8 @@ CSV_COLUMNS = (
     "kind", "partial", "part_of", "confirms", "current_to", "sources", "source_publishers",
     "source_accessed",
 )  # fmt: skip
+# the columns a table must have (a row without an id gets the one `add` derives)
+REQUIRED_COLUMNS = ("date", "title", "category")
 # the columns made from `event_to_record` (the rest are the sources)
 _RECORD_COLUMNS = CSV_COLUMNS[: CSV_COLUMNS.index("sources")]
 LIST_SEPARATOR = "; "
@@ -99,7 +102,7 @@ def csv_row(event: Event) -> dict[str, str]:
         else:
             row[column] = "" if value is None else str(value)
     sources = event.sources
-    row["sources"] = SOURCE_SEPARATOR.join(f"{_escape_item(s.title)} <{s.url}>" for s in sources)
+    row["sources"] = SOURCE_SEPARATOR.join(_source_cell(s.title, s.url) for s in sources)
     has_publisher = any(s.publisher for s in sources)
     has_accessed = any(s.accessed for s in sources)
     row["source_publishers"] = (
@@ -111,6 +114,34 @@ def csv_row(event: Event) -> dict[str, str]:
         SOURCE_SEPARATOR.join(str(s.accessed or "") for s in sources) if has_accessed else ""
     )
     return row
+
+
+def comma_hint(
+    message: str, field: str | None, value: Any, written: Callable[[list[str]], str] | None = None
+) -> str:
+    """`message`, a problem of the list field `field` whose `value` was read, with a hint for
+    each item that holds commas and is named in the message (`unknown mineral 'Ga, Ge'`): two
+    names where one was expected. `written(parts)` says how the items are written where they
+    came from; by default a cell, separated by `;`: "lists are separated by ';': 'Ga; Ge'"."""
+    if field not in _LIST_FIELDS or not isinstance(value, list):
+        return message
+    for item in value:
+        if not isinstance(item, str) or "," not in item or f"'{item}'" not in message:
+            continue
+        parts = [part.strip() for part in item.split(",") if part.strip()]
+        if written is not None:
+            message += f" ({written(parts)})"
+        else:
+            message += f" (lists are separated by ';': '{LIST_SEPARATOR.join(parts)}')"
+    return message
+
+
+def _source_cell(title: str, url: str | None) -> str:
+    """`title <url>`, or the title alone for a reference without a link (with an empty `<>`
+    when the title itself ends like a link, so that it reads back as a title)."""
+    if url is not None:
+        return f"{_escape_item(title)} <{url}>"
+    return _escape_item(title) + (" <>" if _SOURCE.fullmatch(title) else "")
 
 
 def measure_notes(event: Event) -> list[str]:
@@ -180,9 +211,10 @@ def _sources(cell: str, publishers: str, accessed: str, dayfirst: bool) -> list[
     sources = []
     for item, publisher, date in zip(items, pubs, dates, strict=True):
         match = _SOURCE.fullmatch(item)
-        if not match:
-            raise ValueError(f"source {item!r} is not 'title <url>'")
-        source = {"title": match["title"], "url": match["url"]}
+        # `title <url>`, or a title alone: a reference without a link
+        source = {"title": match["title"], "url": match["url"]} if match else {"title": item}
+        if not source.get("url", True):
+            del source["url"]  # `title <>`: a title that ends like a link
         if publisher:
             source["publisher"] = publisher
         if date:

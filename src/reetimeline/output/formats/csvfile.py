@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 
 from ...errors import Problem
 from ...model import Event
-from .cells import CSV_COLUMNS, MAX_CELL, CellError, csv_record, csv_row
+from .cells import CSV_COLUMNS, MAX_CELL, REQUIRED_COLUMNS, CellError, csv_record, csv_row
 
 # the separators a CSV header is tried with, and how the import message names them
 SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs"}
@@ -108,7 +108,7 @@ def _rows(name, reader, problems, separator, dayfirst) -> Iterator[tuple[int, di
         return
     if header is None:
         return
-    missing = [c for c in ("id", "date", "title", "category") if c not in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
     unknown = [c for c in header if c not in CSV_COLUMNS]
     if missing or unknown:
         what = []

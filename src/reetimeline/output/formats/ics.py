@@ -21,7 +21,11 @@ def _ics_text(text: str) -> str:
 
 
 def _ics_link(event: Event) -> str | None:
-    links = [s.url for s in event.sources if check_url(s.url) is None and visible(s.url) == s.url]
+    links = [
+        s.url
+        for s in event.sources
+        if s.url is not None and check_url(s.url) is None and visible(s.url) == s.url
+    ]
     return links[0] if links else None
 
 
@@ -30,7 +34,8 @@ def _description(event: Event, target: Target | None = None) -> str:
     if event.summary:
         parts.append(event.summary)
     if event.sources:
-        lines = [f"[{n}] {s.title} {s.url}" for n, s in enumerate(event.sources, 1)]
+        lines = [f"[{n}] {s.title}" + (f" {s.url}" if s.url else "")
+                 for n, s in enumerate(event.sources, 1)]  # fmt: skip
         parts.append("Sources:\n" + "\n".join(lines))
     confidence = target.confidence if target is not None else event.confidence
     if target is not None and target.unconfirmed:

@@ -42,10 +42,14 @@ def to_md(events: Sequence[Event], *, data_note: str = "", **_options) -> str:
             lines += [f"## {year}", ""]
         refs = ""
         for source in event.sources:
-            if check_url(source.url) is not None or visible(source.url) != source.url:
+            if source.url is None:  # a reference by its title: a footnote without a link
+                cited = md_escape(source.title)
+            elif check_url(source.url) is not None or visible(source.url) != source.url:
                 continue
+            else:
+                cited = f"[{md_escape(source.title)}](<{source.url}>)"
             notes.append(
-                f"[^{len(notes) + 1}]: [{md_escape(source.title)}](<{source.url}>)"
+                f"[^{len(notes) + 1}]: {cited}"
                 + (f", {md_escape(source.publisher)}" if source.publisher else "")
             )
             refs += f"[^{len(notes)}]"

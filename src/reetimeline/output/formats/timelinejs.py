@@ -36,7 +36,7 @@ def _tl_text(event: Event) -> str:
     links = [
         f'<a href="{_html(s.url)}">{_html(s.title)}</a>'
         for s in event.sources
-        if check_url(s.url) is None and visible(s.url) == s.url
+        if s.url is not None and check_url(s.url) is None and visible(s.url) == s.url
     ]
     if links:
         parts.append("<p>Sources: " + "; ".join(links) + "</p>")

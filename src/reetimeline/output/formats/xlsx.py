@@ -55,6 +55,7 @@ from .cells import (
     MAX_ROWS,
     MAX_TEXT,
     MAX_XLSX_CELL,
+    REQUIRED_COLUMNS,
     CellError,
     csv_record,
     csv_row,
@@ -157,7 +158,7 @@ def to_xlsx(
                 widths[index - 1] = max(widths[index - 1], 10)
             if (match := _LINK_COLUMN.fullmatch(name)) and value is not None:
                 url = event.sources[int(match.group(1)) - 1].url
-                if check_url(url) is None and visible(url) == url:
+                if url is not None and check_url(url) is None and visible(url) == url:
                     cell.hyperlink = url
                     cell.style = "Hyperlink"
     if problems:
@@ -675,7 +676,7 @@ def _rows_of(name: str, sheet: _Sheet, problems: list[Problem], dayfirst: bool):
     header = {column: text for column, text in header.items() if text}
     known = set(CSV_COLUMNS) | set(DAY_COLUMNS.values())
     names = list(header.values())
-    missing = [c for c in ("id", "date", "title", "category") if c not in names]
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
     unknown = [c for c in names if c not in known and not _LINK_COLUMN.fullmatch(c)]
     if missing or unknown:
         what = (["missing " + ", ".join(missing)] if missing else []) + (
