@@ -256,7 +256,7 @@ def test_the_lock_is_taken_again_on_the_file_a_writer_put_in_place(tmp_path, mon
             path.with_name("new").replace(path)
 
     monkeypatch.setattr(fcntl, "flock", flock)
-    with write._locked(path):
+    with write.locked_store(path):
         assert [kind for kind, _ino in locked] == ["folder", "file", "file"]
         assert locked[1][1] != locked[2][1] == path.stat().st_ino
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.toml"]

@@ -20,7 +20,7 @@ from ..errors import DataError, Problem, WriteError
 from ..model import Event, PartialDate
 from .files import MAX_STORE_BYTES, read_store_bytes
 from .parse import decode, header_offsets, parse_toml, read_document
-from .write import _locked, _with_horizon, render_events_toml, replace_file
+from .write import locked_store, render_events_toml, replace_file, with_horizon
 
 
 class Rewritten(NamedTuple):
@@ -44,7 +44,7 @@ def update_events(
     which an event replaced may break) and raises to refuse."""
     target = Path(os.path.realpath(path))
     name = str(path)
-    with _locked(target):
+    with locked_store(target):
         source, problem = read_store_bytes(target)
         if problem or source is None:
             raise DataError([problem._replace(path=name)] if problem else [])
@@ -62,7 +62,7 @@ def update_events(
         updated: dict[int, Event] = {}
         added: list[Event] = []
         unchanged: list[str] = []
-        for event in _with_horizon(events, horizon):
+        for event in with_horizon(events, horizon):
             position = index.get(event.id)
             if position is None:
                 added.append(event)

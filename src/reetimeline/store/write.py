@@ -171,7 +171,7 @@ def append_events(
         raise WriteError(
             f"{path}: cannot create the folder {target.parent}: {exc.strerror}"
         ) from exc
-    with _locked(target):
+    with locked_store(target):
         _remove_stale_temporaries(target)
         old = _old_content(target, name, cache)
         if isinstance(old.taken, _CachedIds):
@@ -335,7 +335,7 @@ def _verified(
             raise DataError(problems)
         # read alone, the text may have no header: each event carries its file's horizon
         events = [replace(e, current_to=e.current_to or horizon) for e in events]
-        if events != _with_horizon(added, horizon):
+        if events != with_horizon(added, horizon):
             raise WriteError(f"{name}: the appended events did not read back equal")
         return [replace(e, origin=Origin(name, (e.origin.line or 0) + old_lines if e.origin
                                          else None)) for e in events]  # fmt: skip
@@ -361,12 +361,12 @@ def _verified(
     events, problems = events_from_document(name, new_text, new_doc)
     if problems:
         raise DataError(problems)
-    if list(events[len(old_events) :]) != _with_horizon(added, horizon):
+    if list(events[len(old_events) :]) != with_horizon(added, horizon):
         raise WriteError(f"{name}: the appended events did not read back equal")
     return list(events[len(old_events) :])
 
 
-def _with_horizon(events: Sequence[Event], horizon: PartialDate | None) -> list[Event]:
+def with_horizon(events: Sequence[Event], horizon: PartialDate | None) -> list[Event]:
     """`events` as their file gives them back: each without a horizon of its own takes the
     file's."""
     return [e if e.current_to or horizon is None else replace(e, current_to=horizon)
@@ -412,7 +412,7 @@ def _replace_appending(target: Path, name: str, addition: bytes, old: _Old) -> F
     return replace_with(target, fill, unchanged=unchanged, display=name)
 
 
-class _locked:
+class locked_store:
     """An exclusive lock on the store file itself (`flock` on its inode), so that no lock file
     stands beside the store (it would show up in `git status`) and every writer takes the same
     lock whatever its environment or user.
