@@ -9,7 +9,7 @@ import typer
 from ..api import answers
 from .application import app
 from .loading import load_store, matrix_of
-from .options import AsOf, FilterArgs, JsonFlag, as_of_date, with_filters
+from .options import AsOf, FilterArgs, JsonFlag, as_of_date, describe_filters, with_filters
 from .printing import output, say
 from .sheets import Bom, OutputFile, SheetFormat, sheet_format
 
@@ -106,18 +106,3 @@ def report_command(
     page = render(make(loaded, flt, day, describe_filters(filters), answers, grid))
     write_text_atomically(output_path, page)
     say(f"wrote the briefing as of {day} to {output_path}")
-
-
-def describe_filters(filters: FilterArgs) -> str:
-    """The filters as typed, for a page's header."""
-    words = []
-    for name, option in (("mineral", "-m"), ("country", "-c"), ("category", "-k"),
-                         ("tag", "-t"), ("issuer", "--by"), ("origin", "--from"), ("to", "--to"),
-                         ("kind", "--kind")):  # fmt: skip
-        for value in getattr(filters, name) or ():
-            words.append(f"{option} {value}")
-    for name in ("text", "since", "until"):
-        if (value := getattr(filters, name)) is not None:
-            words.append(f"--{name} {value}")
-    words += [f"--{flag}" for flag in ("exact", "confirmed") if getattr(filters, flag)]
-    return " ".join(words) or "none (every event)"

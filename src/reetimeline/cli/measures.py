@@ -14,10 +14,9 @@ from ..output.plain import countdown_lines, status_lines
 from ..output.words import horizon_note
 from . import completion
 from .application import app
-from .briefing import describe_filters
 from .completion import completing
 from .loading import event_by_id, load_store, matrix_of, say_if_nothing_matched
-from .options import AsOf, FilterArgs, JsonFlag, as_of_date, with_filters
+from .options import AsOf, FilterArgs, JsonFlag, as_of_date, describe_filters, with_filters
 from .printing import output, print_json, print_lines, say, show, use_rich
 from .sheets import Bom, OutputFile, SheetFormat, about, sheet_format, write_sheet
 from .update import say_if_stale
