@@ -92,7 +92,10 @@ MONTHS = """
 def test_a_month_stays_text_as_written_and_a_day_is_a_date_cell(run, write_store, tmp_path):
     store = write_store(MONTHS)
     path = tmp_path / "s.xlsx"
-    assert run("--store", str(store), "status", "--as-of", "2026-06-01", "-o", str(path)).exit_code == 0
+    assert (
+        run("--store", str(store), "status", "--as-of", "2026-06-01", "-o", str(path)).exit_code
+        == 0
+    )
     rows = sheet_rows(path, "status")
     assert len(rows) == 2
     row = dict(zip(STATUS_HEADER, rows[1], strict=True))
@@ -110,8 +113,12 @@ def test_every_date_cell_of_the_status_sheet_has_a_date_format(run, tmp_path):
     sheet = openpyxl.load_workbook(path)["status"]
     dates = [c for row in sheet.iter_rows(min_row=2) for c in row if c.is_date]
     assert {c.number_format for c in dates} == {"yyyy-mm-dd"}
-    assert {sheet.cell(1, c.column).value for c in dates} == {"since", "until", "partial_until",
-                                                                  "current_to"}
+    assert {sheet.cell(1, c.column).value for c in dates} == {
+        "since",
+        "until",
+        "partial_until",
+        "current_to",
+    }
 
 
 def test_changes_as_csv_with_a_bom_is_the_json_records_in_one_plain_table(run, tmp_path):
@@ -120,7 +127,9 @@ def test_changes_as_csv_with_a_bom_is_the_json_records_in_one_plain_table(run, t
     written(run("changes", *CHANGES, "-o", str(path), "--bom"), path, len(records),
             "2026-11-25", "48 days ago")  # fmt: skip
     data = path.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbfdate,id,title,category,change,by,confidence,sources,note\r\n")
+    assert data.startswith(
+        b"\xef\xbb\xbfdate,id,title,category,change,by,confidence,sources,note\r\n"
+    )
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert rows[0] == CHANGES_HEADER
     assert len(rows) - 1 == len(records) == 12
@@ -217,7 +226,9 @@ def test_a_json_file_is_exactly_what_json_prints(run, tmp_path, matrix):
 
 def test_format_wins_over_the_suffix(run, tmp_path):
     path = tmp_path / "status.csv"
-    assert run("status", "--as-of", "2026-06-01", "--format", "xlsx", "-o", str(path)).exit_code == 0
+    assert (
+        run("status", "--as-of", "2026-06-01", "--format", "xlsx", "-o", str(path)).exit_code == 0
+    )
     assert path.read_bytes()[:2] == b"PK"  # a zip: a workbook
 
 
@@ -234,8 +245,12 @@ def test_format_wins_over_the_suffix(run, tmp_path):
         (("-o", "{dir}/a.csv", "--json"), "--json prints to stdout; with -o FILE give --format json or a .json file"),
     ],
 )  # fmt: skip
-@pytest.mark.parametrize("command", [("status",), ("status", "--matrix"), ("changes",), ("countdown",)])
-def test_output_options_that_do_not_go_together_are_a_usage_error(run, tmp_path, command, args, message):
+@pytest.mark.parametrize(
+    "command", [("status",), ("status", "--matrix"), ("changes",), ("countdown",)]
+)
+def test_output_options_that_do_not_go_together_are_a_usage_error(
+    run, tmp_path, command, args, message
+):
     result = run(*command, *(a.format(dir=tmp_path) for a in args))
     assert (result.exit_code, result.stdout, result.stderr) == (
         2, "", f"reetimeline: error: {message.format(dir=tmp_path)}\n",
@@ -273,11 +288,17 @@ def test_a_title_that_looks_like_a_formula_stays_text_in_csv_and_xlsx(run, write
     store = write_store(HOSTILE)
     title = '=HYPERLINK("https://example.com","x")'
     path = tmp_path / "s.csv"
-    assert run("--store", str(store), "status", "--as-of", "2026-06-01", "-o", str(path)).exit_code == 0
+    assert (
+        run("--store", str(store), "status", "--as-of", "2026-06-01", "-o", str(path)).exit_code
+        == 0
+    )
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
     assert rows[1][:3] == ["formula", "'" + title, "export-control"]
     book = tmp_path / "s.xlsx"
-    assert run("--store", str(store), "status", "--as-of", "2026-06-01", "-o", str(book)).exit_code == 0
+    assert (
+        run("--store", str(store), "status", "--as-of", "2026-06-01", "-o", str(book)).exit_code
+        == 0
+    )
     cell = openpyxl.load_workbook(book)["status"]["B2"]
     assert (cell.value, cell.data_type) == (title, "s")
 
@@ -312,7 +333,10 @@ def test_export_has_each_measures_state_and_end_as_of_the_as_of_date(run, as_of,
 
 def test_a_measure_announced_after_the_as_of_date_has_no_state_yet(run):
     rows = exported(run, "--as-of", "2026-01-01")
-    assert (rows["us-section-122-surcharge"]["state"], rows["us-section-122-surcharge"]["runs_until"]) == ("", "")
+    assert (
+        rows["us-section-122-surcharge"]["state"],
+        rows["us-section-122-surcharge"]["runs_until"],
+    ) == ("", "")
 
 
 def test_an_export_with_state_columns_imports_again(run, tmp_path):
