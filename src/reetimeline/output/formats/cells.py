@@ -4,7 +4,11 @@ bounds on what an import may read.
 A row of cells is the text `export` writes: lists joined with `; `, sources as `title <url>`
 joined with ` | ` (their publishers and access dates in two parallel columns), dates as written.
 `csv_row` makes the cells of an event; `csv_record` turns cells back into a store record, which
-the store's one validator then checks.
+the store's one validator then checks. The `DERIVED_COLUMNS` (a measure's state and end as of
+the export's as-of date) are written and never read back.
+
+A `Sheet` is an answer (status, the matrix, changes, countdown) as one table for `-o FILE`: the
+columns and records of its `--json`, and `sheet_cell`, the text of one of its values.
 """
 
 from __future__ import annotations

@@ -11,6 +11,10 @@ the same names and the same text (lists joined with `; `, sources as `title <url
   29 February 1900 that never was);
 - `source 1`, `source 2`, ... after the CSV columns: each source's title, linked to its URL.
 
+(The CSV columns end with `state` and `runs_until`, a measure's as of the export's as-of date.)
+An answer written with `-o` (`sheet_to_xlsx`) is a table of its `--json` records and an `about`
+sheet; see that function.
+
 The header row is frozen with the id column, filters are on, and columns have widths from their
 content. Every text cell is a text cell: text starting with `=` is never a formula. Characters
 that XML cannot hold (control characters, a carriage return) are written `_x000D_`, as Excel
