@@ -13,9 +13,9 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import UsageError
+from . import completion
+from .completion import completing
 from .printing import say
-
-SHEET_FORMATS = ("csv", "xlsx", "json")
 
 OutputFile = Annotated[
     Path | None,
@@ -34,6 +34,7 @@ SheetFormat = Annotated[
         "--format",
         metavar="FORMAT",
         help="With -o: csv, xlsx or json, whatever FILE's suffix.",
+        click_type=completing(completion.sheet_formats),
         show_default=False,
     ),
 ]
@@ -45,6 +46,8 @@ Bom = Annotated[
 def sheet_format(path: Path | None, fmt: str | None, bom: bool, json_output: bool) -> str | None:
     """The format `-o FILE` is written in (None without -o); a usage error when the options
     do not say one, or do not go together."""
+    from ..output.formats import SHEET_WRITERS
+
     if path is None:
         if fmt is not None:
             raise UsageError("--format goes with -o FILE")
@@ -59,12 +62,12 @@ def sheet_format(path: Path | None, fmt: str | None, bom: bool, json_output: boo
                          "file")  # fmt: skip
     if fmt is not None:
         chosen = fmt.casefold()
-        if chosen not in SHEET_FORMATS:
+        if chosen not in SHEET_WRITERS:
             raise UsageError(f"--format: unknown format '{fmt}'; formats: "
-                             f"{', '.join(SHEET_FORMATS)}")  # fmt: skip
+                             f"{', '.join(SHEET_WRITERS)}")  # fmt: skip
     else:
         chosen = path.suffix.casefold().lstrip(".")
-        if chosen not in SHEET_FORMATS:
+        if chosen not in SHEET_WRITERS:
             said = f"'{path.suffix}' is not a format of answers" if path.suffix else "which format?"
             raise UsageError(f"-o {path}: {said}; name the file .csv, .xlsx or .json, or give "
                              "--format csv, xlsx or json")  # fmt: skip
