@@ -173,7 +173,7 @@ def test_countdown_as_xlsx_has_the_json_columns_and_typed_cells(run, tmp_path):
     assert [(r["date"], r["days"], r["when"], r["superseded"]) for r in surcharge] == [
         (dt.datetime(2026, 7, 24), 53, "in 53 days", False)
     ]
-    assert sheet_rows(path, "about")[2] == ("filters", "none (every event) --within 400")
+    assert sheet_rows(path, "about")[2] == ("filters", "--within 400")
 
 
 def test_countdown_as_csv_counts_the_json_records(run, tmp_path):
@@ -212,7 +212,7 @@ def test_the_matrix_as_xlsx_has_its_header_and_a_row_per_cell(run, tmp_path):
     assert len(rows) - 1 == len(cells) == 125
     assert sheet_rows(path, "about")[:3] == [
         ("answer", "status --matrix"), ("as of", dt.datetime(2026, 6, 1)),
-        ("filters", "none (every event) --ids"),
+        ("filters", "--ids"),
     ]  # fmt: skip
 
 
@@ -347,3 +347,33 @@ def test_an_export_with_state_columns_imports_again(run, tmp_path):
     assert result.exit_code == 0, result.stderr
     again = run("--store", str(store), "export", "--format", "json")
     assert json.loads(again.stdout) == json.loads(run("export", "--format", "json").stdout)
+
+
+def test_an_answer_as_csv_loads_neither_openpyxl_nor_rich(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from reetimeline.cli import main\ntry:\n    main()\nexcept SystemExit:\n"
+        "    pass\nsys.stderr.write(str(sorted(m for m in ('openpyxl', 'rich') if m in sys.modules)))"
+    )
+    path = tmp_path / "s.csv"
+    args = ["status", "--as-of", "2026-06-01", "-o", str(path)]
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                            check=False)  # fmt: skip
+    assert (result.stdout, result.stderr.rsplit("\n", 1)[-1]) == ("", "[]")
+    assert path.read_text(encoding="utf-8").startswith("id,title,")
+
+
+def test_the_about_sheet_names_the_filters_and_the_id_as_given(run, tmp_path):
+    path = tmp_path / "one.xlsx"
+    args = ("status", "ga-ge-export-licensing", "-m", "gallium", "--as-of", "2026-06-01")
+    result = run(*args, "-o", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert [row[0] for row in sheet_rows(path, "status")] == ["id", "ga-ge-export-licensing"]
+    assert sheet_rows(path, "about")[:4] == [
+        ("answer", "status"),
+        ("as of", dt.datetime(2026, 6, 1)),
+        ("filters", "-m gallium ga-ge-export-licensing"),
+        ("rows", 1),
+    ]

@@ -107,7 +107,7 @@ def countdown_command(
 
         options = [f"--within {within}"] * (within is not None) + [f"--recent {recent}"] * (
             recent is not None) + ["--all"] * show_all  # fmt: skip
-        given = " ".join([*([event_id] if event_id else []), describe_filters(filters), *options])
+        given = describe_filters(filters, *options, *([event_id] if event_id else []))
         facts = about("countdown", day, given, answers.horizon(loaded), len(rows))
         table = api_sheet("countdown", api.TargetRow, [api.target_row(t) for t in rows],
                                  about=facts)  # fmt: skip
@@ -214,7 +214,7 @@ def status_command(
         if target is None:
             print_json([api.record(row) for row in answer])
             return
-        given = " ".join([*([event_id] if event_id else []), describe_filters(filters)])
+        given = describe_filters(filters, *([event_id] if event_id else []))
         facts = about("status", day, given, answers.horizon(loaded), len(answer))
         _write(target, api_sheet("status", api.StatusRow, answer, about=facts), loaded, day)
         return
@@ -276,7 +276,7 @@ def _status_matrix(filters: FilterArgs, day, *, show_ids: bool, json_output: boo
         if target is None:
             print_json(document)
             return
-        given = " ".join([describe_filters(filters), *["--ids"] * show_ids])
+        given = describe_filters(filters, *["--ids"] * show_ids)
         facts = about("status --matrix", day, given, horizon, len(cells))
         _write(target, api_sheet("matrix", api.MatrixCell, cells, about=facts,
                                         document=document), loaded, day)  # fmt: skip

@@ -255,8 +255,9 @@ AsOf = Annotated[
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
 
 
-def describe_filters(filters: FilterArgs) -> str:
-    """The filters as typed, for a page's header and an answer's about sheet."""
+def describe_filters(filters: FilterArgs, *given: str) -> str:
+    """The filters as typed, then the `given` words (other options, an ID), for a page's header
+    and an answer's about sheet."""
     words = []
     for name, option in (("mineral", "-m"), ("country", "-c"), ("category", "-k"),
                          ("tag", "-t"), ("issuer", "--by"), ("origin", "--from"), ("to", "--to"),
@@ -267,4 +268,4 @@ def describe_filters(filters: FilterArgs) -> str:
         if (value := getattr(filters, name)) is not None:
             words.append(f"--{name} {value}")
     words += [f"--{flag}" for flag in ("exact", "confirmed") if getattr(filters, flag)]
-    return " ".join(words) or "none (every event)"
+    return " ".join([*words, *given]) or "none (every event)"
