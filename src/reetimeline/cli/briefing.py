@@ -58,7 +58,7 @@ def changes_command(
         facts = about("changes", day, describe_filters(filters), horizon, len(rows),
                       ("window", f"{start} to {min(end, day)}"))  # fmt: skip
         table = api_sheet("changes", api.ChangeRow, [api.change_row(c) for c in rows],
-                                 about=facts)  # fmt: skip
+                          about=facts)  # fmt: skip
         write_sheet(output_path, sheet, table, bom=bom, day=day, note=horizon_note(horizon, day))
         return
     output(rows, json_output=json_output, record=_change_record, view="changes_table",

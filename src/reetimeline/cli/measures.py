@@ -110,7 +110,7 @@ def countdown_command(
         given = describe_filters(filters, *options, *([event_id] if event_id else []))
         facts = about("countdown", day, given, answers.horizon(loaded), len(rows))
         table = api_sheet("countdown", api.TargetRow, [api.target_row(t) for t in rows],
-                                 about=facts)  # fmt: skip
+                          about=facts)  # fmt: skip
         write_sheet(output_path, sheet, table, bom=bom, day=day,
                     note=horizon_note(answers.horizon(loaded), day))  # fmt: skip
         return

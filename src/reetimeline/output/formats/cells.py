@@ -28,15 +28,15 @@ MAX_XLSX_CELL = 32_767  # characters a spreadsheet cell holds in Excel
 MAX_ROWS = 1_000_000  # rows (events) in one import
 MAX_TEXT = MAX_STORE_BYTES  # characters of text in all rows: more cannot fit in one store
 
+# the columns a measure's answer fills as of `export --as-of` (empty for other events): written,
+# never read back (import ignores them: they are not the store's)
+DERIVED_COLUMNS = ("state", "runs_until")
 CSV_COLUMNS = (
     "id", "date", "title", "summary", "category", "minerals", "countries", "tags", "effective",
     "expires", "suspends", "related", "confidence", "issuer", "applies_to", "extends", "ends",
     "kind", "partial", "part_of", "confirms", "current_to", "sources", "source_publishers",
-    "source_accessed", "state", "runs_until",
+    "source_accessed", *DERIVED_COLUMNS,
 )  # fmt: skip
-# the columns a measure's answer fills as of `export --as-of` (empty for other events): written,
-# never read back (import ignores them: they are not the store's)
-DERIVED_COLUMNS = ("state", "runs_until")
 # the columns made from `event_to_record` (the rest are the sources)
 _RECORD_COLUMNS = CSV_COLUMNS[: CSV_COLUMNS.index("sources")]
 _DERIVED = frozenset(DERIVED_COLUMNS)
