@@ -184,6 +184,10 @@ def test_countdown_as_csv_counts_the_json_records(run, tmp_path):
     assert rows[0] == COUNTDOWN_HEADER
     assert len(rows) - 1 == len(records)
     assert [r[0] for r in rows[1:]] == [r["id"] for r in records]
+    days = COUNTDOWN_HEADER.index("days")
+    # a number is a number, never neutralised as a formula: `-101` days, not `'-101`
+    assert [r[days] for r in rows[1:]] == [str(r["days"]) for r in records]
+    assert min(r["days"] for r in records) < 0
 
 
 def test_the_matrix_as_csv_has_a_row_per_cell_of_its_json(run, tmp_path):

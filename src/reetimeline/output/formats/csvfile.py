@@ -57,7 +57,8 @@ def to_csv(
 
 def sheet_to_csv(sheet: Sheet, **_options) -> str:
     """An answer as RFC 4180 CSV: one header row (the `--json` field names), one row per record
-    (`cells.sheet_cell`), formulas neutralised; a plain table (the about facts are xlsx's)."""
+    (`cells.sheet_cell`), text neutralised against formulas (numbers stay numbers: `-101` days);
+    a plain table (the about facts are xlsx's)."""
     import csv
     import io
 
@@ -65,8 +66,14 @@ def sheet_to_csv(sheet: Sheet, **_options) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(sheet.columns)
     for record in sheet.records:
-        writer.writerow([neutralise(sheet_cell(record[c])) for c in sheet.columns])
+        writer.writerow([_inert(record[c]) for c in sheet.columns])
     return out.getvalue()
+
+
+def _inert(value: object) -> str:
+    """A value's cell: text (a list's too) neutralised; a number, true/false or nothing as is."""
+    cell = sheet_cell(value)
+    return cell if value is None or isinstance(value, bool | int | float) else neutralise(cell)
 
 
 def sniff_separator(text: str) -> str:
