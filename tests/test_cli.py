@@ -340,7 +340,7 @@ def test_import_reports_every_bad_row_and_writes_nothing(run, tmp_path):
          "unknown foo, bar (columns: id, date, title, summary, category, minerals, countries, "
          "tags, effective, expires, suspends, related, confidence, issuer, applies_to, extends, "
          "ends, kind, partial, part_of, confirms, current_to, sources, source_publishers, "
-         "source_accessed)"),
+         "source_accessed, state, runs_until)"),
     ],
 )  # fmt: skip
 def test_import_of_malformed_files(run, tmp_path, name, content, message):

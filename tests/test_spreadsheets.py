@@ -189,7 +189,7 @@ def test_an_xlsx_export_has_a_row_per_event_date_cells_and_a_link_per_source(cur
         "tags", "effective", "effective (day)", "expires", "expires (day)", "suspends",
         "related", "confidence", "issuer", "applies_to", "extends", "ends", "kind", "partial",
         "part_of", "confirms", "current_to", "sources", "source_publishers", "source_accessed",
-        *(f"source {n}" for n in range(1, most + 1)),
+        "state", "runs_until", *(f"source {n}" for n in range(1, most + 1)),
     ]  # fmt: skip
     assert (sheet.freeze_panes, sheet.auto_filter.ref) == (
         "B2",

@@ -181,7 +181,7 @@ def export(store: Store, flt: query.Filter, fmt: str, *, as_of: dt.date,
     timelinejs: text; xlsx: bytes). `stamp` is the time the file says it was made (default:
     midnight UTC of `as_of`); ICS expiries are as known on `as_of`."""
     from ..errors import UsageError
-    from ..output.formats import EXPORTERS
+    from ..output.formats import EXPORTERS, with_bom
     from ..output.words import horizon_note
 
     exporter = EXPORTERS.get(fmt.casefold())
@@ -196,13 +196,27 @@ def export(store: Store, flt: query.Filter, fmt: str, *, as_of: dt.date,
         # every dated row inside the window, extended ends moved, as known on the as-of date
         rows = all_targets(events, as_of, knowledge(store, as_of, confirmed=flt.confirmed),
                            known, flt=flt, show_all=True)  # fmt: skip
+    derived = None
+    if fmt.casefold() in ("csv", "xlsx"):
+        derived = _measure_columns(events, knowledge(store, as_of, confirmed=flt.confirmed), known)
     if stamp is None:
         stamp = dt.datetime.combine(as_of, dt.time(), dt.UTC)
     text = exporter.write(events, stamp=stamp, alarm_days=alarm_days, targets=rows,
-                          data_note=horizon_note(known, as_of))  # fmt: skip
-    if bom and isinstance(text, str):
-        text = "\ufeff" + text  # Excel reads a CSV as UTF-8 only when it starts with a BOM
-    return text
+                          data_note=horizon_note(known, as_of), derived=derived)  # fmt: skip
+    return with_bom(text) if bom else text
+
+
+def _measure_columns(events: Sequence[Event], known: Knowledge,
+                     horizon_: Horizon) -> dict[str, dict[str, str]]:  # fmt: skip
+    """The `state` and `runs_until` columns of `export`, by id: each measure known on the as-of
+    date (a package has no state: its parts do), in the engine's words (`status`'s state,
+    `show`'s "runs until")."""
+    from ..engine.states import runs_until
+
+    found = statuses(events, known, horizon_)
+    return {s.event.id: {"state": s.state,
+                         "runs_until": str(runs_until(s.event, known) or "")}
+            for s in found}  # fmt: skip
 
 
 def _followers(store: Store, chosen: list[Event], *, confirmed: bool) -> list[Event]:

@@ -6,13 +6,14 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import answers
 
 if TYPE_CHECKING:
     from ..engine.briefing import Matrix
     from ..engine.query import Filter
+    from ..output.formats.cells import Sheet
     from ..store import Store
 
 # --- rows --------------------------------------------------------------------------------------
@@ -86,6 +87,9 @@ class StatusRow:
     current_to: str | None
     note: str
 
+    # the fields that hold dates (as written: a day, a month or a year): date cells in xlsx
+    DATES: ClassVar[tuple[str, ...]] = ("since", "until", "partial_until", "current_to")
+
 
 @dataclass(frozen=True)
 class TargetRow:
@@ -106,6 +110,8 @@ class TargetRow:
     replaced_by: str | None
     unconfirmed: bool
 
+    DATES: ClassVar[tuple[str, ...]] = ("date",)
+
 
 @dataclass(frozen=True)
 class ChangeRow:
@@ -120,6 +126,8 @@ class ChangeRow:
     confidence: str
     sources: int
     note: str
+
+    DATES: ClassVar[tuple[str, ...]] = ("date",)
 
 
 @dataclass(frozen=True)
@@ -152,6 +160,8 @@ class MatrixCell:
     technology: tuple[ControlRow, ...]
     text: str
 
+    DATES: ClassVar[tuple[str, ...]] = ()
+
 
 def record(row: Any) -> dict[str, Any]:
     """A row as the command line's `--json` prints it: tuples as lists, dates as ISO text."""
@@ -166,6 +176,18 @@ def record(row: Any) -> dict[str, Any]:
         return value
 
     return {f.name: plain(getattr(row, f.name)) for f in fields(row)}
+
+
+def sheet(name: str, row_type: type, rows: Sequence[Any], *, about: Iterable[tuple[str, Any]],
+          document: Any = None) -> Sheet:  # fmt: skip
+    """An answer's rows as one table for `-o FILE` (csv, xlsx, json): its columns are the fields
+    of `row_type` (those of its `--json` records, defined once by the row class), its records
+    those `record` makes, its date columns the class's `DATES`."""
+    from ..output.formats.cells import Sheet
+
+    dates = frozenset(getattr(row_type, "DATES", ()))
+    return Sheet(name, tuple(f.name for f in fields(row_type)), dates,
+                 [record(row) for row in rows], tuple(about), document)  # fmt: skip
 
 
 def _id(event: Any) -> str | None:

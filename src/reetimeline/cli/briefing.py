@@ -9,8 +9,9 @@ import typer
 from ..api import answers
 from .application import app
 from .loading import load_store, matrix_of
-from .options import AsOf, FilterArgs, JsonFlag, as_of_date, with_filters
+from .options import AsOf, FilterArgs, JsonFlag, as_of_date, describe_filters, with_filters
 from .printing import output, say
+from .sheets import Bom, OutputFile, SheetFormat, sheet_format
 
 
 @app.command("changes")
@@ -19,6 +20,9 @@ def changes_command(
     filters: FilterArgs,
     as_of: AsOf = None,
     json_output: JsonFlag = False,
+    output_path: OutputFile = None,
+    fmt: SheetFormat = None,
+    bom: Bom = False,
 ) -> None:
     """What changed between two dates: every measure that took effect, was suspended, had a
     suspension extended, resumed, expired or ended, a change due after the data's horizon that
@@ -31,9 +35,12 @@ def changes_command(
     An event that acts on others (extends, ends, suspends, confirms) matches a mineral or country
     filter when what it acts on does.
 
+    -o FILE writes the rows (the fields of --json) as CSV, xlsx or JSON.
+
     Example: reetimeline changes --since 2025-11-01 --until 2025-11-30
     """
     day = as_of_date(as_of)
+    sheet = sheet_format(output_path, fmt, bom, json_output)
     flt = filters.build(day)
     end = flt.until or day
     start = flt.since or end - dt.timedelta(days=7)
@@ -41,6 +48,19 @@ def changes_command(
     rows = answers.changes(loaded, flt, day, start, min(end, day))
     if not rows and not loaded.is_empty():
         say(f"no changes from {start} to {min(end, day)}")
+    if sheet is not None and output_path is not None:
+        from .. import api
+        from ..api.public import sheet as api_sheet
+        from ..output.words import horizon_note
+        from .sheets import about, write_sheet
+
+        horizon = answers.horizon(loaded)
+        facts = about("changes", day, describe_filters(filters), horizon, len(rows),
+                      ("window", f"{start} to {min(end, day)}"))  # fmt: skip
+        table = api_sheet("changes", api.ChangeRow, [api.change_row(c) for c in rows],
+                          about=facts)  # fmt: skip
+        write_sheet(output_path, sheet, table, bom=bom, day=day, note=horizon_note(horizon, day))
+        return
     output(rows, json_output=json_output, record=_change_record, view="changes_table",
            lines=_change_lines)  # fmt: skip
 
@@ -86,18 +106,3 @@ def report_command(
     page = render(make(loaded, flt, day, describe_filters(filters), answers, grid))
     write_text_atomically(output_path, page)
     say(f"wrote the briefing as of {day} to {output_path}")
-
-
-def describe_filters(filters: FilterArgs) -> str:
-    """The filters as typed, for a page's header."""
-    words = []
-    for name, option in (("mineral", "-m"), ("country", "-c"), ("category", "-k"),
-                         ("tag", "-t"), ("issuer", "--by"), ("origin", "--from"), ("to", "--to"),
-                         ("kind", "--kind")):  # fmt: skip
-        for value in getattr(filters, name) or ():
-            words.append(f"{option} {value}")
-    for name in ("text", "since", "until"):
-        if (value := getattr(filters, name)) is not None:
-            words.append(f"--{name} {value}")
-    words += [f"--{flag}" for flag in ("exact", "confirmed") if getattr(filters, flag)]
-    return " ".join(words) or "none (every event)"

@@ -110,6 +110,13 @@ def export_formats(_ctx, incomplete: str) -> list[tuple[str, str]]:
     return [(name, EXPORTERS[name].description) for name in _starting(EXPORTERS, incomplete)]
 
 
+def sheet_formats(_ctx, incomplete: str) -> list[tuple[str, str]]:
+    from ..output.formats import SHEET_WRITERS
+
+    return [(name, SHEET_WRITERS[name].description)
+            for name in _starting(SHEET_WRITERS, incomplete)]  # fmt: skip
+
+
 def import_formats(_ctx, incomplete: str) -> list[str]:
     from ..output.formats import FORMATS
 

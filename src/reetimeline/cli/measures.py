@@ -16,8 +16,9 @@ from . import completion
 from .application import app
 from .completion import completing
 from .loading import event_by_id, load_store, matrix_of, say_if_nothing_matched
-from .options import AsOf, FilterArgs, JsonFlag, as_of_date, with_filters
+from .options import AsOf, FilterArgs, JsonFlag, as_of_date, describe_filters, with_filters
 from .printing import output, print_json, print_lines, say, show, use_rich
+from .sheets import Bom, OutputFile, SheetFormat, about, sheet_format, write_sheet
 from .update import say_if_stale
 
 MAX_WITHIN_DAYS = 36_525  # a hundred years
@@ -67,6 +68,9 @@ def countdown_command(
     ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Also targets lapsed long ago.")] = False,
     json_output: JsonFlag = False,
+    output_path: OutputFile = None,
+    fmt: SheetFormat = None,
+    bom: Bom = False,
 ) -> None:
     """Count calendar days to every dated target: event dates, effective dates and expiries.
 
@@ -76,9 +80,12 @@ def countdown_command(
     horizon that has passed unreported is marked "not confirmed". A month or year counts to its
     first day ahead, from its last day behind, and is "today" while it lasts.
 
+    -o FILE writes the rows (the fields of --json) as CSV, xlsx or JSON.
+
     Example: reetimeline countdown --within 30
     """
     day = as_of_date(as_of)
+    sheet = sheet_format(output_path, fmt, bom, json_output)
     flt = filters.build(day)
     loaded = load_store(filters)
     rows: list[Target[Dated]]
@@ -94,6 +101,19 @@ def countdown_command(
                                  show_all=show_all)  # fmt: skip
     if not rows and not loaded.is_empty():
         say(NO_TARGETS)
+    if sheet is not None and output_path is not None:
+        from .. import api
+        from ..api.public import sheet as api_sheet
+
+        options = [f"--within {within}"] * (within is not None) + [f"--recent {recent}"] * (
+            recent is not None) + ["--all"] * show_all  # fmt: skip
+        given = describe_filters(filters, *options, *([event_id] if event_id else []))
+        facts = about("countdown", day, given, answers.horizon(loaded), len(rows))
+        table = api_sheet("countdown", api.TargetRow, [api.target_row(t) for t in rows],
+                          about=facts)  # fmt: skip
+        write_sheet(output_path, sheet, table, bom=bom, day=day,
+                    note=horizon_note(answers.horizon(loaded), day))  # fmt: skip
+        return
     output(
         rows, json_output=json_output, record=_target_record, view="countdown_table",
         lines=countdown_lines,
@@ -143,6 +163,9 @@ def status_command(
         bool, typer.Option("--ids", help="With --matrix: the measure ids in each cell.")
     ] = False,
     json_output: JsonFlag = False,
+    output_path: OutputFile = None,
+    fmt: SheetFormat = None,
+    bom: Bom = False,
 ) -> None:
     """The state of each measure (export-control and tariff events) on a date: announced,
     in-force, suspended (by which event, until when), expired, ended (by which event), or
@@ -160,15 +183,19 @@ def status_command(
     issuer from its origins. --from CODE and --to CODE select flows ("what restricts gallium
     going from CN to the US"); a suspension or truce is never listed as a restriction.
 
+    -o FILE writes the rows (the fields of --json; with --matrix its cells) as CSV, xlsx or JSON.
+
     Example: reetimeline status --as-of 2026-06-01 -m gallium --from CN --to US
     """
     day = as_of_date(as_of)
+    sheet = sheet_format(output_path, fmt, bom, json_output)
+    target = (output_path, sheet, bom) if sheet is not None and output_path is not None else None
     if show_ids and not matrix:
         raise UsageError("--ids goes with --matrix")
     if matrix and event_id is not None:
         raise UsageError("--matrix draws every matching measure: give no ID with it (try -m)")
     if matrix:
-        _status_matrix(filters, day, show_ids=show_ids, json_output=json_output)
+        _status_matrix(filters, day, show_ids=show_ids, json_output=json_output, target=target)
         return
     flt = filters.build(day)
     if flt.categories is not None and flt.categories.isdisjoint(MEASURE_CATEGORIES):
@@ -178,12 +205,18 @@ def status_command(
                          f"`reetimeline list -k {asked[0]}`)")  # fmt: skip
     loaded = load_store(filters)
     flt, ids = _status_selection(loaded, flt, day, event_id)
-    if json_output:
+    if json_output or target is not None:
         from .. import api
+        from ..api.public import sheet as api_sheet
 
         answer = api.status(loaded, as_of=day, flt=flt, ids=ids)
         say_if_nothing_matched(len(answer), loaded)
-        print_json([api.record(row) for row in answer])
+        if target is None:
+            print_json([api.record(row) for row in answer])
+            return
+        given = describe_filters(filters, *([event_id] if event_id else []))
+        facts = about("status", day, given, answers.horizon(loaded), len(answer))
+        _write(target, api_sheet("status", api.StatusRow, answer, about=facts), loaded, day)
         return
     rows = answers.status(loaded, flt, day, ids=ids)
     say_if_nothing_matched(len(rows), loaded)
@@ -221,22 +254,32 @@ def _status_selection(loaded: store.Store, flt: query.Filter, day, event_id: str
     return flt._replace(text=None), [*direct, *(i for i in acted_on if i not in direct)]
 
 
-def _status_matrix(filters: FilterArgs, day, *, show_ids: bool, json_output: bool) -> None:
+def _status_matrix(filters: FilterArgs, day, *, show_ids: bool, json_output: bool,
+                   target: tuple | None) -> None:  # fmt: skip
     from .. import api
+    from ..api.public import sheet as api_sheet
 
     loaded = load_store()
     grid = matrix_of(loaded, filters, day)
     horizon = answers.horizon(loaded)
-    if json_output:
-        print_json({
+    if json_output or target is not None:
+        cells = [api.matrix_cell(m, d, grid.cells[m, d])
+                 for m in grid.minerals for d in grid.destinations]  # fmt: skip
+        document = {
             "as_of": day.isoformat(),
             "current_to": str(horizon.date) if horizon.date else None,
             "data": horizon_note(horizon, day),
             "minerals": list(grid.minerals),
             "destinations": list(grid.destinations),
-            "cells": [api.record(api.matrix_cell(m, d, grid.cells[m, d]))
-                      for m in grid.minerals for d in grid.destinations],
-        })  # fmt: skip
+            "cells": [api.record(cell) for cell in cells],
+        }
+        if target is None:
+            print_json(document)
+            return
+        given = describe_filters(filters, *["--ids"] * show_ids)
+        facts = about("status --matrix", day, given, horizon, len(cells))
+        _write(target, api_sheet("matrix", api.MatrixCell, cells, about=facts,
+                                        document=document), loaded, day)  # fmt: skip
         return
     if not grid.minerals:
         say("no measures match")
@@ -249,6 +292,11 @@ def _status_matrix(filters: FilterArgs, day, *, show_ids: bool, json_output: boo
 
         print_lines(matrix_lines(grid, show_ids=show_ids))
     _say_horizon(loaded, day, json_output)
+
+
+def _write(target: tuple, sheet: Any, loaded: store.Store, day) -> None:
+    path, fmt, bom = target
+    write_sheet(path, fmt, sheet, bom=bom, day=day, note=horizon_note(answers.horizon(loaded), day))
 
 
 def _status_record(s: Status) -> dict[str, Any]:

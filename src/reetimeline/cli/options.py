@@ -253,3 +253,19 @@ AsOf = Annotated[
     ),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
+
+
+def describe_filters(filters: FilterArgs, *given: str) -> str:
+    """The filters as typed, then the `given` words (other options, an ID), for a page's header
+    and an answer's about sheet."""
+    words = []
+    for name, option in (("mineral", "-m"), ("country", "-c"), ("category", "-k"),
+                         ("tag", "-t"), ("issuer", "--by"), ("origin", "--from"), ("to", "--to"),
+                         ("kind", "--kind")):  # fmt: skip
+        for value in getattr(filters, name) or ():
+            words.append(f"{option} {value}")
+    for name in ("text", "since", "until"):
+        if (value := getattr(filters, name)) is not None:
+            words.append(f"--{name} {value}")
+    words += [f"--{flag}" for flag in ("exact", "confirmed") if getattr(filters, flag)]
+    return " ".join([*words, *given]) or "none (every event)"

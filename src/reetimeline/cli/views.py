@@ -11,6 +11,7 @@ from ..engine import query
 from ..engine.states import (
     countdown,
     end_of,
+    runs_until,
     status_of,
     targets,
 )
@@ -326,7 +327,7 @@ def show_command(
         record["suspended_by"] = [e.id for e in acting if event.id in e.suspends]
         record["extended_by"] = [e.id for e in acting if event.id in e.extends]
         record["ended_by"] = [e.id for e in acting if event.id in e.ends]
-        record["runs_until"] = str(end.date) if end is not None and end.date else None
+        record["runs_until"] = str(until) if (until := runs_until(event, knowledge)) else None
         record["state"] = api.record(api.status_row(state)) if state is not None else None
         record["targets"] = [api.record(api.target_row(t)) for t in rows]
         record.update(kind=event.kind, flow=flow_words(event), partial=event.partial,

@@ -313,6 +313,12 @@ def end_of(event: Dated, knowledge: Knowledge) -> End:
     return End(date, chain.last, chain, ended_by, chain.confidence)
 
 
+def runs_until(event: Dated, knowledge: Knowledge) -> PartialDate | None:
+    """The last day of an event with an expiry, as known (`end_of`); None without an expiry
+    (`show`'s "runs until", `export`'s `runs_until`)."""
+    return end_of(event, knowledge).date if event.expires is not None else None
+
+
 # --- the life of a measure -------------------------------------------------------------------
 
 

@@ -1,10 +1,14 @@
 """Export formats, each written and read in one module, and the registry that picks them.
 
     cells.py        an event as table cells (CSV and xlsx), the bounds of an import
-    csvfile.py      CSV: to_csv, csv_rows
-    jsonfile.py     JSON and JSON Lines: to_json, to_jsonl, json_rows, jsonl_rows
-    xlsx.py         Excel workbooks: to_xlsx, xlsx_rows (streaming, bounded)
+    csvfile.py      CSV: to_csv, csv_rows, sheet_to_csv
+    jsonfile.py     JSON and JSON Lines: to_json, to_jsonl, json_rows, jsonl_rows, sheet_to_json
+    xlsx.py         Excel workbooks: to_xlsx, xlsx_rows (streaming, bounded), sheet_to_xlsx
     ics.py, markdown.py, timelinejs.py   written only
+
+`EXPORTERS` write events (`export`); `SHEET_WRITERS` write an answer (`status`, `status
+--matrix`, `changes`, `countdown` with `-o`) given as a `cells.Sheet`, whose columns are the
+fields of the answer's `--json` records.
 
 Format modules import `cells` and nothing else of this package; this registry loads a format's
 module only when it is used (openpyxl and icalendar are slow to import).
@@ -60,6 +64,32 @@ EXPORTERS: dict[str, Exporter] = {
     "xlsx": Exporter(_writer("xlsx", "to_xlsx"), ".xlsx",
                      "an Excel workbook: dates as dates, sources as links", binary=True),
 }  # fmt: skip
+
+
+# the answers (status, status --matrix, changes, countdown) written with -o: a `cells.Sheet` in,
+# text or bytes out
+def _sheet_writer(module: str, function: str) -> Callable[..., str | bytes]:
+    def write(sheet: Any, **options: Any) -> str | bytes:
+        return getattr(import_module(f"{__name__}.{module}"), function)(sheet, **options)
+
+    write.__name__ = function
+    write.__doc__ = f"`{module}.{function}`, loaded when first used."
+    return write
+
+
+SHEET_WRITERS: dict[str, Exporter] = {
+    "csv": Exporter(_sheet_writer("csvfile", "sheet_to_csv"), ".csv",
+                    "one header row (the --json fields), one row per record"),
+    "xlsx": Exporter(_sheet_writer("xlsx", "sheet_to_xlsx"), ".xlsx",
+                     "the table with typed cells and an about sheet", binary=True),
+    "json": Exporter(_sheet_writer("jsonfile", "sheet_to_json"), ".json", "what --json prints"),
+}  # fmt: skip
+
+
+def with_bom(text: str | bytes) -> str | bytes:
+    """CSV text that Excel reads as UTF-8: it does only when the text starts with a byte-order
+    mark (bytes are left as they are)."""
+    return "\ufeff" + text if isinstance(text, str) else text
 
 
 def write_text_atomically(path: Path, text: str | bytes) -> None:

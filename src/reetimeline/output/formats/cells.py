@@ -5,14 +5,18 @@ A row of cells is the text `export` writes: lists joined with `; `, sources as `
 (or the title alone, for a reference without a link) joined with ` | ` (their publishers and
 access dates in two parallel columns), dates as written.
 `csv_row` makes the cells of an event; `csv_record` turns cells back into a store record, which
-the store's one validator then checks.
+the store's one validator then checks. The `DERIVED_COLUMNS` (a measure's state and end as of
+the export's as-of date) are written and never read back.
+
+A `Sheet` is an answer (status, the matrix, changes, countdown) as one table for `-o FILE`: the
+columns and records of its `--json`, and `sheet_cell`, the text of one of its values.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from ...model import Event, PartialDate, event_to_record
 from ...store.files import MAX_STORE_BYTES
@@ -25,16 +29,20 @@ MAX_XLSX_CELL = 32_767  # characters a spreadsheet cell holds in Excel
 MAX_ROWS = 1_000_000  # rows (events) in one import
 MAX_TEXT = MAX_STORE_BYTES  # characters of text in all rows: more cannot fit in one store
 
+# the columns a measure's answer fills as of `export --as-of` (empty for other events): written,
+# never read back (import ignores them: they are not the store's)
+DERIVED_COLUMNS = ("state", "runs_until")
 CSV_COLUMNS = (
     "id", "date", "title", "summary", "category", "minerals", "countries", "tags", "effective",
     "expires", "suspends", "related", "confidence", "issuer", "applies_to", "extends", "ends",
     "kind", "partial", "part_of", "confirms", "current_to", "sources", "source_publishers",
-    "source_accessed",
+    "source_accessed", *DERIVED_COLUMNS,
 )  # fmt: skip
 # the columns a table must have (a row without an id gets the one `add` derives)
 REQUIRED_COLUMNS = ("date", "title", "category")
 # the columns made from `event_to_record` (the rest are the sources)
 _RECORD_COLUMNS = CSV_COLUMNS[: CSV_COLUMNS.index("sources")]
+_DERIVED = frozenset(DERIVED_COLUMNS)
 LIST_SEPARATOR = "; "
 SOURCE_SEPARATOR = " | "
 # the fields that hold dates (sources' `accessed` too, in `source_accessed`)
@@ -84,12 +92,13 @@ def _join_list(items: Sequence[str]) -> str:
     return LIST_SEPARATOR.join(items)
 
 
-def csv_row(event: Event) -> dict[str, str]:
+def csv_row(event: Event, derived: dict[str, str] | None = None) -> dict[str, str]:
     """One event as CSV cells (before formula neutralisation).
 
     Lists are joined with `; `. Sources are `title <url>` joined with ` | `; their publishers
     and access dates stand in two parallel columns joined the same way (empty where unknown).
-    `|` and `\\` inside source titles and publishers are escaped with a backslash.
+    `|` and `\\` inside source titles and publishers are escaped with a backslash. `derived`:
+    the event's `DERIVED_COLUMNS` (a measure's state and end as of a day; empty when absent).
     """
     record = event_to_record(event)
     row = {}
@@ -113,6 +122,8 @@ def csv_row(event: Event) -> dict[str, str]:
     row["source_accessed"] = (
         SOURCE_SEPARATOR.join(str(s.accessed or "") for s in sources) if has_accessed else ""
     )
+    for column in DERIVED_COLUMNS:
+        row[column] = (derived or {}).get(column) or ""
     return row
 
 
@@ -180,7 +191,7 @@ def csv_record(row: dict[str, str], dayfirst: bool = False) -> dict[str, Any]:
     """A row of cells (as `export` writes them) as a store record; raise CellError."""
     record: dict[str, Any] = {}
     for key, value in row.items():
-        if key.startswith("source") or value == "":
+        if key.startswith("source") or key in _DERIVED or value == "":
             continue
         if key in _LIST_FIELDS:
             record[key] = value.split(LIST_SEPARATOR)
@@ -221,3 +232,35 @@ def _sources(cell: str, publishers: str, accessed: str, dayfirst: bool) -> list[
             source["accessed"] = written_date(date, dayfirst)
         sources.append(source)
     return sources
+
+
+# --- an answer as a table (status, status --matrix, changes, countdown) -----------------------
+
+
+class Sheet(NamedTuple):
+    """An answer as one table: `columns` are the fields of its `--json` records, in their order
+    (the Python API's row class defines them, once), `records` those records as `--json` prints
+    them; `dates` the columns whose values are dates as written (`2026-06-01`, `2025-10`);
+    `about` the (label, value) facts the xlsx `about` sheet lists; `document` what `--json`
+    prints when it is not the list of records (the matrix: an object with its `cells`)."""
+
+    name: str
+    columns: tuple[str, ...]
+    dates: frozenset[str]
+    records: list[dict[str, Any]]
+    about: tuple[tuple[str, Any], ...]
+    document: Any = None
+
+
+def sheet_cell(value: Any) -> str:
+    """A value of a `--json` record as the text of a cell: nothing for null, `true`/`false`,
+    lists joined with `; `, a control of a matrix cell as `id (state)`."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return _join_list([sheet_cell(item) for item in value])
+    if isinstance(value, dict):
+        return f"{value.get('id')} ({value.get('state')})"
+    return str(value)

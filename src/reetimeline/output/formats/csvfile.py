@@ -18,7 +18,16 @@ from collections.abc import Iterator, Sequence
 
 from ...errors import Problem
 from ...model import Event
-from .cells import CSV_COLUMNS, MAX_CELL, REQUIRED_COLUMNS, CellError, csv_record, csv_row
+from .cells import (
+    CSV_COLUMNS,
+    MAX_CELL,
+    REQUIRED_COLUMNS,
+    CellError,
+    Sheet,
+    csv_record,
+    csv_row,
+    sheet_cell,
+)
 
 # the separators a CSV header is tried with, and how the import message names them
 SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs"}
@@ -37,17 +46,43 @@ def restore(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and _FORMULA.match(cell[1:]) else cell
 
 
-def to_csv(events: Sequence[Event], **_options) -> str:
-    """RFC 4180 CSV (CRLF line ends) with a header row and one row per event."""
+def to_csv(
+    events: Sequence[Event], *, derived: dict[str, dict[str, str]] | None = None, **_options
+) -> str:
+    """RFC 4180 CSV (CRLF line ends) with a header row and one row per event; `derived` the
+    `cells.DERIVED_COLUMNS` of the events that have them, by id."""
     import csv
     import io
 
+    derived = derived or {}
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for event in events:
-        writer.writerow({k: neutralise(v) for k, v in csv_row(event).items()})
+        cells = csv_row(event, derived.get(event.id))
+        writer.writerow({k: neutralise(v) for k, v in cells.items()})
     return out.getvalue()
+
+
+def sheet_to_csv(sheet: Sheet, **_options) -> str:
+    """An answer as RFC 4180 CSV: one header row (the `--json` field names), one row per record
+    (`cells.sheet_cell`), text neutralised against formulas (numbers stay numbers: `-101` days);
+    a plain table (the about facts are xlsx's)."""
+    import csv
+    import io
+
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(sheet.columns)
+    for record in sheet.records:
+        writer.writerow([_inert(record[c]) for c in sheet.columns])
+    return out.getvalue()
+
+
+def _inert(value: object) -> str:
+    """A value's cell: text (a list's too) neutralised; a number, true/false or nothing as is."""
+    cell = sheet_cell(value)
+    return cell if value is None or isinstance(value, bool | int | float) else neutralise(cell)
 
 
 def sniff_separator(text: str) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from ...errors import Problem
 from ...model import Event, event_to_record
+from .cells import Sheet
 
 
 def to_json(events: Sequence[Event], **_options) -> str:
@@ -20,6 +21,14 @@ def to_json(events: Sequence[Event], **_options) -> str:
 def to_jsonl(events: Sequence[Event], **_options) -> str:
     """One `list --json` object per line."""
     return "".join(json.dumps(event_to_record(e), ensure_ascii=False) + "\n" for e in events)
+
+
+def sheet_to_json(sheet: Sheet, **_options) -> str:
+    """An answer exactly as its `--json` prints it."""
+    from ...text import json_visible
+
+    document = sheet.records if sheet.document is None else sheet.document
+    return json_visible(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _record(value: Any) -> Any:

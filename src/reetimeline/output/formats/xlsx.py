@@ -11,6 +11,10 @@ the same names and the same text (lists joined with `; `, sources as `title <url
   29 February 1900 that never was);
 - `source 1`, `source 2`, ... after the CSV columns: each source's title, linked to its URL.
 
+(The CSV columns end with `state` and `runs_until`, a measure's as of the export's as-of date.)
+An answer written with `-o` (`sheet_to_xlsx`) is a table of its `--json` records and an `about`
+sheet; see that function.
+
 The header row is frozen with the id column, filters are on, and columns have widths from their
 content. Every text cell is a text cell: text starting with `=` is never a formula. Characters
 that XML cannot hold (control characters, a carriage return) are written `_x000D_`, as Excel
@@ -57,8 +61,10 @@ from .cells import (
     MAX_XLSX_CELL,
     REQUIRED_COLUMNS,
     CellError,
+    Sheet,
     csv_record,
     csv_row,
+    sheet_cell,
     written_date,
 )
 
@@ -104,9 +110,15 @@ def _display_width(text: str) -> int:
 
 
 def to_xlsx(
-    events: Sequence[Event], *, stamp: dt.datetime, data_note: str = "", **_options
+    events: Sequence[Event],
+    *,
+    stamp: dt.datetime,
+    data_note: str = "",
+    derived: dict[str, dict[str, str]] | None = None,
+    **_options,
 ) -> bytes:
-    """The workbook as bytes (see the module's docstring for the layout)."""
+    """The workbook as bytes (see the module's docstring for the layout); `derived` the
+    `cells.DERIVED_COLUMNS` of the events that have them, by id."""
     import io
 
     from openpyxl import Workbook
@@ -124,8 +136,9 @@ def to_xlsx(
     sheet.append(header)
     widths = [_display_width(name) for name in header]
     problems = []
+    derived = derived or {}
     for event in events:
-        texts = csv_row(event)
+        texts = csv_row(event, derived.get(event.id))
         for name, value in texts.items():
             if len(value) > MAX_CELL:
                 problems.append(Problem("--format xlsx", f"{len(value)} characters; a spreadsheet "
@@ -203,6 +216,96 @@ def _about(sheet, count: int, stamp: dt.datetime, data_note: str) -> None:
                 cell.data_type = "s"
     sheet["A1"].font = Font(bold=True)
     sheet.column_dimensions["A"].width = 12
+
+
+# --- an answer (status, the matrix, changes, countdown) ----------------------------------------
+
+
+def sheet_to_xlsx(sheet: Sheet, *, stamp: dt.datetime | None = None, **_options) -> bytes:
+    """An answer as a workbook, written by openpyxl's streaming (write-only) writer: a sheet
+    named for the answer with the `--json` field names as its header row and one row per
+    record, then a sheet `about` (the sheet's (label, value) facts). A date column's full days
+    (and the about sheet's) are date cells shown as YYYY-MM-DD; a month or a year stays text
+    as written; numbers and true/false are typed; lists and a matrix cell's controls are text
+    as in CSV; every text cell is text (never a formula)."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    from ... import __version__
+
+    book = Workbook(write_only=True)
+    table = book.create_sheet(sheet.name)
+    widths = [_display_width(name) for name in sheet.columns]
+    rows = []
+    problems = []
+    for record in sheet.records:
+        values = [_typed(record[c], c in sheet.dates) for c in sheet.columns]
+        for index, value in enumerate(values):
+            if isinstance(value, str) and len(value) > MAX_CELL:
+                problems.append(Problem("--format xlsx", f"{len(value)} characters; a spreadsheet "
+                                        f"cell holds at most {MAX_CELL:,} (write csv or json)",
+                                        event_id=record.get("id"),
+                                        field=sheet.columns[index]))  # fmt: skip
+            width = 10 if isinstance(value, dt.date) else _display_width(str(value or ""))
+            widths[index] = max(widths[index], width)
+        rows.append(values)
+    if problems:
+        raise DataError(problems)
+    from openpyxl.utils import get_column_letter
+
+    for index, width in enumerate(widths, 1):
+        cap = _WIDEST.get(sheet.columns[index - 1], 40)
+        table.column_dimensions[get_column_letter(index)].width = min(width, cap) + 2
+    table.freeze_panes = "A2"
+    if sheet.columns:
+        last = get_column_letter(len(sheet.columns))
+        table.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
+
+    def cell(target, value: Any, bold: bool = False):
+        made = WriteOnlyCell(target, value=escape(value) if isinstance(value, str) else value)
+        if isinstance(value, str):
+            made.data_type = "s"  # a string that starts with "=" would be written as a formula
+        elif isinstance(value, dt.date):
+            made.number_format = "yyyy-mm-dd"
+        if bold:
+            made.font = Font(bold=True)
+        return made
+
+    table.append([cell(table, name, bold=True) for name in sheet.columns])
+    for values in rows:
+        table.append([cell(table, value) for value in values])
+    about = book.create_sheet("about")
+    about.column_dimensions["A"].width = 12
+    for label, value in sheet.about:
+        about.append([cell(about, label, bold=True), cell(about, _typed(value, True))])
+    book.properties.creator = f"reetimeline {__version__}"
+    if stamp is not None:
+        book.properties.created = stamp.replace(tzinfo=None)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _typed(value: Any, date: bool) -> Any:
+    """A `--json` value as a typed cell value: a full day of a date column (from 1900-03-01,
+    Excel's first unambiguous day) as a date; numbers, true/false and dates as themselves;
+    the rest as the text of its CSV cell; None as an empty cell."""
+    if isinstance(value, dt.date):
+        return value if value >= FIRST_DATE_CELL else value.isoformat()
+    if date and isinstance(value, str):
+        try:
+            parsed = PartialDate.parse(value)
+        except ValueError:
+            return value
+        if parsed.precision == "day" and parsed.first() >= FIRST_DATE_CELL:
+            return parsed.first()
+        return value
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return sheet_cell(value) or None
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -1,0 +1,106 @@
+"""`-o FILE` for the answers (`status`, `status --matrix`, `changes`, `countdown`): the options,
+which format a file gets, and writing it (the writers are `output.formats.SHEET_WRITERS`).
+
+A CSV is a plain table with one header row; the about facts (the answer, the as-of date, the
+filters as given, the data's horizon, the tool's version) are the xlsx's `about` sheet, and the
+message on stderr says the as-of date and how current the data is for every format.
+"""
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import UsageError
+from . import completion
+from .completion import completing
+from .printing import say
+
+OutputFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the answer to FILE (atomically) as CSV, xlsx or JSON, by its suffix "
+        "(.csv, .xlsx, .json) or --format.",
+        show_default=False,
+    ),
+]
+SheetFormat = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        metavar="FORMAT",
+        help="With -o: csv, xlsx or json, whatever FILE's suffix.",
+        click_type=completing(completion.sheet_formats),
+        show_default=False,
+    ),
+]
+Bom = Annotated[
+    bool, typer.Option("--bom", help="With -o and csv: start with a UTF-8 byte-order mark.")
+]
+
+
+def sheet_format(path: Path | None, fmt: str | None, bom: bool, json_output: bool) -> str | None:
+    """The format `-o FILE` is written in (None without -o); a usage error when the options
+    do not say one, or do not go together."""
+    from ..output.formats import SHEET_WRITERS
+
+    if path is None:
+        if fmt is not None:
+            raise UsageError("--format goes with -o FILE")
+        if bom:
+            raise UsageError("--bom goes with -o FILE.csv")
+        return None
+    if str(path) == "-":
+        raise UsageError("-o: give a file name; the answer goes to stdout without -o (--json "
+                         "for JSON)")  # fmt: skip
+    if json_output:
+        raise UsageError("--json prints to stdout; with -o FILE give --format json or a .json "
+                         "file")  # fmt: skip
+    if fmt is not None:
+        chosen = fmt.casefold()
+        if chosen not in SHEET_WRITERS:
+            raise UsageError(f"--format: unknown format '{fmt}'; formats: "
+                             f"{', '.join(SHEET_WRITERS)}")  # fmt: skip
+    else:
+        chosen = path.suffix.casefold().lstrip(".")
+        if chosen not in SHEET_WRITERS:
+            said = f"'{path.suffix}' is not a format of answers" if path.suffix else "which format?"
+            raise UsageError(f"-o {path}: {said}; name the file .csv, .xlsx or .json, or give "
+                             "--format csv, xlsx or json")  # fmt: skip
+    if bom and chosen != "csv":
+        raise UsageError("--bom goes with csv")
+    return chosen
+
+
+def about(answer: str, day: dt.date, filters: str, horizon: Any, rows: int,
+          *extra: tuple[str, Any]) -> list[tuple[str, Any]]:  # fmt: skip
+    """The about sheet's facts: the answer, the as-of date, the filters as given, the extra
+    facts (a window), the rows, the data's horizon (`current_to` and in words), the tool."""
+    from .. import __version__
+    from ..output.words import horizon_note
+
+    return [
+        ("answer", answer),
+        ("as of", day),
+        ("filters", filters),
+        *extra,
+        ("rows", rows),
+        ("current to", str(horizon.date) if horizon.date else None),
+        ("data", horizon_note(horizon, day) or "no store says up to when its facts were checked"),
+        ("tool", f"reetimeline {__version__}"),
+    ]
+
+
+def write_sheet(path: Path, fmt: str, sheet: Any, *, bom: bool, day: dt.date, note: str) -> None:
+    """Write an answer's sheet to `path` atomically, and say so on stderr."""
+    from ..output.formats import SHEET_WRITERS, with_bom, write_text_atomically
+    from ..output.words import counted
+
+    text = SHEET_WRITERS[fmt].write(sheet, stamp=dt.datetime.combine(day, dt.time(), dt.UTC))
+    write_text_atomically(path, with_bom(text) if bom else text)
+    said = f"as of {day}" + (f"; data: {note}" if note else "")
+    say(f"wrote {counted(len(sheet.records), 'row')} to {path} ({said})")
