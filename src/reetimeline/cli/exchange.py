@@ -10,14 +10,14 @@ import typer
 
 from ..api import answers
 from ..errors import DataError, UsageError
-from ..model import event_to_record
+from ..model import CATEGORIES, event_to_record
 from ..output.words import counted
 from ..text import visible
 from . import completion, printing
 from .application import app
 from .completion import completing
 from .loading import load_store, say_if_nothing_matched
-from .options import AsOf, FilterArgs, as_of_date, require_utf8, with_filters
+from .options import AsOf, FilterArgs, as_of_date, days, require_utf8, with_filters
 from .paths import NO_HOME, cache_dir, env_store_paths, settings, store_paths, user_store_path
 from .printing import print_bytes, print_json, print_lines, say
 from .typer_adapter import Command
@@ -60,8 +60,7 @@ def export_command(
         int | None,
         typer.Option(
             "--alarm",
-            min=0,
-            max=MAX_ALARM_DAYS,
+            click_type=days(MAX_ALARM_DAYS, example=7),
             metavar="DAYS",
             help=f"ics: a reminder DAYS before each expiry (0 to {MAX_ALARM_DAYS}).",
             show_default=False,
@@ -159,7 +158,11 @@ def add_command(
     category: Annotated[
         str,
         typer.Option(
-            "--category", "-k", help="The category.", click_type=completing(completion.categories)
+            "--category",
+            "-k",
+            metavar="CATEGORY",
+            help="The category: " + ", ".join(CATEGORIES) + ".",
+            click_type=completing(completion.categories),
         ),
     ] = "other",
     mineral: Annotated[
@@ -185,13 +188,31 @@ def add_command(
         ),
     ] = None,
     summary: Annotated[
-        str | None, typer.Option("--summary", metavar="TEXT", show_default=False)
+        str | None,
+        typer.Option(
+            "--summary",
+            metavar="TEXT",
+            show_default=False,
+            help="What happened, in a few sentences.",
+        ),
     ] = None,
     effective: Annotated[
-        str | None, typer.Option("--effective", metavar="DATE", show_default=False)
+        str | None,
+        typer.Option(
+            "--effective",
+            metavar="DATE",
+            show_default=False,
+            help="The day a measure takes effect, if not --date (forms as --date).",
+        ),
     ] = None,
     expires: Annotated[
-        str | None, typer.Option("--expires", metavar="DATE", show_default=False)
+        str | None,
+        typer.Option(
+            "--expires",
+            metavar="DATE",
+            show_default=False,
+            help="The day a measure, suspension or truce ends (forms as --date).",
+        ),
     ] = None,
     suspends: Annotated[
         list[str] | None,
@@ -246,13 +267,22 @@ def add_command(
     related: Annotated[
         list[str] | None,
         typer.Option(
-            "--related", metavar="ID", show_default=False, click_type=completing(completion.ids)
+            "--related",
+            metavar="ID",
+            show_default=False,
+            help="Id of a related event (repeatable).",
+            click_type=completing(completion.ids),
         ),
     ] = None,
     tag: Annotated[
         list[str] | None,
         typer.Option(
-            "--tag", "-t", metavar="TAG", show_default=False, click_type=completing(completion.tags)
+            "--tag",
+            "-t",
+            metavar="TAG",
+            show_default=False,
+            help="A tag (repeatable).",
+            click_type=completing(completion.tags),
         ),
     ] = None,
     kind: Annotated[
@@ -295,19 +325,32 @@ def add_command(
         str | None,
         typer.Option(
             "--confidence",
+            metavar="CONFIDENCE",
             show_default=False,
             help="confirmed or reported (default: confirmed with a source, else reported).",
             click_type=completing(completion.confidences),
         ),
     ] = None,
     source_url: Annotated[
-        str | None, typer.Option("--source-url", metavar="URL", show_default=False)
+        str | None,
+        typer.Option(
+            "--source-url", metavar="URL", show_default=False, help="The source's address."
+        ),
     ] = None,
     source_title: Annotated[
-        str | None, typer.Option("--source-title", metavar="TEXT", show_default=False)
+        str | None,
+        typer.Option(
+            "--source-title", metavar="TEXT", show_default=False, help="The source's title."
+        ),
     ] = None,
     source_publisher: Annotated[
-        str | None, typer.Option("--source-publisher", metavar="TEXT", show_default=False)
+        str | None,
+        typer.Option(
+            "--source-publisher",
+            metavar="TEXT",
+            show_default=False,
+            help="Who published the source.",
+        ),
     ] = None,
     event_id: Annotated[
         str | None,
