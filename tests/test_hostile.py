@@ -201,12 +201,14 @@ def test_markdown_keeps_summaries_out_of_lists_and_code_blocks(run, tmp_path):
 # --- numbers, bytes that are not UTF-8, no home folder ---------------------------------------
 
 TOO_BIG = [
-    (["countdown", "--within", "3000000"], "--within: 3000000 is out of range; write at most 36525"),
+    (["countdown", "--within", "3000000"],
+     "--within: 3000000 is out of range; write at most 36525"),
     (["export", "-f", "ics", "--alarm", "1000000000"],
      "--alarm: 1000000000 is out of range; write at most 3660"),
     (["list", "-n", "9223372036854775808"],
      "--limit: 9223372036854775808 is out of range; write at most 1000000000"),
-    (["timeline", "--width", "100000000"], "--width: 100000000 is out of range; write at most 1000"),
+    (["timeline", "--width", "100000000"],
+     "--width: 100000000 is out of range; write at most 1000"),
     (["countdown", "--within", "-1"], "--within: -1 is out of range; write at least 0"),
 ]  # fmt: skip
 

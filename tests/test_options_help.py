@@ -82,10 +82,9 @@ def test_a_number_that_is_not_one_says_how_to_write_it(run, args, message):
 
 
 def test_one_converter_reads_every_days_option():
-    from reetimeline.cli import app  # noqa: F401  (registers every command)
     from reetimeline.cli.options import Number
 
-    group, commands = _commands()
+    _group, commands = _commands()
     days = {
         (name, param.name): param.type
         for name, command in commands
