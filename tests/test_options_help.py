@@ -104,3 +104,20 @@ def test_days_typed_as_a_number_still_work(run, small_store):
     assert spaced.stdout == plain.stdout
     rows = [(r["id"], r["kind"], r["days"]) for r in json.loads(plain.stdout)]
     assert rows == [("plan", "date", 0), ("plan", "effective", 20)]
+
+
+def test_readme_install_gives_a_plain_venv_and_pip_fallback():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    install = readme.split("\n## Install\n", 1)[1].split("\n## ", 1)[0]
+    assert "pipx install ." in install and "uv tool install ." in install
+    assert (
+        "```sh\n"
+        "python3 -m venv ~/.venvs/reetimeline\n"
+        "~/.venvs/reetimeline/bin/pip install .\n"
+        "mkdir -p ~/.local/bin && ln -sf ~/.venvs/reetimeline/bin/reetimeline "
+        "~/.local/bin/reetimeline\n"
+        "reetimeline --version\n"
+        "```"
+    ) in install
