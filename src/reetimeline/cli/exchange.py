@@ -17,7 +17,15 @@ from . import completion, printing
 from .application import app
 from .completion import completing
 from .loading import load_store, say_if_nothing_matched
-from .options import AsOf, FilterArgs, as_of_date, days, require_utf8, with_filters
+from .options import (
+    AsOf,
+    FilterArgs,
+    as_of_date,
+    days,
+    require_utf8,
+    target_kinds,
+    with_filters,
+)
 from .paths import NO_HOME, cache_dir, env_store_paths, settings, store_paths, user_store_path
 from .printing import print_bytes, print_json, print_lines, say
 from .typer_adapter import Command
@@ -62,8 +70,20 @@ def export_command(
             "--alarm",
             click_type=days(MAX_ALARM_DAYS, example=7),
             metavar="DAYS",
-            help=f"ics: a reminder DAYS before each expiry (0 to {MAX_ALARM_DAYS}).",
+            help=f"ics: a reminder DAYS before each expiry (0 to {MAX_ALARM_DAYS}), or before "
+            "each target --alarm-on names.",
             show_default=False,
+        ),
+    ] = None,
+    alarm_on: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--alarm-on",
+            metavar="KINDS",
+            help="ics: which dates get the --alarm reminder: date, effective, expires, "
+            "comma-separated or repeated (default: expires).",
+            show_default=False,
+            click_type=completing(completion.target_kinds),
         ),
     ] = None,
 ) -> None:
@@ -93,6 +113,9 @@ def export_command(
         )
     if alarm is not None and fmt != "ics":
         raise UsageError("--alarm goes with --format ics")
+    alarm_kinds = target_kinds(alarm_on, "--alarm-on")
+    if alarm_kinds is not None and alarm is None:
+        raise UsageError("--alarm-on goes with --alarm DAYS")
     if bom and fmt != "csv":
         raise UsageError("--bom goes with --format csv")
     # looked up now: tests pretend to be a terminal
@@ -105,6 +128,7 @@ def export_command(
     count = loaded.count_matching(flt)
     say_if_nothing_matched(count, loaded)
     text = answers.export(loaded, flt, fmt, as_of=day, alarm_days=alarm, bom=bom,
+                          alarm_on=alarm_kinds or ("expires",),
                           stamp=dt.datetime.now(dt.UTC).replace(microsecond=0))  # fmt: skip
     note = horizon_note(answers.horizon(loaded), day)
     if output is None and isinstance(text, bytes):

@@ -12,7 +12,7 @@ import typer
 
 from ..engine import query
 from ..errors import UsageError
-from ..model import CATEGORIES, KINDS, PartialDate
+from ..model import CATEGORIES, KINDS, TARGET_KINDS, PartialDate
 from ..text import visible
 from . import completion
 from .completion import completing
@@ -120,6 +120,24 @@ class Number(StringParamType):
 def days(high: int, example: int = 30) -> Number:
     """The converter of every option that counts days (`--within`, `--recent`, `--alarm`)."""
     return Number(0, high, "days", example)
+
+
+def target_kinds(values: list[str] | None, option: str) -> tuple[str, ...] | None:
+    """Kinds of countdown target (`date`, `effective`, `expires`) given as `a,b` or repeated;
+    None when not given. An unknown kind is a usage error naming the option and the kinds."""
+    if not values:
+        return None
+    kinds = [k.strip().casefold() for value in values for k in value.split(",") if k.strip()]
+    for kind in kinds:
+        if kind not in TARGET_KINDS:
+            from ..vocab import did_you_mean
+
+            raise UsageError(f"{option}: unknown kind {visible(repr(kind))}"
+                             f"{did_you_mean(kind, TARGET_KINDS)}; choose "
+                             f"{', '.join(TARGET_KINDS)} (comma-separated)")  # fmt: skip
+    if not kinds:
+        raise UsageError(f"{option}: give one or more of {', '.join(TARGET_KINDS)}")
+    return tuple(dict.fromkeys(kinds))
 
 
 # --- filters: the same options on every command that reads events ----------------------------
