@@ -127,13 +127,14 @@ def test_a_columns_no_table_fits_falls_back_to_80(columns):
 # --- a closed pipe: `reetimeline list | head -1` ----------------------------------------------
 
 
-def _piped_to_head(*args: str) -> subprocess.CompletedProcess:
+def _piped_to_head(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`reetimeline ARGS | head -1` under `bash -o pipefail`, as a script runs it: the status is
     the pipeline's, so the tool's own exit status counts."""
     script = Path(sys.executable).with_name("reetimeline")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "reetimeline"]
     return subprocess.run(["bash", "-o", "pipefail", "-c", '"$@" | head -1', "bash", *command,
-                           *args], capture_output=True, text=True, timeout=120)  # fmt: skip
+                           *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})  # fmt: skip
 
 
 LIST_HEADER = "date\tcategory\tkind\ttitle\tminerals\tcountries\tconfidence\tid\n"
@@ -164,3 +165,10 @@ def test_a_closed_pipe_ends_quietly_with_exit_0_in_every_output_path(large_store
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.startswith(first)
     assert result.stdout.count("\n") == 1
+
+
+def test_a_closed_pipe_after_a_cold_read_that_leaves_with_os_exit(large_store):
+    """Read cold, the process keeps its parsed document and leaves with os._exit: the same
+    quiet exit 0."""
+    result = _piped_to_head("--store", str(large_store), "list", env={"REETIMELINE_NO_CACHE": "1"})
+    assert (result.returncode, result.stderr, result.stdout) == (0, "", LIST_HEADER)
