@@ -47,10 +47,8 @@ def stats_command(
         raise UsageError(f"--group-by: choose one of {', '.join(query.STATS_KEYS)}")
     keys = [code for code in filters.issuer or () if code.casefold() in query.STATS_KEYS]
     if keys:  # `--by KEY` was the count's option until issue 24; `--by` is now the filter
-        raise UsageError(
-            f"--by filters by issuing country; count by {keys[0].casefold()} "
-            f"with --group-by {keys[0].casefold()}"
-        )
+        raise UsageError(f"--by filters by issuing country; count by {keys[0].casefold()} "
+                         f"with --group-by {keys[0].casefold()}")
     flt = filters.build()
     loaded = load_store(filters)
     if loaded.count_matching(flt) == 0 and not loaded.is_empty():
