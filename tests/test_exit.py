@@ -122,3 +122,53 @@ def test_a_columns_no_table_fits_falls_back_to_80(columns):
     lines = ANSI.sub("", result.stdout).splitlines()
     assert max(len(line) for line in lines) == 80
     assert sum("Japan launches" in line for line in lines) == 1
+
+
+# --- a closed pipe: `reetimeline list | head -1` ----------------------------------------------
+
+
+def _piped_to_head(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`reetimeline ARGS | head -1` under `bash -o pipefail`, as a script runs it: the status is
+    the pipeline's, so the tool's own exit status counts."""
+    script = Path(sys.executable).with_name("reetimeline")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "reetimeline"]
+    return subprocess.run(["bash", "-o", "pipefail", "-c", '"$@" | head -1', "bash", *command,
+                           *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})  # fmt: skip
+
+
+LIST_HEADER = "date\tcategory\tkind\ttitle\tminerals\tcountries\tconfidence\tid\n"
+
+
+def test_a_closed_pipe_ends_quietly_with_exit_0_on_the_curated_store():
+    result = _piped_to_head("list")
+    assert (result.returncode, result.stderr, result.stdout) == (0, "", LIST_HEADER)
+
+
+@pytest.mark.parametrize(
+    ("args", "first"),
+    [
+        (["list"], LIST_HEADER),
+        (["list", "--json"], "[\n"),
+        (["status", "--as-of", "2026-06-01"], "state\t"),
+        (["countdown", "--all", "--as-of", "2026-06-01"], "date\tkind\tdays\t"),
+        (["export", "--format", "csv"], "id,date,title,"),
+        (["export", "--format", "jsonl"], '{"id": '),
+        (["--color", "always", "list"], "\x1b[1mdate"),
+    ],
+    ids=["list", "json", "status", "countdown", "csv", "jsonl", "rich"],
+)
+def test_a_closed_pipe_ends_quietly_with_exit_0_in_every_output_path(large_store, args, first):
+    """The store fills the pipe many times over, so the reader leaves while the tool writes:
+    `list` wrote 1 MiB of rows in blocks and once exited 1 here."""
+    result = _piped_to_head("--store", str(large_store), *args)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.startswith(first)
+    assert result.stdout.count("\n") == 1
+
+
+def test_a_closed_pipe_after_a_cold_read_that_leaves_with_os_exit(large_store):
+    """Read cold, the process keeps its parsed document and leaves with os._exit: the same
+    quiet exit 0."""
+    result = _piped_to_head("--store", str(large_store), "list", env={"REETIMELINE_NO_CACHE": "1"})
+    assert (result.returncode, result.stderr, result.stdout) == (0, "", LIST_HEADER)

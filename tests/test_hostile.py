@@ -201,13 +201,15 @@ def test_markdown_keeps_summaries_out_of_lists_and_code_blocks(run, tmp_path):
 # --- numbers, bytes that are not UTF-8, no home folder ---------------------------------------
 
 TOO_BIG = [
-    (["countdown", "--within", "3000000"], "'--within': 3000000 is not in the range 0<=x<=36525"),
+    (["countdown", "--within", "3000000"],
+     "--within: 3000000 is out of range; write at most 36525"),
     (["export", "-f", "ics", "--alarm", "1000000000"],
-     "'--alarm': 1000000000 is not in the range 0<=x<=3660"),
+     "--alarm: 1000000000 is out of range; write at most 3660"),
     (["list", "-n", "9223372036854775808"],
-     "'--limit' / '-n': 9223372036854775808 is not in the range 1<=x<=1000000000"),
-    (["timeline", "--width", "100000000"], "'--width': 100000000 is not in the range 40<=x<=1000"),
-    (["countdown", "--within", "-1"], "'--within': -1 is not in the range 0<=x<=36525"),
+     "--limit: 9223372036854775808 is out of range; write at most 1000000000"),
+    (["timeline", "--width", "100000000"],
+     "--width: 100000000 is out of range; write at most 1000"),
+    (["countdown", "--within", "-1"], "--within: -1 is out of range; write at least 0"),
 ]  # fmt: skip
 
 
@@ -215,9 +217,7 @@ TOO_BIG = [
 def test_numbers_out_of_range_are_usage_errors_of_one_line(run, args, message):
     result = run(*args)
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == (
-        f"reetimeline: error: Invalid value for {message}. (see 'reetimeline {args[0]} -h')\n"
-    )
+    assert result.stderr == f"reetimeline: error: {message}\n"
 
 
 def test_the_largest_numbers_still_work(run, small_store):

@@ -1,7 +1,7 @@
 """The project's errors. Core code raises them; `cli.main` turns them into messages and exit codes.
 
 Exit codes:
-    0   success (also when nothing matches)
+    0   success (also when nothing matches, and when the reader of a pipe left early: quiet)
     1   a store, import file or write failed (bad data, unreadable file, failed write)
     2   usage error (unknown option, bad option value, unknown mineral/country/category/id)
     130 interrupted (Ctrl-C)

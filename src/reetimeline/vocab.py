@@ -78,6 +78,21 @@ MINERAL_ALIASES: dict[str, tuple[str, ...]] = {
         "lithium battery", "lithium-ion batteries", "li-ion batteries", "литиевые батареи",
         "литий-ионные аккумуляторы", "锂电池", "リチウム電池", "リチウムイオン電池",
     ),
+    # Products made of rare earths: events about magnets (what they are made of, the technology
+    # to make them, who may buy them) name them, so that `-m magnets` finds them.
+    "magnets": (
+        "magnet", "permanent magnets", "rare-earth magnets", "rare earth magnet", "REPM",
+        "магниты", "постоянные магниты", "磁铁", "永磁体", "永磁材料", "磁石", "永久磁石",
+    ),
+    "ndfeb-magnets": (
+        "NdFeB", "NdFeB magnet", "neodymium magnets", "neodymium-iron-boron magnets",
+        "neodymium iron boron magnet", "неодимовые магниты", "钕铁硼", "钕铁硼磁体",
+        "ネオジム磁石",
+    ),
+    "samarium-cobalt-magnets": (
+        "SmCo", "SmCo magnet", "samarium cobalt magnet", "самарий-кобальтовые магниты",
+        "钐钴磁体", "钐钴", "サマリウムコバルト磁石",
+    ),
     # Not a mineral: events about critical-minerals policy in general name no single mineral.
     "critical-minerals": (
         "critical mineral", "critical raw materials", "критически важные минералы",
@@ -89,6 +104,7 @@ MINERAL_GROUPS: dict[str, tuple[str, ...]] = {
     "rare-earths": (*RARE_EARTHS, "light-rare-earths", "heavy-rare-earths"),
     "light-rare-earths": LIGHT_RARE_EARTHS,
     "heavy-rare-earths": HEAVY_RARE_EARTHS,
+    "magnets": ("ndfeb-magnets", "samarium-cobalt-magnets"),
 }
 
 G7_MEMBERS = ("CA", "FR", "DE", "IT", "JP", "GB", "US")

@@ -176,10 +176,11 @@ def changes(store: Store, flt: query.Filter, as_of: dt.date, first: dt.date, las
 
 def export(store: Store, flt: query.Filter, fmt: str, *, as_of: dt.date,
            stamp: dt.datetime | None = None, alarm_days: int | None = None,
-           bom: bool = False) -> str | bytes:  # fmt: skip
+           bom: bool = False, alarm_on: Sequence[str] = ("expires",)) -> str | bytes:  # fmt: skip
     """The matching events in a format of `reetimeline export` (csv, json, jsonl, ics, md,
     timelinejs: text; xlsx: bytes). `stamp` is the time the file says it was made (default:
-    midnight UTC of `as_of`); ICS expiries are as known on `as_of`."""
+    midnight UTC of `as_of`); ICS expiries are as known on `as_of`, with a reminder
+    `alarm_days` before each target of a kind in `alarm_on`."""
     from ..errors import UsageError
     from ..output.formats import EXPORTERS, with_bom
     from ..output.words import horizon_note
@@ -201,7 +202,8 @@ def export(store: Store, flt: query.Filter, fmt: str, *, as_of: dt.date,
         derived = _measure_columns(events, knowledge(store, as_of, confirmed=flt.confirmed), known)
     if stamp is None:
         stamp = dt.datetime.combine(as_of, dt.time(), dt.UTC)
-    text = exporter.write(events, stamp=stamp, alarm_days=alarm_days, targets=rows,
+    text = exporter.write(events, stamp=stamp, alarm_days=alarm_days, alarm_on=tuple(alarm_on),
+                          targets=rows,
                           data_note=horizon_note(known, as_of), derived=derived)  # fmt: skip
     return with_bom(text) if bom else text
 

@@ -416,10 +416,11 @@ def matrix(stores: Store | None = None, *, as_of: dt.date, destinations: Sequenc
 
 def export(stores: Store | None = None, fmt: str = "csv", *, as_of: dt.date,
            stamp: dt.datetime | None = None, alarm_days: int | None = None, bom: bool = False,
-           flt: Filter | None = None, **filters: Any) -> str | bytes:  # fmt: skip
+           alarm_on: Sequence[str] = ("expires",), flt: Filter | None = None,
+           **filters: Any) -> str | bytes:  # fmt: skip
     """The matching events in a format of `reetimeline export` (csv, json, jsonl, ics, md,
     timelinejs: text; xlsx: bytes). `stamp` is the time the file says it was made (default:
     midnight UTC of `as_of`); ICS expiries are as known on `as_of`."""
     stores, flt = _ask(stores, flt, filters)
     return answers.export(stores, flt, fmt, as_of=as_of, stamp=stamp, alarm_days=alarm_days,
-                          bom=bom)  # fmt: skip
+                          bom=bom, alarm_on=alarm_on)  # fmt: skip

@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..model import ALL_DESTINATIONS, CATEGORIES, CONFIDENCES, KINDS
+from ..model import ALL_DESTINATIONS, CATEGORIES, CONFIDENCES, KINDS, TARGET_KINDS
 from ..text import visible
 from .typer_adapter import (
     BashComplete,
@@ -92,6 +92,13 @@ def categories(_ctx, incomplete: str) -> list[str]:
 
 def kinds(_ctx, incomplete: str) -> list[str]:
     return _starting(KINDS, incomplete)
+
+
+def target_kinds(_ctx, incomplete: str) -> list[str]:
+    """What --alarm-on takes: after a comma, the kinds for the next item."""
+    done, _, last = incomplete.rpartition(",")
+    prefix = f"{done}," if done else ""
+    return [prefix + kind for kind in _starting(TARGET_KINDS, last)]
 
 
 def confidences(_ctx, incomplete: str) -> list[str]:

@@ -10,14 +10,22 @@ import typer
 
 from ..api import answers
 from ..errors import DataError, UsageError
-from ..model import event_to_record
+from ..model import CATEGORIES, event_to_record
 from ..output.words import counted
 from ..text import visible
 from . import completion, printing
 from .application import app
 from .completion import completing
 from .loading import load_store, say_if_nothing_matched
-from .options import AsOf, FilterArgs, as_of_date, require_utf8, with_filters
+from .options import (
+    AsOf,
+    FilterArgs,
+    as_of_date,
+    days,
+    require_utf8,
+    target_kinds,
+    with_filters,
+)
 from .paths import NO_HOME, cache_dir, env_store_paths, settings, store_paths, user_store_path
 from .printing import print_bytes, print_json, print_lines, say
 from .typer_adapter import Command
@@ -60,11 +68,22 @@ def export_command(
         int | None,
         typer.Option(
             "--alarm",
-            min=0,
-            max=MAX_ALARM_DAYS,
+            click_type=days(MAX_ALARM_DAYS, example=7),
             metavar="DAYS",
-            help=f"ics: a reminder DAYS before each expiry (0 to {MAX_ALARM_DAYS}).",
+            help=f"ics: a reminder DAYS before each expiry (0 to {MAX_ALARM_DAYS}), or before "
+            "each target --alarm-on names.",
             show_default=False,
+        ),
+    ] = None,
+    alarm_on: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--alarm-on",
+            metavar="KINDS",
+            help="ics: which dates get the --alarm reminder: date, effective, expires, "
+            "comma-separated or repeated (default: expires).",
+            show_default=False,
+            click_type=completing(completion.target_kinds),
         ),
     ] = None,
 ) -> None:
@@ -94,6 +113,9 @@ def export_command(
         )
     if alarm is not None and fmt != "ics":
         raise UsageError("--alarm goes with --format ics")
+    alarm_kinds = target_kinds(alarm_on, "--alarm-on")
+    if alarm_kinds is not None and alarm is None:
+        raise UsageError("--alarm-on goes with --alarm DAYS")
     if bom and fmt != "csv":
         raise UsageError("--bom goes with --format csv")
     # looked up now: tests pretend to be a terminal
@@ -106,6 +128,7 @@ def export_command(
     count = loaded.count_matching(flt)
     say_if_nothing_matched(count, loaded)
     text = answers.export(loaded, flt, fmt, as_of=day, alarm_days=alarm, bom=bom,
+                          alarm_on=alarm_kinds or ("expires",),
                           stamp=dt.datetime.now(dt.UTC).replace(microsecond=0))  # fmt: skip
     note = horizon_note(answers.horizon(loaded), day)
     if output is None and isinstance(text, bytes):
@@ -159,7 +182,11 @@ def add_command(
     category: Annotated[
         str,
         typer.Option(
-            "--category", "-k", help="The category.", click_type=completing(completion.categories)
+            "--category",
+            "-k",
+            metavar="CATEGORY",
+            help="The category: " + ", ".join(CATEGORIES) + ".",
+            click_type=completing(completion.categories),
         ),
     ] = "other",
     mineral: Annotated[
@@ -185,13 +212,31 @@ def add_command(
         ),
     ] = None,
     summary: Annotated[
-        str | None, typer.Option("--summary", metavar="TEXT", show_default=False)
+        str | None,
+        typer.Option(
+            "--summary",
+            metavar="TEXT",
+            show_default=False,
+            help="What happened, in a few sentences.",
+        ),
     ] = None,
     effective: Annotated[
-        str | None, typer.Option("--effective", metavar="DATE", show_default=False)
+        str | None,
+        typer.Option(
+            "--effective",
+            metavar="DATE",
+            show_default=False,
+            help="The day a measure takes effect, if not --date (forms as --date).",
+        ),
     ] = None,
     expires: Annotated[
-        str | None, typer.Option("--expires", metavar="DATE", show_default=False)
+        str | None,
+        typer.Option(
+            "--expires",
+            metavar="DATE",
+            show_default=False,
+            help="The day a measure, suspension or truce ends (forms as --date).",
+        ),
     ] = None,
     suspends: Annotated[
         list[str] | None,
@@ -246,13 +291,22 @@ def add_command(
     related: Annotated[
         list[str] | None,
         typer.Option(
-            "--related", metavar="ID", show_default=False, click_type=completing(completion.ids)
+            "--related",
+            metavar="ID",
+            show_default=False,
+            help="Id of a related event (repeatable).",
+            click_type=completing(completion.ids),
         ),
     ] = None,
     tag: Annotated[
         list[str] | None,
         typer.Option(
-            "--tag", "-t", metavar="TAG", show_default=False, click_type=completing(completion.tags)
+            "--tag",
+            "-t",
+            metavar="TAG",
+            show_default=False,
+            help="A tag (repeatable).",
+            click_type=completing(completion.tags),
         ),
     ] = None,
     kind: Annotated[
@@ -295,19 +349,32 @@ def add_command(
         str | None,
         typer.Option(
             "--confidence",
+            metavar="CONFIDENCE",
             show_default=False,
             help="confirmed or reported (default: confirmed with a source, else reported).",
             click_type=completing(completion.confidences),
         ),
     ] = None,
     source_url: Annotated[
-        str | None, typer.Option("--source-url", metavar="URL", show_default=False)
+        str | None,
+        typer.Option(
+            "--source-url", metavar="URL", show_default=False, help="The source's address."
+        ),
     ] = None,
     source_title: Annotated[
-        str | None, typer.Option("--source-title", metavar="TEXT", show_default=False)
+        str | None,
+        typer.Option(
+            "--source-title", metavar="TEXT", show_default=False, help="The source's title."
+        ),
     ] = None,
     source_publisher: Annotated[
-        str | None, typer.Option("--source-publisher", metavar="TEXT", show_default=False)
+        str | None,
+        typer.Option(
+            "--source-publisher",
+            metavar="TEXT",
+            show_default=False,
+            help="Who published the source.",
+        ),
     ] = None,
     event_id: Annotated[
         str | None,

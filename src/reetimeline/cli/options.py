@@ -5,15 +5,18 @@ date."""
 import datetime as dt
 import functools
 import inspect
-from typing import Annotated, NamedTuple
+import re
+from typing import Annotated, Any, NamedTuple
 
 import typer
 
 from ..engine import query
 from ..errors import UsageError
-from ..model import CATEGORIES, KINDS, PartialDate
+from ..model import CATEGORIES, KINDS, TARGET_KINDS, PartialDate
+from ..text import visible
 from . import completion
 from .completion import completing
+from .typer_adapter import StringParamType
 
 # --- dates ---------------------------------------------------------------------------------
 
@@ -63,6 +66,78 @@ def require_utf8(ctx: typer.Context) -> None:
                 name = param.opts[0] if param.opts else param.name
                 raise UsageError(f"{name}: {item!r} holds {what}, which is not UTF-8 text; give "
                                  "it in UTF-8") from None  # fmt: skip
+
+
+# --- numbers: days, counts, widths ------------------------------------------------------------
+
+# What a day count typed with a unit means, for the hint: `2m` -> "write --within 60".
+_DAYS_IN = {"d": 1, "w": 7, "m": 30, "y": 365}
+_WITH_UNIT = re.compile(r"\s*\+?(\d{1,6})\s*(d|days?|w|weeks?|m|months?|y|years?)\s*", re.I)
+
+
+class Number(StringParamType):
+    """A whole number (or, with `kind=float`, any number) from `low` to `high`, for every
+    numeric option: `--within 2m` or `--limit ten` is one line saying how to write it (exit 2),
+    never Click's "not a valid int range", and the help shows no `[1<=x<=...]`. Give the option
+    a `metavar` (`DAYS`, `N`, `COLUMNS`, `SECONDS`) and say the range in its help."""
+
+    def __init__(self, low: float, high: float, unit: str, example: float, kind: type = int):
+        self.low, self.high, self.unit, self.example, self.kind = low, high, unit, example, kind
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        option = max(param.opts, key=len) if param is not None and param.opts else "value"
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number = value
+        else:
+            number = self._parsed(str(value), option)
+        if not self.low <= number <= self.high:
+            bound = f"at least {self.low}" if number < self.low else f"at most {self.high}"
+            raise UsageError(f"{option}: {number} is out of range; write {bound}")
+        return number
+
+    def _parsed(self, text: str, option: str) -> Any:
+        try:
+            return self.kind(text.strip())
+        except ValueError:
+            pass
+        if self.unit == "days":
+            what = "a number of days"
+        else:
+            what = "a whole number" if self.kind is int else "a number"
+        raise UsageError(f"{option}: {visible(repr(text))} is not {what}; "
+                         f"write {option} {self._example(text)}")  # fmt: skip
+
+    def _example(self, text: str) -> float:
+        """`2m` as days (60) when the option counts days; else the option's example."""
+        typed = _WITH_UNIT.fullmatch(text)
+        if self.unit == "days" and typed:
+            days = int(typed[1]) * _DAYS_IN[typed[2][0].lower()]
+            if self.low <= days <= self.high:
+                return days
+        return self.example
+
+
+def days(high: int, example: int = 30) -> Number:
+    """The converter of every option that counts days (`--within`, `--recent`, `--alarm`)."""
+    return Number(0, high, "days", example)
+
+
+def target_kinds(values: list[str] | None, option: str) -> tuple[str, ...] | None:
+    """Kinds of countdown target (`date`, `effective`, `expires`) given as `a,b` or repeated;
+    None when not given. An unknown kind is a usage error naming the option and the kinds."""
+    if not values:
+        return None
+    kinds = [k.strip().casefold() for value in values for k in value.split(",") if k.strip()]
+    for kind in kinds:
+        if kind not in TARGET_KINDS:
+            from ..vocab import did_you_mean
+
+            raise UsageError(f"{option}: unknown kind {visible(repr(kind))}"
+                             f"{did_you_mean(kind, TARGET_KINDS)}; choose "
+                             f"{', '.join(TARGET_KINDS)} (comma-separated)")  # fmt: skip
+    if not kinds:
+        raise UsageError(f"{option}: give one or more of {', '.join(TARGET_KINDS)}")
+    return tuple(dict.fromkeys(kinds))
 
 
 # --- filters: the same options on every command that reads events ----------------------------

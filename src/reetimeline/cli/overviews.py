@@ -16,7 +16,7 @@ from . import completion, printing
 from .application import app
 from .completion import completing
 from .loading import load_store
-from .options import AsOf, FilterArgs, JsonFlag, as_of_date, with_filters
+from .options import AsOf, FilterArgs, JsonFlag, Number, as_of_date, with_filters
 from .paths import NO_HOME, cache_dir, settings, store_paths, user_store_path
 from .printing import color_decision, pager_decision, print_json, print_lines, say, show, use_rich
 from .typer_adapter import Command
@@ -33,8 +33,9 @@ def stats_command(
         typer.Option("--group-by", metavar="KEY", help="Only one count: year, category, mineral "
                      "or country.", click_type=completing(completion.stats_keys)),
     ] = None,
-    top: Annotated[int, typer.Option("--top", min=1, help="Minerals and countries shown "
-                                     "(all with --group-by).")] = 10,
+    top: Annotated[int, typer.Option("--top", metavar="N", help="Minerals and countries shown "
+                                     "(default 10; all with --group-by).", show_default=False,
+                                     click_type=Number(1, 10**9, "rows", example=10))] = 10,
     json_output: JsonFlag = False,
 ) -> None:  # fmt: skip
     """Count events per year and category, and the busiest minerals and countries, as bar charts.

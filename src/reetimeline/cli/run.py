@@ -23,8 +23,12 @@ here, which:
   copy every page the builder still shares, and freeing each object takes longer than the
   system takes to free them all.
 
-A closed pipe (`reetimeline list | head -1`) stays quiet: Click turns it into exit 1 when a write
-fails during the command; when it is the final flush that fails, the same (nothing is said).
+A closed pipe (`reetimeline list | head -1`) ends quietly with exit 0, in every output path (text,
+JSON, exports, Rich with --color always): the reader has gone with what it wanted, so nothing is
+said and a `set -o pipefail` script goes on. Click turns a write that fails during the command
+into exit 1; that is taken back to 0 here. When only the final flush fails, the command's own
+exit code stands. Whatever is left in the buffer is then sent to /dev/null, so that the flush
+at interpreter shutdown cannot fail again ("Exception ignored ... BrokenPipeError", exit 120).
 """
 
 import contextlib
@@ -39,6 +43,7 @@ from typing import Any
 
 EXIT_INTERRUPTED = 130  # errors.EXIT_INTERRUPTED
 EXIT_OUTPUT = 1  # stdout could not be written: the answer is lost, as with bad data
+EXIT_PIPE_CLOSED = 0  # the reader of a pipe left (`| head -1`): what it read was what it wanted
 
 
 def main() -> None:
@@ -79,7 +84,7 @@ def _run(app: Any, deferred: Any) -> int:
         if out.failed is None:
             raise  # not the output: a bug, with its traceback
         code = EXIT_OUTPUT
-    code = _flushed(out, code)
+    code = _flushed(out, code, during=out.failed is not None)
     if deferred.run_builds() or deferred.documents:
         _leave_now(code)
     return code
@@ -162,9 +167,10 @@ class _Unwatched:
         return getattr(self._stream, name)
 
 
-def _flushed(out: Any, code: int) -> int:
-    """Flush the answer; on a failed write (now or during the command), one line on stderr and
-    exit 1. A closed pipe is quiet (the reader has gone: nobody needs the message)."""
+def _flushed(out: Any, code: int, *, during: bool = False) -> int:
+    """Flush the answer; on a failed write (now or, with `during`, during the command), one line
+    on stderr and exit 1. A closed pipe is quiet (the reader has gone: nobody needs the
+    message) and exit 0 when it cut the command short; else the command's own code."""
     with contextlib.suppress(OSError, ValueError):
         out.flush()
     failed = out.failed
@@ -175,9 +181,10 @@ def _flushed(out: Any, code: int) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.close(devnull)
-    if failed.errno != errno.EPIPE:
-        reason = failed.strerror or str(failed)
-        print(f"reetimeline: error: cannot write the output: {reason}", file=sys.stderr)
+    if failed.errno == errno.EPIPE:
+        return EXIT_PIPE_CLOSED if during else code
+    reason = failed.strerror or str(failed)
+    print(f"reetimeline: error: cannot write the output: {reason}", file=sys.stderr)
     return code or EXIT_OUTPUT
 
 

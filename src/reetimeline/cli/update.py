@@ -17,6 +17,7 @@ import typer
 from .. import store
 from ..errors import UsageError
 from .application import app
+from .options import Number
 from .paths import settings as _settings
 from .printing import say
 
@@ -61,8 +62,10 @@ def update_command(
     ] = None,
     timeout: Annotated[
         float,
-        typer.Option("--timeout", metavar="SECONDS", min=0.1, max=3600,
-                     help="Give up when the feed sends nothing for this long."),
+        typer.Option("--timeout", metavar="SECONDS", show_default=False,
+                     click_type=Number(0.1, 3600, "seconds", example=30, kind=float),
+                     help="Give up when the feed sends nothing for this long (0.1 to 3600; "
+                     "default 30)."),
     ] = 30.0,
 ) -> None:  # fmt: skip
     """Fetch the newest curated store from the configured feed, verify it (signatures, expiry,

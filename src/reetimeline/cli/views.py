@@ -28,7 +28,7 @@ from . import completion
 from .application import app
 from .completion import completing
 from .loading import event_by_id, load_store, say_if_nothing_matched, selected
-from .options import AsOf, FilterArgs, JsonFlag, as_of_date, with_filters
+from .options import AsOf, FilterArgs, JsonFlag, Number, as_of_date, with_filters
 from .paths import cache_dir, settings, store_paths
 from .printing import (
     console,
@@ -105,8 +105,8 @@ def list_events(
         typer.Option(
             "--limit",
             "-n",
-            min=1,
-            max=MAX_LIMIT,
+            click_type=Number(1, MAX_LIMIT, "events", example=10),
+            metavar="N",
             show_default=False,
             help=f"At most N events (1 to {MAX_LIMIT:,}).",
         ),
@@ -154,8 +154,8 @@ def timeline_command(
         int | None,
         typer.Option(
             "--width",
-            min=40,
-            max=MAX_WIDTH,
+            click_type=Number(40, MAX_WIDTH, "columns", example=100),
+            metavar="COLUMNS",
             show_default=False,
             help=f"Width for the picture (40 to {MAX_WIDTH}).",
         ),

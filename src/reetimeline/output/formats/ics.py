@@ -50,6 +50,7 @@ def to_ics(
     *,
     stamp: dt.datetime,
     alarm_days: int | None = None,
+    alarm_on: Sequence[str] = ("expires",),
     targets: Sequence[Target] | None = None,
     data_note: str = "",
     **_options,
@@ -61,7 +62,9 @@ def to_ics(
     or year becomes an event spanning that month or year. DTEND is exclusive (the day after the
     last day). UID is `<id>-<kind>@reetimeline` (`<id>-expires-original@reetimeline` for an end
     that was replaced), stable across exports so that a calendar updates instead of
-    duplicating. `alarm_days` adds a VALARM that many days before each current `expires`.
+    duplicating. `alarm_days` adds a VALARM that many days before each target of a kind in
+    `alarm_on` (`date`, `effective`, `expires`; by default each current `expires`): never
+    before an end that was replaced.
     `stamp` is the DTSTAMP of every VEVENT (the time of the export); `data_note` (how current
     the data is) goes into the calendar's description.
     """
@@ -96,7 +99,7 @@ def to_ics(
         vevent.add("transp", "TRANSPARENT")
         if target.unconfirmed:  # a scheduled date past the horizon that no source confirms
             vevent.add("status", "TENTATIVE")
-        if alarm_days is not None and kind == "expires" and not target.superseded:
+        if alarm_days is not None and kind in alarm_on and not target.superseded:
             alarm = icalendar.Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("description", _ics_text(f"In {alarm_days} days: {_ics_summary(target)}"))
