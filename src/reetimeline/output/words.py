@@ -22,6 +22,18 @@ def counted(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+# How sure the sources are (an event's `confidence`: `confirmed`, `reported`) is not a state: a
+# row that reads "unconfirmed ... confirmed" says two things. Every view heads the column with
+# CONFIDENCE_HEADING and writes its cells with `confidence_words`, so that neither can be taken
+# for the state beside it; `--json` keeps the field `confidence` with the bare value.
+CONFIDENCE_HEADING = "sources"
+
+
+def confidence_words(confidence: str) -> str:
+    """ "sources: confirmed", "sources: reported": how sure the sources are, never a state."""
+    return f"{CONFIDENCE_HEADING}: {confidence}"
+
+
 # a measure's kind in words (`kind = None` on a measure: not classified, read as a control on
 # the material, the cautious reading)
 KIND_UNKNOWN = "kind unknown"
