@@ -184,12 +184,21 @@ def _table(**options) -> Table:
     return Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False, **options)
 
 
-def events_table(events: Sequence[Event]) -> Fitted:
-    """`list`: date as written, category, title, minerals, countries, id (see `_choose`)."""
-    return Fitted(lambda width: _events_table(events, width))
+def events_table(events: Sequence[Event], *,
+                 matched: Sequence[tuple[str, ...]] | None = None) -> Fitted:  # fmt: skip
+    """`list`: date as written, category, title, minerals, countries, id (see `_choose`). With
+    `matched` (`list -m`: each row's minerals that matched), a `matched` column after the
+    category, kept at every width: the minerals column is the first to give way."""
+    return Fitted(lambda width: _events_table(events, width, matched))
 
 
-def _events_table(events: Sequence[Event], width: int) -> Table:
+def _events_table(events: Sequence[Event], width: int,
+                  matched: Sequence[tuple[str, ...]] | None = None) -> Table:  # fmt: skip
+    # the matched minerals wrap between names: a group asked for may match many members
+    matches = [Text(joined(m)) for m in matched] if matched is not None else None
+    match_width = 0
+    if matches is not None:
+        match_width = max(min(_widest(matches, len("matched")), 20), _longest_word(matches))
     dates = [str(e.date) for e in events]
     titles = [Text.assemble(_text(e.title), _reported(e.confidence)) for e in events]
     kinds = [kind_text(e) for e in events]
@@ -207,26 +216,36 @@ def _events_table(events: Sequence[Event], width: int) -> Table:
     drops = [("minerals", "countries"), ("countries",), ()]
     if any(kinds):
         drops = [("kind", "minerals", "countries"), ("kind", "countries"), ("kind",), ()]
-    layout = _choose(
-        width, date_width + GAP + category_width, optional,
-        [(cols, False, False) for cols in drops] + [(cols, True, False) for cols in drops],
-        id_width, _widest(titles),
-    )  # fmt: skip
+    candidates = [(cols, False, False) for cols in drops] + [(cols, True, False) for cols in drops]
+    fixed = date_width + GAP + category_width
+    if matches is not None:
+        # what matched keeps its column; compact: the category goes under the title and id
+        fixed += match_width + GAP
+        candidates.append(((), True, True))
+    layout = _choose(width, fixed, optional, candidates, id_width, _widest(titles),
+                     compact_fixed=date_width + GAP + match_width + GAP)  # fmt: skip
     title_width = min(layout.room, max(_widest(titles), id_width if layout.stacked else 0))
     table = _table(leading=1 if layout.stacked else 0)
     table.add_column("date", width=date_width, no_wrap=True)
-    table.add_column("category", width=category_width, no_wrap=True)
-    table.add_column("title / id" if layout.stacked else "title", width=max(title_width, 1),
+    if not layout.compact:
+        table.add_column("category", width=category_width, no_wrap=True)
+    if matches is not None:
+        table.add_column("matched", width=match_width)
+    head = "title / id / category" if layout.compact else "title / id"
+    table.add_column(head if layout.stacked else "title", width=max(title_width, 1),
                      overflow="fold")  # fmt: skip
     for name in layout.columns:
         table.add_column(name, width=optional[name])
     if not layout.stacked:
         table.add_column("id", width=id_width, no_wrap=True)
-    for e, date, title, kind, mineral, country in zip(events, dates, titles, kinds, minerals,
-                                                      countries, strict=True):  # fmt: skip
+    for i, (e, date, title, kind, mineral, country) in enumerate(
+            zip(events, dates, titles, kinds, minerals, countries, strict=True)):  # fmt: skip
         cells = {"kind": Text(kind), "minerals": Text(mineral), "countries": Text(country)}
-        row = [Text(date), category_text(e.category)]
-        row.append(_with_id(title, e.id) if layout.stacked else title)
+        row = [Text(date)] if layout.compact else [Text(date), category_text(e.category)]
+        if matches is not None:
+            row.append(matches[i])
+        under = [category_text(e.category)] if layout.compact else []
+        row.append(_with_id(title, e.id, *under) if layout.stacked else title)
         row += [cells[name] for name in layout.columns]
         if not layout.stacked:
             row.append(_id(e.id))

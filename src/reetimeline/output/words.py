@@ -7,6 +7,7 @@ the exports alike.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..model import ALL_DESTINATIONS, MEASURE_CATEGORIES
@@ -32,6 +33,21 @@ CONFIDENCE_HEADING = "sources"
 def confidence_words(confidence: str) -> str:
     """ "sources: confirmed", "sources: reported": how sure the sources are, never a state."""
     return f"{CONFIDENCE_HEADING}: {confidence}"
+
+
+def exact_hint(asked: Sequence[str], matched: Sequence[tuple[str, ...]]) -> str:
+    """The hint under `list -m X` when more rows match X through a group or a member of it
+    (`matched`: each row's matched minerals, `query.matched_minerals`) than name X itself: how
+    many of each, and that `--exact` keeps the direct ones; "" otherwise."""
+    names = set(asked)
+    direct = sum(1 for row in matched if names.intersection(row))
+    through = len(matched) - direct
+    if through <= direct:
+        return ""
+    via = sorted({m for row in matched for m in row} - names)
+    asked_text = " or ".join(asked)
+    return (f"{through} of the {counted(len(matched), 'row')} match {asked_text} only through "
+            f"{', '.join(via)}; --exact keeps the {direct} that name {asked_text}")  # fmt: skip
 
 
 # a measure's kind in words (`kind = None` on a measure: not classified, read as a control on
