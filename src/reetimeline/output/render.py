@@ -25,8 +25,8 @@ from .detail import Detail
 from .words import (
     MATRIX_LEGEND,
     cell_entries,
-    cell_lines,
-    cell_pieces,
+    cell_line_atoms,
+    cell_piece_atoms,
     change_note,
     describe_days,
     kind_text,
@@ -828,38 +828,16 @@ CELL_STYLES = {"in-force": "bold red", "suspended": "yellow", "unconfirmed": "bo
 
 def matrix_table(grid, *, show_ids: bool = False) -> RenderableType:
     """`status --matrix`: minerals by destinations; each cell its controls by kind
-    (`words.cell_pieces`): the material controls first, strictest kind first, each styled by
-    its state, then the targeted and technology controls, dim, marked "+". With ids, each line
-    ends with the measure's number and the ids are listed under the table, whole (an id split
-    across lines cannot be copied). The legend says how to read a cell."""
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("mineral", no_wrap=True)
-    for destination in grid.destinations:
-        table.add_column(destination, overflow="fold")
-    numbers: dict[str, int] = {}
-    for mineral in grid.minerals:
-        cells = []
-        for destination in grid.destinations:
-            cell = grid.cells[mineral, destination]
-            controls = [*cell.material, *cell.targeted, *cell.technology]
-            # a material control styled by its state, the others dim
-            styles = [CELL_STYLES[c.status.state] if i < len(cell.material) else "dim"
-                      for i, c in enumerate(controls)]  # fmt: skip
-            text = Text()
-            if show_ids:
-                for (_group, words, measure_id), style in zip(cell_pieces(cell), styles,
-                                                              strict=True):  # fmt: skip
-                    text.append(("\n" if text else "") + words, style=style)
-                    text.append(f" {numbers.setdefault(measure_id, len(numbers) + 1)}",
-                                style="dim")  # fmt: skip
-            else:
-                # alike controls share a line (and a state, so a style)
-                style_of = {w: st for (_g, w, _i), st in zip(cell_entries(cell), styles,
-                                                             strict=True)}  # fmt: skip
-                for words, line in cell_lines(cell):
-                    text.append(("\n" if text else "") + line, style=style_of[words])
-            cells.append(text if text else Text("–", style=CELL_STYLES["none"]))
-        table.add_row(Text(mineral), *cells)
+    (`words.cell_piece_atoms`): the material controls first, strictest kind first, each styled
+    by its state, then the targeted and technology controls, dim, marked "+". With ids, each
+    line ends with the measure's number and the ids are listed under the table, whole (an id
+    split across lines cannot be copied). The legend says how to read a cell.
+
+    A cell wraps only between the atoms of its lines (`words`), never inside a kind or a state
+    word. When a column per destination cannot hold the longest atom, the matrix is drawn long:
+    a row per mineral and destination, each control on a line of its own."""
+    cells, numbers = _matrix_cells(grid, show_ids)
+    table = Fitted(lambda width: _matrix_layout(grid, cells, width))
     legend = Text(MATRIX_LEGEND, style="dim")
     if not numbers:
         return Group(table, legend)
@@ -869,6 +847,97 @@ def matrix_table(grid, *, show_ids: bool = False) -> RenderableType:
     for measure_id, number in numbers.items():
         key.add_row(Text(str(number), style="dim"), Text(measure_id))
     return Group(table, legend, Text("measures:", style="dim"), key)
+
+
+# a cell: its lines, each (atoms, style)
+_CellLines = list[tuple[tuple[str, ...], str]]
+
+
+def _matrix_cells(grid, show_ids: bool) -> tuple[dict[tuple[str, str], _CellLines], dict]:
+    """Each cell's lines as atoms with their styles (a material control by its state, the
+    others dim), and the measures' numbers in the order they first appear."""
+    numbers: dict[str, int] = {}
+    out: dict[tuple[str, str], _CellLines] = {}
+    for mineral in grid.minerals:
+        for destination in grid.destinations:
+            cell = grid.cells[mineral, destination]
+            controls = [*cell.material, *cell.targeted, *cell.technology]
+            styles = [CELL_STYLES[c.status.state] if i < len(cell.material) else "dim"
+                      for i, c in enumerate(controls)]  # fmt: skip
+            lines: _CellLines = []
+            if show_ids:
+                for (_group, atoms, measure_id), style in zip(cell_piece_atoms(cell), styles,
+                                                              strict=True):  # fmt: skip
+                    number = numbers.setdefault(measure_id, len(numbers) + 1)
+                    lines.append(((*atoms[:-1], f"{atoms[-1]} {number}"), style))
+            else:
+                # alike controls share a line (and a state, so a style)
+                style_of = {w: st for (_g, w, _i), st in zip(cell_entries(cell), styles,
+                                                             strict=True)}  # fmt: skip
+                lines = [(atoms, style_of[words]) for words, atoms in cell_line_atoms(cell)]
+            out[mineral, destination] = lines
+    return out, numbers
+
+
+def _wrap_atoms(atoms: tuple[str, ...], width: int) -> list[str]:
+    """The atoms on as few lines of `width` as they fit, never one split (one wider than
+    `width` stands alone, folded by the column)."""
+    lines: list[str] = []
+    line = ""
+    for atom in atoms:
+        if line and cell_len(line) + 1 + cell_len(atom) > width:
+            lines.append(line)
+            line = atom
+        else:
+            line = f"{line} {atom}" if line else atom
+    lines.append(line)
+    return lines
+
+
+def _cell_text(lines: _CellLines, width: int) -> Text:
+    if not lines:
+        return Text("–", style=CELL_STYLES["none"])
+    text = Text()
+    for atoms, style in lines:
+        for piece in _wrap_atoms(atoms, width):
+            text.append(("\n" if text else "") + piece, style=style)
+    return text
+
+
+def _matrix_layout(grid, cells: dict[tuple[str, str], _CellLines], width: int) -> Table:
+    mineral_width = _widest(grid.minerals, len("mineral"))
+    count = len(grid.destinations)
+    atom = max([0, *(cell_len(a) for lines in cells.values() for atoms, _s in lines
+                     for a in atoms)])  # fmt: skip
+    share = (width - mineral_width - count * GAP) // count if count else 0
+    heads = max([0, *(cell_len(d) for d in grid.destinations)])
+    table = _table()
+    table.add_column("mineral", width=mineral_width, no_wrap=True)
+    if count and share >= max(atom, heads, 1):
+        # a column per destination, as wide as its longest line or its share of the width
+        for destination in grid.destinations:
+            natural = max([1, cell_len(destination), *(
+                cell_len(" ".join(atoms)) for m in grid.minerals
+                for atoms, _s in cells[m, destination])])  # fmt: skip
+            table.add_column(destination, width=min(natural, share), no_wrap=True,
+                             overflow="fold")  # fmt: skip
+        for mineral in grid.minerals:
+            row = [Text(mineral)]
+            for destination, column in zip(grid.destinations, table.columns[1:], strict=True):
+                row.append(_cell_text(cells[mineral, destination], column.width or share))
+            table.add_row(*row)
+        return table
+    # long: a row per mineral and destination, the mineral said once
+    to_width = max(heads, len("to"))
+    room = max(1, width - mineral_width - to_width - 2 * GAP)
+    table.add_column("to", width=to_width, no_wrap=True)
+    table.add_column("controls", width=room, no_wrap=True, overflow="fold")
+    for mineral in grid.minerals:
+        for i, destination in enumerate(grid.destinations):
+            table.add_row(Text(mineral if i == 0 else ""), Text(destination),
+                          _cell_text(cells[mineral, destination], room),
+                          end_section=i == count - 1)  # fmt: skip
+    return table
 
 
 def changes_table(rows) -> Table:
