@@ -282,7 +282,7 @@ def test_a_partial_suspension_leaves_the_measure_in_force_and_names_it(write_sto
     assert (row["state"], row["partial_by"], row["partial_until"], row["note"]) == (
         "in-force", "pause", "2026-11-27", "in force; in part suspended by pause until 2026-11-27")
     assert plain.status_line(partly).split("\t") == [
-        "in-force", "2025-02-04", "", "confirmed", "tariff", "US tariff on Chinese goods",
+        "in-force", "2025-02-04", "", "sources: confirmed", "tariff", "US tariff on Chinese goods",
         "in force; in part suspended by pause until 2026-11-27", "us-tariff"]  # fmt: skip
 
 

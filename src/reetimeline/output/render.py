@@ -223,7 +223,7 @@ def _events_table(events: Sequence[Event], width: int,
         fixed += match_width + GAP
         candidates.append(((), True, True))
     layout = _choose(width, fixed, optional, candidates, id_width, _widest(titles),
-                     compact_fixed=date_width + GAP + match_width + GAP)  # fmt: skip
+                     compact_fixed=date_width + GAP + match_width)  # fmt: skip
     title_width = min(layout.room, max(_widest(titles), id_width if layout.stacked else 0))
     table = _table(leading=1 if layout.stacked else 0)
     table.add_column("date", width=date_width, no_wrap=True)
