@@ -252,8 +252,8 @@ effective = 2025-08-01
 """
 UNCONFIRMED = (
     "state\tsince\tuntil\tsources\tkind\ttitle\tnote\tid\n"
-    "unconfirmed\t2025-08-01\t\tsources: confirmed\tunclassified\tMeasure\tit was scheduled to take "
-    "effect 2025-08-01; "
+    "unconfirmed\t2025-08-01\t\tsources: confirmed\tunclassified\tMeasure\t"
+    "it was scheduled to take effect 2025-08-01; "
     "no event in the stores says what happened (events.toml current to 2025-06-30, 63 days "
     "ago)\tm\n"
 )
@@ -426,8 +426,8 @@ def test_a_long_extension_chain_counts_down(run, write_store, monkeypatch):
         "2025-01-01\tdate\t-45\t45 days ago\tsources: confirmed\tMeasure\tm",
         "2025-02-01\tdate\t-14\t14 days ago\tsources: confirmed\tPause 0\ts0",
     ]
-    assert lines[-1] == ("2027-11-26\texpires\t1014\tin 1014 days, extended by t1000\tsources: confirmed"
-                         "\tTruce 999\tt999")  # fmt: skip
+    assert lines[-1] == ("2027-11-26\texpires\t1014\tin 1014 days, extended by t1000"
+                         "\tsources: confirmed\tTruce 999\tt999")  # fmt: skip
     # a window that only the last link's expiry reaches keeps the first link of the chain
     loaded = store.load([path], cache_dir=store_cache_dir())
     from reetimeline.engine.query import make_filter

@@ -168,8 +168,10 @@ def partial_note(s: Status) -> str:
     until = getattr(s, "partial_until", None)
     if getattr(s, "partial_unconfirmed", False) and until is not None:
         data = horizon_note(s.horizon, s.as_of)
-        return (f"in force; the part suspended by {by.id} was due back in force after {until}; "
-                "no event in the stores says what happened" + (f" ({data})" if data else ""))
+        return (
+            f"in force; the part suspended by {by.id} was due back in force after {until}; "
+            "no event in the stores says what happened" + (f" ({data})" if data else "")
+        )
     end = f" until {until}" if until else " with no end date"
     return f"in force; in part suspended by {by.id}{end}"
 
