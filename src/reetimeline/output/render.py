@@ -28,6 +28,7 @@ from .words import (
     cell_line_atoms,
     cell_piece_atoms,
     change_note,
+    confidence_words,
     describe_days,
     kind_text,
     status_note,
@@ -631,7 +632,9 @@ def _status_note(s: Status) -> Text:
     note = status_note(s)
     if note:
         return Text.assemble(note, _reported(s.confidence))
-    return Text("reported", style=REPORTED_STYLE) if s.confidence == "reported" else Text("")
+    if s.confidence == "reported":
+        return Text(confidence_words(s.confidence), style=REPORTED_STYLE)
+    return Text("")
 
 
 def _status_table(statuses: Sequence[Status], width: int) -> Table:
