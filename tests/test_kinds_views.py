@@ -167,7 +167,7 @@ def test_matrix_on_a_terminal_with_a_legend_and_numbered_ids(grid):
         "             + technology control in force 6              + technology control in force 6",
         # a cell wraps between a kind and its state, never inside "in force"
         "dysprosium   technology only: technology control          technology only: technology control",
-        "             in force 6                                   in force 6",
+        "               in force 6                                   in force 6",
     ]
     assert " ".join(lines[10:16]) == words.MATRIX_LEGEND
     assert lines[-7:] == [

@@ -884,15 +884,16 @@ def _matrix_cells(grid, show_ids: bool) -> tuple[dict[tuple[str, str], _CellLine
 
 def _wrap_atoms(atoms: tuple[str, ...], width: int) -> list[str]:
     """The atoms on as few lines of `width` as they fit, never one split (one wider than
-    `width` stands alone, folded by the column)."""
+    `width` stands alone, folded by the column); a continued line is indented by two, so that
+    it cannot be taken for the next control."""
     lines: list[str] = []
     line = ""
     for atom in atoms:
-        if line and cell_len(line) + 1 + cell_len(atom) > width:
+        if line.strip() and cell_len(line) + 1 + cell_len(atom) > width:
             lines.append(line)
-            line = atom
+            line = "  " + atom if cell_len(atom) + 2 <= width else atom
         else:
-            line = f"{line} {atom}" if line else atom
+            line = f"{line} {atom}" if line.strip() else line + atom
     lines.append(line)
     return lines
 
