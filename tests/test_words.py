@@ -219,8 +219,14 @@ def test_the_exact_hint_counts_direct_and_group_rows():
     matched = [("dysprosium",), ("rare-earths",), ("heavy-rare-earths",)]
     assert words.exact_hint(["dysprosium"], matched) == (
         "2 of the 3 rows match dysprosium only through heavy-rare-earths, rare-earths; --exact "
-        "keeps the 1 that name dysprosium")  # fmt: skip
+        "keeps the 1 that names dysprosium")  # fmt: skip
     assert words.exact_hint(["dysprosium"], matched[:2]) == ""
+    assert words.exact_hint(["dysprosium"], matched[1:2]) == (
+        "1 of the 1 row matches dysprosium only through rare-earths; --exact keeps none"
+    )
+    assert words.exact_hint(["dysprosium", "terbium"], [("terbium",), *matched[1:]]) == (
+        "2 of the 3 rows match dysprosium or terbium only through heavy-rare-earths, "
+        "rare-earths; --exact keeps the 1 that names dysprosium or terbium")  # fmt: skip
 
 
 # --- piped status and countdown: how current the data is, on stderr ---------------------------

@@ -46,8 +46,12 @@ def exact_hint(asked: Sequence[str], matched: Sequence[tuple[str, ...]]) -> str:
         return ""
     via = sorted({m for row in matched for m in row} - names)
     asked_text = " or ".join(asked)
-    return (f"{through} of the {counted(len(matched), 'row')} match {asked_text} only through "
-            f"{', '.join(via)}; --exact keeps the {direct} that name {asked_text}")  # fmt: skip
+    keeps = "none"
+    if direct:
+        keeps = f"the {direct} that {'names' if direct == 1 else 'name'} {asked_text}"
+    match = "matches" if through == 1 else "match"
+    return (f"{through} of the {counted(len(matched), 'row')} {match} {asked_text} only "
+            f"through {', '.join(via)}; --exact keeps {keeps}")  # fmt: skip
 
 
 # a measure's kind in words (`kind = None` on a measure: not classified, read as a control on
