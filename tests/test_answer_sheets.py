@@ -213,7 +213,7 @@ def test_the_matrix_as_xlsx_has_its_header_and_a_row_per_cell(run, tmp_path):
     assert run(*args, "--ids", "-o", str(path)).exit_code == 0
     rows = sheet_rows(path, "matrix")
     assert list(rows[0]) == MATRIX_HEADER
-    assert len(rows) - 1 == len(cells) == 125
+    assert len(rows) - 1 == len(cells) == 130
     assert sheet_rows(path, "about")[:3] == [
         ("answer", "status --matrix"), ("as of", dt.datetime(2026, 6, 1)),
         ("filters", "--ids"),

@@ -124,9 +124,9 @@ def test_changes_for_people_in_a_pipe(run, write_store):
                  "--as-of", "2025-12-31")  # fmt: skip
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == (
-        "date\tchange\tconfidence\tsources\tby\ttitle\tid\n"
-        "2025-11-25\tended\tconfirmed\t0\truling\tTariff\ttariff\n"
-        "2025-11-26\tevent\tconfirmed\t0\t\tTwo-day pause\tshort-pause\n"
+        "date\tchange\tsources\tcited\tby\ttitle\tid\n"
+        "2025-11-25\tended\tsources: confirmed\t0\truling\tTariff\ttariff\n"
+        "2025-11-26\tevent\tsources: confirmed\t0\t\tTwo-day pause\tshort-pause\n"
     )
 
 

@@ -199,7 +199,7 @@ def test_lazy_imports_keep_rich_out_of_programs_output(tmp_path):
     code = (
         "import sys; from reetimeline.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "sys.stderr.write(' '.join(m for m in ('rich', 'dateutil', 'icalendar') "
+        "sys.stderr.write('loaded: ' + ' '.join(m for m in ('rich', 'dateutil', 'icalendar') "
         "if m in sys.modules))"
     )
     commands = (
@@ -215,7 +215,8 @@ def test_lazy_imports_keep_rich_out_of_programs_output(tmp_path):
             [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
         )
         assert result.stdout
-        assert result.stderr == "", (args, result.stderr)
+        # piped status and countdown say how current the data is on stderr first
+        assert result.stderr.splitlines()[-1] == "loaded: ", (args, result.stderr)
     # and the formats that need a library load it
     result = subprocess.run(
         [sys.executable, "-c", code, "export", "--format", "ics"],
@@ -250,9 +251,9 @@ category = "export-control"
 effective = 2025-08-01
 """
 UNCONFIRMED = (
-    "state\tsince\tuntil\tconfidence\tkind\ttitle\tnote\tid\n"
-    "unconfirmed\t2025-08-01\t\tconfirmed\tunclassified\tMeasure\tit was scheduled to take "
-    "effect 2025-08-01; "
+    "state\tsince\tuntil\tsources\tkind\ttitle\tnote\tid\n"
+    "unconfirmed\t2025-08-01\t\tsources: confirmed\tunclassified\tMeasure\t"
+    "it was scheduled to take effect 2025-08-01; "
     "no event in the stores says what happened (events.toml current to 2025-06-30, 63 days "
     "ago)\tm\n"
 )
@@ -375,15 +376,15 @@ def test_dates_at_both_ends_of_the_calendar_are_cached(write_store):
     (`model.EARLIEST`, `model.LATEST`) are cached and read back."""
     path = write_store(INDEFINITE)
     expected = (
-        "date\tcategory\tkind\ttitle\tminerals\tcountries\tconfidence\tid\n"
-        "1000-01-01\tother\t\tOld\t\t\tconfirmed\told\n"
-        "2025-01-01\texport-control\tunclassified\tMeasure\tgallium\t\tconfirmed\tm\n"
-        "2025-03-01\tsuspension\t\tPause\t\t\tconfirmed\ts\n"
+        "date\tcategory\tkind\ttitle\tminerals\tcountries\tsources\tid\n"
+        "1000-01-01\tother\t\tOld\t\t\tsources: confirmed\told\n"
+        "2025-01-01\texport-control\tunclassified\tMeasure\tgallium\t\tsources: confirmed\tm\n"
+        "2025-03-01\tsuspension\t\tPause\t\t\tsources: confirmed\ts\n"
     )
     assert cached_run(path, "list") == (expected, "PARSED")
     assert cached_run(path, "list") == (expected, "CACHED")
     # the measure runs to 8999-12-31: it is in any window after its date
-    since = "date\tcategory\tkind\ttitle\tminerals\tcountries\tconfidence\tid\n" + expected.split(
+    since = "date\tcategory\tkind\ttitle\tminerals\tcountries\tsources\tid\n" + expected.split(
         "\n", 2)[2]  # fmt: skip
     assert cached_run(path, "list", "--since", "2025-02") == (since, "CACHED")
     assert cached_run(path, "list", "--since", "8999-12") == (since, "CACHED")
@@ -421,12 +422,12 @@ def test_a_long_extension_chain_counts_down(run, write_store, monkeypatch):
     lines = cached.stdout.splitlines()
     assert len(lines) == 1 + 1002 + 751  # every date, and the expiries within the chain
     assert lines[:3] == [
-        "date\tkind\tdays\twhen\tconfidence\ttitle\tid",
-        "2025-01-01\tdate\t-45\t45 days ago\tconfirmed\tMeasure\tm",
-        "2025-02-01\tdate\t-14\t14 days ago\tconfirmed\tPause 0\ts0",
+        "date\tkind\tdays\twhen\tsources\ttitle\tid",
+        "2025-01-01\tdate\t-45\t45 days ago\tsources: confirmed\tMeasure\tm",
+        "2025-02-01\tdate\t-14\t14 days ago\tsources: confirmed\tPause 0\ts0",
     ]
-    assert lines[-1] == ("2027-11-26\texpires\t1014\tin 1014 days, extended by t1000\tconfirmed"
-                         "\tTruce 999\tt999")  # fmt: skip
+    assert lines[-1] == ("2027-11-26\texpires\t1014\tin 1014 days, extended by t1000"
+                         "\tsources: confirmed\tTruce 999\tt999")  # fmt: skip
     # a window that only the last link's expiry reaches keeps the first link of the chain
     loaded = store.load([path], cache_dir=store_cache_dir())
     from reetimeline.engine.query import make_filter

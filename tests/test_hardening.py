@@ -168,8 +168,8 @@ def test_a_50_mb_store_loads(run, tmp_path):
     result = run("--store", str(path), "list", "--limit", "2")
     assert result.exit_code == 0, result.stderr[:500]
     assert result.stdout.splitlines()[1:] == [
-        "2025-01-01\tother\t\tT0\t\t\tconfirmed\te0",
-        "2025-01-01\tother\t\tT1\t\t\tconfirmed\te1",
+        "2025-01-01\tother\t\tT0\t\t\tsources: confirmed\te0",
+        "2025-01-01\tother\t\tT1\t\t\tsources: confirmed\te1",
     ]
 
 

@@ -83,6 +83,11 @@ OCTOBER_PARTS = [
 ]  # fmt: skip
 
 
+# piped status and countdown say how current the data is on stderr, after the rows
+JUNE = "data: curated store current to 2026-10-08, 129 days after the as-of date\n"
+DEC6 = "data: curated store current to 2026-10-08, 59 days ago\n"
+
+
 def _states(result) -> list[tuple[str, str]]:
     assert result.exit_code == 0, result.stderr
     return [(line.split("\t")[0], line.split("\t")[-1]) for line in result.stdout.splitlines()[1:]]
@@ -92,14 +97,14 @@ def test_status_q_lists_the_measures_no_70_suspends(run):
     result = run("status", "-q", "No. 70", "--as-of", "2026-06-01")
     assert _states(result) == [("suspended", i) for i in OCTOBER_PARTS]
     assert result.stderr == ("-q also matches mofcom-suspends-october-measures: the measures it "
-                             "acts on are listed too\n")  # fmt: skip
+                             "acts on are listed too\n" + JUNE)  # fmt: skip
 
 
 def test_status_q_matching_only_a_suspension_lists_what_it_acts_on(run):
     result = run("status", "-q", "Announcement 70 suspends", "--as-of", "2026-06-01")
     assert _states(result) == [("suspended", i) for i in OCTOBER_PARTS]
     assert result.stderr == ("no measure matches -q: listing the measures that the matching "
-                             "mofcom-suspends-october-measures acts on\n")  # fmt: skip
+                             "mofcom-suspends-october-measures acts on\n" + JUNE)  # fmt: skip
     as_json = run("status", "-q", "Announcement 70 suspends", "--as-of", "2026-06-01", "--json")
     assert [row["id"] for row in json_of(as_json)] == OCTOBER_PARTS
 
@@ -107,11 +112,12 @@ def test_status_q_matching_only_a_suspension_lists_what_it_acts_on(run):
 def test_status_takes_an_id_as_show_does(run):
     result = run("status", "mofcom-suspends-october-measures", "--as-of", "2026-06-01")
     assert _states(result) == [("suspended", i) for i in OCTOBER_PARTS]
-    assert result.stderr == "the measures mofcom-suspends-october-measures stands for or acts on\n"
+    assert result.stderr == ("the measures mofcom-suspends-october-measures stands for or acts "
+                             "on\n" + JUNE)  # fmt: skip
     package = run("status", "october-9-export-control", "--as-of", "2026-06-01")
     assert package.stdout == result.stdout
     prefix = run("status", "ga-ge", "--as-of", "2026-12-06")
-    assert (_states(prefix), prefix.stderr) == ([("in-force", "ga-ge-export-licensing")], "")
+    assert (_states(prefix), prefix.stderr) == ([("in-force", "ga-ge-export-licensing")], DEC6)
 
 
 def test_status_of_an_event_that_is_no_measure_is_a_usage_error(run):
@@ -128,7 +134,7 @@ def test_status_of_an_event_that_is_no_measure_is_a_usage_error(run):
 def test_countdown_takes_an_id_prefix(run):
     whole = run("countdown", "ga-ge-export-licensing", "--as-of", "2026-12-06")
     prefix = run("countdown", "ga-ge", "--as-of", "2026-12-06")
-    assert (prefix.exit_code, prefix.stderr) == (0, "")
+    assert (prefix.exit_code, prefix.stderr) == (0, DEC6)
     assert prefix.stdout == whole.stdout
     assert [line.split("\t")[-1] for line in prefix.stdout.splitlines()[1:]] == [
         "ga-ge-export-licensing"] * 2  # fmt: skip

@@ -204,7 +204,7 @@ def test_with_curated_keeps_the_curated_store_for_a_team_folder(run, team_folder
                  "--to", "US", "--as-of", "2026-11-25")  # fmt: skip
     # the team's pause names the package: both of its clauses are suspended
     for kind, clause in (("end-use-ban", 1), ("ban", 2)):
-        row = f"suspended\t2026-11-20\t\tconfirmed\t{kind}\tNo. 46 (2024), clause {clause}"
+        row = f"suspended\t2026-11-20\t\tsources: confirmed\t{kind}\tNo. 46 (2024), clause {clause}"
         assert row in status.stdout
 
 

@@ -74,10 +74,10 @@ sources = [{ title = "Note", url = "https://example.com/feed-note" }]
 )
 
 LIST_AFTER = (
-    "date\tcategory\tkind\ttitle\tminerals\tcountries\tconfidence\tid\n"
+    "date\tcategory\tkind\ttitle\tminerals\tcountries\tsources\tid\n"
     "2026-11-20\texport-control\tlicensing\tFeed: China licenses gallium exports again"
     "\tgallium\tCN, US"
-    "\tconfirmed\tfeed-gallium-licensing\n"
+    "\tsources: confirmed\tfeed-gallium-licensing\n"
 )
 
 
@@ -190,9 +190,9 @@ def test_a_good_update_over_http_changes_the_answers(run, feed, today):
     assert run("list").stdout == LIST_AFTER
     status = run("status", "-m", "gallium", "--as-of", "2026-12-06")
     assert status.stdout == (
-        "state\tsince\tuntil\tconfidence\tkind\ttitle\tnote\tid\n"
-        "in-force\t2026-11-20\t\tconfirmed\tlicensing\tFeed: China licenses gallium exports "
-        "again\t\t"
+        "state\tsince\tuntil\tsources\tkind\ttitle\tnote\tid\n"
+        "in-force\t2026-11-20\t\tsources: confirmed\tlicensing\t"
+        "Feed: China licenses gallium exports again\t\t"
         "feed-gallium-licensing\n"
     )
     doctor = json.loads(run("doctor", "--json").stdout)
@@ -371,7 +371,9 @@ def test_staleness_hint_on_terminal_views_only(run, monkeypatch, today, tmp_path
     for view in (["timeline", "--since", "2026-06"], ["show", "busan"], ["countdown"]):
         assert run(*view, "--color", "always").stderr.endswith(hint), view
         assert hint not in run(*view).stderr, view  # piped
-    assert run("status", "-m", "gallium").stderr == ""  # piped
+    # piped: how current the data is, and no hint
+    assert run("status", "-m", "gallium").stderr == (
+        "data: curated store current to 2026-10-08, 59 days ago\n")  # fmt: skip
     assert run("status", "-m", "gallium", "--json", "--color", "always").stderr == ""
     config = Path(os.environ["XDG_CONFIG_HOME"]) / "reetimeline" / "config.toml"
     config.parent.mkdir(parents=True)

@@ -123,10 +123,10 @@ NO_TARGETS = "no dated targets in that window (try --all)"
 
 
 def _say_horizon(loaded: store.Store, day, json_output: bool) -> None:
-    """How current the data is, on stderr after the answer, for people at a terminal (the JSON
-    carries `current_to`; plain rows say it in the note of an unconfirmed state)."""
+    """How current the data is, on stderr after the answer, on a terminal and piped alike (the
+    TSV on stdout stays rows; the JSON carries `current_to` instead)."""
     note = horizon_note(answers.horizon(loaded), day)
-    if note and not json_output and use_rich():
+    if note and not json_output:
         say(f"data: {note}")
     if not json_output and use_rich():
         say_if_stale(loaded)

@@ -119,9 +119,7 @@ def list_events(
     Example: reetimeline list --mineral dysprosium --since 2025
     """
     if use_rich() and not json_output:
-        from ..output.render import events_table
-
-        show(events_table(selected(filters, reverse=reverse, limit=limit)))
+        _list_table(filters, reverse=reverse, limit=limit)
         return
     # For programs and pipes: a line (or a JSON object) per selected event.
     flt = filters.build()
@@ -135,6 +133,27 @@ def list_events(
         print_lines([LIST_HEADER])
         count = print_lines(list_line(e) for e in briefs)
     say_if_nothing_matched(count, loaded)
+
+
+def _list_table(filters: FilterArgs, *, reverse: bool, limit: int | None) -> None:
+    """`list` on a terminal; with -m, each row says which of its minerals matched (the mineral
+    asked for, else the group or member it matched through), and a hint names --exact when
+    more rows match through a group than name the mineral."""
+    from ..output.render import events_table
+    from ..output.words import exact_hint
+    from ..vocab import MINERALS
+
+    events = selected(filters, reverse=reverse, limit=limit)
+    if not filters.mineral:
+        show(events_table(events))
+        return
+    asked = query.resolve_names(filters.mineral, MINERALS)
+    flt = filters.build()
+    matched = [query.matched_minerals(e, flt, asked) for e in events]
+    show(events_table(events, matched=matched))
+    hint = "" if filters.exact else exact_hint(asked, matched)
+    if hint:
+        say(hint)
 
 
 @app.command("timeline")

@@ -183,6 +183,17 @@ def text_matches(text: str, event: Event) -> bool:
     return all(" " + word in haystack for word in words)
 
 
+def matched_minerals(event: Event, flt: Filter, asked: Iterable[str]) -> tuple[str, ...]:
+    """Which of the event's minerals made `-m` match it, in the event's order: the minerals
+    asked for (`asked`, canonical names) that it names, else the groups or members of theirs
+    through which it matched (`rare-earths` for `-m dysprosium`); () without `-m`."""
+    if flt.minerals is None:
+        return ()
+    wanted = frozenset(asked)
+    named = tuple(m for m in event.minerals if m in wanted)
+    return named or tuple(m for m in event.minerals if m in flt.minerals)
+
+
 def make_filter(
     *,
     minerals: Sequence[str] = (),

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 from ..engine.states import Status, Target
 from ..model import Event, event_to_record
 from ..text import joined, visible
-from .words import cell_text, describe_days, kind_text, status_note
+from .words import (
+    CONFIDENCE_HEADING,
+    cell_text,
+    confidence_words,
+    describe_days,
+    kind_text,
+    status_note,
+)
 
 if TYPE_CHECKING:
     from .detail import Detail
@@ -21,15 +28,18 @@ if TYPE_CHECKING:
 
 # Piped `list`, `countdown` and `status` end every line with the event's id, so a program can
 # always take the last field to `show` it (and no line ends in an empty field).
-LIST_HEADER = "date\tcategory\tkind\ttitle\tminerals\tcountries\tconfidence\tid"
+# The confidence column is headed `sources` and says `sources: confirmed`
+# (`words.confidence_words`): beside a state such as `unconfirmed`, a bare `confirmed` read as a
+# second state.
+LIST_HEADER = f"date\tcategory\tkind\ttitle\tminerals\tcountries\t{CONFIDENCE_HEADING}\tid"
 
 
 def list_line(e: Event) -> str:
     """One piped `list` row; the cache keeps this line ready for each event."""
     # joined, then made visible: the same text as each name made visible and then joined
     fields = (str(e.date), e.category, kind_text(e), visible(e.title),
-              visible(", ".join(e.minerals)), visible(", ".join(e.countries)), e.confidence,
-              e.id)  # fmt: skip
+              visible(", ".join(e.minerals)), visible(", ".join(e.countries)),
+              confidence_words(e.confidence), e.id)  # fmt: skip
     return "\t".join(fields)
 
 
@@ -42,7 +52,7 @@ def json_fragment(event: Event) -> str:
     return "\n".join("  " + line for line in text.split("\n"))
 
 
-COUNTDOWN_HEADER = "date\tkind\tdays\twhen\tconfidence\ttitle\tid"
+COUNTDOWN_HEADER = f"date\tkind\tdays\twhen\t{CONFIDENCE_HEADING}\ttitle\tid"
 
 
 def countdown_lines(targets: Iterable[Target]) -> Iterator[str]:
@@ -54,11 +64,12 @@ def countdown_lines(targets: Iterable[Target]) -> Iterator[str]:
 def countdown_line(t: Target) -> str:
     """One piped `countdown` row (a row's confidence can differ from its event's: an extended
     end is as sure as its extensions)."""
-    return "\t".join((str(t.date), t.kind, str(t.days), describe_days(t), t.confidence,
-                      visible(t.event.title), t.event.id))  # fmt: skip
+    return "\t".join((str(t.date), t.kind, str(t.days), describe_days(t),
+                      confidence_words(t.confidence), visible(t.event.title),
+                      t.event.id))  # fmt: skip
 
 
-STATUS_HEADER = "state\tsince\tuntil\tconfidence\tkind\ttitle\tnote\tid"
+STATUS_HEADER = f"state\tsince\tuntil\t{CONFIDENCE_HEADING}\tkind\ttitle\tnote\tid"
 
 
 def status_lines(statuses: Iterable[Status]) -> Iterator[str]:
@@ -68,9 +79,9 @@ def status_lines(statuses: Iterable[Status]) -> Iterator[str]:
 
 
 def status_line(s: Status) -> str:
-    return "\t".join((s.state, str(s.since or ""), str(s.until or ""), s.confidence,
-                      kind_text(s.event), visible(s.event.title), status_note(s),
-                      s.event.id))  # fmt: skip
+    return "\t".join((s.state, str(s.since or ""), str(s.until or ""),
+                      confidence_words(s.confidence), kind_text(s.event), visible(s.event.title),
+                      status_note(s), s.event.id))  # fmt: skip
 
 
 def stats_lines(sections: dict[str, list[tuple[str, int]]]) -> Iterator[str]:
@@ -99,10 +110,12 @@ def matrix_lines(grid, *, show_ids: bool = False) -> Iterator[str]:
 
 
 def changes_lines(rows) -> Iterator[str]:
-    """`changes`: a row per change, by date; the id of what changed last, as in every view."""
-    yield "date\tchange\tconfidence\tsources\tby\ttitle\tid"
+    """`changes`: a row per change, by date, with how sure its sources are and how many it
+    cites; the id of what changed last, as in every view."""
+    yield f"date\tchange\t{CONFIDENCE_HEADING}\tcited\tby\ttitle\tid"
     for c in rows:
-        yield "\t".join((c.date.isoformat(), c.change, c.confidence, str(len(c.event.sources)),
+        yield "\t".join((c.date.isoformat(), c.change, confidence_words(c.confidence),
+                         str(len(c.event.sources)),
                          c.by.id if c.by else "", visible(c.event.title), c.event.id))  # fmt: skip
 
 

@@ -25,9 +25,10 @@ from .detail import Detail
 from .words import (
     MATRIX_LEGEND,
     cell_entries,
-    cell_lines,
-    cell_pieces,
+    cell_line_atoms,
+    cell_piece_atoms,
     change_note,
+    confidence_words,
     describe_days,
     kind_text,
     status_note,
@@ -184,12 +185,21 @@ def _table(**options) -> Table:
     return Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False, **options)
 
 
-def events_table(events: Sequence[Event]) -> Fitted:
-    """`list`: date as written, category, title, minerals, countries, id (see `_choose`)."""
-    return Fitted(lambda width: _events_table(events, width))
+def events_table(events: Sequence[Event], *,
+                 matched: Sequence[tuple[str, ...]] | None = None) -> Fitted:  # fmt: skip
+    """`list`: date as written, category, title, minerals, countries, id (see `_choose`). With
+    `matched` (`list -m`: each row's minerals that matched), a `matched` column after the
+    category, kept at every width: the minerals column is the first to give way."""
+    return Fitted(lambda width: _events_table(events, width, matched))
 
 
-def _events_table(events: Sequence[Event], width: int) -> Table:
+def _events_table(events: Sequence[Event], width: int,
+                  matched: Sequence[tuple[str, ...]] | None = None) -> Table:  # fmt: skip
+    # the matched minerals wrap between names: a group asked for may match many members
+    matches = [Text(joined(m)) for m in matched] if matched is not None else None
+    match_width = 0
+    if matches is not None:
+        match_width = max(min(_widest(matches, len("matched")), 20), _longest_word(matches))
     dates = [str(e.date) for e in events]
     titles = [Text.assemble(_text(e.title), _reported(e.confidence)) for e in events]
     kinds = [kind_text(e) for e in events]
@@ -207,26 +217,36 @@ def _events_table(events: Sequence[Event], width: int) -> Table:
     drops = [("minerals", "countries"), ("countries",), ()]
     if any(kinds):
         drops = [("kind", "minerals", "countries"), ("kind", "countries"), ("kind",), ()]
-    layout = _choose(
-        width, date_width + GAP + category_width, optional,
-        [(cols, False, False) for cols in drops] + [(cols, True, False) for cols in drops],
-        id_width, _widest(titles),
-    )  # fmt: skip
+    candidates = [(cols, False, False) for cols in drops] + [(cols, True, False) for cols in drops]
+    fixed = date_width + GAP + category_width
+    if matches is not None:
+        # what matched keeps its column; compact: the category goes under the title and id
+        fixed += match_width + GAP
+        candidates.append(((), True, True))
+    layout = _choose(width, fixed, optional, candidates, id_width, _widest(titles),
+                     compact_fixed=date_width + GAP + match_width)  # fmt: skip
     title_width = min(layout.room, max(_widest(titles), id_width if layout.stacked else 0))
     table = _table(leading=1 if layout.stacked else 0)
     table.add_column("date", width=date_width, no_wrap=True)
-    table.add_column("category", width=category_width, no_wrap=True)
-    table.add_column("title / id" if layout.stacked else "title", width=max(title_width, 1),
+    if not layout.compact:
+        table.add_column("category", width=category_width, no_wrap=True)
+    if matches is not None:
+        table.add_column("matched", width=match_width)
+    head = "title / id / category" if layout.compact else "title / id"
+    table.add_column(head if layout.stacked else "title", width=max(title_width, 1),
                      overflow="fold")  # fmt: skip
     for name in layout.columns:
         table.add_column(name, width=optional[name])
     if not layout.stacked:
         table.add_column("id", width=id_width, no_wrap=True)
-    for e, date, title, kind, mineral, country in zip(events, dates, titles, kinds, minerals,
-                                                      countries, strict=True):  # fmt: skip
+    for i, (e, date, title, kind, mineral, country) in enumerate(
+            zip(events, dates, titles, kinds, minerals, countries, strict=True)):  # fmt: skip
         cells = {"kind": Text(kind), "minerals": Text(mineral), "countries": Text(country)}
-        row = [Text(date), category_text(e.category)]
-        row.append(_with_id(title, e.id) if layout.stacked else title)
+        row = [Text(date)] if layout.compact else [Text(date), category_text(e.category)]
+        if matches is not None:
+            row.append(matches[i])
+        under = [category_text(e.category)] if layout.compact else []
+        row.append(_with_id(title, e.id, *under) if layout.stacked else title)
         row += [cells[name] for name in layout.columns]
         if not layout.stacked:
             row.append(_id(e.id))
@@ -612,7 +632,9 @@ def _status_note(s: Status) -> Text:
     note = status_note(s)
     if note:
         return Text.assemble(note, _reported(s.confidence))
-    return Text("reported", style=REPORTED_STYLE) if s.confidence == "reported" else Text("")
+    if s.confidence == "reported":
+        return Text(confidence_words(s.confidence), style=REPORTED_STYLE)
+    return Text("")
 
 
 def _status_table(statuses: Sequence[Status], width: int) -> Table:
@@ -813,38 +835,16 @@ CELL_STYLES = {"in-force": "bold red", "suspended": "yellow", "unconfirmed": "bo
 
 def matrix_table(grid, *, show_ids: bool = False) -> RenderableType:
     """`status --matrix`: minerals by destinations; each cell its controls by kind
-    (`words.cell_pieces`): the material controls first, strictest kind first, each styled by
-    its state, then the targeted and technology controls, dim, marked "+". With ids, each line
-    ends with the measure's number and the ids are listed under the table, whole (an id split
-    across lines cannot be copied). The legend says how to read a cell."""
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("mineral", no_wrap=True)
-    for destination in grid.destinations:
-        table.add_column(destination, overflow="fold")
-    numbers: dict[str, int] = {}
-    for mineral in grid.minerals:
-        cells = []
-        for destination in grid.destinations:
-            cell = grid.cells[mineral, destination]
-            controls = [*cell.material, *cell.targeted, *cell.technology]
-            # a material control styled by its state, the others dim
-            styles = [CELL_STYLES[c.status.state] if i < len(cell.material) else "dim"
-                      for i, c in enumerate(controls)]  # fmt: skip
-            text = Text()
-            if show_ids:
-                for (_group, words, measure_id), style in zip(cell_pieces(cell), styles,
-                                                              strict=True):  # fmt: skip
-                    text.append(("\n" if text else "") + words, style=style)
-                    text.append(f" {numbers.setdefault(measure_id, len(numbers) + 1)}",
-                                style="dim")  # fmt: skip
-            else:
-                # alike controls share a line (and a state, so a style)
-                style_of = {w: st for (_g, w, _i), st in zip(cell_entries(cell), styles,
-                                                             strict=True)}  # fmt: skip
-                for words, line in cell_lines(cell):
-                    text.append(("\n" if text else "") + line, style=style_of[words])
-            cells.append(text if text else Text("–", style=CELL_STYLES["none"]))
-        table.add_row(Text(mineral), *cells)
+    (`words.cell_piece_atoms`): the material controls first, strictest kind first, each styled
+    by its state, then the targeted and technology controls, dim, marked "+". With ids, each
+    line ends with the measure's number and the ids are listed under the table, whole (an id
+    split across lines cannot be copied). The legend says how to read a cell.
+
+    A cell wraps only between the atoms of its lines (`words`), never inside a kind or a state
+    word. When a column per destination cannot hold the longest atom, the matrix is drawn long:
+    a row per mineral and destination, each control on a line of its own."""
+    cells, numbers = _matrix_cells(grid, show_ids)
+    table = Fitted(lambda width: _matrix_layout(grid, cells, width))
     legend = Text(MATRIX_LEGEND, style="dim")
     if not numbers:
         return Group(table, legend)
@@ -854,6 +854,98 @@ def matrix_table(grid, *, show_ids: bool = False) -> RenderableType:
     for measure_id, number in numbers.items():
         key.add_row(Text(str(number), style="dim"), Text(measure_id))
     return Group(table, legend, Text("measures:", style="dim"), key)
+
+
+# a cell: its lines, each (atoms, style)
+_CellLines = list[tuple[tuple[str, ...], str]]
+
+
+def _matrix_cells(grid, show_ids: bool) -> tuple[dict[tuple[str, str], _CellLines], dict]:
+    """Each cell's lines as atoms with their styles (a material control by its state, the
+    others dim), and the measures' numbers in the order they first appear."""
+    numbers: dict[str, int] = {}
+    out: dict[tuple[str, str], _CellLines] = {}
+    for mineral in grid.minerals:
+        for destination in grid.destinations:
+            cell = grid.cells[mineral, destination]
+            controls = [*cell.material, *cell.targeted, *cell.technology]
+            styles = [CELL_STYLES[c.status.state] if i < len(cell.material) else "dim"
+                      for i, c in enumerate(controls)]  # fmt: skip
+            lines: _CellLines = []
+            if show_ids:
+                for (_group, atoms, measure_id), style in zip(cell_piece_atoms(cell), styles,
+                                                              strict=True):  # fmt: skip
+                    number = numbers.setdefault(measure_id, len(numbers) + 1)
+                    lines.append(((*atoms[:-1], f"{atoms[-1]} {number}"), style))
+            else:
+                # alike controls share a line (and a state, so a style)
+                style_of = {w: st for (_g, w, _i), st in zip(cell_entries(cell), styles,
+                                                             strict=True)}  # fmt: skip
+                lines = [(atoms, style_of[words]) for words, atoms in cell_line_atoms(cell)]
+            out[mineral, destination] = lines
+    return out, numbers
+
+
+def _wrap_atoms(atoms: tuple[str, ...], width: int) -> list[str]:
+    """The atoms on as few lines of `width` as they fit, never one split (one wider than
+    `width` stands alone, folded by the column); a continued line is indented by two, so that
+    it cannot be taken for the next control."""
+    lines: list[str] = []
+    line = ""
+    for atom in atoms:
+        if line.strip() and cell_len(line) + 1 + cell_len(atom) > width:
+            lines.append(line)
+            line = "  " + atom if cell_len(atom) + 2 <= width else atom
+        else:
+            line = f"{line} {atom}" if line.strip() else line + atom
+    lines.append(line)
+    return lines
+
+
+def _cell_text(lines: _CellLines, width: int) -> Text:
+    if not lines:
+        return Text("–", style=CELL_STYLES["none"])
+    text = Text()
+    for atoms, style in lines:
+        for piece in _wrap_atoms(atoms, width):
+            text.append(("\n" if text else "") + piece, style=style)
+    return text
+
+
+def _matrix_layout(grid, cells: dict[tuple[str, str], _CellLines], width: int) -> Table:
+    mineral_width = _widest(grid.minerals, len("mineral"))
+    count = len(grid.destinations)
+    atom = max([0, *(cell_len(a) for lines in cells.values() for atoms, _s in lines
+                     for a in atoms)])  # fmt: skip
+    share = (width - mineral_width - count * GAP) // count if count else 0
+    heads = max([0, *(cell_len(d) for d in grid.destinations)])
+    table = _table()
+    table.add_column("mineral", width=mineral_width, no_wrap=True)
+    if count and share >= max(atom, heads, 1):
+        # a column per destination, as wide as its longest line or its share of the width
+        for destination in grid.destinations:
+            natural = max([1, cell_len(destination), *(
+                cell_len(" ".join(atoms)) for m in grid.minerals
+                for atoms, _s in cells[m, destination])])  # fmt: skip
+            table.add_column(destination, width=min(natural, share), no_wrap=True,
+                             overflow="fold")  # fmt: skip
+        for mineral in grid.minerals:
+            row = [Text(mineral)]
+            for destination, column in zip(grid.destinations, table.columns[1:], strict=True):
+                row.append(_cell_text(cells[mineral, destination], column.width or share))
+            table.add_row(*row)
+        return table
+    # long: a row per mineral and destination, the mineral said once
+    to_width = max(heads, len("to"))
+    room = max(1, width - mineral_width - to_width - 2 * GAP)
+    table.add_column("to", width=to_width, no_wrap=True)
+    table.add_column("controls", width=room, no_wrap=True, overflow="fold")
+    for mineral in grid.minerals:
+        for i, destination in enumerate(grid.destinations):
+            table.add_row(Text(mineral if i == 0 else ""), Text(destination),
+                          _cell_text(cells[mineral, destination], room),
+                          end_section=i == count - 1)  # fmt: skip
+    return table
 
 
 def changes_table(rows) -> Table:

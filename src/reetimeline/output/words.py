@@ -7,6 +7,7 @@ the exports alike.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..model import ALL_DESTINATIONS, MEASURE_CATEGORIES
@@ -20,6 +21,37 @@ if TYPE_CHECKING:
 def counted(count: int, noun: str) -> str:
     """`1 event`, `0 events`, `2 events`: a count with its noun in the right number."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+# How sure the sources are (an event's `confidence`: `confirmed`, `reported`) is not a state: a
+# row that reads "unconfirmed ... confirmed" says two things. Every view heads the column with
+# CONFIDENCE_HEADING and writes its cells with `confidence_words`, so that neither can be taken
+# for the state beside it; `--json` keeps the field `confidence` with the bare value.
+CONFIDENCE_HEADING = "sources"
+
+
+def confidence_words(confidence: str) -> str:
+    """ "sources: confirmed", "sources: reported": how sure the sources are, never a state."""
+    return f"{CONFIDENCE_HEADING}: {confidence}"
+
+
+def exact_hint(asked: Sequence[str], matched: Sequence[tuple[str, ...]]) -> str:
+    """The hint under `list -m X` when more rows match X through a group or a member of it
+    (`matched`: each row's matched minerals, `query.matched_minerals`) than name X itself: how
+    many of each, and that `--exact` keeps the direct ones; "" otherwise."""
+    names = set(asked)
+    direct = sum(1 for row in matched if names.intersection(row))
+    through = len(matched) - direct
+    if through <= direct:
+        return ""
+    via = sorted({m for row in matched for m in row} - names)
+    asked_text = " or ".join(asked)
+    keeps = "none"
+    if direct:
+        keeps = f"the {direct} that {'names' if direct == 1 else 'name'} {asked_text}"
+    match = "matches" if through == 1 else "match"
+    return (f"{through} of the {counted(len(matched), 'row')} {match} {asked_text} only "
+            f"through {', '.join(via)}; --exact keeps {keeps}")  # fmt: skip
 
 
 # a measure's kind in words (`kind = None` on a measure: not classified, read as a control on
@@ -140,8 +172,10 @@ def partial_note(s: Status) -> str:
     until = getattr(s, "partial_until", None)
     if getattr(s, "partial_unconfirmed", False) and until is not None:
         data = horizon_note(s.horizon, s.as_of)
-        return (f"in force; the part suspended by {by.id} was due back in force after {until}; "
-                "no event in the stores says what happened" + (f" ({data})" if data else ""))
+        return (
+            f"in force; the part suspended by {by.id} was due back in force after {until}; "
+            "no event in the stores says what happened" + (f" ({data})" if data else "")
+        )
     end = f" until {until}" if until else " with no end date"
     return f"in force; in part suspended by {by.id}{end}"
 
@@ -219,7 +253,8 @@ MATRIX_LEGEND = (
     "military users (end-use ban, entity listing) and controls on technology or foreign-made "
     "items (technology, extraterritorial), never the mineral's own state; 'technology only': "
     "no control on the material; 'kind unknown': an unclassified control, read as one on the "
-    "material"
+    "material; 'unconfirmed' is a state (a change was due after the data's horizon and nothing "
+    "reports it), not how sure the sources are"
 )
 
 
@@ -228,57 +263,91 @@ def state_words(state: str) -> str:
     return state.replace("-", " ")
 
 
+# A line of a matrix cell is made of atoms: pieces a narrow cell may put on lines of their own,
+# never splitting one. Each word of a kind is an atom, a state is one ("in force" whole), and
+# what belongs to a piece stays on it: "+" to the kind after it, "×2" and an id's number to the
+# state before them.
+
+
+def control_atoms(control) -> tuple[str, ...]:
+    """One control of a matrix cell in atoms: ("licensing", "in force"), ("ban",
+    "unconfirmed"), ("licensing", "in force,", "in part suspended")."""
+    status = control.status
+    atoms = [*kind_words(control.kind).split(" "), state_words(status.state)]
+    if status.state == "in-force" and getattr(status, "partial_by", None) is not None:
+        atoms[-1] += ","
+        atoms.append("in part suspended")
+    return tuple(atoms)
+
+
 def control_words(control) -> str:
     """One control of a matrix cell: "licensing in force", "ban unconfirmed", "licensing in
     force, in part suspended"."""
-    status = control.status
-    text = f"{kind_words(control.kind)} {state_words(status.state)}"
-    if status.state == "in-force" and getattr(status, "partial_by", None) is not None:
-        text += ", in part suspended"
-    return text
+    return " ".join(control_atoms(control))
+
+
+def _marked(atoms: tuple[str, ...]) -> tuple[str, ...]:
+    return (f"+ {atoms[0]}", *atoms[1:])
+
+
+def cell_entry_atoms(cell) -> list[tuple[str, tuple[str, ...], str]]:
+    """Each control of a matrix cell as (group, atoms, measure id), in order, the targeted and
+    technology ones marked "+"."""
+    pieces = [("material", control_atoms(c), c.status.event.id) for c in cell.material]
+    pieces += [("targeted", _marked(control_atoms(c)), c.status.event.id) for c in cell.targeted]
+    pieces += [("technology", _marked(control_atoms(c)), c.status.event.id)
+               for c in cell.technology]  # fmt: skip
+    return pieces
 
 
 def cell_entries(cell) -> list[tuple[str, str, str]]:
     """Each control of a matrix cell as (group, words, measure id), in order, the targeted and
     technology ones marked "+ "."""
-    pieces = [("material", control_words(c), c.status.event.id) for c in cell.material]
-    pieces += [("targeted", f"+ {control_words(c)}", c.status.event.id) for c in cell.targeted]
-    pieces += [("technology", f"+ {control_words(c)}", c.status.event.id)
-               for c in cell.technology]  # fmt: skip
-    return pieces
+    return [(group, " ".join(atoms), i) for group, atoms, i in cell_entry_atoms(cell)]
 
 
-def _technology_only(cell, first: str) -> str:
+def _technology_only(cell, first: tuple[str, ...]) -> tuple[str, ...]:
     """The first line of a cell that only technology controls restrict, led by "technology
-    only: " instead of "+ "."""
+    only:" instead of "+"."""
     if cell.material or cell.targeted or not cell.technology:
         return first
-    return "technology only: " + first.removeprefix("+ ")
+    return ("technology only:", first[0].removeprefix("+ "), *first[1:])
 
 
-def cell_pieces(cell) -> list[tuple[str, str, str]]:
-    """The lines of a matrix cell, each (group, words, measure id): the material controls
+def cell_piece_atoms(cell) -> list[tuple[str, tuple[str, ...], str]]:
+    """The lines of a matrix cell, each (group, atoms, measure id): the material controls
     first (strictest kind first), then "+ entity listing in force" for the targeted and
     technology controls; when only technology controls apply, the first reads "technology
     only: ..."."""
-    pieces = cell_entries(cell)
+    pieces = cell_entry_atoms(cell)
     if pieces:
-        group, words, measure_id = pieces[0]
-        pieces[0] = (group, _technology_only(cell, words), measure_id)
+        group, atoms, measure_id = pieces[0]
+        pieces[0] = (group, _technology_only(cell, atoms), measure_id)
     return pieces
 
 
-def cell_lines(cell) -> list[tuple[str, str]]:
-    """The lines of a matrix cell without ids, each (words, the line): controls of the same
-    kind in the same state said once, with their number ("+ technology control unconfirmed
-    ×2")."""
-    counts: dict[str, int] = {}
-    for _group, words, _id in cell_entries(cell):
-        counts[words] = counts.get(words, 0) + 1
-    lines = [(words, words if n == 1 else f"{words} ×{n}") for words, n in counts.items()]
+def cell_pieces(cell) -> list[tuple[str, str, str]]:
+    """`cell_piece_atoms` with each line's words joined."""
+    return [(group, " ".join(atoms), i) for group, atoms, i in cell_piece_atoms(cell)]
+
+
+def cell_line_atoms(cell) -> list[tuple[str, tuple[str, ...]]]:
+    """The lines of a matrix cell without ids, each (words, the line's atoms): controls of the
+    same kind in the same state said once, with their number ("+ technology control
+    unconfirmed ×2")."""
+    counts: dict[tuple[str, ...], int] = {}
+    for _group, atoms, _id in cell_entry_atoms(cell):
+        counts[atoms] = counts.get(atoms, 0) + 1
+    lines = [(" ".join(atoms), atoms if n == 1 else (*atoms[:-1], f"{atoms[-1]} ×{n}"))
+             for atoms, n in counts.items()]  # fmt: skip
     if lines:
         lines[0] = (lines[0][0], _technology_only(cell, lines[0][1]))
     return lines
+
+
+def cell_lines(cell) -> list[tuple[str, str]]:
+    """`cell_line_atoms` with each line's atoms joined: (words, the line)."""
+    return [(words, " ".join(atoms)) for words, atoms in cell_line_atoms(cell)]
 
 
 def cell_text(cell, *, show_ids: bool = False) -> str:
