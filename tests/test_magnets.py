@@ -58,7 +58,7 @@ def test_list_m_magnets_piped_shows_the_dfars_rule(run):
         "2024-05-30\tother\t\tDoD final rule: from 1 Jan 2027 covered magnets and metals for US "
         "defence may not be mined, refined, separated, melted or produced in China\t"
         "rare-earths, neodymium, samarium, tungsten, ndfeb-magnets, samarium-cobalt-magnets\t"
-        "US, CN, RU, IR, KP\tconfirmed\tdfars-magnet-sourcing-rule"
+        "US, CN, RU, IR, KP\tsources: confirmed\tdfars-magnet-sourcing-rule"
     )
 
 

@@ -134,6 +134,15 @@ def test_status_matrix_at_80_columns_never_splits_a_state_or_a_kind():
     assert lines[:8] == [
         "mineral               to    controls",
         "─" * 80,
+        "magnets               US    licensing in force",
+        "                            + technology control in force",
+        "                      JP    licensing in force",
+        "                            informal restriction in force",
+        "                            + technology control in force",
+        "                      KR    licensing in force",
+    ]
+    at = next(i for i, line in enumerate(lines) if line.startswith("rare-earths "))
+    assert lines[at : at + 6] == [
         "rare-earths           US    + entity listing in force",
         "                            + technology control in force",
         "                            + technology control unconfirmed ×2",
@@ -147,7 +156,7 @@ def test_status_matrix_at_80_columns_never_splits_a_state_or_a_kind():
     assert bad == []
     assert {d for _m, d, _c in rows} == {"", "US", "JP", "KR", "EU", "all"}
     assert ("antimony", "US", "ban unconfirmed") in rows
-    assert sum(1 for m, _d, _c in rows if m) == 25  # each mineral once
+    assert sum(1 for m, _d, _c in rows if m) == 26  # each mineral (and the magnets group) once
     assert len(rows) == _controls_in_the_piped_matrix()
 
 
