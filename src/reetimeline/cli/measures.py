@@ -65,7 +65,13 @@ def countdown_command(
             show_default=False,
         ),
     ] = None,
-    show_all: Annotated[bool, typer.Option("--all", help="Also targets lapsed long ago.")] = False,
+    show_all: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Also targets lapsed long ago, and the ends that an extension or an end "
+            "replaced."
+        ),
+    ] = False,
     json_output: JsonFlag = False,
 ) -> None:
     """Count calendar days to every dated target: event dates, effective dates and expiries.
@@ -88,7 +94,7 @@ def countdown_command(
         knowledge = answers.knowledge(loaded, day, confirmed=flt.confirmed)
         rows = countdown(query.select([event], flt), day, knowledge, answers.horizon(loaded),
                          flt=flt, within=within, recent=recent,
-                         show_all=within is None)  # fmt: skip
+                         show_all=within is None, superseded=show_all)  # fmt: skip
     else:
         rows = answers.countdown(loaded, flt, day, within=within, recent=recent,
                                  show_all=show_all)  # fmt: skip

@@ -650,9 +650,11 @@ def targets(
         out.append(((date.sort_key(), event.id, "date", False), row))
         if event.effective is None and event.expires is None:
             continue
+        # an extension of chosen events: its end, and what became of it, is shown on them
+        shown_on_extended = bool(event.extends) and all(i in ids for i in event.extends)
         # an end that nothing extends or ends is the event's own `expires`: no row changes
         end = None
-        if event.expires is not None and event.id in acted_on:
+        if event.expires is not None and event.id in acted_on and not shown_on_extended:
             end = end_of(event, knowledge)
         never = False
         if (event.category in MEASURE_CATEGORIES and event.effective is not None
@@ -661,15 +663,18 @@ def targets(
             never = any(s.state == "suspended" and s.never_took_effect
                         for s in life(event, knowledge))  # fmt: skip
         for kind, date in event.targets()[1:]:
-            if kind == "expires" and event.extends and all(i in ids for i in event.extends):
+            if kind == "expires" and shown_on_extended:
                 continue  # shown as the new end of what it extends
             row = Target(event, kind, date, date.days_from(as_of), event.confidence, None, False,
                          None, False, never and kind == "effective")  # fmt: skip
             if kind == "expires" and end is not None and end.date != date:
-                replaced_by = end.ended_by or (end.chain[0] if end.chain else None)
+                replaced_by = end.chain[0] if end.chain else end.ended_by
                 row = row._replace(superseded=True, replaced_by=replaced_by)
             row = _unconfirmed(row, as_of, knowledge)
             out.append((_target_order(row), row))
+        if end is not None and end.chain:
+            for row in _replaced_ends(event, end, knowledge, as_of):
+                out.append((_target_order(row), row))
         if end is not None and end.extended_by is not None and end.ended_by is None:
             assert end.date is not None
             row = _unconfirmed(Target(
@@ -680,6 +685,43 @@ def targets(
             out.append((_target_order(row), row))
     out.sort(key=itemgetter(0))  # stable: rows of equal order stay as made
     return [row for _order, row in out]
+
+
+def _replaced_ends(event: D, end: End, knowledge: Knowledge, as_of: dt.date) -> list[Target[D]]:
+    """The ends that extensions of `event` set and that something replaced, as superseded rows
+    of `event` (each `extended_by` the extension that set it): every link of the chain but the
+    one whose end stands (the next link replaced it, or the event that ended it), and every
+    extension the chain passed over (an earlier extension of the event or of a link: the link
+    that applies there replaced it). Each date once, and never the end that stands (nor the
+    event's own, which has its row)."""
+    chain = tuple(end.chain)
+    following = {link.id: after for link, after in zip(chain, (*chain[1:], end.ended_by))}
+    in_chain = set(following)
+    shown = {event.expires}
+    if end.ended_by is None:
+        shown.add(end.date)
+    rows: list[Target[D]] = []
+    # (an extension reached, what replaced its end): from the event down the extensions
+    todo: list[tuple[Dated, Dated | None]] = []
+    seen = {event.id}
+    nodes: list[tuple[Dated, Dated | None]] = [(event, chain[0] if chain else None)]
+    while nodes:
+        node, replacer = nodes.pop()
+        for x in knowledge.extenders.get(node.id, ()):
+            if x.expires is None or x.id in seen:
+                continue
+            seen.add(x.id)
+            by = following[x.id] if x.id in in_chain else replacer
+            todo.append((x, by))
+            nodes.append((x, by))
+    for x, by in sorted(todo, key=lambda item: (item[0].date.sort_key(), item[0].id)):
+        assert x.expires is not None
+        if by is None or x.expires in shown:
+            continue
+        shown.add(x.expires)
+        rows.append(Target(event, "expires", x.expires, x.expires.days_from(as_of),
+                           x.confidence, x, True, by))  # fmt: skip
+    return rows
 
 
 def _target_order(target: Target[Any]) -> tuple[tuple[dt.date, int], str, str, bool]:
@@ -718,18 +760,25 @@ def countdown(
     within: int | None = None,
     recent: int | None = None,
     show_all: bool = False,
+    superseded: bool | None = None,
 ) -> list[Target[D]]:
     """Targets to count down to.
 
     By default every upcoming target and those lapsed in the last 30 days. `within N` keeps
     only targets from the as-of date to N days after it, and lapsed ones only with `recent`;
     `recent D` keeps lapsed targets of the last D days; `show_all` keeps every lapsed one.
-    With a filter that has a --since/--until window, only targets inside it.
+    With a filter that has a --since/--until window, only targets inside it. An end that an
+    extension or an end replaced (`superseded`) is kept only with `superseded` (default:
+    `show_all`).
     """
     if recent is None and within is None:
         recent = RECENT_DAYS
+    if superseded is None:
+        superseded = show_all
     chosen = []
     for target in targets(events, as_of, knowledge, horizon):
+        if target.superseded and not superseded:
+            continue
         if target.days < 0 and not show_all and (recent is None or target.days < -recent):
             continue
         if within is not None and target.days > within:
