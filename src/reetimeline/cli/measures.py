@@ -68,8 +68,8 @@ def countdown_command(
     show_all: Annotated[
         bool,
         typer.Option(
-            "--all", help="Also targets lapsed long ago, and the ends that an extension or an end "
-            "replaced."
+            "--all",
+            help="Also targets lapsed long ago, and the ends an extension or an end replaced.",
         ),
     ] = False,
     json_output: JsonFlag = False,

@@ -695,7 +695,8 @@ def _replaced_ends(event: D, end: End, knowledge: Knowledge, as_of: dt.date) -> 
     that applies there replaced it). Each date once, and never the end that stands (nor the
     event's own, which has its row)."""
     chain = tuple(end.chain)
-    following = {link.id: after for link, after in zip(chain, (*chain[1:], end.ended_by))}
+    after = (*chain[1:], end.ended_by)
+    following = {link.id: then for link, then in zip(chain, after, strict=True)}
     in_chain = set(following)
     shown = {event.expires}
     if end.ended_by is None:
