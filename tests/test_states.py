@@ -344,23 +344,24 @@ def test_to_and_by_answer_what_restricts_what_where(run, write_store):
     store = write_store(DESTINATIONS)
     as_of = ("--as-of", "2026-06-01")
     # a tariff restricts imports into its issuer (the G7, which holds the US) from CN
+    # (every one is in force: the newest first)
     assert ids_of(run, store, "status", *as_of, "-m", "gallium", "--to", "US") == [
-        "licensing", "us-ban", "g7-tariff"]  # fmt: skip
+        "g7-tariff", "us-ban", "licensing"]  # fmt: skip
     assert ids_of(run, store, "status", *as_of, "--to", "JP") == [
-        "licensing", "japan-ban", "g7-tariff"]  # fmt: skip
+        "g7-tariff", "japan-ban", "licensing"]  # fmt: skip
     assert ids_of(run, store, "status", *as_of, "--to", "JP", "--exact") == ["japan-ban"]
     # a group as destination: measures on any member, on the group, or on all
     assert ids_of(run, store, "status", *as_of, "--to", "G7") == [
-        "licensing", "us-ban", "japan-ban", "g7-tariff"]  # fmt: skip
+        "g7-tariff", "japan-ban", "us-ban", "licensing"]  # fmt: skip
     # every control here is issued by CN: none restricts exports to CN; the tariff does not
     # restrict imports into CN either
     assert ids_of(run, store, "status", *as_of, "--to", "CN") == []
     assert ids_of(run, store, "status", *as_of, "--by", "CN") == [
-        "licensing", "us-ban", "japan-ban"]  # fmt: skip
+        "japan-ban", "us-ban", "licensing"]  # fmt: skip
     assert ids_of(run, store, "status", *as_of, "--by", "US") == []
     assert ids_of(run, store, "status", *as_of, "--by", "G7") == ["g7-tariff"]
     assert ids_of(run, store, "status", *as_of, "--confirmed") == [
-        "licensing", "us-ban", "japan-ban"]  # fmt: skip
+        "japan-ban", "us-ban", "licensing"]  # fmt: skip
 
 
 def test_a_group_matches_events_that_name_it_and_a_member_its_groups(run, write_store):

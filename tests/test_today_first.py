@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from .conftest import json_of
@@ -72,7 +74,8 @@ def test_countdown_all_lists_a_chain_of_two_extensions_once(run, write_store, se
 
 
 def test_countdown_of_a_chain_before_the_second_extension(run, write_store):
-    """On a day before the second extension was dated, the first one's end stands."""
+    """On a day before the second extension was dated, the first one's end stands (the second
+    is not known yet: its end is a row of its own)."""
     store = write_store(CHAIN)
     rows = json_of(run("--store", str(store), "countdown", "--as-of", "2026-08-01", "--all",
                        "--json"))  # fmt: skip
@@ -80,6 +83,7 @@ def test_countdown_of_a_chain_before_the_second_extension(run, write_store):
             for r in rows if r["kind"] == "expires"] == [
         ("pause", "2026-06-30", True, None, "pause-ext-1"),
         ("pause", "2026-09-30", False, "pause-ext-1", None),
+        ("pause-ext-2", "2026-12-31", False, None, None),
     ]  # fmt: skip
 
 
@@ -121,3 +125,204 @@ def test_the_curated_chains_list_each_end_once(run):
     # without --all the replaced ends are gone
     rows = json_of(run("countdown", "--as-of", "2026-12-06", "--json"))
     assert [r for r in rows if r["superseded"]] == []
+
+
+# every state on 2026-12-06, two of each where the order within a state shows
+STATES = """
+[[events]]
+id = "in-force-old"
+date = 2025-06-01
+title = "In force since 2025"
+category = "export-control"
+
+[[events]]
+id = "in-force-new"
+date = 2026-01-01
+title = "In force since 2026"
+category = "export-control"
+
+[[events]]
+id = "suspended"
+date = 2025-01-01
+title = "Suspended"
+category = "export-control"
+
+[[events]]
+id = "pause"
+date = 2026-10-01
+expires = 2027-01-01
+title = "Pause"
+category = "suspension"
+suspends = ["suspended"]
+
+[[events]]
+id = "unconfirmed"
+date = 2024-01-01
+expires = 2026-11-01
+current_to = 2026-10-01
+title = "Due to expire after the horizon"
+category = "export-control"
+
+[[events]]
+id = "announced"
+date = 2026-11-01
+effective = 2027-03-01
+title = "Announced"
+category = "tariff"
+
+[[events]]
+id = "ended"
+date = 2024-01-01
+title = "Ended this year"
+category = "export-control"
+
+[[events]]
+id = "ruling"
+date = 2026-03-01
+title = "Ruling"
+category = "statement"
+ends = ["ended"]
+
+[[events]]
+id = "expired-this-year"
+date = 2024-01-01
+expires = 2026-06-30
+title = "Expired this year"
+category = "export-control"
+
+[[events]]
+id = "expired-a-year-ago"
+date = 2024-01-01
+expires = 2025-12-05
+title = "Expired on the day a year before the day after"
+category = "export-control"
+
+[[events]]
+id = "expired-before"
+date = 2024-01-01
+expires = 2025-12-04
+title = "Expired a day earlier"
+category = "export-control"
+
+[[events]]
+id = "ended-long-ago"
+date = 2010-01-01
+title = "Ended long ago"
+category = "export-control"
+
+[[events]]
+id = "old-ruling"
+date = 2020-01-01
+title = "Old ruling"
+category = "statement"
+ends = ["ended-long-ago"]
+"""
+
+TODAY = ["in-force-new", "in-force-old", "suspended", "unconfirmed", "announced", "ended",
+         "expired-this-year", "expired-a-year-ago"]  # fmt: skip
+LEFT_OUT_2 = (
+    "2 measures that expired or ended more than a year ago are left out; --all shows them\n"
+)
+
+
+def test_status_puts_today_first_and_leaves_out_old_history(run, write_store):
+    """In force, suspended, unconfirmed, announced, ended, expired, the newest first in each;
+    an expiry whose next day is the same day a year before the as-of date stays, one a day
+    earlier and an end in 2020 are left out, and counted on stderr."""
+    store = write_store(STATES)
+    args = ("--store", str(store), "status", "--as-of", "2026-12-06")
+    result = run(*args)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "state\tsince\tuntil\tconfidence\tkind\ttitle\tnote\tid"
+    assert [(line.split("\t")[0], line.split("\t")[1], line.split("\t")[-1])
+            for line in lines[1:]] == [
+        ("in-force", "2026-01-01", "in-force-new"),
+        ("in-force", "2025-06-01", "in-force-old"),
+        ("suspended", "2026-10-01", "suspended"),
+        ("unconfirmed", "2026-11-02", "unconfirmed"),
+        ("announced", "2026-11-01", "announced"),
+        ("ended", "2026-03-01", "ended"),
+        ("expired", "2026-07-01", "expired-this-year"),
+        ("expired", "2025-12-06", "expired-a-year-ago"),
+    ]  # fmt: skip
+    assert result.stderr == LEFT_OUT_2
+    # --all keeps the history, last; --json lists it always, marked
+    every = run(*args, "--all")
+    assert (every.exit_code, every.stderr) == (0, "")
+    assert [line.split("\t")[-1] for line in every.stdout.splitlines()[1:]] == [
+        *TODAY[:-2], "ended-long-ago", *TODAY[-2:], "expired-before"]  # fmt: skip
+    for options in ((), ("--all",)):
+        rows = json_of(run(*args, "--json", *options))
+        assert [(r["id"], r["history"]) for r in rows] == [
+            *((i, False) for i in TODAY[:-2]), ("ended-long-ago", True),
+            *((i, False) for i in TODAY[-2:]), ("expired-before", True)]  # fmt: skip
+
+
+def test_status_of_an_id_shows_it_however_old(run, write_store):
+    store = write_store(STATES)
+    result = run("--store", str(store), "status", "expired-before", "--as-of", "2026-12-06")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert [line.split("\t")[-1] for line in result.stdout.splitlines()] == [
+        "id", "expired-before"]  # fmt: skip
+
+
+def test_when_every_match_is_old_the_line_says_so_and_not_that_nothing_matched(run, write_store):
+    store = write_store(STATES)
+    result = run("--store", str(store), "status", "-q", "long ago", "--as-of", "2026-12-06")
+    assert (result.exit_code, result.stdout) == (0, "state\tsince\tuntil\tconfidence\tkind\t"
+                                                    "title\tnote\tid\n")  # fmt: skip
+    assert result.stderr == ("1 measure that expired or ended more than a year ago is left out; "
+                             "--all shows it\n")  # fmt: skip
+
+
+def test_what_china_restricts_to_japan_today(run):
+    """The analyst's question on 2026-12-06: what is in force first, the 2010 embargo only
+    with --all."""
+    args = ("status", "--by", "CN", "--to", "JP", "--as-of", "2026-12-06")
+    result = run(*args)
+    assert result.exit_code == 0
+    rows = [line.split("\t") for line in result.stdout.splitlines()[1:]]
+    assert (rows[0][0], rows[0][-1]) == ("in-force", "china-lists-second-40-japanese-entities")
+    assert [r[0] for r in rows] == ["in-force"] * 10 + ["unconfirmed"] * 6
+    assert "china-halts-rare-earths-to-japan-2010" not in result.stdout
+    assert result.stderr == ("1 measure that expired or ended more than a year ago is left out; "
+                             "--all shows it\n")  # fmt: skip
+    every = run(*args, "--all")
+    assert every.stderr == ""
+    last = every.stdout.splitlines()[-1].split("\t")
+    assert (last[0], last[1], last[-1]) == ("expired", "2010-12",
+                                            "china-halts-rare-earths-to-japan-2010")  # fmt: skip
+    assert len(every.stdout.splitlines()) == len(result.stdout.splitlines()) + 1
+
+
+def test_the_rich_view_has_the_same_order_and_line(run, write_store):
+    store = write_store(STATES)
+    result = run("--store", str(store), "--color", "always", "status", "--as-of", "2026-12-06",
+                 env={"COLUMNS": "200"})  # fmt: skip
+    assert result.exit_code == 0
+    import re
+
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    ids = [line.split()[-1] for line in plain.splitlines()[2:] if line.strip()]
+    assert [i for i in ids if i in TODAY] == TODAY
+    assert "expired-before" not in plain and "ended-long-ago" not in plain
+    assert result.stderr.startswith(LEFT_OUT_2)
+
+
+def test_the_one_year_cut_on_the_29th_of_february():
+    from reetimeline.engine.states import history_cut
+
+    assert history_cut(dt.date(2028, 2, 29)) == dt.date(2027, 2, 28)
+    assert history_cut(dt.date(2026, 12, 6)) == dt.date(2025, 12, 6)
+
+
+def test_the_python_api_orders_today_first_with_history(write_store):
+    import reetimeline.api as ree
+
+    rows = ree.status(ree.load(write_store(STATES), curated=False), as_of=dt.date(2026, 12, 6))
+    assert [(r.id, r.history) for r in rows][-3:] == [
+        ("expired-this-year", False),
+        ("expired-a-year-ago", False),
+        ("expired-before", True),
+    ]

@@ -58,7 +58,8 @@ class StatusRow:
     that day passed after the horizon and nothing reports what followed); `reported_by` the
     event that reports the scheduled change behind the state (`confirms`); `current_to` the
     horizon that applies to the state (the store's of the event that scheduled its change, else
-    the measure's); `note` the state in words."""
+    the measure's); `note` the state in words; `history` whether a view of today leaves it out
+    unless asked for all (expired or ended more than a year before the as-of date)."""
 
     id: str
     title: str
@@ -84,6 +85,7 @@ class StatusRow:
     reported_by: str | None
     current_to: str | None
     note: str
+    history: bool
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,7 @@ def event_row(event: Any) -> EventRow:
 
 def status_row(s: Any) -> StatusRow:
     """The engine's state of a measure as a row."""
+    from ..engine.states import is_history
     from ..output.words import flow_words, status_note
 
     event = s.event
@@ -200,7 +203,7 @@ def status_row(s: Any) -> StatusRow:
         _id(getattr(s, "partial_by", None)), _text(getattr(s, "partial_until", None)),
         bool(getattr(s, "partial_unconfirmed", False)), event.issuer, tuple(event.applies_to),
         _id(getattr(s, "reported_by", None)), _text(s.horizon.date or event.current_to),
-        status_note(s),
+        status_note(s), s.as_of is not None and is_history(s, s.as_of),
     )  # fmt: skip
 
 

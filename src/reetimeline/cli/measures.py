@@ -11,7 +11,7 @@ from ..engine.states import Status, Target, countdown
 from ..errors import UsageError
 from ..model import MEASURE_CATEGORIES, Dated
 from ..output.plain import countdown_lines, status_lines
-from ..output.words import horizon_note
+from ..output.words import horizon_note, left_out_note
 from . import completion
 from .application import app
 from .completion import completing
@@ -148,6 +148,14 @@ def status_command(
     show_ids: Annotated[
         bool, typer.Option("--ids", help="With --matrix: the measure ids in each cell.")
     ] = False,
+    show_all: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Also the measures that expired or ended more than a year before the as-of "
+            "date (--json always has them, marked `history`).",
+        ),
+    ] = False,
     json_output: JsonFlag = False,
 ) -> None:
     """The state of each measure (export-control and tariff events) on a date: announced,
@@ -166,6 +174,11 @@ def status_command(
     issuer from its origins. --from CODE and --to CODE select flows ("what restricts gallium
     going from CN to the US"); a suspension or truce is never listed as a restriction.
 
+    Today first: in force, suspended, unconfirmed, announced, then ended and expired, the
+    newest first within each (the latest `since`). A measure that expired or ended more than a
+    year before the as-of date is left out, and counted in a line on stderr, unless --all or
+    an ID is given.
+
     Example: reetimeline status --as-of 2026-06-01 -m gallium --from CN --to US
     """
     day = as_of_date(as_of)
@@ -173,6 +186,8 @@ def status_command(
         raise UsageError("--ids goes with --matrix")
     if matrix and event_id is not None:
         raise UsageError("--matrix draws every matching measure: give no ID with it (try -m)")
+    if matrix and show_all:
+        raise UsageError("--all goes without --matrix: the matrix shows what applies on the day")
     if matrix:
         _status_matrix(filters, day, show_ids=show_ids, json_output=json_output)
         return
@@ -191,10 +206,15 @@ def status_command(
         say_if_nothing_matched(len(answer), loaded)
         print_json([api.record(row) for row in answer])
         return
-    rows = answers.status(loaded, flt, day, ids=ids)
-    say_if_nothing_matched(len(rows), loaded)
+    # what the person named (an ID) is shown whenever it ended
+    rows, left_out = answers.today(loaded, flt, day, ids=ids,
+                                   show_all=show_all or event_id is not None)  # fmt: skip
+    if not left_out:
+        say_if_nothing_matched(len(rows), loaded)
     output(rows, json_output=False, record=_status_record, view="status_table",
            lines=status_lines)  # fmt: skip
+    if left_out:
+        say(left_out_note(left_out))
     _say_horizon(loaded, day, json_output)
 
 

@@ -35,6 +35,10 @@ States of a measure (an `export-control` or `tariff` event):
 
 A suspension that begins on or before the day a measure would take effect means the measure
 never took effect: it is `suspended` from the suspension's first day.
+
+Today first: every view of the states on a day orders them by `today_first` (in force,
+suspended, unconfirmed, announced, ended, expired; newest `since` first within each) and, unless
+asked for all, leaves out what `is_history` (expired or ended more than a year before).
 """
 
 from __future__ import annotations
@@ -604,6 +608,60 @@ def _status_order(s: Status[Any]) -> tuple[tuple[dt.date, int], str]:
     return s.event.sort_key()
 
 
+# --- today first -----------------------------------------------------------------------------
+
+# The order of the states in a view of today: what restricts trade now, then what may (not
+# confirmed), then what is to come, then the past.
+TODAY_ORDER = ("in-force", "suspended", "unconfirmed", "announced", "ended", "expired")
+_TODAY_RANK = {state: rank for rank, state in enumerate(TODAY_ORDER)}
+PAST_STATES = ("ended", "expired")
+
+
+def today_first(rows: Iterable[Status[D]]) -> list[Status[D]]:
+    """The statuses in the order every view of today shows them (the one ordering rule): by
+    state in `TODAY_ORDER`, then newest first: the latest `since` (the first day of the state,
+    compared by that day, a finer date after a coarser one that starts the same day), then the
+    latest measure (by its date), then by id."""
+    ordered = sorted(rows, key=lambda s: s.event.id)
+    ordered.sort(key=_newest, reverse=True)
+    ordered.sort(key=lambda s: _TODAY_RANK[s.state])
+    return ordered
+
+
+def _newest(s: Status[Any]) -> tuple[tuple[dt.date, int], tuple[dt.date, int]]:
+    since = s.since.sort_key() if s.since is not None else (dt.date.min, 0)
+    return since, s.event.date.sort_key()
+
+
+def history_cut(as_of: dt.date) -> dt.date:
+    """The first day a past state may have begun and still be shown in a view of `as_of`: the
+    same day a year before (28 February for a 29 February)."""
+    try:
+        return as_of.replace(year=as_of.year - 1)
+    except ValueError:
+        return as_of.replace(year=as_of.year - 1, day=28)
+
+
+def is_history(s: Status[Any], as_of: dt.date) -> bool:
+    """Whether a view of today leaves the status out unless asked for all: the measure expired
+    or ended (`PAST_STATES`), and that state began (its `since`: for `expired`, the day after
+    its last day) more than a year before `as_of`, every day the date may mean before the same
+    day a year earlier (`history_cut`)."""
+    return (s.state in PAST_STATES and s.since is not None
+            and s.since.last() < history_cut(as_of))  # fmt: skip
+
+
+def today_view(rows: Iterable[Status[D]], as_of: dt.date, *,
+          show_all: bool = False) -> tuple[list[Status[D]], int]:  # fmt: skip
+    """The statuses a view of `as_of` shows, `today_first`, and how many it leaves out: those
+    that `is_history`, unless `show_all`."""
+    ordered = today_first(rows)
+    if show_all:
+        return ordered, 0
+    shown = [s for s in ordered if not is_history(s, as_of)]
+    return shown, len(ordered) - len(shown)
+
+
 # --- countdown -------------------------------------------------------------------------------
 
 
@@ -650,8 +708,9 @@ def targets(
         out.append(((date.sort_key(), event.id, "date", False), row))
         if event.effective is None and event.expires is None:
             continue
-        # an extension of chosen events: its end, and what became of it, is shown on them
-        shown_on_extended = bool(event.extends) and all(i in ids for i in event.extends)
+        # a known extension of chosen events: its end, and what became of it, is shown on them
+        shown_on_extended = (bool(event.extends) and all(i in ids for i in event.extends)
+                             and knowledge.knows(event))  # fmt: skip
         # an end that nothing extends or ends is the event's own `expires`: no row changes
         end = None
         if event.expires is not None and event.id in acted_on and not shown_on_extended:
