@@ -68,10 +68,14 @@ def knowledge(store: Store, as_of: dt.date, *, confirmed: bool = False) -> Knowl
 
 def status(store: Store, flt: query.Filter, as_of: dt.date, *,
            ids: Collection[str] | None = None) -> list[Status[Dated]]:  # fmt: skip
-    """The state of each matching measure known on `as_of` (dated on or before it), today
-    first (`states.today_first`), history included; with `ids`, only those measures.
-    Suspensions, extensions and ends come from every store."""
-    return today(store, flt, as_of, ids=ids, show_all=True).rows
+    """The state of each matching measure known on `as_of` (dated on or before it), in date
+    order; with `ids`, only those measures. Suspensions, extensions and ends come from every
+    store. (A view of the day orders and cuts them with `today`.)"""
+    measures = store.briefs(_measures(flt), known_by=as_of)
+    if ids is not None:
+        measures = [m for m in measures if m.id in ids]
+    rows = statuses(measures, knowledge(store, as_of, confirmed=flt.confirmed), horizon(store))
+    return _named(store, rows)
 
 
 class Today(NamedTuple):
@@ -86,11 +90,7 @@ def today(store: Store, flt: query.Filter, as_of: dt.date, *,
     """`status` as a view of `as_of` shows it (`states.today_view`): today first, without the
     measures that expired or ended more than a year before unless `show_all`, and their
     number."""
-    measures = store.briefs(_measures(flt), known_by=as_of)
-    if ids is not None:
-        measures = [m for m in measures if m.id in ids]
-    rows = statuses(measures, knowledge(store, as_of, confirmed=flt.confirmed), horizon(store))
-    shown, left_out = today_view(_named(store, rows), as_of, show_all=show_all)
+    shown, left_out = today_view(status(store, flt, as_of, ids=ids), as_of, show_all=show_all)
     return Today(shown, left_out)
 
 

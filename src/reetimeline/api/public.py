@@ -321,10 +321,12 @@ def list_events(stores: Store | None = None, *, reverse: bool = False, limit: in
 
 def status(stores: Store | None = None, *, as_of: dt.date, flt: Filter | None = None,
            ids: Collection[str] | None = None, **filters: Any) -> list[StatusRow]:  # fmt: skip
-    """The state of each matching measure on `as_of` (`reetimeline status`); with `ids`, only
-    those measures."""
+    """The state of each matching measure on `as_of` (`reetimeline status --json`), today first
+    and history included (each row's `history` says whether the view leaves it out without
+    --all); with `ids`, only those measures."""
     stores, flt = _ask(stores, flt, filters)
-    return [status_row(s) for s in answers.status(stores, flt, as_of, ids=ids)]
+    rows = answers.today(stores, flt, as_of, ids=ids, show_all=True).rows
+    return [status_row(s) for s in rows]
 
 
 def countdown(stores: Store | None = None, *, as_of: dt.date, within: int | None = None,
