@@ -78,7 +78,8 @@ def countdown_command(
 
     By default: every upcoming target and those lapsed within the last 30 days. --within DAYS
     keeps targets from the as-of date to DAYS after it (lapsed ones only with --recent). An
-    extension moves an expiry (the original stays, marked as replaced); a date after the data's
+    extension moves an expiry, listed once however many extensions follow one another (--all
+    also lists the ends they or an end replaced, marked so); a date after the data's
     horizon that has passed unreported is marked "not confirmed". A month or year counts to its
     first day ahead, from its last day behind, and is "today" while it lasts.
 

@@ -690,11 +690,13 @@ def targets(
     horizon: Horizon = NO_HORIZON,
 ) -> list[Target[D]]:
     """Every dated target of `events` with its day count, by date. With `knowledge`, an
-    extended expiry moves (the original stays, marked superseded), an expiry cut short by an
-    end is superseded, an extension's own expiry is shown on what it extends, and an effective
-    date that a suspension pre-empted is marked `never`. A passed date after the horizon of the
-    event that scheduled it is `unconfirmed` unless an event reports it (`horizon`, the
-    stores', decides nothing: it is kept for the callers that pass it)."""
+    extended expiry moves, once however long the chain of extensions (the original and every
+    end a later extension or an end replaced stay, each once, marked superseded: see
+    `_replaced_ends`), an expiry cut short by an end is superseded, a known extension's own
+    expiry is shown on what it extends, and an effective date that a suspension pre-empted is
+    marked `never`. A passed date after the horizon of the event that scheduled it is
+    `unconfirmed` unless an event reports it (`horizon`, the stores', decides nothing: it is
+    kept for the callers that pass it)."""
     knowledge = knowledge or Knowledge((), as_of)
     chosen = list(events)
     ids = {e.id for e in chosen}
