@@ -326,3 +326,12 @@ def test_the_python_api_orders_today_first_with_history(write_store):
         ("expired-a-year-ago", False),
         ("expired-before", True),
     ]
+
+
+def test_all_with_the_matrix_is_a_usage_error(run):
+    result = run("status", "--matrix", "--all", "--as-of", "2026-12-06")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "reetimeline: error: --all goes without --matrix: the matrix shows what applies on the "
+        "day\n"
+    )

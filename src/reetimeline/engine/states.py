@@ -622,15 +622,15 @@ def today_first(rows: Iterable[Status[D]]) -> list[Status[D]]:
     state in `TODAY_ORDER`, then newest first: the latest `since` (the first day of the state,
     compared by that day, a finer date after a coarser one that starts the same day), then the
     latest measure (by its date), then by id."""
-    ordered = sorted(rows, key=lambda s: s.event.id)
-    ordered.sort(key=_newest, reverse=True)
-    ordered.sort(key=lambda s: _TODAY_RANK[s.state])
-    return ordered
+    return sorted(rows, key=_today_key)
 
 
-def _newest(s: Status[Any]) -> tuple[tuple[dt.date, int], tuple[dt.date, int]]:
-    since = s.since.sort_key() if s.since is not None else (dt.date.min, 0)
-    return since, s.event.date.sort_key()
+def _today_key(s: Status[Any]) -> tuple[int, int, int, int, int, str]:
+    # one key of numbers (a sort by several keys, or by dates in tuples, took twice as long)
+    since, finer = s.since.sort_key() if s.since is not None else (dt.date.min, 0)
+    date, date_finer = s.event.date.sort_key()
+    return (_TODAY_RANK[s.state], -since.toordinal(), -finer, -date.toordinal(), -date_finer,
+            s.event.id)  # fmt: skip
 
 
 def history_cut(as_of: dt.date) -> dt.date:
