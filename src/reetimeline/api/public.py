@@ -334,7 +334,8 @@ def countdown(stores: Store | None = None, *, as_of: dt.date, within: int | None
               **filters: Any) -> list[TargetRow]:  # fmt: skip
     """Calendar days from `as_of` to every dated target (`reetimeline countdown`): every
     upcoming one and those lapsed in the last 30 days; `within` days ahead only (lapsed ones
-    only with `recent`); `show_all` also those lapsed long ago."""
+    only with `recent`); `show_all` also those lapsed long ago, and the ends an extension or an
+    end replaced (`superseded`)."""
     stores, flt = _ask(stores, flt, filters)
     rows = answers.countdown(stores, flt, as_of, within=within, recent=recent,
                              show_all=show_all)  # fmt: skip

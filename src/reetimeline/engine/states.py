@@ -652,7 +652,7 @@ def is_history(s: Status[Any], as_of: dt.date) -> bool:
 
 
 def today_view(rows: Iterable[Status[D]], as_of: dt.date, *,
-          show_all: bool = False) -> tuple[list[Status[D]], int]:  # fmt: skip
+               show_all: bool = False) -> tuple[list[Status[D]], int]:  # fmt: skip
     """The statuses a view of `as_of` shows, `today_first`, and how many it leaves out: those
     that `is_history`, unless `show_all`."""
     ordered = today_first(rows)
