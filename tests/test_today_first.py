@@ -335,3 +335,26 @@ def test_all_with_the_matrix_is_a_usage_error(run):
         "reetimeline: error: --all goes without --matrix: the matrix shows what applies on the "
         "day\n"
     )
+
+
+def test_a_chain_cut_short_by_an_end_lists_every_extended_end_as_replaced(run, write_store):
+    """The pause ended on 2026-11-01: its own end replaced by the first extension, the first's
+    by the second, the second's ended earlier; no end stands but the end's own date."""
+    store = write_store(CHAIN + """
+[[events]]
+id = "pause-lifted"
+date = 2026-11-01
+title = "Pause lifted"
+category = "statement"
+ends = ["pause"]
+""")  # fmt: skip
+    rows = json_of(run("--store", str(store), "countdown", "--as-of", "2026-12-06", "--all",
+                       "--json"))  # fmt: skip
+    assert [(r["id"], r["date"], r["superseded"], r["when"]) for r in rows
+            if r["kind"] == "expires"] == [
+        ("pause", "2026-06-30", True, "due 159 days ago, replaced by pause-ext-1"),
+        ("pause", "2026-09-30", True,
+         "due 67 days ago, extended by pause-ext-1, replaced by pause-ext-2"),
+        ("pause", "2026-12-31", True,
+         "in 25 days, extended by pause-ext-2, ended earlier by pause-lifted"),
+    ]  # fmt: skip
