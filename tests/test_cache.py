@@ -207,7 +207,7 @@ def test_lazy_imports_keep_rich_out_of_programs_output(tmp_path):
         ["list", "--json"],
         ["list", "-m", "Dy"],
         ["countdown", "--as-of", "2026-01-01"],
-        ["status", "--as-of", "2026-01-01"],
+        ["status", "--as-of", "2026-01-01", "--all"],  # (no line on what was left out)
         ["show", "busan", "--as-of", "2026-01-01"],
     )
     for args in commands:
@@ -420,7 +420,11 @@ def test_a_long_extension_chain_counts_down(run, write_store, monkeypatch):
     cached = run(*args)
     assert (cached.exit_code, cached.stdout) == (0, parsed.stdout)
     lines = cached.stdout.splitlines()
-    assert len(lines) == 1 + 1002 + 751  # every date, and the expiries within the chain
+    # every date, and every expiry once (an end that a later link replaced, marked so)
+    assert len(lines) == 1 + 1002 + 1001
+    # links dated after the as-of date break the chain into 51 (from s0 and each such link
+    # extended by a known one: the moved end of each) and leave 200 ends alone; the rest replaced
+    assert sum("replaced by" in line for line in lines) == 1001 - 51 - 200
     assert lines[:3] == [
         "date\tkind\tdays\twhen\tsources\ttitle\tid",
         "2025-01-01\tdate\t-45\t45 days ago\tsources: confirmed\tMeasure\tm",

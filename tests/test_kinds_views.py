@@ -329,8 +329,9 @@ def test_from_selects_the_origin_of_the_flow(run, write_store):
     store = str(write_store(MATRIX))
     ids = [r["id"] for r in json_of(run("--store", store, "status", "--from", "CN",
                                         "--as-of", "2026-06-01", "--json"))]  # fmt: skip
-    # China's export controls (exports from CN) and the US tariff on goods from CN
-    assert ids == ["licensing", "tech", "military", "us-ban", "us-tariff", "japan-ban",
+    # China's export controls (exports from CN) and the US tariff on goods from CN, today
+    # first: in force (newest first), suspended, announced
+    assert ids == ["japan-ban", "us-tariff", "military", "tech", "licensing", "us-ban",
                    "holmium-licensing"]  # fmt: skip
     from_us = json_of(run("--store", store, "status", "--from", "US", "--as-of", "2026-06-01",
                           "--json"))  # fmt: skip

@@ -178,7 +178,10 @@ def test_an_event_that_ends_a_measure(run, write_store):
 
 
 def test_countdown_moves_an_extended_end_and_keeps_the_original_as_replaced(run, extended):
-    rows = json_of(run("--store", str(extended), "countdown", "--as-of", "2026-11-25", "--json"))
+    rows = json_of(
+        run("--store", str(extended), "countdown", "--as-of", "2026-11-25", "--all", "--json")
+    )
+    rows = [r for r in rows if r["kind"] == "expires"]
     assert [
         (
             r["id"],
@@ -198,6 +201,10 @@ def test_countdown_moves_an_extended_end_and_keeps_the_original_as_replaced(run,
         "due 15 days ago, replaced by pause-extended",
         "in 46 days, extended by pause-extended",
     ]
+    # without --all, the replaced end is left out
+    rows = json_of(run("--store", str(extended), "countdown", "--as-of", "2026-11-25", "--json"))
+    assert [(r["id"], r["kind"], r["date"], r["superseded"]) for r in rows] == [
+        ("pause", "expires", "2027-01-10", False)]  # fmt: skip
 
 
 def test_countdown_within_never_shows_lapsed_targets(run, lapsing):
@@ -339,23 +346,24 @@ def test_to_and_by_answer_what_restricts_what_where(run, write_store):
     store = write_store(DESTINATIONS)
     as_of = ("--as-of", "2026-06-01")
     # a tariff restricts imports into its issuer (the G7, which holds the US) from CN
+    # (every one is in force: the newest first)
     assert ids_of(run, store, "status", *as_of, "-m", "gallium", "--to", "US") == [
-        "licensing", "us-ban", "g7-tariff"]  # fmt: skip
+        "g7-tariff", "us-ban", "licensing"]  # fmt: skip
     assert ids_of(run, store, "status", *as_of, "--to", "JP") == [
-        "licensing", "japan-ban", "g7-tariff"]  # fmt: skip
+        "g7-tariff", "japan-ban", "licensing"]  # fmt: skip
     assert ids_of(run, store, "status", *as_of, "--to", "JP", "--exact") == ["japan-ban"]
     # a group as destination: measures on any member, on the group, or on all
     assert ids_of(run, store, "status", *as_of, "--to", "G7") == [
-        "licensing", "us-ban", "japan-ban", "g7-tariff"]  # fmt: skip
+        "g7-tariff", "japan-ban", "us-ban", "licensing"]  # fmt: skip
     # every control here is issued by CN: none restricts exports to CN; the tariff does not
     # restrict imports into CN either
     assert ids_of(run, store, "status", *as_of, "--to", "CN") == []
     assert ids_of(run, store, "status", *as_of, "--by", "CN") == [
-        "licensing", "us-ban", "japan-ban"]  # fmt: skip
+        "japan-ban", "us-ban", "licensing"]  # fmt: skip
     assert ids_of(run, store, "status", *as_of, "--by", "US") == []
     assert ids_of(run, store, "status", *as_of, "--by", "G7") == ["g7-tariff"]
     assert ids_of(run, store, "status", *as_of, "--confirmed") == [
-        "licensing", "us-ban", "japan-ban"]  # fmt: skip
+        "japan-ban", "us-ban", "licensing"]  # fmt: skip
 
 
 def test_a_group_matches_events_that_name_it_and_a_member_its_groups(run, write_store):
@@ -439,23 +447,33 @@ def test_a_long_extension_chain_moves_every_end_to_the_last_extension():
     as_of = dt.date(2025, 6, 23)  # the last link's date; it runs to 2025-06-24
     knowledge = Knowledge(events, as_of)
     rows = countdown(events, as_of, knowledge, Horizon(), show_all=True)
-    assert len(rows) == 1 + 2001 + 1 + 2000  # dates, the superseded end, the moved ends
+    # dates, the superseded ends (the suspension's and every link's but the last), the moved end
+    assert len(rows) == 1 + 2001 + 2000 + 1
     assert [(t.event.id, t.kind, str(t.date), t.days) for t in rows[:3]] == [
         ("m", "date", "2019-01-01", -2365),
         ("s0", "date", "2020-01-01", -2000),
         ("s0", "expires", "2020-01-02", -1999),
     ]
     assert rows[2].superseded and rows[2].replaced_by.id == "x1"
-    moved = [t for t in rows if t.extended_by is not None]
-    # on one day, rows go by id: "x10" before "x2"
-    assert [t.event.id for t in moved] == sorted(["s0", *(f"x{i}" for i in range(1, 2000))])
-    assert {(str(t.date), t.days, t.extended_by.id) for t in moved} == {("2025-06-24", 1, "x2000")}
-    confidence = {t.event.id: t.confidence for t in moved}
-    assert confidence == {"s0": "reported", **{f"x{i}": "reported" for i in range(1, 1001)},
-                          **{f"x{i}": "confirmed" for i in range(1001, 2000)}}  # fmt: skip
-    assert [(t.event.id, t.kind, str(t.date)) for t in rows[-2001:-2000]] == [
+    # each replaced end once, on the suspension, replaced by the next link
+    replaced = [t for t in rows if t.superseded]
+    assert {t.event.id for t in replaced} == {"s0"}
+    assert [(str(t.date), t.extended_by and t.extended_by.id, t.replaced_by.id)
+            for t in replaced][:3] == [("2020-01-02", None, "x1"), ("2020-01-03", "x1", "x2"),
+                                       ("2020-01-04", "x2", "x3")]  # fmt: skip
+    assert [t.replaced_by.id for t in replaced] == [f"x{i}" for i in range(1, 2001)]
+    # the end that stands, once: the last link's, as sure as its weakest link
+    [moved] = [t for t in rows if t.extended_by is not None and not t.superseded]
+    assert (moved.event.id, str(moved.date), moved.days, moved.extended_by.id,
+            moved.confidence) == ("s0", "2025-06-24", 1, "x2000", "reported")  # fmt: skip
+    assert rows[-1] is moved
+    assert [(t.event.id, t.kind, str(t.date)) for t in rows[-2:-1]] == [
         ("x2000", "date", "2025-06-23")
     ]
+    # a link's moved end rests on the links after it: reported before the reported one
+    confidence = {x.id: end_of(x, knowledge).confidence for x in events[2:-1]}
+    assert confidence == {**{f"x{i}": "reported" for i in range(1, 1000)},
+                          **{f"x{i}": "confirmed" for i in range(1000, 2000)}}  # fmt: skip
     end = end_of(events[1], knowledge)
     assert (str(end.date), len(end.chain), end.chain[0].id, end.chain[-1].id, end.confidence) == (
         "2025-06-24",
@@ -799,6 +817,11 @@ def test_a_countdown_by_flow_keeps_the_dates_of_what_acts_on_the_measures(write_
     rows = answers.countdown(store, make_filter(destinations=["US"]), dt.date(2026, 11, 25))
     assert [(t.event.id, t.kind, str(t.date), t.superseded) for t in rows] == [
         ("pause-extended", "date", "2026-11-20", False),
+        ("pause", "expires", "2027-11-27", False)]  # fmt: skip
+    rows = answers.countdown(store, make_filter(destinations=["US"]), dt.date(2026, 11, 25),
+                             recent=30, show_all=True)  # fmt: skip
+    assert [(t.event.id, t.kind, str(t.date), t.superseded) for t in rows
+            if t.kind == "expires"] == [
         ("pause", "expires", "2026-11-27", True),
         ("pause", "expires", "2027-11-27", False)]  # fmt: skip
     rows = answers.countdown(store, make_filter(destinations=["JP"]), dt.date(2026, 11, 25))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from ..engine import query
 from ..engine.states import (
@@ -19,6 +19,7 @@ from ..engine.states import (
     Target,
     parts_of,
     statuses,
+    today_view,
 )
 from ..engine.states import (
     countdown as count_down,
@@ -26,8 +27,8 @@ from ..engine.states import (
 from ..model import MEASURE_CATEGORIES, Dated, Event, PartialDate
 from ..store import CURATED, Store
 
-__all__ = ["acting_matches", "changes", "countdown", "horizon", "knowledge", "measures_of",
-           "packages", "parts", "status"]
+__all__ = ["Today", "acting_matches", "changes", "countdown", "horizon", "knowledge",
+           "measures_of", "packages", "parts", "status", "today"]
 
 _Row = TypeVar("_Row")  # a status or a change: a named tuple with the horizon that applies
 
@@ -69,12 +70,28 @@ def status(store: Store, flt: query.Filter, as_of: dt.date, *,
            ids: Collection[str] | None = None) -> list[Status[Dated]]:  # fmt: skip
     """The state of each matching measure known on `as_of` (dated on or before it), in date
     order; with `ids`, only those measures. Suspensions, extensions and ends come from every
-    store."""
+    store. (A view of the day orders and cuts them with `today`.)"""
     measures = store.briefs(_measures(flt), known_by=as_of)
     if ids is not None:
         measures = [m for m in measures if m.id in ids]
     rows = statuses(measures, knowledge(store, as_of, confirmed=flt.confirmed), horizon(store))
     return _named(store, rows)
+
+
+class Today(NamedTuple):
+    """What a view of the states on a day shows, and how many past measures it left out."""
+
+    rows: list[Status[Dated]]  # today first (`states.today_first`)
+    left_out: int  # expired or ended more than a year before (`states.is_history`)
+
+
+def today(store: Store, flt: query.Filter, as_of: dt.date, *,
+          ids: Collection[str] | None = None, show_all: bool = False) -> Today:  # fmt: skip
+    """`status` as a view of `as_of` shows it (`states.today_view`): today first, without the
+    measures that expired or ended more than a year before unless `show_all`, and their
+    number."""
+    shown, left_out = today_view(status(store, flt, as_of, ids=ids), as_of, show_all=show_all)
+    return Today(shown, left_out)
 
 
 def measures_of(store: Store, event_ids: Iterable[str]) -> list[str]:

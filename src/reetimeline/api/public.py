@@ -60,7 +60,8 @@ class StatusRow:
     that day passed after the horizon and nothing reports what followed); `reported_by` the
     event that reports the scheduled change behind the state (`confirms`); `current_to` the
     horizon that applies to the state (the store's of the event that scheduled its change, else
-    the measure's); `note` the state in words."""
+    the measure's); `note` the state in words; `history` whether a view of today leaves it out
+    unless asked for all (expired or ended more than a year before the as-of date)."""
 
     id: str
     title: str
@@ -86,6 +87,7 @@ class StatusRow:
     reported_by: str | None
     current_to: str | None
     note: str
+    history: bool
 
     # the fields that hold dates (as written: a day, a month or a year): date cells in xlsx
     DATES: ClassVar[tuple[str, ...]] = ("since", "until", "partial_until", "current_to")
@@ -213,6 +215,7 @@ def event_row(event: Any) -> EventRow:
 
 def status_row(s: Any) -> StatusRow:
     """The engine's state of a measure as a row."""
+    from ..engine.states import is_history
     from ..output.words import flow_words, status_note
 
     event = s.event
@@ -223,7 +226,7 @@ def status_row(s: Any) -> StatusRow:
         _id(getattr(s, "partial_by", None)), _text(getattr(s, "partial_until", None)),
         bool(getattr(s, "partial_unconfirmed", False)), event.issuer, tuple(event.applies_to),
         _id(getattr(s, "reported_by", None)), _text(s.horizon.date or event.current_to),
-        status_note(s),
+        status_note(s), s.as_of is not None and is_history(s, s.as_of),
     )  # fmt: skip
 
 
@@ -341,10 +344,12 @@ def list_events(stores: Store | None = None, *, reverse: bool = False, limit: in
 
 def status(stores: Store | None = None, *, as_of: dt.date, flt: Filter | None = None,
            ids: Collection[str] | None = None, **filters: Any) -> list[StatusRow]:  # fmt: skip
-    """The state of each matching measure on `as_of` (`reetimeline status`); with `ids`, only
-    those measures."""
+    """The state of each matching measure on `as_of` (`reetimeline status --json`), today first
+    and history included (each row's `history` says whether the view leaves it out without
+    --all); with `ids`, only those measures."""
     stores, flt = _ask(stores, flt, filters)
-    return [status_row(s) for s in answers.status(stores, flt, as_of, ids=ids)]
+    rows = answers.today(stores, flt, as_of, ids=ids, show_all=True).rows
+    return [status_row(s) for s in rows]
 
 
 def countdown(stores: Store | None = None, *, as_of: dt.date, within: int | None = None,
@@ -352,7 +357,8 @@ def countdown(stores: Store | None = None, *, as_of: dt.date, within: int | None
               **filters: Any) -> list[TargetRow]:  # fmt: skip
     """Calendar days from `as_of` to every dated target (`reetimeline countdown`): every
     upcoming one and those lapsed in the last 30 days; `within` days ahead only (lapsed ones
-    only with `recent`); `show_all` also those lapsed long ago."""
+    only with `recent`); `show_all` also those lapsed long ago, and the ends an extension or an
+    end replaced (`superseded`)."""
     stores, flt = _ask(stores, flt, filters)
     rows = answers.countdown(stores, flt, as_of, within=within, recent=recent,
                              show_all=show_all)  # fmt: skip

@@ -11,7 +11,7 @@ from ..engine.states import Status, Target, countdown
 from ..errors import UsageError
 from ..model import MEASURE_CATEGORIES, Dated
 from ..output.plain import countdown_lines, status_lines
-from ..output.words import horizon_note
+from ..output.words import horizon_note, left_out_note
 from . import completion
 from .application import app
 from .completion import completing
@@ -64,7 +64,13 @@ def countdown_command(
             show_default=False,
         ),
     ] = None,
-    show_all: Annotated[bool, typer.Option("--all", help="Also targets lapsed long ago.")] = False,
+    show_all: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Also targets lapsed long ago, and the ends an extension or an end replaced.",
+        ),
+    ] = False,
     json_output: JsonFlag = False,
     output_path: OutputFile = None,
     fmt: SheetFormat = None,
@@ -74,7 +80,8 @@ def countdown_command(
 
     By default: every upcoming target and those lapsed within the last 30 days. --within DAYS
     keeps targets from the as-of date to DAYS after it (lapsed ones only with --recent). An
-    extension moves an expiry (the original stays, marked as replaced); a date after the data's
+    extension moves an expiry, listed once however many extensions follow one another (--all
+    also lists the ends they or an end replaced, marked so); a date after the data's
     horizon that has passed unreported is marked "not confirmed". A month or year counts to its
     first day ahead, from its last day behind, and is "today" while it lasts.
 
@@ -93,7 +100,7 @@ def countdown_command(
         knowledge = answers.knowledge(loaded, day, confirmed=flt.confirmed)
         rows = countdown(query.select([event], flt), day, knowledge, answers.horizon(loaded),
                          flt=flt, within=within, recent=recent,
-                         show_all=within is None)  # fmt: skip
+                         show_all=within is None, superseded=show_all)  # fmt: skip
     else:
         rows = answers.countdown(loaded, flt, day, within=within, recent=recent,
                                  show_all=show_all)  # fmt: skip
@@ -160,6 +167,14 @@ def status_command(
     show_ids: Annotated[
         bool, typer.Option("--ids", help="With --matrix: the measure ids in each cell.")
     ] = False,
+    show_all: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Also the measures that expired or ended more than a year before the as-of "
+            "date (--json always has them, marked `history`).",
+        ),
+    ] = False,
     json_output: JsonFlag = False,
     output_path: OutputFile = None,
     fmt: SheetFormat = None,
@@ -181,6 +196,11 @@ def status_command(
     issuer from its origins. --from CODE and --to CODE select flows ("what restricts gallium
     going from CN to the US"); a suspension or truce is never listed as a restriction.
 
+    Today first: in force, suspended, unconfirmed, announced, then ended and expired, the
+    newest first within each (the latest `since`). A measure that expired or ended more than a
+    year before the as-of date is left out, and counted in a line on stderr, unless --all or
+    an ID is given.
+
     -o FILE writes the rows (the fields of --json; with --matrix its cells) as CSV, xlsx or JSON.
 
     Example: reetimeline status --as-of 2026-06-01 -m gallium --from CN --to US
@@ -192,6 +212,8 @@ def status_command(
         raise UsageError("--ids goes with --matrix")
     if matrix and event_id is not None:
         raise UsageError("--matrix draws every matching measure: give no ID with it (try -m)")
+    if matrix and show_all:
+        raise UsageError("--all goes without --matrix: the matrix shows what applies on the day")
     if matrix:
         _status_matrix(filters, day, show_ids=show_ids, json_output=json_output, target=target)
         return
@@ -216,10 +238,15 @@ def status_command(
         facts = about("status", day, given, answers.horizon(loaded), len(answer))
         _write(target, api_sheet("status", api.StatusRow, answer, about=facts), loaded, day)
         return
-    rows = answers.status(loaded, flt, day, ids=ids)
-    say_if_nothing_matched(len(rows), loaded)
+    # what the person named (an ID) is shown whenever it ended
+    rows, left_out = answers.today(loaded, flt, day, ids=ids,
+                                   show_all=show_all or event_id is not None)  # fmt: skip
+    if not left_out:
+        say_if_nothing_matched(len(rows), loaded)
     output(rows, json_output=False, record=_status_record, view="status_table",
            lines=status_lines)  # fmt: skip
+    if left_out:
+        say(left_out_note(left_out))
     _say_horizon(loaded, day, json_output)
 
 

@@ -35,6 +35,10 @@ States of a measure (an `export-control` or `tariff` event):
 
 A suspension that begins on or before the day a measure would take effect means the measure
 never took effect: it is `suspended` from the suspension's first day.
+
+Today first: every view of the states on a day orders them by `today_first` (in force,
+suspended, unconfirmed, announced, ended, expired; newest `since` first within each) and, unless
+asked for all, leaves out what `is_history` (expired or ended more than a year before).
 """
 
 from __future__ import annotations
@@ -610,6 +614,60 @@ def _status_order(s: Status[Any]) -> tuple[tuple[dt.date, int], str]:
     return s.event.sort_key()
 
 
+# --- today first -----------------------------------------------------------------------------
+
+# The order of the states in a view of today: what restricts trade now, then what may (not
+# confirmed), then what is to come, then the past.
+TODAY_ORDER = ("in-force", "suspended", "unconfirmed", "announced", "ended", "expired")
+_TODAY_RANK = {state: rank for rank, state in enumerate(TODAY_ORDER)}
+PAST_STATES = ("ended", "expired")
+
+
+def today_first(rows: Iterable[Status[D]]) -> list[Status[D]]:
+    """The statuses in the order every view of today shows them (the one ordering rule): by
+    state in `TODAY_ORDER`, then newest first: the latest `since` (the first day of the state,
+    compared by that day, a finer date after a coarser one that starts the same day), then the
+    latest measure (by its date), then by id."""
+    return sorted(rows, key=_today_key)
+
+
+def _today_key(s: Status[Any]) -> tuple[int, int, int, int, int, str]:
+    # one key of numbers (a sort by several keys, or by dates in tuples, took twice as long)
+    since, finer = s.since.sort_key() if s.since is not None else (dt.date.min, 0)
+    date, date_finer = s.event.date.sort_key()
+    return (_TODAY_RANK[s.state], -since.toordinal(), -finer, -date.toordinal(), -date_finer,
+            s.event.id)  # fmt: skip
+
+
+def history_cut(as_of: dt.date) -> dt.date:
+    """The first day a past state may have begun and still be shown in a view of `as_of`: the
+    same day a year before (28 February for a 29 February)."""
+    try:
+        return as_of.replace(year=as_of.year - 1)
+    except ValueError:
+        return as_of.replace(year=as_of.year - 1, day=28)
+
+
+def is_history(s: Status[Any], as_of: dt.date) -> bool:
+    """Whether a view of today leaves the status out unless asked for all: the measure expired
+    or ended (`PAST_STATES`), and that state began (its `since`: for `expired`, the day after
+    its last day) more than a year before `as_of`, every day the date may mean before the same
+    day a year earlier (`history_cut`)."""
+    return (s.state in PAST_STATES and s.since is not None
+            and s.since.last() < history_cut(as_of))  # fmt: skip
+
+
+def today_view(rows: Iterable[Status[D]], as_of: dt.date, *,
+               show_all: bool = False) -> tuple[list[Status[D]], int]:  # fmt: skip
+    """The statuses a view of `as_of` shows, `today_first`, and how many it leaves out: those
+    that `is_history`, unless `show_all`."""
+    ordered = today_first(rows)
+    if show_all:
+        return ordered, 0
+    shown = [s for s in ordered if not is_history(s, as_of)]
+    return shown, len(ordered) - len(shown)
+
+
 # --- countdown -------------------------------------------------------------------------------
 
 
@@ -638,11 +696,13 @@ def targets(
     horizon: Horizon = NO_HORIZON,
 ) -> list[Target[D]]:
     """Every dated target of `events` with its day count, by date. With `knowledge`, an
-    extended expiry moves (the original stays, marked superseded), an expiry cut short by an
-    end is superseded, an extension's own expiry is shown on what it extends, and an effective
-    date that a suspension pre-empted is marked `never`. A passed date after the horizon of the
-    event that scheduled it is `unconfirmed` unless an event reports it (`horizon`, the
-    stores', decides nothing: it is kept for the callers that pass it)."""
+    extended expiry moves, once however long the chain of extensions (the original and every
+    end a later extension or an end replaced stay, each once, marked superseded: see
+    `_replaced_ends`), an expiry cut short by an end is superseded, a known extension's own
+    expiry is shown on what it extends, and an effective date that a suspension pre-empted is
+    marked `never`. A passed date after the horizon of the event that scheduled it is
+    `unconfirmed` unless an event reports it (`horizon`, the stores', decides nothing: it is
+    kept for the callers that pass it)."""
     knowledge = knowledge or Knowledge((), as_of)
     chosen = list(events)
     ids = {e.id for e in chosen}
@@ -656,9 +716,12 @@ def targets(
         out.append(((date.sort_key(), event.id, "date", False), row))
         if event.effective is None and event.expires is None:
             continue
+        # a known extension of chosen events: its end, and what became of it, is shown on them
+        shown_on_extended = (bool(event.extends) and all(i in ids for i in event.extends)
+                             and knowledge.knows(event))  # fmt: skip
         # an end that nothing extends or ends is the event's own `expires`: no row changes
         end = None
-        if event.expires is not None and event.id in acted_on:
+        if event.expires is not None and event.id in acted_on and not shown_on_extended:
             end = end_of(event, knowledge)
         never = False
         if (event.category in MEASURE_CATEGORIES and event.effective is not None
@@ -667,15 +730,18 @@ def targets(
             never = any(s.state == "suspended" and s.never_took_effect
                         for s in life(event, knowledge))  # fmt: skip
         for kind, date in event.targets()[1:]:
-            if kind == "expires" and event.extends and all(i in ids for i in event.extends):
+            if kind == "expires" and shown_on_extended:
                 continue  # shown as the new end of what it extends
             row = Target(event, kind, date, date.days_from(as_of), event.confidence, None, False,
                          None, False, never and kind == "effective")  # fmt: skip
             if kind == "expires" and end is not None and end.date != date:
-                replaced_by = end.ended_by or (end.chain[0] if end.chain else None)
+                replaced_by = end.chain[0] if end.chain else end.ended_by
                 row = row._replace(superseded=True, replaced_by=replaced_by)
             row = _unconfirmed(row, as_of, knowledge)
             out.append((_target_order(row), row))
+        if end is not None and end.chain:
+            for row in _replaced_ends(event, end, knowledge, as_of):
+                out.append((_target_order(row), row))
         if end is not None and end.extended_by is not None and end.ended_by is None:
             assert end.date is not None
             row = _unconfirmed(Target(
@@ -686,6 +752,44 @@ def targets(
             out.append((_target_order(row), row))
     out.sort(key=itemgetter(0))  # stable: rows of equal order stay as made
     return [row for _order, row in out]
+
+
+def _replaced_ends(event: D, end: End, knowledge: Knowledge, as_of: dt.date) -> list[Target[D]]:
+    """The ends that extensions of `event` set and that something replaced, as superseded rows
+    of `event` (each `extended_by` the extension that set it): every link of the chain but the
+    one whose end stands (the next link replaced it, or the event that ended it), and every
+    extension the chain passed over (an earlier extension of the event or of a link: the link
+    that applies there replaced it). Each date once, and never the end that stands (nor the
+    event's own, which has its row)."""
+    chain = tuple(end.chain)
+    after = (*chain[1:], end.ended_by)
+    following = {link.id: then for link, then in zip(chain, after, strict=True)}
+    in_chain = set(following)
+    shown = {event.expires}
+    if end.ended_by is None:
+        shown.add(end.date)
+    rows: list[Target[D]] = []
+    # (an extension reached, what replaced its end): from the event down the extensions
+    todo: list[tuple[Dated, Dated | None]] = []
+    seen = {event.id}
+    nodes: list[tuple[Dated, Dated | None]] = [(event, chain[0] if chain else None)]
+    while nodes:
+        node, replacer = nodes.pop()
+        for x in knowledge.extenders.get(node.id, ()):
+            if x.expires is None or x.id in seen:
+                continue
+            seen.add(x.id)
+            by = following[x.id] if x.id in in_chain else replacer
+            todo.append((x, by))
+            nodes.append((x, by))
+    for x, by in sorted(todo, key=lambda item: (item[0].date.sort_key(), item[0].id)):
+        assert x.expires is not None
+        if by is None or x.expires in shown:
+            continue
+        shown.add(x.expires)
+        rows.append(Target(event, "expires", x.expires, x.expires.days_from(as_of),
+                           x.confidence, x, True, by))  # fmt: skip
+    return rows
 
 
 def _target_order(target: Target[Any]) -> tuple[tuple[dt.date, int], str, str, bool]:
@@ -724,18 +828,25 @@ def countdown(
     within: int | None = None,
     recent: int | None = None,
     show_all: bool = False,
+    superseded: bool | None = None,
 ) -> list[Target[D]]:
     """Targets to count down to.
 
     By default every upcoming target and those lapsed in the last 30 days. `within N` keeps
     only targets from the as-of date to N days after it, and lapsed ones only with `recent`;
     `recent D` keeps lapsed targets of the last D days; `show_all` keeps every lapsed one.
-    With a filter that has a --since/--until window, only targets inside it.
+    With a filter that has a --since/--until window, only targets inside it. An end that an
+    extension or an end replaced (`superseded`) is kept only with `superseded` (default:
+    `show_all`).
     """
     if recent is None and within is None:
         recent = RECENT_DAYS
+    if superseded is None:
+        superseded = show_all
     chosen = []
     for target in targets(events, as_of, knowledge, horizon):
+        if target.superseded and not superseded:
+            continue
         if target.days < 0 and not show_all and (recent is None or target.days < -recent):
             continue
         if within is not None and target.days > within:

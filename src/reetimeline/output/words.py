@@ -359,3 +359,12 @@ def cell_text(cell, *, show_ids: bool = False) -> str:
     else:
         lines = [line for _words, line in cell_lines(cell)]
     return "; ".join(lines) if lines else "none"
+
+
+def left_out_note(count: int) -> str:
+    """The line under a view of today that left out past measures (`states.is_history`):
+    "2 measures that expired or ended more than a year ago are left out; --all shows them"."""
+    if count == 1:
+        return "1 measure that expired or ended more than a year ago is left out; --all shows it"
+    return (f"{count} measures that expired or ended more than a year ago are left out; --all "
+            "shows them")  # fmt: skip

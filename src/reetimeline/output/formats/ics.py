@@ -86,6 +86,9 @@ def to_ics(
         event, kind, date = target.event, target.kind, target.date
         vevent = icalendar.Event()
         uid_kind = f"{kind}-original" if target.superseded else kind
+        if target.superseded and target.extended_by is not None:
+            # an end an extension set that a later one replaced: one per extension
+            uid_kind = f"{kind}-{target.extended_by.id}"
         vevent.add("uid", f"{event.id}-{uid_kind}@reetimeline")
         vevent.add("dtstamp", stamp)
         vevent.add("dtstart", date.first())
