@@ -18,7 +18,7 @@ STATUS_HEADER = [
     "id", "title", "category", "kind", "flow", "part_of", "state", "since", "until", "by",
     "extended_by", "confidence", "never_took_effect", "scheduled", "last_known", "lapsed",
     "partial_by", "partial_until", "partial_unconfirmed", "issuer", "applies_to", "reported_by",
-    "current_to", "note",
+    "current_to", "note", "history",
 ]  # fmt: skip
 CHANGES_HEADER = ["date", "id", "title", "category", "change", "by", "confidence", "sources",
                   "note"]  # fmt: skip

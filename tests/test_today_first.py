@@ -234,7 +234,7 @@ def test_status_puts_today_first_and_leaves_out_old_history(run, write_store):
     result = run(*args)
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == "state\tsince\tuntil\tconfidence\tkind\ttitle\tnote\tid"
+    assert lines[0] == "state\tsince\tuntil\tsources\tkind\ttitle\tnote\tid"
     assert [(line.split("\t")[0], line.split("\t")[1], line.split("\t")[-1])
             for line in lines[1:]] == [
         ("in-force", "2026-01-01", "in-force-new"),
@@ -270,7 +270,7 @@ def test_status_of_an_id_shows_it_however_old(run, write_store):
 def test_when_every_match_is_old_the_line_says_so_and_not_that_nothing_matched(run, write_store):
     store = write_store(STATES)
     result = run("--store", str(store), "status", "-q", "long ago", "--as-of", "2026-12-06")
-    assert (result.exit_code, result.stdout) == (0, "state\tsince\tuntil\tconfidence\tkind\t"
+    assert (result.exit_code, result.stdout) == (0, "state\tsince\tuntil\tsources\tkind\t"
                                                     "title\tnote\tid\n")  # fmt: skip
     assert result.stderr == ("1 measure that expired or ended more than a year ago is left out; "
                              "--all shows it\n")  # fmt: skip
@@ -286,10 +286,11 @@ def test_what_china_restricts_to_japan_today(run):
     assert (rows[0][0], rows[0][-1]) == ("in-force", "china-lists-second-40-japanese-entities")
     assert [r[0] for r in rows] == ["in-force"] * 10 + ["unconfirmed"] * 6
     assert "china-halts-rare-earths-to-japan-2010" not in result.stdout
+    data = "data: curated store current to 2026-10-08, 59 days ago\n"
     assert result.stderr == ("1 measure that expired or ended more than a year ago is left out; "
-                             "--all shows it\n")  # fmt: skip
+                             "--all shows it\n" + data)  # fmt: skip
     every = run(*args, "--all")
-    assert every.stderr == ""
+    assert every.stderr == data
     last = every.stdout.splitlines()[-1].split("\t")
     assert (last[0], last[1], last[-1]) == ("expired", "2010-12",
                                             "china-halts-rare-earths-to-japan-2010")  # fmt: skip
