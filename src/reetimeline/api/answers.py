@@ -199,7 +199,8 @@ def export(store: Store, flt: query.Filter, fmt: str, *, as_of: dt.date,
     if stamp is None:
         stamp = dt.datetime.combine(as_of, dt.time(), dt.UTC)
     text = exporter.write(events, stamp=stamp, alarm_days=alarm_days, targets=rows,
-                          data_note=horizon_note(known, as_of))  # fmt: skip
+                          data_note=horizon_note(known, as_of),
+                          sources=lambda e: store.provenance(e).code)  # fmt: skip
     if bom and isinstance(text, str):
         text = "\ufeff" + text  # Excel reads a CSV as UTF-8 only when it starts with a BOM
     return text

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class EventRow:
-    """One event as the store has it (`list --json`). `sources`: (title, url, publisher)."""
+    """One event as the store has it (`list --json`). `sources`: (title, url, publisher);
+    `from_` (`from` in JSON) where it comes from: `curated`, `user` or `team:NAME` (None: not
+    known)."""
 
     id: str
     date: str
@@ -46,6 +48,7 @@ class EventRow:
     confirms: tuple[str, ...]
     current_to: str | None
     sources: tuple[tuple[str, str, str | None], ...]
+    from_: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,8 @@ class StatusRow:
     that day passed after the horizon and nothing reports what followed); `reported_by` the
     event that reports the scheduled change behind the state (`confirms`); `current_to` the
     horizon that applies to the state (the store's of the event that scheduled its change, else
-    the measure's); `note` the state in words."""
+    the measure's); `note` the state in words; `from_` (`from` in JSON) where the measure
+    comes from: `curated`, `user` or `team:NAME` (None: not known)."""
 
     id: str
     title: str
@@ -84,6 +88,7 @@ class StatusRow:
     reported_by: str | None
     current_to: str | None
     note: str
+    from_: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,7 +158,8 @@ class MatrixCell:
 
 
 def record(row: Any) -> dict[str, Any]:
-    """A row as the command line's `--json` prints it: tuples as lists, dates as ISO text."""
+    """A row as the command line's `--json` prints it: tuples as lists, dates as ISO text, a
+    field named for a Python keyword (`from_`) without its underscore."""
 
     def plain(value: Any) -> Any:
         if is_dataclass(value) and not isinstance(value, type):
@@ -164,7 +170,7 @@ def record(row: Any) -> dict[str, Any]:
             return value.isoformat()
         return value
 
-    return {f.name: plain(getattr(row, f.name)) for f in fields(row)}
+    return {f.name.rstrip("_"): plain(getattr(row, f.name)) for f in fields(row)}
 
 
 def _id(event: Any) -> str | None:
@@ -175,8 +181,8 @@ def _text(date: Any) -> str | None:
     return str(date) if date else None
 
 
-def event_row(event: Any) -> EventRow:
-    """An event of the store as a row."""
+def event_row(event: Any, source: str | None = None) -> EventRow:
+    """An event of the store as a row; `source` where it comes from (`Provenance.code`)."""
     return EventRow(
         event.id, str(event.date), event.date.precision, event.title, event.summary,
         event.category, tuple(event.minerals), tuple(event.countries), tuple(event.tags),
@@ -184,12 +190,13 @@ def event_row(event: Any) -> EventRow:
         tuple(event.related), event.confidence, event.issuer, tuple(event.applies_to),
         tuple(event.extends), tuple(event.ends), event.kind, event.partial, event.part_of,
         tuple(event.confirms), _text(event.current_to),
-        tuple((s.title, s.url, s.publisher) for s in event.sources),
+        tuple((s.title, s.url, s.publisher) for s in event.sources), source,
     )  # fmt: skip
 
 
-def status_row(s: Any) -> StatusRow:
-    """The engine's state of a measure as a row."""
+def status_row(s: Any, source: str | None = None) -> StatusRow:
+    """The engine's state of a measure as a row; `source` where it comes from
+    (`Provenance.code`)."""
     from ..output.words import flow_words, status_note
 
     event = s.event
@@ -200,7 +207,7 @@ def status_row(s: Any) -> StatusRow:
         _id(getattr(s, "partial_by", None)), _text(getattr(s, "partial_until", None)),
         bool(getattr(s, "partial_unconfirmed", False)), event.issuer, tuple(event.applies_to),
         _id(getattr(s, "reported_by", None)), _text(s.horizon.date or event.current_to),
-        status_note(s),
+        status_note(s), source,
     )  # fmt: skip
 
 
@@ -313,7 +320,8 @@ def list_events(stores: Store | None = None, *, reverse: bool = False, limit: in
                 flt: Filter | None = None, **filters: Any) -> list[EventRow]:  # fmt: skip
     """The events that match, sorted by date (newest first with `reverse`), at most `limit`."""
     stores, flt = _ask(stores, flt, filters)
-    return [event_row(e) for e in stores.select(flt, reverse=reverse, limit=limit)]
+    return [event_row(e, stores.provenance(e).code)
+            for e in stores.select(flt, reverse=reverse, limit=limit)]
 
 
 def status(stores: Store | None = None, *, as_of: dt.date, flt: Filter | None = None,
@@ -321,7 +329,8 @@ def status(stores: Store | None = None, *, as_of: dt.date, flt: Filter | None = 
     """The state of each matching measure on `as_of` (`reetimeline status`); with `ids`, only
     those measures."""
     stores, flt = _ask(stores, flt, filters)
-    return [status_row(s) for s in answers.status(stores, flt, as_of, ids=ids)]
+    return [status_row(s, stores.provenance(s.event).code)
+            for s in answers.status(stores, flt, as_of, ids=ids)]
 
 
 def countdown(stores: Store | None = None, *, as_of: dt.date, within: int | None = None,

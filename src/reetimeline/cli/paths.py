@@ -67,8 +67,8 @@ def settings(ctx: Any = None) -> Settings:
 
 def store_paths(ctx: Any = None) -> list[Path]:
     """The curated store alone with --curated-only; --store, else $REETIMELINE_STORE (either
-    with the curated store first when --with-curated), else the curated store, the config file's `stores` and the user store if
-    present."""
+    with the curated store first when --with-curated), else the curated store, the config
+    file's `stores` and the user store if present."""
     given = settings(ctx)
     if given.curated_only:  # beats $REETIMELINE_STORE and the config file; --store is refused
         return [store.curated_store_path()]

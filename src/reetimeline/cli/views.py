@@ -127,7 +127,7 @@ def list_events(
     loaded = load_store(filters)
     if json_output:
         events = loaded.select(flt, reverse=reverse, limit=limit)
-        count = print_json_list(json_fragment(e) for e in events)
+        count = print_json_list(json_fragment(e, loaded.provenance(e).code) for e in events)
     else:
         # a brief holds every field of a list line, and is read in a fraction of the time
         briefs = cast(list[Event], loaded.briefs(flt, reverse=reverse, limit=limit))
@@ -335,13 +335,14 @@ def show_command(
         # the horizon that applies to this event: its own (its store's), else the data's
         current = event.current_to or horizon.date
         record["current_to"] = str(current) if current else None
+        record["from"] = loaded.provenance(event).code
         print_json(record)
         return
     from ..output.detail import event_detail
 
     detail = event_detail(event, targets=rows, acting=acting, lookup=loaded.get, state=state,
                           end=end, data_note=horizon_note(horizon, day), parts=parts,
-                          horizon=horizon.date)  # fmt: skip
+                          horizon=horizon.date, source=loaded.provenance(event))  # fmt: skip
     if use_rich():
         from ..output import render
 

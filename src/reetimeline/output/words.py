@@ -290,3 +290,13 @@ def cell_text(cell, *, show_ids: bool = False) -> str:
     else:
         lines = [line for _words, line in cell_lines(cell)]
     return "; ".join(lines) if lines else "none"
+
+
+def provenance_words(source) -> str:
+    """Where an event comes from (a `store.Provenance`), in words: "curated store", "your
+    store" or "team store NAME" (the name made visible by the store)."""
+    if source.kind == "curated":
+        return "curated store"
+    if source.kind == "user":
+        return "your store"
+    return f"team store {source.name}" if source.name else "a team store"

@@ -160,15 +160,26 @@ class Store:
         # `provenance`; None: no file is the user store
         self.user_store: Path | None = None
         self._provenances: dict[str, Provenance] = {}
+        self._id_paths: dict[str, str] | None = None
 
-    def provenance(self, event: Event) -> Provenance:
-        """Where `event` comes from (`provenance` with this store's `user_store`), one answer
-        per file."""
-        path = event.origin.path if event.origin is not None else ""
+    def provenance(self, event: Dated) -> Provenance:
+        """Where `event` (an event or its brief) comes from (`provenance` with this store's
+        `user_store`): the file it was read from, else the file that holds its id."""
+        origin = getattr(event, "origin", None)
+        path = origin.path if origin is not None else self._path_of(event.id)
         found = self._provenances.get(path)
         if found is None:
             found = self._provenances[path] = _provenance_of(path, self.user_store)
         return found
+
+    def _path_of(self, event_id: str) -> str:
+        if self._id_paths is None:  # the first file holding an id wins it, as in `get`
+            self._id_paths = {}
+            for path, ids in zip([p.path for p in self._parts], self._each(lambda p: p.ids()),
+                                 strict=True):  # fmt: skip
+                for i in ids:
+                    self._id_paths.setdefault(i, path)
+        return self._id_paths.get(event_id, "")
 
     @property
     def parts(self) -> tuple[Part, ...]:

@@ -28,8 +28,11 @@ CSV_COLUMNS = (
     "id", "date", "title", "summary", "category", "minerals", "countries", "tags", "effective",
     "expires", "suspends", "related", "confidence", "issuer", "applies_to", "extends", "ends",
     "kind", "partial", "part_of", "confirms", "current_to", "sources", "source_publishers",
-    "source_accessed",
+    "source_accessed", "from",
 )  # fmt: skip
+# written, never read back: where the event comes from (`curated`, `user` or `team:NAME`, the
+# code of `store.Provenance`); an import leaves it out, the rows land in the store it writes to
+WRITTEN_ONLY = ("from",)
 # the columns made from `event_to_record` (the rest are the sources)
 _RECORD_COLUMNS = CSV_COLUMNS[: CSV_COLUMNS.index("sources")]
 LIST_SEPARATOR = "; "
@@ -81,8 +84,9 @@ def _join_list(items: Sequence[str]) -> str:
     return LIST_SEPARATOR.join(items)
 
 
-def csv_row(event: Event) -> dict[str, str]:
-    """One event as CSV cells (before formula neutralisation).
+def csv_row(event: Event, source: str = "") -> dict[str, str]:
+    """One event as CSV cells (before formula neutralisation); `source` where it comes from
+    (the `from` column: `curated`, `user` or `team:NAME`).
 
     Lists are joined with `; `. Sources are `title <url>` joined with ` | `; their publishers
     and access dates stand in two parallel columns joined the same way (empty where unknown).
@@ -110,6 +114,7 @@ def csv_row(event: Event) -> dict[str, str]:
     row["source_accessed"] = (
         SOURCE_SEPARATOR.join(str(s.accessed or "") for s in sources) if has_accessed else ""
     )
+    row["from"] = source
     return row
 
 
@@ -149,7 +154,7 @@ def csv_record(row: dict[str, str], dayfirst: bool = False) -> dict[str, Any]:
     """A row of cells (as `export` writes them) as a store record; raise CellError."""
     record: dict[str, Any] = {}
     for key, value in row.items():
-        if key.startswith("source") or value == "":
+        if key.startswith("source") or key in WRITTEN_ONLY or value == "":
             continue
         if key in _LIST_FIELDS:
             record[key] = value.split(LIST_SEPARATOR)

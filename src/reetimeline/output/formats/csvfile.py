@@ -14,7 +14,7 @@ than `MAX_CELL` characters is a row error.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from ...errors import Problem
 from ...model import Event
@@ -37,8 +37,10 @@ def restore(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and _FORMULA.match(cell[1:]) else cell
 
 
-def to_csv(events: Sequence[Event], **_options) -> str:
-    """RFC 4180 CSV (CRLF line ends) with a header row and one row per event."""
+def to_csv(events: Sequence[Event], *, sources: Callable[[Event], str] | None = None,
+           **_options) -> str:  # fmt: skip
+    """RFC 4180 CSV (CRLF line ends) with a header row and one row per event; `sources` says
+    where an event comes from (the `from` column)."""
     import csv
     import io
 
@@ -46,7 +48,8 @@ def to_csv(events: Sequence[Event], **_options) -> str:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for event in events:
-        writer.writerow({k: neutralise(v) for k, v in csv_row(event).items()})
+        cells = csv_row(event, sources(event) if sources else "")
+        writer.writerow({k: neutralise(v) for k, v in cells.items()})
     return out.getvalue()
 
 

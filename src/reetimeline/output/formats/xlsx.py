@@ -41,7 +41,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -103,8 +103,9 @@ def _display_width(text: str) -> int:
 
 
 def to_xlsx(
-    events: Sequence[Event], *, stamp: dt.datetime, data_note: str = "", **_options
-) -> bytes:
+    events: Sequence[Event], *, stamp: dt.datetime, data_note: str = "",
+    sources: Callable[[Event], str] | None = None, **_options
+) -> bytes:  # fmt: skip
     """The workbook as bytes (see the module's docstring for the layout)."""
     import io
 
@@ -124,7 +125,7 @@ def to_xlsx(
     widths = [_display_width(name) for name in header]
     problems = []
     for event in events:
-        texts = csv_row(event)
+        texts = csv_row(event, sources(event) if sources else "")
         for name, value in texts.items():
             if len(value) > MAX_CELL:
                 problems.append(Problem("--format xlsx", f"{len(value)} characters; a spreadsheet "
