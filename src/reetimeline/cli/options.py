@@ -253,3 +253,34 @@ AsOf = Annotated[
     ),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
+
+# --- the windows and titles of the views (countdown, timeline, report) --------------------------
+
+MAX_WITHIN_DAYS = 36_525  # a hundred years
+Within = Annotated[
+    int | None,
+    typer.Option(
+        "--within",
+        min=0,
+        max=MAX_WITHIN_DAYS,
+        metavar="DAYS",
+        help=f"Only targets from the as-of date to DAYS after it (0 to {MAX_WITHIN_DAYS}).",
+        show_default=False,
+    ),
+]
+Recent = Annotated[
+    int | None,
+    typer.Option(
+        "--recent",
+        min=0,
+        max=MAX_WITHIN_DAYS,
+        metavar="DAYS",
+        help="Also targets lapsed in the last DAYS (default 30 without --within).",
+        show_default=False,
+    ),
+]
+Title = Annotated[
+    str | None,
+    typer.Option("--title", metavar="TEXT", help="The title (default: what it shows).",
+                 show_default=False),
+]  # fmt: skip

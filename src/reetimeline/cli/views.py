@@ -27,7 +27,7 @@ from . import completion
 from .application import app
 from .completion import completing
 from .loading import event_by_id, load_store, say_if_nothing_matched, selected
-from .options import AsOf, FilterArgs, JsonFlag, as_of_date, with_filters
+from .options import AsOf, FilterArgs, JsonFlag, Title, as_of_date, with_filters
 from .paths import cache_dir, settings, store_paths
 from .printing import (
     console,
@@ -167,10 +167,7 @@ def timeline_command(
             "(--since/--until set the span).",
         ),
     ] = False,
-    title: Annotated[
-        str,
-        typer.Option("--title", metavar="TEXT", help="The picture's title."),
-    ] = "Critical-minerals timeline",
+    title: Title = None,
 ) -> None:
     """Draw the timeline: year headings, a marker per event coloured by category, effective and
     expiry dates as rows of their own, and a "today" rule between past and future.
@@ -234,7 +231,8 @@ def timeline_command(
                     data_note=horizon_note(answers.horizon(loaded), day),
                     links=links,
                 )
-            write_text_atomically(path, draw(shown, width=width or 100, title=title))
+            write_text_atomically(path, draw(shown, width=width or 100,
+                                                 title=title or "Critical-minerals timeline"))
 
 
 def _caption(filters: FilterArgs) -> str:
