@@ -160,3 +160,41 @@ def test_the_report_on_a_phone_and_a_desktop(pages, tmp_path):
     assert desktop["chart_class"] == "life"
     assert (desktop["inside"], desktop["label"]) == (True, f"as of {AS_OF}")
     assert desktop["smallest_text"] >= 11
+
+
+def test_sections_run_by_what_matters_this_week_and_measures_by_state(run, tmp_path):
+    page = tmp_path / "r.html"
+    assert run("report", "--as-of", AS_OF, "-o", str(page)).exit_code == 0
+    text = page.read_text(encoding="utf-8")
+    assert re.findall(r'<section id="(\w+)"', text) == [
+        "deadlines", "changes", "matrix", "states", "life", "events"]  # fmt: skip
+    states = text[text.index('<section id="states">') : text.index('<section id="life">')]
+    assert re.findall(r"<h3>([^<]*)</h3>", states) == [
+        "in force (16)",
+        "suspended (1)",
+        "unconfirmed: a change was due after the data&#x27;s horizon (7)",
+        "ended or expired (4)",
+    ]
+    history = text[text.index('<section id="events">') :]
+    assert re.findall(r"<h3>([^<]*)</h3>", history) == ["2026", "2025", "2024", "2023", "2014",
+                                                       "2010"]  # fmt: skip
+    # every cell carries its column's name for the phone's cards; ids break after hyphens
+    assert '<td data-label="days" class="days">2</td>' in text
+    assert ('<a class="id" href="#mofcom-suspends-us-ga-ge-sb-ban">mofcom-<wbr>suspends-<wbr>'
+            "us-<wbr>ga-<wbr>ge-<wbr>sb-<wbr>ban</a>") in text  # fmt: skip
+    assert "min-width: 36rem" not in text
+
+
+def test_title_within_and_recent_shape_the_page_and_the_title_is_escaped(run, tmp_path):
+    page = tmp_path / "r.html"
+    result = run("report", "--as-of", AS_OF, "-o", str(page), "--title", "<b>Boss & co</b>",
+                 "--within", "10", "--recent", "10")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    text = page.read_text(encoding="utf-8")
+    assert "<h1>&lt;b&gt;Boss &amp; co&lt;/b&gt;</h1>" in text
+    assert f"<title>&lt;b&gt;Boss &amp; co&lt;/b&gt;, {AS_OF}</title>" in text
+    deadlines = text[text.index('<section id="deadlines">') : text.index('<section id="changes">')]
+    assert re.findall(r'data-label="date" class="date">([^<]*)<', deadlines) == ["2026-11-27"]
+    assert "<h2>What changed, 2026-11-15 to 2026-11-25</h2>" in text
+    usage = run("report", "-o", str(page), "--within", "2m")
+    assert usage.exit_code == 2
