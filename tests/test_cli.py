@@ -53,7 +53,7 @@ def test_list_json_uses_the_store_field_names(run):
         "id", "date", "precision", "title", "summary", "category", "minerals", "countries",
         "tags", "effective", "expires", "suspends", "related", "confidence", "issuer",
         "applies_to", "extends", "ends", "kind", "partial", "part_of", "confirms", "current_to",
-        "sources",
+        "sources", "from",
     ]  # fmt: skip
 
 
