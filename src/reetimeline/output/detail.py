@@ -119,8 +119,6 @@ def event_detail(
             ("  ", ""), (describe_days(t), "dim" if quiet else f"urgency:{urgency(t.days)}"),
             *(_reported(t.confidence) if t.extended_by else ()))  # fmt: skip
     add("confidence", (event.confidence, "warn" if event.confidence == "reported" else ""))
-    if source is not None:
-        add("from", (provenance_words(source), "" if source.kind == "curated" else "warn"))
     if event.issuer:
         add("imposed by", (event.issuer, ""))
     for label, items in (("applies to", event.applies_to), ("minerals", event.minerals),
@@ -144,4 +142,6 @@ def event_detail(
             add(label, (other.id, ""), (until, "warn"), *_reported(other.confidence),
                 ("  ", ""), (visible(other.title), ""))  # fmt: skip
             label = ""
+    if source is not None:
+        add("from", (provenance_words(source), "" if source.kind == "curated" else "warn"))
     return Detail(event, tuple(facts), data_note)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..engine.briefing import CELL_STATES, Change, Life, Matrix
@@ -265,7 +265,7 @@ def render(report: Report) -> str:
         _deadlines(report),
         _changes(report),
         _matrix(report.matrix),
-        _states(report),
+        _states(report.statuses, lambda event_id: _mine(report, event_id)),
         _life_chart(report),
         _events(report),
         "<footer>Made by reetimeline from its sourced store. Every event lists its sources; "
@@ -376,20 +376,20 @@ def _changes(report: Report) -> str:
     ], "no changes")  # fmt: skip
 
 
-def _states(report: Report) -> str:
-    """Today's measures, in groups by state (`STATE_GROUPS`), each in the order given."""
+def _states(statuses: Sequence[Status], mark: Callable[[str], str] = lambda _id: "") -> str:
+    """Today's measures, in groups by state (`STATE_GROUPS`), each in the order given; `mark`:
+    the mark after a measure's id (where it comes from, when not the curated store)."""
     columns = ("state", "since", "until", "kind", "measure")
     parts = ['<section id="states"><h2>Every measure today</h2>']
     for heading, states in STATE_GROUPS:
         rows = [
             _row([("state", "", _state(s.state)), ("since", "date", _e(s.since or "")),
                   ("until", "date", _e(s.until or "")), ("kind", "", _e(kind_text(s.event))),
-                  ("measure", "", f"{_e(s.event.title)} {_id(s.event.id)}"
-                                  f"{_mine(report, s.event.id)}"
+                  ("measure", "", f"{_e(s.event.title)} {_id(s.event.id)}{mark(s.event.id)}"
                                   f"<br><small>{_e(flow_words(s.event))}</small>"
                                   f"<br><small>{_e(status_note(s))}</small>"
                                   f"{_reported(s.confidence)}")])
-            for s in report.statuses if s.state in states
+            for s in statuses if s.state in states
         ]  # fmt: skip
         if rows:
             parts.append(f"<h3>{_e(heading)} ({len(rows)})</h3>{_table(columns, rows, '')}")
