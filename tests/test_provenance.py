@@ -118,3 +118,14 @@ def test_curated_only_reads_the_curated_store_alone_for_every_command(run, store
     assert missing.exit_code == 2
     counted = run("--curated-only", "countdown", "--as-of", "2026-11-25", "--json")
     assert {t["id"] for t in json.loads(counted.stdout)}.isdisjoint({"bob-ga-ban"})
+
+
+def test_curated_only_does_not_write(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    result = run("--curated-only", "add", "--date", "2026-11-21", "--title", "A note", "-k",
+                 "other", "--source-title", "Memo", "--source-url",
+                 "https://example.com/m")  # fmt: skip
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", "reetimeline: error: --curated-only reads the curated store alone, and add and "
+        "import write to another store: leave out --curated-only\n")  # fmt: skip
+    assert not (tmp_path / "data").exists()
