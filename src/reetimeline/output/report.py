@@ -191,6 +191,7 @@ footer { margin: 2rem 0 1rem; color: var(--muted); font-size: .85rem; }
   table.cards td, table.cards th { border: 0; padding: .15rem 0; min-width: 0; }
   table.cards td[data-label]::before { content: attr(data-label); display: inline-block;
     min-width: 5.5rem; margin-right: .4rem; font-weight: 600; color: var(--muted); }
+  table.cards td:empty { display: none; }
   table.cards td.days { text-align: left; }
   table.cards td.date { white-space: normal; }
   #matrix th[scope="row"] { position: static; font-size: 1.05rem; }
