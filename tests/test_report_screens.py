@@ -198,3 +198,39 @@ def test_title_within_and_recent_shape_the_page_and_the_title_is_escaped(run, tm
     assert "<h2>What changed, 2026-11-15 to 2026-11-25</h2>" in text
     usage = run("report", "-o", str(page), "--within", "2m")
     assert usage.exit_code == 2
+
+
+TEAM = """
+[[events]]
+id = "bob-ga-ban"
+date = 2026-11-02
+title = "Bob: Ga ban rumour"
+category = "export-control"
+minerals = ["gallium"]
+issuer = "CN"
+applies_to = ["US"]
+confidence = "reported"
+sources = [{ title = "Call with a trader", url = "https://example.com/call" }]
+"""
+
+
+def test_a_team_measure_is_marked_in_every_section_it_is_in(run, write_store, tmp_path):
+    team = write_store(TEAM, name="bob<i>.toml")
+    page = tmp_path / "r.html"
+    result = run("--store", str(team), "--with-curated", "report", "--as-of", AS_OF, "-o",
+                 str(page), "-m", "gallium")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    text = page.read_text(encoding="utf-8")
+    mark = '<span class="mine">not curated: team store bob&lt;i&gt;.toml</span>'
+    sections = dict(re.findall(r'<section id="(\w+)">(.*?)</section>', text, flags=re.S))
+    counts = {name: body.count(mark) for name, body in sections.items()}
+    # what changed (dated in the last 30 days), the matrix's cell for US, today's measures and
+    # the history; the chart marks its label
+    assert counts == {"deadlines": 0, "changes": 1, "matrix": 1, "states": 1, "life": 0,
+                      "events": 1}  # fmt: skip
+    labels = re.findall(r'<text x="[\d.]+" y="[\d.]+" fill="(#\w+)"( font-style="italic")?>'
+                        r"<title>([^<]*)</title>", sections["life"])  # fmt: skip
+    assert [title for colour, italic, title in labels if (colour, italic) != ("#1b1b1b", "")] == [
+        "Bob: Ga ban rumour (not curated: team store bob&lt;i&gt;.toml)"] * 2  # both charts
+    assert len(labels) == 8  # 4 measures of gallium, in each chart
+    assert "<i>" not in text

@@ -265,7 +265,7 @@ def render(report: Report) -> str:
         _legend(report),
         _deadlines(report),
         _changes(report),
-        _matrix(report.matrix),
+        _matrix(report.matrix, lambda event_id: _mine(report, event_id)),
         _states(report.statuses, lambda event_id: _mine(report, event_id)),
         _life_chart(report),
         _events(report),
@@ -301,7 +301,7 @@ def _legend(report: Report) -> str:
     return f'<section aria-label="legend"><ul class="legend">{items}</ul></section>'
 
 
-def _matrix(grid: Matrix) -> str:
+def _matrix(grid: Matrix, mark: Callable[[str], str] = lambda _id: "") -> str:
     rows = []
     for mineral in grid.minerals:
         cells = []
@@ -313,7 +313,8 @@ def _matrix(grid: Matrix) -> str:
                                                            strict=True):  # fmt: skip
                 state = control.status.state
                 badge = _state(state, short=True) + " " if group == "material" else ""
-                lines.append(f'<li class="{group}">{badge}{_e(words)} {_id(measure_id)}</li>')
+                lines.append(f'<li class="{group}">{badge}{_e(words)} {_id(measure_id)}'
+                             f"{mark(measure_id)}</li>")  # fmt: skip
             body = f'<ul class="ids">{"".join(lines)}</ul>' if lines else _state("none")
             cells.append(f'<td data-label="{_e(destination)}">{body}</td>')
         rows.append(f'<tr><th scope="row">{_e(mineral)}</th>{"".join(cells)}</tr>')
@@ -493,6 +494,17 @@ def _as_of_line(as_of: dt.date, line: float, top: float, bottom: float, width: f
             f'font-weight="600">{_e(label)}</text>')  # fmt: skip
 
 
+def _chart_label(report: Report, event, label: str, x: float, y: float) -> str:
+    """A measure's label, linked to the event in the history, its whole title as a tooltip; in
+    the not-curated mark's colour, saying where it comes from, for an event of another
+    store."""
+    where = report.sources.get(event.id)
+    look = ' fill="#1b1b1b"' if where is None else ' fill="#7a4d00" font-style="italic"'
+    note = "" if where is None else f" (not curated: {provenance_words(where)})"
+    return (f'<a href="#{_e(event.id)}"><text x="{x}" y="{y}"{look}><title>'
+            f"{_e(event.title + note)}</title>{_e(label)}</text></a>")  # fmt: skip
+
+
 def _wide_chart(report: Report) -> str:
     start, end = report.chart_start, report.chart_end
     span = max((end - start).days, 1)
@@ -516,8 +528,7 @@ def _wide_chart(report: Report) -> str:
         y = 24 + row * ROW
         title = item.event.title
         label = title if len(title) <= 38 else title[:37] + "…"
-        out.append(f'<a href="#{_e(item.event.id)}"><text x="0" y="{y + 13}" fill="#1b1b1b">'
-                   f"<title>{_e(title)}</title>{_e(label)}</text></a>")  # fmt: skip
+        out.append(_chart_label(report, item.event, label, 0, y + 13))
         out += _bands(item, start, x, y, ROW - 6)
     out.append(_as_of_line(report.as_of, x(report.as_of), 18, height - 16, WIDTH, height - 3))
     out.append("</svg>")
@@ -558,8 +569,7 @@ def _narrow_chart(report: Report) -> str:
         y = 36 + row * NARROW_ROW
         title = item.event.title
         label = title if len(title) <= per_line else title[: per_line - 1] + "…"
-        out.append(f'<a href="#{_e(item.event.id)}"><text x="{margin}" y="{y + 10}" '
-                   f'fill="#1b1b1b"><title>{_e(title)}</title>{_e(label)}</text></a>')
+        out.append(_chart_label(report, item.event, label, margin, y + 10))
         out += _bands(item, start, x, y + 14, 12)
     out.append(_as_of_line(report.as_of, x(report.as_of), 16, height - 4, NARROW_WIDTH, 28))
     out.append("</svg>")
@@ -569,7 +579,9 @@ def _narrow_chart(report: Report) -> str:
 def _life_chart(report: Report) -> str:
     note = ('<p class="meta">Bands after the as-of line are what the schedule says, drawn pale; '
             "hatched purple: a change was due after the data's horizon and nothing reports it; "
-            "dashed outline: the stretch rests on press reports.</p>")  # fmt: skip
+            "dashed outline: the stretch rests on press reports"
+            + ("; a label in brown italics: not curated" if report.sources else "")
+            + ".</p>")  # fmt: skip
     return (f'<section id="life"><h2>The life of each measure</h2>{note}{_patterns()}'
             f"{_wide_chart(report)}{_narrow_chart(report)}</section>")  # fmt: skip
 
