@@ -264,7 +264,8 @@ Within = Annotated[
         min=0,
         max=MAX_WITHIN_DAYS,
         metavar="DAYS",
-        help=f"Only targets from the as-of date to DAYS after it (0 to {MAX_WITHIN_DAYS}).",
+        help=f"Only targets from the as-of date to DAYS after it (0 to {MAX_WITHIN_DAYS}; "
+        "report: its deadlines, default 90).",
         show_default=False,
     ),
 ]
@@ -275,7 +276,8 @@ Recent = Annotated[
         min=0,
         max=MAX_WITHIN_DAYS,
         metavar="DAYS",
-        help="Also targets lapsed in the last DAYS (default 30 without --within).",
+        help="Also targets lapsed in the last DAYS (default 30 without --within; report: what "
+        "changed, default 30).",
         show_default=False,
     ),
 ]
