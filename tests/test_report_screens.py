@@ -101,7 +101,7 @@ def test_a_private_note_is_marked_and_curated_only_leaves_it_out(pages):
     assert (
         '<p class="meta"><span class="mine">not curated</span> 1 event on this page comes from '
         "your store, not from the curated store; <code>reetimeline report --curated-only</code> "
-        "leaves them out.</p>"
+        "leaves it out.</p>"
     ) in mine
     assert "from a store other than the curated one</li>" in mine
     # the rest of the page is the same
