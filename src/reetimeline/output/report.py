@@ -286,8 +286,8 @@ def _not_curated_note(report: Report) -> str:
     return (f'<p class="meta"><span class="mine">not curated</span> {count} event'
             f"{'s' if count != 1 else ''} on this page come{'s' if count == 1 else ''} from "
             f"{_e(', '.join(stores))}, not from the curated store; "
-            f"<code>reetimeline report --curated-only</code> leaves {'it' if count == 1 else 'them'}"
-            " out.</p>")  # fmt: skip
+            "<code>reetimeline report --curated-only</code> leaves "
+            f"{'it' if count == 1 else 'them'} out.</p>")  # fmt: skip
 
 
 def _legend(report: Report) -> str:
