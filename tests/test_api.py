@@ -43,9 +43,12 @@ def test_status_rows_are_a_dataframe_shaped_list_equal_to_status_json(curated, r
     packages = ("october-9-export-control-package", "china-bans-ga-ge-sb-to-us")
     assert len([r for r in printed if r["id"] not in packages]) == 24
     columns = [f.name for f in dataclasses.fields(ree.StatusRow)]
+    assert columns[-1] == "from_"  # `from` in JSON: a Python keyword cannot name a field
     for row, record in zip(frame, printed, strict=True):
-        assert list(row) == columns == list(record)
-        for name in columns:
+        assert list(row) == columns
+        assert list(record) == [*columns[:-1], "from"]
+        assert (row["from_"], record["from"]) == ("curated", "curated")
+        for name in columns[:-1]:
             value = row[name]
             assert plain(value), (name, value)
             assert (list(value) if isinstance(value, tuple) else value) == record[name], name

@@ -53,7 +53,7 @@ def test_list_json_uses_the_store_field_names(run):
         "id", "date", "precision", "title", "summary", "category", "minerals", "countries",
         "tags", "effective", "expires", "suspends", "related", "confidence", "issuer",
         "applies_to", "extends", "ends", "kind", "partial", "part_of", "confirms", "current_to",
-        "sources",
+        "sources", "from",
     ]  # fmt: skip
 
 
@@ -236,7 +236,7 @@ def test_show_piped_prints_every_part_as_plain_lines(run):
     result = run("show", "mofcom-suspends-us-ga-ge-sb-ban", "--as-of", "2026-11-25")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[:12] == [
+    assert lines[:13] == [
         "MOFCOM Announcement No. 72: US-specific Ga/Ge/Sb ban suspended until 27 Nov 2026",
         "mofcom-suspends-us-ga-ge-sb-ban\tsuspension",
         "",
@@ -250,9 +250,10 @@ def test_show_piped_prints_every_part_as_plain_lines(run):
         "suspends\tno-46-clause-2-us-ga-ge-sb-ban  No. 46 (2024), clause 2: China bans gallium, "
         "germanium, antimony and superhard-material exports to the US",
         "related\tbusan-trump-xi-summit  Trump–Xi Busan summit: one-year truce",
+        "from\tcurated store",
     ]
-    assert lines[12] == "" and lines[13].startswith("Suspends clause 2 of Announcement No. 46")
-    assert lines[14:19] == [
+    assert lines[13] == "" and lines[14].startswith("Suspends clause 2 of Announcement No. 46")
+    assert lines[15:20] == [
         "",
         "sources",
         "[1] China suspends ban on exports of gallium, germanium, antimony to US "
@@ -348,7 +349,7 @@ def test_import_reports_every_bad_row_and_writes_nothing(run, tmp_path):
          "unknown foo, bar (columns: id, date, title, summary, category, minerals, countries, "
          "tags, effective, expires, suspends, related, confidence, issuer, applies_to, extends, "
          "ends, kind, partial, part_of, confirms, current_to, sources, source_publishers, "
-         "source_accessed, state, runs_until)"),
+         "source_accessed, state, runs_until, from)"),
     ],
 )  # fmt: skip
 def test_import_of_malformed_files(run, tmp_path, name, content, message):

@@ -313,6 +313,9 @@ def test_hostile_text_is_kept_exactly_in_json_and_csv(run, hostile_store, tmp_pa
     fresh = tmp_path / "fresh.toml"
     assert run("--store", str(fresh), "import", str(exported)).exit_code == 0
     [again] = json.loads(run("--store", str(fresh), "list", "--json").stdout)
+    # the same event, now from the store it was imported into
+    assert (record.pop("from"), again.pop("from")) == (f"team:{hostile_store.name}",
+                                                       "team:fresh.toml")  # fmt: skip
     assert again == record
 
 

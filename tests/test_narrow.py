@@ -145,6 +145,7 @@ def test_show_at_80_columns_gives_each_link_a_whole_line(screen):
         "suspended by  mofcom-suspends-the-us-gallium-ban-for-a-year until 2026-11-27",
         "              (reported)  MOFCOM suspends the US-specific gallium, germanium and",
         "              antimony ban for a year",
+        "from          team store events.toml",
         "",
         "sources",
         "[1] MOFCOM Announcement No. 46 of 2024 on strengthening export controls on",

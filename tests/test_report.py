@@ -80,11 +80,11 @@ def test_the_page_holds_every_part_and_escapes_store_text(page):
         "&quot;&gt; &amp;" in text
     )
     links = re.findall(r'<a href="(https?://[^"]*)"', text)
-    assert links == [
+    assert links == [  # the history runs newest first
+        "https://example.com/wire",
+        "https://example.com/pause",
         "https://example.com/announcement",
         "https://example.org/analysis?a=1&amp;b=2",
-        "https://example.com/pause",
-        "https://example.com/wire",
     ]
 
 

@@ -22,7 +22,9 @@ Filters are keyword arguments, as on the command line: `minerals`, `countries`, 
 export control restricts exports from its issuer to its destinations, a tariff imports into its
 issuer from its origins), `confirmed`. Status rows carry each measure's `kind`, its `flow` in
 words, its package (`part_of`), a partial suspension (`partial_by`, `partial_until`) and the
-horizon that applies to it (`current_to`); `matrix` rows each cell's controls by kind. Unknown
+horizon that applies to it (`current_to`); `matrix` rows each cell's controls by kind. Event
+and status rows say where each event comes from in `from_` (`from` in JSON): `curated`, `user`
+or `team:NAME` (a file `load` is given is a team store). Unknown
 names raise `reetimeline.errors.UsageError` with a suggestion; stores with problems raise
 `reetimeline.errors.DataError` listing every problem.
 """

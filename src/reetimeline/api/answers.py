@@ -221,7 +221,8 @@ def export(store: Store, flt: query.Filter, fmt: str, *, as_of: dt.date,
         stamp = dt.datetime.combine(as_of, dt.time(), dt.UTC)
     text = exporter.write(events, stamp=stamp, alarm_days=alarm_days, alarm_on=tuple(alarm_on),
                           targets=rows,
-                          data_note=horizon_note(known, as_of), derived=derived)  # fmt: skip
+                          data_note=horizon_note(known, as_of), derived=derived,
+                          sources=lambda e: store.provenance(e).code)  # fmt: skip
     return with_bom(text) if bom else text
 
 

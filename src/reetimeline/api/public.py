@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class EventRow:
     """One event as the store has it (`list --json`). `sources`: (title, url, publisher); the
-    url is None for a reference to a document by its title."""
+    url is None for a reference to a document by its title. `from_` (`from` in JSON) where it
+    comes from: `curated`, `user` or `team:NAME` (None: not known)."""
 
     id: str
     date: str
@@ -48,6 +49,7 @@ class EventRow:
     confirms: tuple[str, ...]
     current_to: str | None
     sources: tuple[tuple[str, str | None, str | None], ...]
+    from_: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,9 @@ class StatusRow:
     event that reports the scheduled change behind the state (`confirms`); `current_to` the
     horizon that applies to the state (the store's of the event that scheduled its change, else
     the measure's); `note` the state in words; `history` whether a view of today leaves it out
-    unless asked for all (expired or ended more than a year before the as-of date)."""
+    unless asked for all (expired or ended more than a year before the as-of date); `from_`
+    (`from` in JSON) where the measure comes from: `curated`, `user` or `team:NAME` (None: not
+    known)."""
 
     id: str
     title: str
@@ -88,6 +92,7 @@ class StatusRow:
     current_to: str | None
     note: str
     history: bool
+    from_: str | None = None
 
     # the fields that hold dates (as written: a day, a month or a year): date cells in xlsx
     DATES: ClassVar[tuple[str, ...]] = ("since", "until", "partial_until", "current_to")
@@ -166,7 +171,8 @@ class MatrixCell:
 
 
 def record(row: Any) -> dict[str, Any]:
-    """A row as the command line's `--json` prints it: tuples as lists, dates as ISO text."""
+    """A row as the command line's `--json` prints it: tuples as lists, dates as ISO text, a
+    field named for a Python keyword (`from_`) without its underscore."""
 
     def plain(value: Any) -> Any:
         if is_dataclass(value) and not isinstance(value, type):
@@ -177,7 +183,7 @@ def record(row: Any) -> dict[str, Any]:
             return value.isoformat()
         return value
 
-    return {f.name: plain(getattr(row, f.name)) for f in fields(row)}
+    return {f.name.rstrip("_"): plain(getattr(row, f.name)) for f in fields(row)}
 
 
 def sheet(name: str, row_type: type, rows: Sequence[Any], *, about: Iterable[tuple[str, Any]],
@@ -200,8 +206,8 @@ def _text(date: Any) -> str | None:
     return str(date) if date else None
 
 
-def event_row(event: Any) -> EventRow:
-    """An event of the store as a row."""
+def event_row(event: Any, source: str | None = None) -> EventRow:
+    """An event of the store as a row; `source` where it comes from (`Provenance.code`)."""
     return EventRow(
         event.id, str(event.date), event.date.precision, event.title, event.summary,
         event.category, tuple(event.minerals), tuple(event.countries), tuple(event.tags),
@@ -209,12 +215,13 @@ def event_row(event: Any) -> EventRow:
         tuple(event.related), event.confidence, event.issuer, tuple(event.applies_to),
         tuple(event.extends), tuple(event.ends), event.kind, event.partial, event.part_of,
         tuple(event.confirms), _text(event.current_to),
-        tuple((s.title, s.url, s.publisher) for s in event.sources),
+        tuple((s.title, s.url, s.publisher) for s in event.sources), source,
     )  # fmt: skip
 
 
-def status_row(s: Any) -> StatusRow:
-    """The engine's state of a measure as a row."""
+def status_row(s: Any, source: str | None = None) -> StatusRow:
+    """The engine's state of a measure as a row; `source` where it comes from
+    (`Provenance.code`)."""
     from ..engine.states import is_history
     from ..output.words import flow_words, status_note
 
@@ -226,7 +233,7 @@ def status_row(s: Any) -> StatusRow:
         _id(getattr(s, "partial_by", None)), _text(getattr(s, "partial_until", None)),
         bool(getattr(s, "partial_unconfirmed", False)), event.issuer, tuple(event.applies_to),
         _id(getattr(s, "reported_by", None)), _text(s.horizon.date or event.current_to),
-        status_note(s), s.as_of is not None and is_history(s, s.as_of),
+        status_note(s), s.as_of is not None and is_history(s, s.as_of), source,
     )  # fmt: skip
 
 
@@ -339,7 +346,8 @@ def list_events(stores: Store | None = None, *, reverse: bool = False, limit: in
                 flt: Filter | None = None, **filters: Any) -> list[EventRow]:  # fmt: skip
     """The events that match, sorted by date (newest first with `reverse`), at most `limit`."""
     stores, flt = _ask(stores, flt, filters)
-    return [event_row(e) for e in stores.select(flt, reverse=reverse, limit=limit)]
+    return [event_row(e, stores.provenance(e).code)
+            for e in stores.select(flt, reverse=reverse, limit=limit)]
 
 
 def status(stores: Store | None = None, *, as_of: dt.date, flt: Filter | None = None,
@@ -349,7 +357,7 @@ def status(stores: Store | None = None, *, as_of: dt.date, flt: Filter | None = 
     --all); with `ids`, only those measures."""
     stores, flt = _ask(stores, flt, filters)
     rows = answers.today(stores, flt, as_of, ids=ids, show_all=True).rows
-    return [status_row(s) for s in rows]
+    return [status_row(s, stores.provenance(s.event).code) for s in rows]
 
 
 def countdown(stores: Store | None = None, *, as_of: dt.date, within: int | None = None,

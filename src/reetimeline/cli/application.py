@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import EXIT_USAGE, ReeError
+from ..errors import EXIT_USAGE, ReeError, UsageError
 from . import completion
 from .completion import completing
 from .config import COLORS, read_config
@@ -18,8 +18,8 @@ from .typer_adapter import Group, completion_script, is_no_args_help
 
 
 def hoist_global_options(args: list[str]) -> list[str]:
-    """Move `--color X`, `--color=X`, `--pager`, `--no-pager` and `--with-curated` given after the
-    command name to the front."""
+    """Move `--color X`, `--color=X`, `--pager`, `--no-pager`, `--with-curated` and
+    `--curated-only` given after the command name to the front."""
     front: list[str] = []
     rest: list[str] = []
     i = 0
@@ -32,7 +32,8 @@ def hoist_global_options(args: list[str]) -> list[str]:
             front += args[i : i + 2]
             i += 2
             continue
-        if arg.startswith("--color=") or arg in ("--pager", "--no-pager", "--with-curated"):
+        if arg.startswith("--color=") or arg in ("--pager", "--no-pager", "--with-curated",
+                                                     "--curated-only"):
             front.append(arg)
         else:
             rest.append(arg)
@@ -47,7 +48,8 @@ class Commands(Group):
     def parse_args(self, ctx, args):
         if len(args) >= 2 and args[0] == "--show-completion" and args[1] in _SHELLS:
             _show_completion(ctx, args[1])
-        # --color, --pager and --with-curated are global, and also accepted after the command name
+        # --color, --pager, --with-curated and --curated-only are global, and also accepted after
+        # the command name
         try:
             return super().parse_args(ctx, hoist_global_options(list(args)))
         except typer.TyperException as exc:
@@ -158,6 +160,14 @@ def main_options(
             help=f"Keep the curated store when --store or ${ENV_STORE} names the stores.",
         ),
     ] = False,
+    curated_only: Annotated[
+        bool,
+        typer.Option(
+            "--curated-only",
+            help="Read the curated store alone: leave out your store, the config file's stores "
+            f"and ${ENV_STORE} (a page safe to forward: report --curated-only).",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
@@ -180,7 +190,10 @@ def main_options(
         color = color.casefold()  # choices are case-insensitive, like every value typed
         if color not in COLORS:
             raise typer.BadParameter("choose auto, always or never", param_hint="--color")
+    if curated_only and store_paths:
+        raise UsageError("--curated-only reads the curated store alone: leave out --store (or "
+                         "keep the curated store beside --store's with --with-curated)")
     config = read_config(config_path())
     ctx.obj = Settings(stores=store_paths or None, color=color, pager=pager,
                        with_curated=with_curated, config=config,
-                       deferred=deferred_of(ctx.obj))  # fmt: skip
+                       deferred=deferred_of(ctx.obj), curated_only=curated_only)  # fmt: skip

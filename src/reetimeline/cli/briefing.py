@@ -9,7 +9,17 @@ import typer
 from ..api import answers
 from .application import app
 from .loading import load_store, matrix_of
-from .options import AsOf, FilterArgs, JsonFlag, as_of_date, describe_filters, with_filters
+from .options import (
+    AsOf,
+    FilterArgs,
+    JsonFlag,
+    Recent,
+    Title,
+    Within,
+    as_of_date,
+    describe_filters,
+    with_filters,
+)
 from .printing import output, say
 from .sheets import Bom, OutputFile, SheetFormat, sheet_format
 
@@ -87,12 +97,19 @@ def report_command(
                      help="The page to write (atomically)."),
     ],
     as_of: AsOf = None,
+    title: Title = None,
+    within: Within = None,
+    recent: Recent = None,
 ) -> None:  # fmt: skip
     """Write a briefing page to share: one self-contained HTML file (no request to any other
     address; readable on a phone and with JavaScript off) with the as-of date, the filters and
-    how current the data is, what restricts which minerals where, the next 90 days' deadlines,
-    what changed in the last 30 days, a chart of every measure's life, the state of every
-    measure, and the events by year with their sources as links.
+    how current the data is, then the deadlines of the next 90 days (--within DAYS), what
+    changed in the last 30 days (--recent DAYS), what restricts which minerals where, every
+    measure's state today (in force, suspended, unconfirmed, announced, then ended), a chart of
+    every measure's life, and the events by year, newest first, with their sources as links.
+
+    Every event that is not from the curated store is marked with the store it comes from;
+    `reetimeline report --curated-only` leaves them out (a page safe to forward).
 
     Example: reetimeline report -o briefing.html -m gallium -m germanium
     """
@@ -103,6 +120,7 @@ def report_command(
     flt = filters.build(day)
     loaded = load_store()
     grid = matrix_of(loaded, filters, day)
-    page = render(make(loaded, flt, day, describe_filters(filters), answers, grid))
+    page = render(make(loaded, flt, day, describe_filters(filters), answers, grid, title=title,
+                       within=within, recent=recent))  # fmt: skip
     write_text_atomically(output_path, page)
     say(f"wrote the briefing as of {day} to {output_path}")

@@ -146,6 +146,9 @@ def writable_store(into: Path | None = None) -> Path:
     """Where `add` and `import` write (the policy is `edit.writable_store`)."""
     from ..api.edit import writable_store as policy
 
+    if settings().curated_only:
+        raise UsageError("--curated-only reads the curated store alone, and add and import "
+                         "write to another store: leave out --curated-only")  # fmt: skip
     given, env, user = settings().stores, env_store_paths(), user_store_path()
     if user is None and not given and not env and into is None:
         raise UsageError(f"{NO_HOME}: give --store, or set $REETIMELINE_STORE or XDG_DATA_HOME")

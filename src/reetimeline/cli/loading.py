@@ -7,7 +7,7 @@ from .. import store
 from ..errors import EXIT_DATA, DataError, UsageError
 from ..model import Event
 from .options import FilterArgs
-from .paths import cache_dir, settings, store_paths
+from .paths import cache_dir, settings, store_paths, user_store_path
 from .printing import say
 from .typer_adapter import current_context
 
@@ -20,6 +20,7 @@ def load_store(filters: FilterArgs | None = None) -> store.Store:
     When every file has problems there is nothing to answer from: every problem, exit 1."""
     loaded, problems = store.read(store_paths(), cache_dir=cache_dir(), leave_out_broken=True,
                                   deferred=settings().deferred)
+    loaded.user_store = user_store_path()  # for where each event comes from (provenance)
     if problems:
         if not loaded.files:
             raise DataError(problems)

@@ -16,12 +16,19 @@ from . import completion
 from .application import app
 from .completion import completing
 from .loading import event_by_id, load_store, matrix_of, say_if_nothing_matched
-from .options import AsOf, FilterArgs, JsonFlag, as_of_date, days, describe_filters, with_filters
+from .options import (
+    AsOf,
+    FilterArgs,
+    JsonFlag,
+    Recent,
+    Within,
+    as_of_date,
+    describe_filters,
+    with_filters,
+)
 from .printing import output, print_json, print_lines, say, show, use_rich
 from .sheets import Bom, OutputFile, SheetFormat, about, sheet_format, write_sheet
 from .update import say_if_stale
-
-MAX_WITHIN_DAYS = 36_525  # a hundred years
 
 
 def _target_record(t: Target) -> dict[str, Any]:
@@ -44,26 +51,8 @@ def countdown_command(
         ),
     ] = None,
     as_of: AsOf = None,
-    within: Annotated[
-        int | None,
-        typer.Option(
-            "--within",
-            click_type=days(MAX_WITHIN_DAYS),
-            metavar="DAYS",
-            help=f"Only targets from the as-of date to DAYS after it (0 to {MAX_WITHIN_DAYS}).",
-            show_default=False,
-        ),
-    ] = None,
-    recent: Annotated[
-        int | None,
-        typer.Option(
-            "--recent",
-            click_type=days(MAX_WITHIN_DAYS),
-            metavar="DAYS",
-            help="Also targets lapsed in the last DAYS (default 30 without --within).",
-            show_default=False,
-        ),
-    ] = None,
+    within: Within = None,
+    recent: Recent = None,
     show_all: Annotated[
         bool,
         typer.Option(

@@ -344,3 +344,35 @@ def describe_filters(filters: FilterArgs, *given: str) -> str:
             words.append(f"--{name} {value}")
     words += [f"--{flag}" for flag in ("exact", "confirmed") if getattr(filters, flag)]
     return " ".join([*words, *given]) or "none (every event)"
+
+
+# --- the windows and titles of the views (countdown, timeline, report) --------------------------
+
+MAX_WITHIN_DAYS = 36_525  # a hundred years
+Within = Annotated[
+    int | None,
+    typer.Option(
+        "--within",
+        click_type=days(MAX_WITHIN_DAYS),
+        metavar="DAYS",
+        help=f"Only targets from the as-of date to DAYS after it (0 to {MAX_WITHIN_DAYS}; "
+        "report: its deadlines, default 90).",
+        show_default=False,
+    ),
+]
+Recent = Annotated[
+    int | None,
+    typer.Option(
+        "--recent",
+        click_type=days(MAX_WITHIN_DAYS),
+        metavar="DAYS",
+        help="Also targets lapsed in the last DAYS (default 30 without --within; report: what "
+        "changed, default 30).",
+        show_default=False,
+    ),
+]
+Title = Annotated[
+    str | None,
+    typer.Option("--title", metavar="TEXT", help="The title (default: what it shows).",
+                 show_default=False),
+]  # fmt: skip

@@ -30,6 +30,7 @@ class Settings(NamedTuple):
     with_curated: bool = False
     config: Config = Config()
     deferred: store.Deferred | None = None
+    curated_only: bool = False
 
 
 def deferred_of(obj: Any) -> store.Deferred | None:
@@ -59,16 +60,18 @@ def settings(ctx: Any = None) -> Settings:
     color = params.get("color")
     result = Settings(stores, color.casefold() if isinstance(color, str) else None,
                       params.get("pager"), bool(params.get("with_curated")), config,
-                      deferred_of(root.obj))  # fmt: skip
+                      deferred_of(root.obj), bool(params.get("curated_only")))  # fmt: skip
     root.obj = result
     return result
 
 
 def store_paths(ctx: Any = None) -> list[Path]:
-    """--store, else $REETIMELINE_STORE (either with the curated store first when
-    --with-curated), else the curated store, the config file's `stores` and the user store if
-    present."""
+    """The curated store alone with --curated-only; --store, else $REETIMELINE_STORE (either
+    with the curated store first when --with-curated), else the curated store, the config
+    file's `stores` and the user store if present."""
     given = settings(ctx)
+    if given.curated_only:  # beats $REETIMELINE_STORE and the config file; --store is refused
+        return [store.curated_store_path()]
     named = given.stores or env_store_paths()
     if named:
         if not given.with_curated:

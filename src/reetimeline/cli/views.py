@@ -28,7 +28,7 @@ from . import completion
 from .application import app
 from .completion import completing
 from .loading import event_by_id, load_store, say_if_nothing_matched, selected
-from .options import AsOf, FilterArgs, JsonFlag, Number, as_of_date, with_filters
+from .options import AsOf, FilterArgs, JsonFlag, Number, Title, as_of_date, with_filters
 from .paths import cache_dir, settings, store_paths
 from .printing import (
     console,
@@ -126,7 +126,7 @@ def list_events(
     loaded = load_store(filters)
     if json_output:
         events = loaded.select(flt, reverse=reverse, limit=limit)
-        count = print_json_list(json_fragment(e) for e in events)
+        count = print_json_list(json_fragment(e, loaded.provenance(e).code) for e in events)
     else:
         # a brief holds every field of a list line, and is read in a fraction of the time
         briefs = cast(list[Event], loaded.briefs(flt, reverse=reverse, limit=limit))
@@ -187,10 +187,7 @@ def timeline_command(
             "(--since/--until set the span).",
         ),
     ] = False,
-    title: Annotated[
-        str,
-        typer.Option("--title", metavar="TEXT", help="The picture's title."),
-    ] = "Critical-minerals timeline",
+    title: Title = None,
 ) -> None:
     """Draw the timeline: year headings, a marker per event coloured by category, effective and
     expiry dates as rows of their own, and a "today" rule between past and future.
@@ -254,7 +251,8 @@ def timeline_command(
                     data_note=horizon_note(answers.horizon(loaded), day),
                     links=links,
                 )
-            write_text_atomically(path, draw(shown, width=width or 100, title=title))
+            write_text_atomically(path, draw(shown, width=width or 100,
+                                                 title=title or "Critical-minerals timeline"))
 
 
 def _caption(filters: FilterArgs) -> str:
@@ -355,13 +353,14 @@ def show_command(
         # the horizon that applies to this event: its own (its store's), else the data's
         current = event.current_to or horizon.date
         record["current_to"] = str(current) if current else None
+        record["from"] = loaded.provenance(event).code
         print_json(record)
         return
     from ..output.detail import event_detail
 
     detail = event_detail(event, targets=rows, acting=acting, lookup=loaded.get, state=state,
                           end=end, data_note=horizon_note(horizon, day), parts=parts,
-                          horizon=horizon.date)  # fmt: skip
+                          horizon=horizon.date, source=loaded.provenance(event))  # fmt: skip
     if use_rich():
         from ..output import render
 

@@ -9,12 +9,22 @@ Roles: "" plain, "dim", "reported" (a fact that rests on reports), "warn", "stat
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..engine.states import End, Status, Target
 from ..model import MEASURE_CATEGORIES, Dated, Event, PartialDate
 from ..text import joined, visible
-from .words import describe_days, flow_words, kind_words, status_note, urgency
+from .words import (
+    describe_days,
+    flow_words,
+    kind_words,
+    provenance_words,
+    status_note,
+    urgency,
+)
+
+if TYPE_CHECKING:
+    from ..store import Provenance
 
 Piece = tuple[str, str]  # (text, role)
 
@@ -48,12 +58,13 @@ def event_detail(
     data_note: str = "",
     parts: Sequence[Status] = (),
     horizon: PartialDate | None = None,
+    source: Provenance | None = None,
 ) -> Detail:
     """One event in full: its state (for a measure), its kind and the trade it restricts, its
     package or its parts with their states (a package has no state of its own), up to when its
     facts were checked when that is not `horizon` (the day `data_note` names), how long it
     runs (for an event with an end), every date with its count, what it names and what acts on
-    it."""
+    it, and which store it comes from (`source`)."""
     facts: list[Fact] = []
 
     def add(label: str, *pieces: Piece) -> None:
@@ -131,4 +142,6 @@ def event_detail(
             add(label, (other.id, ""), (until, "warn"), *_reported(other.confidence),
                 ("  ", ""), (visible(other.title), ""))  # fmt: skip
             label = ""
+    if source is not None:
+        add("from", (provenance_words(source), "" if source.kind == "curated" else "warn"))
     return Detail(event, tuple(facts), data_note)

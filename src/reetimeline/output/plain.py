@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ..engine.states import Status, Target
-from ..model import Event, event_to_record
+from ..model import Event
 from ..text import joined, visible
 from .words import (
     CONFIDENCE_HEADING,
@@ -43,12 +43,15 @@ def list_line(e: Event) -> str:
     return "\t".join(fields)
 
 
-def json_fragment(event: Event) -> str:
+def json_fragment(event: Event, source: str | None = None) -> str:
     """The event as it stands inside `json.dumps(events, indent=2)`: indented one level, so that
-    fragments joined with ",\n" between "[\n" and "\n]" print the same list."""
+    fragments joined with ",\n" between "[\n" and "\n]" print the same list; `source` where it
+    comes from (`from`: `curated`, `user` or `team:NAME`)."""
     import json  # here: the other piped views do without it
 
-    text = json.dumps(event_to_record(event), ensure_ascii=False, indent=2)
+    from .formats.jsonfile import with_source
+
+    text = json.dumps(with_source(event, source), ensure_ascii=False, indent=2)
     return "\n".join("  " + line for line in text.split("\n"))
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..engine.briefing import CELL_STATES, Change, Life, Matrix
 from ..engine.states import Status, Target
@@ -21,10 +21,15 @@ from .words import (
     change_note,
     describe_days,
     flow_words,
+    history_note,
     horizon_note,
     kind_text,
+    provenance_words,
     status_note,
 )
+
+if TYPE_CHECKING:
+    from ..store import Provenance
 
 # Okabe-Ito colours: distinct for the common colour-vision deficiencies, and each state also
 # has its own label in the legend and in every table cell.
@@ -62,42 +67,73 @@ class Report(NamedTuple):
     lives: Sequence[Life]
     chart_start: dt.date
     chart_end: dt.date
-    statuses: Sequence[Status]
-    events: Sequence[Event]
+    statuses: Sequence[Status]  # today first (`states.today_first`), the old history left out
+    events: Sequence[Event]  # newest first
+    title: str = "Critical-minerals briefing"
+    within: int = 90  # the deadlines' reach, in days after the as-of date
+    # where each event on the page that is not from the curated store comes from, by id
+    sources: Mapping[str, Provenance] = {}
+    # the measures that expired or ended more than a year before the as-of date (in the history)
+    left_out: int = 0
 
 
 DEADLINE_DAYS = 90
 CHANGE_DAYS = 30
+TITLE = "Critical-minerals briefing"
+# today's measures, in groups by state: what binds now first, what is over last
+STATE_GROUPS = (
+    ("in force", ("in-force",)),
+    ("suspended", ("suspended",)),
+    ("unconfirmed: a change was due after the data's horizon", ("unconfirmed",)),
+    ("announced, not yet in force", ("announced",)),
+    ("ended or expired", ("ended", "expired")),
+)
 
 
-def make(loaded, flt, as_of: dt.date, filters: str, answers, grid: Matrix) -> Report:
+def make(loaded, flt, as_of: dt.date, filters: str, answers, grid: Matrix, *,
+         title: str | None = None, within: int | None = None,
+         recent: int | None = None) -> Report:  # fmt: skip
     """Everything the page shows, from a loaded store and a filter (`answers`: the module
     api.answers, passed in by the command: the output layer does not import upward; `grid`:
-    the matrix, the one `status --matrix` draws with the same options)."""
+    the matrix, the one `status --matrix` draws with the same options). `within`: the
+    deadlines from the as-of date to that many days after it (default 90); `recent`: what
+    changed in that many days up to the as-of date (default 30)."""
     from ..engine.briefing import lives
 
+    within = DEADLINE_DAYS if within is None else within
+    recent = CHANGE_DAYS if recent is None else recent
     knowledge = answers.knowledge(loaded, as_of, confirmed=flt.confirmed)
     horizon = answers.horizon(loaded)
-    statuses = answers.status(loaded, flt, as_of)
-    events = loaded.select(flt)
-    measures = [s.event for s in statuses]
+    every = answers.today(loaded, flt, as_of, show_all=True).rows
+    today = answers.today(loaded, flt, as_of)
+    events = loaded.select(flt, reverse=True)
+    measures = [s.event for s in every]
     chart_start = min((m.date.first() for m in measures), default=as_of)
     chart_start = dt.date(max(chart_start.year, as_of.year - 4), 1, 1)
-    chart_end = as_of + dt.timedelta(days=DEADLINE_DAYS)
-    changes_from = as_of - dt.timedelta(days=CHANGE_DAYS)
+    chart_end = as_of + dt.timedelta(days=max(within, 60))
+    changes_from = as_of - dt.timedelta(days=recent)
+    deadlines = answers.countdown(loaded, flt, as_of, within=within)
+    changes = answers.changes(loaded, flt, as_of, changes_from, as_of)
+    shown = [*measures, *events, *(t.event for t in deadlines), *(c.event for c in changes),
+             *(c.by for c in changes if c.by is not None)]  # fmt: skip
+    sources = {e.id: where for e in shown if (where := loaded.provenance(e)).kind != "curated"}
     return Report(
         as_of=as_of,
         filters=filters,
         data_note=horizon_note(horizon, as_of),
         matrix=grid,
-        deadlines=answers.countdown(loaded, flt, as_of, within=DEADLINE_DAYS),
-        changes=answers.changes(loaded, flt, as_of, changes_from, as_of),
+        deadlines=deadlines,
+        changes=changes,
         changes_from=changes_from,
         lives=lives(measures, knowledge, horizon, chart_end),
         chart_start=chart_start,
         chart_end=chart_end,
-        statuses=statuses,
+        statuses=today.rows,
         events=events,
+        title=title or TITLE,
+        within=within,
+        sources=sources,
+        left_out=today.left_out,
     )
 
 
@@ -112,7 +148,7 @@ CSS = """
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
        color: var(--ink); background: #fff; }
 main { max-width: 64rem; margin: 0 auto; padding: 1rem; }
-h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .25rem; overflow-wrap: break-word; }
 h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; border-bottom: 2px solid var(--rule); }
 h3 { font-size: 1rem; margin: 1.25rem 0 .25rem; }
 p.meta { margin: .1rem 0; color: var(--muted); }
@@ -129,12 +165,14 @@ td.days { text-align: right; }
 .state-unconfirmed { background-image: repeating-linear-gradient(45deg, transparent 0 4px,
                      rgba(255,255,255,.55) 4px 7px); }
 .reported { font-style: italic; color: #7a4d00; white-space: nowrap; }
+.mine { display: inline-block; font-size: .8rem; padding: 0 .35rem; border-radius: .25rem;
+        border: 1px dashed #7a4d00; color: #7a4d00; background: #fff6e0; }
 ul.ids { margin: .2rem 0 0; padding-left: 1rem; font-size: .8rem; color: var(--muted); }
 details summary { cursor: pointer; font-size: .8rem; color: var(--muted); }
 #matrix td { min-width: 6.5rem; }
 #matrix th[scope="row"] { position: sticky; left: 0; background: #fff; }
 code, .id { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .85em;
-            overflow-wrap: anywhere; }
+            overflow-wrap: break-word; }
 ul.events { list-style: none; padding: 0; margin: 0; }
 ul.events > li { padding: .5rem 0; border-bottom: 1px solid var(--rule); }
 ol.sources { margin: .25rem 0 0 1.25rem; padding: 0; font-size: .9rem; }
@@ -143,8 +181,28 @@ ol.sources a { overflow-wrap: anywhere; }
           font-size: .9rem; }
 .legend li { display: flex; align-items: center; gap: .35rem; }
 .swatch { width: 1.4rem; height: .9rem; border: 1px solid rgba(0,0,0,.35); display: inline-block; }
-svg.life { width: 100%; height: auto; min-width: 36rem; font: 11px system-ui, sans-serif; }
+svg.life { display: block; width: 100%; height: auto; font: 12px system-ui, sans-serif; }
+svg.life.narrow { display: none; max-width: 34rem; }
 footer { margin: 2rem 0 1rem; color: var(--muted); font-size: .85rem; }
+@media (max-width: 600px) {
+  main { padding: .75rem; }
+  .scroll { overflow-x: visible; }
+  table.cards, table.cards tbody, table.cards tr, table.cards th, table.cards td {
+    display: block; width: 100%; }
+  table.cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
+                      clip: rect(0 0 0 0); white-space: nowrap; }
+  table.cards tr { border: 1px solid var(--rule); border-radius: .4rem; margin: 0 0 .6rem;
+                   padding: .3rem .6rem; }
+  table.cards td, table.cards th { border: 0; padding: .15rem 0; min-width: 0; }
+  table.cards td[data-label]::before { content: attr(data-label); display: inline-block;
+    min-width: 5.5rem; margin-right: .4rem; font-weight: 600; color: var(--muted); }
+  table.cards td:empty { display: none; }
+  table.cards td.days { text-align: left; }
+  table.cards td.date { white-space: normal; }
+  #matrix th[scope="row"] { position: static; font-size: 1.05rem; }
+  svg.life:not(.narrow) { display: none; }
+  svg.life.narrow { display: block; }
+}
 """
 for _name, _colour in STATE_COLOURS.items():
     CSS += f".state-{_name}, .swatch-{_name} {{ background-color: {_colour}; }}\n"
@@ -163,12 +221,28 @@ def _reported(confidence: str) -> str:
     return ' <span class="reported">(reported)</span>' if confidence == "reported" else ""
 
 
+def _breakable(event_id: str) -> str:
+    """An id escaped, with a break opportunity after each hyphen: a narrow column wraps it
+    between words, never one letter per line."""
+    return "-<wbr>".join(_e(part) for part in event_id.split("-"))
+
+
 def _id(event_id: str) -> str:
-    return f'<a class="id" href="#{_e(event_id)}">{_e(event_id)}</a>'
+    return f'<a class="id" href="#{_e(event_id)}">{_breakable(event_id)}</a>'
+
+
+def _mine(report: Report, event_id: str) -> str:
+    """The mark of an event that is not from the curated store, naming where it comes from."""
+    where = report.sources.get(event_id)
+    if where is None:
+        return ""
+    return f' <span class="mine">not curated: {_e(provenance_words(where))}</span>'
 
 
 def render(report: Report) -> str:
-    """The whole page as text."""
+    """The whole page as text: what matters this week first (the next deadlines, what changed,
+    the matrix, today's measures by state), then the life chart and the history, newest
+    first."""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -179,45 +253,61 @@ def render(report: Report) -> str:
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">",
         '<meta name="referrer" content="no-referrer">',
-        f"<title>reetimeline briefing, {report.as_of.isoformat()}</title>",
+        f"<title>{_e(report.title)}, {report.as_of.isoformat()}</title>",
         f"<style>{CSS}</style>",
         "</head>",
         "<body>",
         "<main>",
         "<header>",
-        "<h1>Critical-minerals briefing</h1>",
+        f"<h1>{_e(report.title)}</h1>",
         f'<p class="meta">As of <strong>{report.as_of.isoformat()}</strong>; '
         f"filters: {_e(report.filters)}.</p>",
         f'<p class="meta">Data: {_e(report.data_note or "no store says up to when its facts were checked")}.'  # noqa: E501
         " A change due after that day that no event reports is shown as <em>unconfirmed</em>;"
         " facts that rest on press reports are marked <em>(reported)</em>.</p>",
+        _not_curated_note(report),
         "</header>",
-        _legend(),
-        _deadlines(report.deadlines),
-        _changes(report.changes, report.changes_from, report.as_of),
-        _matrix(report.matrix),
+        _legend(report),
+        _deadlines(report),
+        _changes(report),
+        _matrix(report.matrix, lambda event_id: _mine(report, event_id)),
+        _states(report.statuses, lambda event_id: _mine(report, event_id), report.left_out),
         _life_chart(report),
-        _states(report.statuses),
-        _events(report.events),
+        _events(report),
         "<footer>Made by reetimeline from its sourced store. Every event lists its sources; "
         "dates are as the sources give them (a month or a year when no day is known).</footer>",
         "</main>",
         "</body>",
         "</html>",
     ]
-    return "\n".join(parts) + "\n"
+    return "\n".join(part for part in parts if part) + "\n"
 
 
-def _legend() -> str:
+def _not_curated_note(report: Report) -> str:
+    if not report.sources:
+        return ""
+    count = len(report.sources)
+    stores = sorted({provenance_words(p) for p in report.sources.values()})
+    return (f'<p class="meta"><span class="mine">not curated</span> {count} event'
+            f"{'s' if count != 1 else ''} on this page come{'s' if count == 1 else ''} from "
+            f"{_e(', '.join(stores))}, not from the curated store; "
+            "<code>reetimeline report --curated-only</code> leaves "
+            f"{'it' if count == 1 else 'them'} out.</p>")  # fmt: skip
+
+
+def _legend(report: Report) -> str:
     items = "".join(
         f'<li><span class="swatch swatch-{s}"></span>{_e(STATE_LABELS[s])}</li>'
         for s in ("announced", "in-force", "suspended", "unconfirmed", "expired", "ended")
     )
     items += '<li><span class="reported">(reported)</span> rests on press reports</li>'
+    if report.sources:
+        items += ('<li><span class="mine">not curated</span> from a store other than the '
+                  "curated one</li>")  # fmt: skip
     return f'<section aria-label="legend"><ul class="legend">{items}</ul></section>'
 
 
-def _matrix(grid: Matrix) -> str:
+def _matrix(grid: Matrix, mark: Callable[[str], str] = lambda _id: "") -> str:
     rows = []
     for mineral in grid.minerals:
         cells = []
@@ -229,9 +319,10 @@ def _matrix(grid: Matrix) -> str:
                                                            strict=True):  # fmt: skip
                 state = control.status.state
                 badge = _state(state, short=True) + " " if group == "material" else ""
-                lines.append(f'<li class="{group}">{badge}{_e(words)} {_id(measure_id)}</li>')
+                lines.append(f'<li class="{group}">{badge}{_e(words)} {_id(measure_id)}'
+                             f"{mark(measure_id)}</li>")  # fmt: skip
             body = f'<ul class="ids">{"".join(lines)}</ul>' if lines else _state("none")
-            cells.append(f"<td>{body}</td>")
+            cells.append(f'<td data-label="{_e(destination)}">{body}</td>')
         rows.append(f'<tr><th scope="row">{_e(mineral)}</th>{"".join(cells)}</tr>')
     intro = (f'<p class="meta">Exports of each mineral to each destination (naming it, a group '
              f"holding it, or all): {_e(MATRIX_LEGEND)}.</p>")  # fmt: skip
@@ -245,53 +336,85 @@ def _matrix(grid: Matrix) -> str:
     )
 
 
-def _section(section: str, heading: str, columns: Sequence[str], rows: Sequence[str],
-             empty: str, intro: str = "") -> str:  # fmt: skip
-    """A section with a heading and a table that scrolls sideways on a narrow screen."""
+def _row(cells: Sequence[tuple[str, str, str]]) -> str:
+    """A table row of (column, class, html) cells, each labelled with its column for the
+    narrow screen's cards."""
+    return "<tr>" + "".join(
+        f'<td data-label="{_e(label)}"' + (f' class="{kind}"' if kind else "") + f">{body}</td>"
+        for label, kind, body in cells
+    ) + "</tr>"  # fmt: skip
+
+
+def _table(columns: Sequence[str], rows: Sequence[str], empty: str) -> str:
+    """A table that scrolls sideways on a middling screen and is a stack of cards on a narrow
+    one."""
     head = "".join(f'<th scope="col">{_e(c)}</th>' for c in columns)
     body = "".join(rows) or f'<tr><td colspan="{len(columns)}">{_e(empty)}</td></tr>'
-    return (
-        f'<section id="{section}"><h2>{_e(heading)}</h2>{intro}<div class="scroll"><table>'
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></section>"
-    )
+    return (f'<div class="scroll"><table class="cards"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")  # fmt: skip
 
 
-def _deadlines(rows: Sequence[Target]) -> str:
+def _section(section: str, heading: str, columns: Sequence[str], rows: Sequence[str],
+             empty: str, intro: str = "") -> str:  # fmt: skip
+    """A section with a heading and a table."""
+    return (f'<section id="{section}"><h2>{_e(heading)}</h2>{intro}'
+            f"{_table(columns, rows, empty)}</section>")  # fmt: skip
+
+
+def _deadlines(report: Report) -> str:
     return _section("deadlines", "Next deadlines", ("date", "days", "when", "what"), [
-        f'<tr><td class="date">{_e(t.date)}</td><td class="days">{t.days}</td>'
-        f"<td>{_e(describe_days(t))}</td><td>{_e(t.kind)}: {_e(t.event.title)}"
-        f"{_reported(t.confidence)} {_id(t.event.id)}</td></tr>"
-        for t in rows
-    ], "no deadlines in the next 90 days")  # fmt: skip
+        _row([("date", "date", _e(t.date)), ("days", "days", str(t.days)),
+              ("when", "", _e(describe_days(t))),
+              ("what", "", f"{_e(t.kind)}: {_e(t.event.title)}{_reported(t.confidence)} "
+                           f"{_id(t.event.id)}{_mine(report, t.event.id)}")])
+        for t in report.deadlines
+    ], f"no deadlines in the next {report.within} days")  # fmt: skip
 
 
-def _changes(rows: Sequence[Change], first: dt.date, last: dt.date) -> str:
-    heading = f"What changed, {first.isoformat()} to {last.isoformat()}"
+def _changes(report: Report) -> str:
+    heading = f"What changed, {report.changes_from.isoformat()} to {report.as_of.isoformat()}"
     return _section("changes", heading, ("date", "change", "what", "by", "sources"), [
-        f'<tr><td class="date">{c.date.isoformat()}</td><td>{_e(c.change)}</td>'
-        f"<td>{_e(c.event.title)}{_reported(c.confidence)} {_id(c.event.id)}"
-        + (f"<br><small>{_e(note)}</small>" if (note := change_note(c)) else "")
-        + f"</td><td>{_id(c.by.id) if c.by else ''}</td>"
-        f'<td class="days">{len(c.event.sources)}</td></tr>'
-        for c in rows
+        _row([("date", "date", c.date.isoformat()), ("change", "", _e(c.change)),
+              ("what", "", f"{_e(c.event.title)}{_reported(c.confidence)} {_id(c.event.id)}"
+                           f"{_mine(report, c.event.id)}"
+               + (f"<br><small>{_e(note)}</small>" if (note := change_note(c)) else "")),
+              ("by", "", _id(c.by.id) + _mine(report, c.by.id) if c.by else ""),
+              ("sources", "days", str(len(c.event.sources)))])
+        for c in report.changes
     ], "no changes")  # fmt: skip
 
 
-def _states(rows: Sequence[Status]) -> str:
+def _states(statuses: Sequence[Status], mark: Callable[[str], str] = lambda _id: "",
+            left_out: int = 0) -> str:  # fmt: skip
+    """Today's measures, in groups by state (`STATE_GROUPS`), each in the order given; `mark`:
+    the mark after a measure's id (where it comes from, when not the curated store);
+    `left_out`: how many that expired or ended more than a year ago are only in the history."""
     columns = ("state", "since", "until", "kind", "measure")
-    return _section("states", "Every measure today", columns, [
-        f"<tr><td>{_state(s.state)}</td><td class=\"date\">{_e(s.since or '')}</td>"
-        f"<td class=\"date\">{_e(s.until or '')}</td><td>{_e(kind_text(s.event))}</td>"
-        f"<td>{_e(s.event.title)} {_id(s.event.id)}<br><small>{_e(flow_words(s.event))}</small>"
-        f"<br><small>{_e(status_note(s))}</small>{_reported(s.confidence)}</td></tr>"
-        for s in rows
-    ], "no measures")  # fmt: skip
+    parts = ['<section id="states"><h2>Every measure today</h2>']
+    for heading, states in STATE_GROUPS:
+        rows = [
+            _row([("state", "", _state(s.state)), ("since", "date", _e(s.since or "")),
+                  ("until", "date", _e(s.until or "")), ("kind", "", _e(kind_text(s.event))),
+                  ("measure", "", f"{_e(s.event.title)} {_id(s.event.id)}{mark(s.event.id)}"
+                                  f"<br><small>{_e(flow_words(s.event))}</small>"
+                                  f"<br><small>{_e(status_note(s))}</small>"
+                                  f"{_reported(s.confidence)}")])
+            for s in statuses if s.state in states
+        ]  # fmt: skip
+        if rows:
+            parts.append(f"<h3>{_e(heading)} ({len(rows)})</h3>{_table(columns, rows, '')}")
+    if len(parts) == 1:
+        parts.append(f"<p>{_e('no measures')}</p>")
+    if left_out:
+        parts.append(f"<p><small>{_e(history_note(left_out))}</small></p>")
+    parts.append("</section>")
+    return "".join(parts)
 
 
-def _events(events: Sequence[Event]) -> str:
-    parts = ['<section id="events"><h2>Events by year</h2>']
+def _events(report: Report) -> str:
+    parts = ['<section id="events"><h2>Events by year, newest first</h2>']
     year = None
-    for event in events:
+    for event in report.events:
         if event.date.year != year:
             if year is not None:
                 parts.append("</ul>")
@@ -306,7 +429,7 @@ def _events(events: Sequence[Event]) -> str:
         )  # fmt: skip
         parts.append(
             f'<li id="{_e(event.id)}"><strong>{_e(event.date)}</strong> · {_e(event.category)}'
-            f" · {_e(event.title)}{_reported(event.confidence)}"
+            f" · {_e(event.title)}{_reported(event.confidence)}{_mine(report, event.id)}"
             + (f" <small>({_e(', '.join(dates))})</small>" if dates else "")
             + (f"<br>{_e(event.summary)}" if event.summary else "")
             + (f'<ol class="sources">{links}</ol>' if links else "")
@@ -319,13 +442,80 @@ def _events(events: Sequence[Event]) -> str:
 
 
 # --- the life chart --------------------------------------------------------------------------
+# Two drawings of the same lives: a wide one (a label column beside the bars, the last five
+# years) and, below 600 px, a narrow one (each label above its bar, the last two years), both
+# drawn at about the size they are shown so that their text stays 11 px or more.
 
 ROW = 22
-LABEL = 190
+LABEL = 260
 WIDTH = 960
+NARROW_WIDTH = 360
+NARROW_ROW = 34
+CHAR = 6.6  # px: the width of a character of the chart's 12 px text, a little generous
+AS_OF_LABEL = "as of {}"
 
 
-def _life_chart(report: Report) -> str:
+def _patterns() -> str:
+    """The chart's patterns, in an SVG of their own that is always displayed (a pattern inside
+    a hidden SVG does not paint)."""
+    return (
+        '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
+        '<pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" '
+        f'fill="{STATE_COLOURS["unconfirmed"]}"/><line x1="0" y1="0" x2="0" y2="6" '
+        'stroke="#fff" stroke-width="2.5"/></pattern>'
+        '<pattern id="reported" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(-45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#000" '
+        'stroke-opacity=".35" stroke-width="1.5"/></pattern>'
+        "</defs></svg>"
+    )
+
+
+def _bands(item: Life, start: dt.date, x, y: float, height: float) -> list[str]:
+    out = []
+    for band in item.bands:
+        if band.last < start:
+            continue
+        left, right = x(max(band.first, start)), x(band.last + dt.timedelta(days=1))
+        width = max(round(right - left, 1), 0.5)
+        fill = "url(#hatch)" if band.state == "unconfirmed" else STATE_COLOURS[band.state]
+        opacity = ' fill-opacity=".45"' if band.scheduled else ""
+        tip = f"{STATE_LABELS[band.state]} {band.first} to {band.last}" + (
+            " (scheduled)" if band.scheduled else "") + (
+            " (reported)" if band.confidence == "reported" else "")  # fmt: skip
+        out.append(f'<rect x="{left}" y="{y}" width="{width}" height="{height}" fill="{fill}"'
+                   f"{opacity}><title>{_e(tip)}</title></rect>")  # fmt: skip
+        if band.confidence == "reported":
+            out.append(f'<rect x="{left}" y="{y}" width="{width}" height="{height}" '
+                       'fill="url(#reported)" stroke="#000" stroke-dasharray="3 2" '
+                       'stroke-width=".8"/>')  # fmt: skip
+    return out
+
+
+def _as_of_line(as_of: dt.date, line: float, top: float, bottom: float, width: float,
+                label_y: float) -> str:  # fmt: skip
+    """The as-of line and its label, on the side of the line where the label fits inside the
+    chart."""
+    label = AS_OF_LABEL.format(as_of.isoformat())
+    fits_right = line + 3 + len(label) * CHAR <= width
+    anchor = f'x="{line + 3}"' if fits_right else f'x="{round(line - 3, 1)}" text-anchor="end"'
+    return (f'<line x1="{line}" y1="{top}" x2="{line}" y2="{bottom}" stroke="#000" '
+            f'stroke-width="1.5"/><text class="as-of" {anchor} y="{label_y}" fill="#000" '
+            f'font-weight="600">{_e(label)}</text>')  # fmt: skip
+
+
+def _chart_label(report: Report, event, label: str, x: float, y: float) -> str:
+    """A measure's label, linked to the event in the history, its whole title as a tooltip; in
+    the not-curated mark's colour, saying where it comes from, for an event of another
+    store."""
+    where = report.sources.get(event.id)
+    look = ' fill="#1b1b1b"' if where is None else ' fill="#7a4d00" font-style="italic"'
+    note = "" if where is None else f" (not curated: {provenance_words(where)})"
+    return (f'<a href="#{_e(event.id)}"><text x="{x}" y="{y}"{look}><title>'
+            f"{_e(event.title + note)}</title>{_e(label)}</text></a>")  # fmt: skip
+
+
+def _wide_chart(report: Report) -> str:
     start, end = report.chart_start, report.chart_end
     span = max((end - start).days, 1)
     plot = WIDTH - LABEL - 10
@@ -339,15 +529,6 @@ def _life_chart(report: Report) -> str:
         'xmlns="http://www.w3.org/2000/svg" aria-labelledby="life-title">',
         '<title id="life-title">The life of each measure: when it was announced, in force, '
         "suspended, ended, or unconfirmed</title>",
-        "<defs>",
-        '<pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><rect width="6" height="6" '
-        f'fill="{STATE_COLOURS["unconfirmed"]}"/><line x1="0" y1="0" x2="0" y2="6" '
-        'stroke="#fff" stroke-width="2.5"/></pattern>',
-        '<pattern id="reported" width="6" height="6" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(-45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#000" '
-        'stroke-opacity=".35" stroke-width="1.5"/></pattern>',
-        "</defs>",
     ]
     for year in range(start.year + 1, end.year + 1):
         tick = x(dt.date(year, 1, 1))
@@ -355,36 +536,64 @@ def _life_chart(report: Report) -> str:
                    f'<text x="{tick + 2}" y="14" fill="#555">{year}</text>')  # fmt: skip
     for row, item in enumerate(report.lives):
         y = 24 + row * ROW
-        label = item.event.title if len(item.event.title) <= 34 else item.event.title[:33] + "…"
-        out.append(f'<a href="#{_e(item.event.id)}"><text x="0" y="{y + 13}" fill="#1b1b1b">'
-                   f"<title>{_e(item.event.title)}</title>{_e(label)}</text></a>")  # fmt: skip
-        for band in item.bands:
-            if band.last < start:
-                continue
-            left, right = x(max(band.first, start)), x(band.last + dt.timedelta(days=1))
-            fill = "url(#hatch)" if band.state == "unconfirmed" else STATE_COLOURS[band.state]
-            opacity = ' fill-opacity=".45"' if band.scheduled else ""
-            tip = f"{STATE_LABELS[band.state]} {band.first} to {band.last}" + (
-                " (scheduled)" if band.scheduled else "") + (
-                " (reported)" if band.confidence == "reported" else "")  # fmt: skip
-            out.append(
-                f'<rect x="{left}" y="{y}" width="{max(round(right - left, 1), 0.5)}" '
-                f'height="{ROW - 6}" fill="{fill}"{opacity}><title>{_e(tip)}</title></rect>'
-            )
-            if band.confidence == "reported":
-                out.append(f'<rect x="{left}" y="{y}" width="{max(round(right - left, 1), 0.5)}"'
-                           f' height="{ROW - 6}" fill="url(#reported)" stroke="#000" '
-                           'stroke-dasharray="3 2" stroke-width=".8"/>')  # fmt: skip
-    line = x(report.as_of)
-    out.append(f'<line x1="{line}" y1="18" x2="{line}" y2="{height - 14}" stroke="#000" '
-               f'stroke-width="1.5"/><text x="{line + 3}" y="{height - 3}" fill="#000">as of '
-               f"{report.as_of.isoformat()}</text>")  # fmt: skip
+        title = item.event.title
+        label = title if len(title) <= 38 else title[:37] + "…"
+        out.append(_chart_label(report, item.event, label, 0, y + 13))
+        out += _bands(item, start, x, y, ROW - 6)
+    out.append(_as_of_line(report.as_of, x(report.as_of), 18, height - 16, WIDTH, height - 3))
     out.append("</svg>")
+    return "".join(out)
+
+
+def _narrow_chart(report: Report) -> str:
+    """The phone's chart: the last two years up to the chart's end, each measure's label above
+    its bar, the measures whose life reaches into that window."""
+    end = report.chart_end
+    start = max(report.chart_start, dt.date(report.as_of.year - 1, 1, 1))
+    span = max((end - start).days, 1)
+    margin = 4
+
+    def x(day: dt.date) -> float:
+        return round(margin + (NARROW_WIDTH - 2 * margin) * (day - start).days / span, 1)
+
+    shown = [item for item in report.lives if any(b.last >= start for b in item.bands)]
+    height = 36 + NARROW_ROW * len(shown) + 6
+    out = [
+        f'<svg class="life narrow" viewBox="0 0 {NARROW_WIDTH} {height}" role="img" '
+        'xmlns="http://www.w3.org/2000/svg" aria-labelledby="life-title-narrow">',
+        f'<title id="life-title-narrow">The life of each measure since {start.year}</title>',
+    ]
+    for year in range(start.year, end.year + 1):
+        for month in (1, 7):
+            day = dt.date(year, month, 1)
+            if not start <= day <= end:
+                continue
+            tick = x(day)
+            colour = "#bbb" if month == 1 else "#e4e4e4"
+            out.append(f'<line x1="{tick}" y1="{16 if month == 1 else 20}" x2="{tick}" '
+                       f'y2="{height - 4}" stroke="{colour}"/>')  # fmt: skip
+            if month == 1 and tick + 2 + 4 * CHAR <= NARROW_WIDTH:
+                out.append(f'<text x="{tick + 2}" y="12" fill="#555">{year}</text>')
+    per_line = int((NARROW_WIDTH - 2 * margin) / CHAR)
+    for row, item in enumerate(shown):
+        y = 36 + row * NARROW_ROW
+        title = item.event.title
+        label = title if len(title) <= per_line else title[: per_line - 1] + "…"
+        out.append(_chart_label(report, item.event, label, margin, y + 10))
+        out += _bands(item, start, x, y + 14, 12)
+    out.append(_as_of_line(report.as_of, x(report.as_of), 16, height - 4, NARROW_WIDTH, 28))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _life_chart(report: Report) -> str:
     note = ('<p class="meta">Bands after the as-of line are what the schedule says, drawn pale; '
             "hatched purple: a change was due after the data's horizon and nothing reports it; "
-            "dashed outline: the stretch rests on press reports.</p>")  # fmt: skip
-    return (f'<section id="life"><h2>The life of each measure</h2>{note}'
-            f'<div class="scroll">{"".join(out)}</div></section>')  # fmt: skip
+            "dashed outline: the stretch rests on press reports"
+            + ("; a label in brown italics: not curated" if report.sources else "")
+            + ".</p>")  # fmt: skip
+    return (f'<section id="life"><h2>The life of each measure</h2>{note}{_patterns()}'
+            f"{_wide_chart(report)}{_narrow_chart(report)}</section>")  # fmt: skip
 
 
 __all__ = ["CELL_STATES", "Report", "render"]

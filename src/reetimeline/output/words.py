@@ -361,10 +361,29 @@ def cell_text(cell, *, show_ids: bool = False) -> str:
     return "; ".join(lines) if lines else "none"
 
 
+def history_note(count: int) -> str:
+    """The page's line under today's measures: "2 measures that expired or ended more than a year
+    ago are only in the history below"."""
+    return f"{_old_measures(count)} only in the history below"
+
+
+def _old_measures(count: int) -> str:
+    if count == 1:
+        return "1 measure that expired or ended more than a year ago is"
+    return f"{count} measures that expired or ended more than a year ago are"
+
+
 def left_out_note(count: int) -> str:
     """The line under a view of today that left out past measures (`states.is_history`):
     "2 measures that expired or ended more than a year ago are left out; --all shows them"."""
-    if count == 1:
-        return "1 measure that expired or ended more than a year ago is left out; --all shows it"
-    return (f"{count} measures that expired or ended more than a year ago are left out; --all "
-            "shows them")  # fmt: skip
+    return f"{_old_measures(count)} left out; --all shows {'it' if count == 1 else 'them'}"
+
+
+def provenance_words(source) -> str:
+    """Where an event comes from (a `store.Provenance`), in words: "curated store", "your
+    store" or "team store NAME" (the name made visible by the store)."""
+    if source.kind == "curated":
+        return "curated store"
+    if source.kind == "user":
+        return "your store"
+    return f"team store {source.name}" if source.name else "a team store"

@@ -30,8 +30,8 @@ from ..validate import check_references, cross_file_problems, refs_of
 from .cache import Cache, CachedFile, SmallFiles, Unreadable
 from .files import code_stamp, curated_store_path, expand_store_paths
 
-__all__ = ["Deferred", "Store", "curated_store_path", "expand_store_paths", "inspect", "load",
-           "read"]  # fmt: skip
+__all__ = ["Deferred", "Provenance", "Store", "curated_store_path", "expand_store_paths",
+           "inspect", "load", "provenance", "read"]  # fmt: skip
 
 # A store this large is cached by a background process, so that the first run is not slower
 # than parsing alone; smaller ones are cached before the command answers.
@@ -156,6 +156,30 @@ class Store:
         self._selected: tuple[query.Filter, list[Dated]] | None = None
         # (file, number of problems) of each file `read(leave_out_broken=True)` left out
         self.left_out: tuple[tuple[str, int], ...] = ()
+        # the user store (the command line's $XDG_DATA_HOME/reetimeline/events.toml), for
+        # `provenance`; None: no file is the user store
+        self.user_store: Path | None = None
+        self._provenances: dict[str, Provenance] = {}
+        self._id_paths: dict[str, str] | None = None
+
+    def provenance(self, event: Dated) -> Provenance:
+        """Where `event` (an event or its brief) comes from (`provenance` with this store's
+        `user_store`): the file it was read from, else the file that holds its id."""
+        origin = getattr(event, "origin", None)
+        path = origin.path if origin is not None else self._path_of(event.id)
+        found = self._provenances.get(path)
+        if found is None:
+            found = self._provenances[path] = _provenance_of(path, self.user_store)
+        return found
+
+    def _path_of(self, event_id: str) -> str:
+        if self._id_paths is None:  # the first file holding an id wins it, as in `get`
+            self._id_paths = {}
+            for path, ids in zip([p.path for p in self._parts], self._each(lambda p: p.ids()),
+                                 strict=True):  # fmt: skip
+                for i in ids:
+                    self._id_paths.setdefault(i, path)
+        return self._id_paths.get(event_id, "")
 
     @property
     def parts(self) -> tuple[Part, ...]:
@@ -358,6 +382,44 @@ def _is_curated(path: str) -> bool:
     try:
         return Path(path).resolve() == curated_store_path().resolve()
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
+        return False
+
+
+class Provenance(NamedTuple):
+    """Where an event comes from: `kind` is "curated" (the curated store), "user" (the user
+    store) or "team" (any other store file, `name` its file name made visible: a file name
+    reaches terminals, pages and pictures). Data: the words are made in `output/`."""
+
+    kind: str
+    name: str = ""
+
+    @property
+    def code(self) -> str:
+        """For programs (`from` in JSON and exports): `curated`, `user` or `team:NAME`."""
+        return f"team:{self.name}" if self.kind == "team" else self.kind
+
+
+def provenance(event: Event, user_store: Path | None = None) -> Provenance:
+    """Where `event` comes from, by the file it was read from (`Event.origin.path`):
+    the curated store, the user store `user_store` (the command line's
+    $XDG_DATA_HOME/reetimeline/events.toml), or a team store. An event with no file (made in
+    memory) is a team store's without a name."""
+    path = event.origin.path if event.origin is not None else ""
+    return _provenance_of(path, user_store)
+
+
+def _provenance_of(path: str, user_store: Path | None) -> Provenance:
+    if path and _is_curated(path):
+        return Provenance("curated")
+    if path and user_store is not None and _same_file(Path(path), user_store):
+        return Provenance("user")
+    return Provenance("team", visible(Path(path).name) if path else "")
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return path.resolve() == other.resolve()
+    except (OSError, RuntimeError):
         return False
 
 

@@ -36,13 +36,16 @@ CSV_COLUMNS = (
     "id", "date", "title", "summary", "category", "minerals", "countries", "tags", "effective",
     "expires", "suspends", "related", "confidence", "issuer", "applies_to", "extends", "ends",
     "kind", "partial", "part_of", "confirms", "current_to", "sources", "source_publishers",
-    "source_accessed", *DERIVED_COLUMNS,
+    "source_accessed", *DERIVED_COLUMNS, "from",
 )  # fmt: skip
 # the columns a table must have (a row without an id gets the one `add` derives)
 REQUIRED_COLUMNS = ("date", "title", "category")
+# written, never read back: the derived columns, and where the event comes from (`curated`,
+# `user` or `team:NAME`, the code of `store.Provenance`); an import leaves them out, and the rows
+# land in the store it writes to
+WRITTEN_ONLY = (*DERIVED_COLUMNS, "from")
 # the columns made from `event_to_record` (the rest are the sources)
 _RECORD_COLUMNS = CSV_COLUMNS[: CSV_COLUMNS.index("sources")]
-_DERIVED = frozenset(DERIVED_COLUMNS)
 LIST_SEPARATOR = "; "
 SOURCE_SEPARATOR = " | "
 # the fields that hold dates (sources' `accessed` too, in `source_accessed`)
@@ -92,8 +95,11 @@ def _join_list(items: Sequence[str]) -> str:
     return LIST_SEPARATOR.join(items)
 
 
-def csv_row(event: Event, derived: dict[str, str] | None = None) -> dict[str, str]:
-    """One event as CSV cells (before formula neutralisation).
+def csv_row(
+    event: Event, derived: dict[str, str] | None = None, source: str = ""
+) -> dict[str, str]:
+    """One event as CSV cells (before formula neutralisation); `source` where it comes from
+    (the `from` column: `curated`, `user` or `team:NAME`).
 
     Lists are joined with `; `. Sources are `title <url>` joined with ` | `; their publishers
     and access dates stand in two parallel columns joined the same way (empty where unknown).
@@ -124,6 +130,7 @@ def csv_row(event: Event, derived: dict[str, str] | None = None) -> dict[str, st
     )
     for column in DERIVED_COLUMNS:
         row[column] = (derived or {}).get(column) or ""
+    row["from"] = source
     return row
 
 
@@ -191,7 +198,7 @@ def csv_record(row: dict[str, str], dayfirst: bool = False) -> dict[str, Any]:
     """A row of cells (as `export` writes them) as a store record; raise CellError."""
     record: dict[str, Any] = {}
     for key, value in row.items():
-        if key.startswith("source") or key in _DERIVED or value == "":
+        if key.startswith("source") or key in WRITTEN_ONLY or value == "":
             continue
         if key in _LIST_FIELDS:
             record[key] = value.split(LIST_SEPARATOR)

@@ -14,7 +14,7 @@ than `MAX_CELL` characters is a row error.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from ...errors import Problem
 from ...model import Event
@@ -47,10 +47,15 @@ def restore(cell: str) -> str:
 
 
 def to_csv(
-    events: Sequence[Event], *, derived: dict[str, dict[str, str]] | None = None, **_options
+    events: Sequence[Event],
+    *,
+    derived: dict[str, dict[str, str]] | None = None,
+    sources: Callable[[Event], str] | None = None,
+    **_options,
 ) -> str:
     """RFC 4180 CSV (CRLF line ends) with a header row and one row per event; `derived` the
-    `cells.DERIVED_COLUMNS` of the events that have them, by id."""
+    `cells.DERIVED_COLUMNS` of the events that have them, by id; `sources` says where an event
+    comes from (the `from` column)."""
     import csv
     import io
 
@@ -59,7 +64,7 @@ def to_csv(
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for event in events:
-        cells = csv_row(event, derived.get(event.id))
+        cells = csv_row(event, derived.get(event.id), sources(event) if sources else "")
         writer.writerow({k: neutralise(v) for k, v in cells.items()})
     return out.getvalue()
 

@@ -5,7 +5,7 @@ is dropped). Problems name the position in the list (JSON) or the line (JSON Lin
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ...errors import Problem
@@ -13,14 +13,27 @@ from ...model import Event, event_to_record
 from .cells import Sheet
 
 
-def to_json(events: Sequence[Event], **_options) -> str:
+def with_source(event: Event, source: str | None) -> dict[str, Any]:
+    """An event's `list --json` object: its record, and `from` (where it comes from:
+    `curated`, `user` or `team:NAME`) when known. Import leaves `from` out."""
+    record = event_to_record(event)
+    if source is not None:
+        record["from"] = source
+    return record
+
+
+def to_json(events: Sequence[Event], *, sources: Callable[[Event], str] | None = None,
+            **_options) -> str:  # fmt: skip
     """The `list --json` schema: a list of event objects."""
-    return json.dumps([event_to_record(e) for e in events], ensure_ascii=False, indent=2) + "\n"
+    return json.dumps([with_source(e, sources(e) if sources else None) for e in events],
+                      ensure_ascii=False, indent=2) + "\n"  # fmt: skip
 
 
-def to_jsonl(events: Sequence[Event], **_options) -> str:
+def to_jsonl(events: Sequence[Event], *, sources: Callable[[Event], str] | None = None,
+             **_options) -> str:  # fmt: skip
     """One `list --json` object per line."""
-    return "".join(json.dumps(event_to_record(e), ensure_ascii=False) + "\n" for e in events)
+    return "".join(json.dumps(with_source(e, sources(e) if sources else None),
+                              ensure_ascii=False) + "\n" for e in events)  # fmt: skip
 
 
 def sheet_to_json(sheet: Sheet, **_options) -> str:
@@ -36,7 +49,8 @@ def _record(value: Any) -> Any:
     `precision` is dropped."""
     if not isinstance(value, dict):
         return value
-    return {k: v for k, v in value.items() if k != "precision" and v is not None and v != []}
+    return {k: v for k, v in value.items()
+            if k not in ("precision", "from") and v is not None and v != []}  # fmt: skip
 
 
 def _not_json(exc: Exception) -> str:

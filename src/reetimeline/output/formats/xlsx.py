@@ -45,7 +45,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -115,10 +115,12 @@ def to_xlsx(
     stamp: dt.datetime,
     data_note: str = "",
     derived: dict[str, dict[str, str]] | None = None,
+    sources: Callable[[Event], str] | None = None,
     **_options,
 ) -> bytes:
     """The workbook as bytes (see the module's docstring for the layout); `derived` the
-    `cells.DERIVED_COLUMNS` of the events that have them, by id."""
+    `cells.DERIVED_COLUMNS` of the events that have them, by id; `sources` says where an event
+    comes from (the `from` column)."""
     import io
 
     from openpyxl import Workbook
@@ -138,7 +140,7 @@ def to_xlsx(
     problems = []
     derived = derived or {}
     for event in events:
-        texts = csv_row(event, derived.get(event.id))
+        texts = csv_row(event, derived.get(event.id), sources(event) if sources else "")
         for name, value in texts.items():
             if len(value) > MAX_CELL:
                 problems.append(Problem("--format xlsx", f"{len(value)} characters; a spreadsheet "
