@@ -18,7 +18,7 @@ STATUS_HEADER = [
     "id", "title", "category", "kind", "flow", "part_of", "state", "since", "until", "by",
     "extended_by", "confidence", "never_took_effect", "scheduled", "last_known", "lapsed",
     "partial_by", "partial_until", "partial_unconfirmed", "issuer", "applies_to", "reported_by",
-    "current_to", "note", "history",
+    "current_to", "note", "history", "from",
 ]  # fmt: skip
 CHANGES_HEADER = ["date", "id", "title", "category", "change", "by", "confidence", "sources",
                   "note"]  # fmt: skip
@@ -332,7 +332,7 @@ def exported(run, *args: str) -> dict[str, dict[str, str]]:
 def test_export_has_each_measures_state_and_end_as_of_the_as_of_date(run, as_of, expected):
     rows = exported(run, "--as-of", as_of)
     assert {i: (rows[i]["state"], rows[i]["runs_until"]) for i in expected} == expected
-    assert list(rows["us-section-122-surcharge"])[-2:] == ["state", "runs_until"]
+    assert list(rows["us-section-122-surcharge"])[-3:] == ["state", "runs_until", "from"]
 
 
 def test_a_measure_announced_after_the_as_of_date_has_no_state_yet(run):
@@ -350,7 +350,11 @@ def test_an_export_with_state_columns_imports_again(run, tmp_path):
     result = run("--store", str(store), "import", str(path))
     assert result.exit_code == 0, result.stderr
     again = run("--store", str(store), "export", "--format", "json")
-    assert json.loads(again.stdout) == json.loads(run("export", "--format", "json").stdout)
+    back, first = json.loads(again.stdout), json.loads(run("export", "--format", "json").stdout)
+    # the rows now belong to the store they were imported into
+    assert ({e.pop("from") for e in back}, {e.pop("from") for e in first}) == (
+        {"team:copy.toml"}, {"curated"})  # fmt: skip
+    assert back == first
 
 
 def test_an_answer_as_csv_loads_neither_openpyxl_nor_rich(tmp_path):

@@ -183,7 +183,12 @@ def record(row: Any) -> dict[str, Any]:
             return value.isoformat()
         return value
 
-    return {f.name.rstrip("_"): plain(getattr(row, f.name)) for f in fields(row)}
+    return {_json_name(f.name): plain(getattr(row, f.name)) for f in fields(row)}
+
+
+def _json_name(field: str) -> str:
+    """A row's field as `--json` names it: `from_` is `from`."""
+    return field.rstrip("_")
 
 
 def sheet(name: str, row_type: type, rows: Sequence[Any], *, about: Iterable[tuple[str, Any]],
@@ -194,7 +199,7 @@ def sheet(name: str, row_type: type, rows: Sequence[Any], *, about: Iterable[tup
     from ..output.formats.cells import Sheet
 
     dates = frozenset(getattr(row_type, "DATES", ()))
-    return Sheet(name, tuple(f.name for f in fields(row_type)), dates,
+    return Sheet(name, tuple(_json_name(f.name) for f in fields(row_type)), dates,
                  [record(row) for row in rows], tuple(about), document)  # fmt: skip
 
 
