@@ -20,7 +20,7 @@ STATUS_HEADER = [
     "partial_by", "partial_until", "partial_unconfirmed", "issuer", "applies_to", "reported_by",
     "current_to", "note", "history", "from",
 ]  # fmt: skip
-CHANGES_HEADER = ["date", "id", "title", "category", "change", "by", "confidence", "sources",
+CHANGES_HEADER = ["date", "id", "title", "category", "change", "by", "confidence", "cited",
                   "note"]  # fmt: skip
 COUNTDOWN_HEADER = ["id", "title", "category", "kind", "date", "precision", "days", "when",
                     "confidence", "extended_by", "superseded", "replaced_by", "unconfirmed"]  # fmt: skip
@@ -128,7 +128,7 @@ def test_changes_as_csv_with_a_bom_is_the_json_records_in_one_plain_table(run, t
             "2026-11-25", "48 days ago")  # fmt: skip
     data = path.read_bytes()
     assert data.startswith(
-        b"\xef\xbb\xbfdate,id,title,category,change,by,confidence,sources,note\r\n"
+        b"\xef\xbb\xbfdate,id,title,category,change,by,confidence,cited,note\r\n"
     )
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert rows[0] == CHANGES_HEADER

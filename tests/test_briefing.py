@@ -95,7 +95,7 @@ def test_changes_in_a_window_in_order(run, write_store):
         ("2025-11-28", "licensing", "suspended", "short-pause", "confirmed"),
         ("2025-11-30", "licensing", "resumed", "short-pause", "confirmed"),
     ]
-    assert [r["sources"] for r in rows][1] == 0  # the measure's own sources
+    assert [r["cited"] for r in rows][1] == 0  # the measure's own sources
     assert rows[3]["note"] == "pause now ends 2026-01-31"
 
 
@@ -124,7 +124,7 @@ def test_changes_for_people_in_a_pipe(run, write_store):
                  "--as-of", "2025-12-31")  # fmt: skip
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == (
-        "date\tchange\tsources\tcited\tby\ttitle\tid\n"
+        "date\tchange\tconfidence\tcited\tby\ttitle\tid\n"
         "2025-11-25\tended\tsources: confirmed\t0\truling\tTariff\ttariff\n"
         "2025-11-26\tevent\tsources: confirmed\t0\t\tTwo-day pause\tshort-pause\n"
     )

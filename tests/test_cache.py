@@ -251,7 +251,7 @@ category = "export-control"
 effective = 2025-08-01
 """
 UNCONFIRMED = (
-    "state\tsince\tuntil\tsources\tkind\ttitle\tnote\tid\n"
+    "state\tsince\tuntil\tconfidence\tkind\ttitle\tnote\tid\n"
     "unconfirmed\t2025-08-01\t\tsources: confirmed\tunclassified\tMeasure\t"
     "it was scheduled to take effect 2025-08-01; "
     "no event in the stores says what happened (events.toml current to 2025-06-30, 63 days "
@@ -376,7 +376,7 @@ def test_dates_at_both_ends_of_the_calendar_are_cached(write_store):
     (`model.EARLIEST`, `model.LATEST`) are cached and read back."""
     path = write_store(INDEFINITE)
     expected = (
-        "date\tcategory\tkind\ttitle\tminerals\tcountries\tsources\tid\n"
+        "date\tcategory\tkind\ttitle\tminerals\tcountries\tconfidence\tid\n"
         "1000-01-01\tother\t\tOld\t\t\tsources: confirmed\told\n"
         "2025-01-01\texport-control\tunclassified\tMeasure\tgallium\t\tsources: confirmed\tm\n"
         "2025-03-01\tsuspension\t\tPause\t\t\tsources: confirmed\ts\n"
@@ -384,7 +384,7 @@ def test_dates_at_both_ends_of_the_calendar_are_cached(write_store):
     assert cached_run(path, "list") == (expected, "PARSED")
     assert cached_run(path, "list") == (expected, "CACHED")
     # the measure runs to 8999-12-31: it is in any window after its date
-    since = "date\tcategory\tkind\ttitle\tminerals\tcountries\tsources\tid\n" + expected.split(
+    since = "date\tcategory\tkind\ttitle\tminerals\tcountries\tconfidence\tid\n" + expected.split(
         "\n", 2)[2]  # fmt: skip
     assert cached_run(path, "list", "--since", "2025-02") == (since, "CACHED")
     assert cached_run(path, "list", "--since", "8999-12") == (since, "CACHED")
@@ -426,7 +426,7 @@ def test_a_long_extension_chain_counts_down(run, write_store, monkeypatch):
     # extended by a known one: the moved end of each) and leave 200 ends alone; the rest replaced
     assert sum("replaced by" in line for line in lines) == 1001 - 51 - 200
     assert lines[:3] == [
-        "date\tkind\tdays\twhen\tsources\ttitle\tid",
+        "date\tkind\tdays\twhen\tconfidence\ttitle\tid",
         "2025-01-01\tdate\t-45\t45 days ago\tsources: confirmed\tMeasure\tm",
         "2025-02-01\tdate\t-14\t14 days ago\tsources: confirmed\tPause 0\ts0",
     ]

@@ -61,7 +61,7 @@ def test_list_plain_when_piped(run, small_store):
     result = run("--store", str(small_store), "list", "-m", "gallium")
     assert result.exit_code == 0
     assert result.stdout == (
-        "date\tcategory\tkind\ttitle\tminerals\tcountries\tsources\tid\n"
+        "date\tcategory\tkind\ttitle\tminerals\tcountries\tconfidence\tid\n"
         "2024-12-03\texport-control\tunclassified\tBan on gallium exports\tgallium\tCN, US"
         "\tsources: confirmed\tban\n"
         "2025-11-09\tsuspension\t\tBan suspended\tgallium\tCN, US\tsources: confirmed\tpause\n"
@@ -72,7 +72,7 @@ def test_nothing_matches_is_success_said_on_stderr(run, small_store):
     result = run("--store", str(small_store), "list", "-m", "cobalt")
     assert (result.exit_code, result.stdout, result.stderr) == (
         0,
-        "date\tcategory\tkind\ttitle\tminerals\tcountries\tsources\tid\n",
+        "date\tcategory\tkind\ttitle\tminerals\tcountries\tconfidence\tid\n",
         "no events match\n",
     )
 

@@ -142,7 +142,7 @@ def _piped_to_head(*args: str, env: dict[str, str] | None = None) -> subprocess.
                           env={**os.environ, **(env or {})})  # fmt: skip
 
 
-LIST_HEADER = "date\tcategory\tkind\ttitle\tminerals\tcountries\tsources\tid\n"
+LIST_HEADER = "date\tcategory\tkind\ttitle\tminerals\tcountries\tconfidence\tid\n"
 
 
 def test_a_closed_pipe_ends_quietly_with_exit_0_on_the_curated_store():

@@ -377,11 +377,11 @@ def test_confidence_is_in_every_human_view(run, write_store):
     store = write_store(DESTINATIONS)
     listed = run("--store", str(store), "list", "--by", "G7")
     # piped, how sure the sources are is said so that it cannot be read as a state
-    assert listed.stdout.splitlines()[0].split("\t")[6] == "sources"
+    assert listed.stdout.splitlines()[0].split("\t")[6] == "confidence"
     assert listed.stdout.splitlines()[1].split("\t")[6] == "sources: reported"
     shown = run("--store", str(store), "--color", "never", "status", "--as-of", "2026-06-01",
                 "--by", "G7")  # fmt: skip
-    assert shown.stdout.splitlines()[0].split("\t")[3] == "sources"
+    assert shown.stdout.splitlines()[0].split("\t")[3] == "confidence"
     assert shown.stdout.splitlines()[1].split("\t")[3] == "sources: reported"
 
 

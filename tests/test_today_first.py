@@ -234,7 +234,7 @@ def test_status_puts_today_first_and_leaves_out_old_history(run, write_store):
     result = run(*args)
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == "state\tsince\tuntil\tsources\tkind\ttitle\tnote\tid"
+    assert lines[0] == "state\tsince\tuntil\tconfidence\tkind\ttitle\tnote\tid"
     assert [(line.split("\t")[0], line.split("\t")[1], line.split("\t")[-1])
             for line in lines[1:]] == [
         ("in-force", "2026-01-01", "in-force-new"),
@@ -270,7 +270,7 @@ def test_status_of_an_id_shows_it_however_old(run, write_store):
 def test_when_every_match_is_old_the_line_says_so_and_not_that_nothing_matched(run, write_store):
     store = write_store(STATES)
     result = run("--store", str(store), "status", "-q", "long ago", "--as-of", "2026-12-06")
-    assert (result.exit_code, result.stdout) == (0, "state\tsince\tuntil\tsources\tkind\t"
+    assert (result.exit_code, result.stdout) == (0, "state\tsince\tuntil\tconfidence\tkind\t"
                                                     "title\tnote\tid\n")  # fmt: skip
     assert result.stderr == ("1 measure that expired or ended more than a year ago is left out; "
                              "--all shows it\n")  # fmt: skip

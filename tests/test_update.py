@@ -74,7 +74,7 @@ sources = [{ title = "Note", url = "https://example.com/feed-note" }]
 )
 
 LIST_AFTER = (
-    "date\tcategory\tkind\ttitle\tminerals\tcountries\tsources\tid\n"
+    "date\tcategory\tkind\ttitle\tminerals\tcountries\tconfidence\tid\n"
     "2026-11-20\texport-control\tlicensing\tFeed: China licenses gallium exports again"
     "\tgallium\tCN, US"
     "\tsources: confirmed\tfeed-gallium-licensing\n"
@@ -190,7 +190,7 @@ def test_a_good_update_over_http_changes_the_answers(run, feed, today):
     assert run("list").stdout == LIST_AFTER
     status = run("status", "-m", "gallium", "--as-of", "2026-12-06")
     assert status.stdout == (
-        "state\tsince\tuntil\tsources\tkind\ttitle\tnote\tid\n"
+        "state\tsince\tuntil\tconfidence\tkind\ttitle\tnote\tid\n"
         "in-force\t2026-11-20\t\tsources: confirmed\tlicensing\t"
         "Feed: China licenses gallium exports again\t\t"
         "feed-gallium-licensing\n"

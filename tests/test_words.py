@@ -44,13 +44,13 @@ def in_pty(*args: str, columns: int = 80) -> tuple[str, str]:
 def test_confidence_is_said_as_the_sources_never_as_a_state():
     assert words.confidence_words("confirmed") == "sources: confirmed"
     assert words.confidence_words("reported") == "sources: reported"
-    assert words.CONFIDENCE_HEADING == "sources"
+    assert words.CONFIDENCE_HEADING == "confidence"  # the field's name in --json
 
 
 def test_piped_status_heads_and_writes_the_confidence_apart_from_the_state(run):
     result = run("status", "-m", "gallium", "--to", "US", "--as-of", "2026-12-06")
     lines = result.stdout.splitlines()
-    assert lines[0] == "state\tsince\tuntil\tsources\tkind\ttitle\tnote\tid"
+    assert lines[0] == "state\tsince\tuntil\tconfidence\tkind\ttitle\tnote\tid"
     unconfirmed = next(line.split("\t") for line in lines
                        if line.endswith("\tno-46-clause-2-us-ga-ge-sb-ban"))  # fmt: skip
     assert unconfirmed[:5] == ["unconfirmed", "2026-11-28", "", "sources: confirmed", "ban"]
@@ -59,7 +59,7 @@ def test_piped_status_heads_and_writes_the_confidence_apart_from_the_state(run):
 def test_piped_countdown_says_not_confirmed_beside_the_sources_word(run):
     result = run("countdown", "mofcom-suspends-us-ga-ge-sb-ban", "--as-of", "2026-12-06")
     assert result.stdout.splitlines() == [
-        "date\tkind\tdays\twhen\tsources\ttitle\tid",
+        "date\tkind\tdays\twhen\tconfidence\ttitle\tid",
         "2025-11-09\tdate\t-392\t392 days ago\tsources: confirmed\tMOFCOM Announcement No. 72: "
         "US-specific Ga/Ge/Sb ban suspended until 27 Nov 2026\tmofcom-suspends-us-ga-ge-sb-ban",
         "2026-11-27\texpires\t-9\tdue 9 days ago, not confirmed: after the data's horizon"
@@ -72,7 +72,7 @@ def test_piped_changes_say_the_sources_and_how_many_apart(run):
     result = run("changes", "--since", "2026-11-10", "--until", "2026-11-10",
                  "--as-of", "2026-12-06")  # fmt: skip
     assert result.stdout.splitlines() == [
-        "date\tchange\tsources\tcited\tby\ttitle\tid",
+        "date\tchange\tconfidence\tcited\tby\ttitle\tid",
         "2026-11-10\tunconfirmed\tsources: confirmed\t4\tbis-affiliates-rule-suspended\tBIS "
         '"Affiliates Rule": Entity List and MEU List restrictions extended to firms 50% or '
         "more owned by listed parties\tbis-affiliates-rule",

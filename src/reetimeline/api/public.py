@@ -122,7 +122,8 @@ class TargetRow:
 
 @dataclass(frozen=True)
 class ChangeRow:
-    """One change on one day of a window (`changes --json`)."""
+    """One change on one day of a window (`changes --json`): `confidence` how sure the sources
+    are, `cited` how many sources the event cites."""
 
     date: dt.date
     id: str
@@ -131,7 +132,7 @@ class ChangeRow:
     change: str
     by: str | None
     confidence: str
-    sources: int
+    cited: int
     note: str
 
     DATES: ClassVar[tuple[str, ...]] = ("date",)

@@ -373,13 +373,13 @@ def _deadlines(report: Report) -> str:
 
 def _changes(report: Report) -> str:
     heading = f"What changed, {report.changes_from.isoformat()} to {report.as_of.isoformat()}"
-    return _section("changes", heading, ("date", "change", "what", "by", "sources"), [
+    return _section("changes", heading, ("date", "change", "what", "by", "cited"), [
         _row([("date", "date", c.date.isoformat()), ("change", "", _e(c.change)),
               ("what", "", f"{_e(c.event.title)}{_reported(c.confidence)} {_id(c.event.id)}"
                            f"{_mine(report, c.event.id)}"
                + (f"<br><small>{_e(note)}</small>" if (note := change_note(c)) else "")),
               ("by", "", _id(c.by.id) + _mine(report, c.by.id) if c.by else ""),
-              ("sources", "days", str(len(c.event.sources)))])
+              ("cited", "days", str(len(c.event.sources)))])
         for c in report.changes
     ], "no changes")  # fmt: skip
 

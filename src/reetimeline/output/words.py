@@ -25,14 +25,16 @@ def counted(count: int, noun: str) -> str:
 
 # How sure the sources are (an event's `confidence`: `confirmed`, `reported`) is not a state: a
 # row that reads "unconfirmed ... confirmed" says two things. Every view heads the column with
-# CONFIDENCE_HEADING and writes its cells with `confidence_words`, so that neither can be taken
-# for the state beside it; `--json` keeps the field `confidence` with the bare value.
-CONFIDENCE_HEADING = "sources"
+# CONFIDENCE_HEADING, the name `--json` gives the field, and writes its cells with
+# `confidence_words` ("sources: confirmed"), so that a cell cannot be taken for the state beside
+# it; `--json` keeps the bare value. One name for each meaning: `confidence` how sure the sources
+# are, `cited` how many there are (`changes`), `sources` the sources themselves (the exports).
+CONFIDENCE_HEADING = "confidence"
 
 
 def confidence_words(confidence: str) -> str:
     """ "sources: confirmed", "sources: reported": how sure the sources are, never a state."""
-    return f"{CONFIDENCE_HEADING}: {confidence}"
+    return f"sources: {confidence}"
 
 
 def exact_hint(asked: Sequence[str], matched: Sequence[tuple[str, ...]]) -> str:
