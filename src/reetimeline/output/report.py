@@ -532,8 +532,11 @@ def _wide_chart(report: Report) -> str:
     ]
     for year in range(start.year + 1, end.year + 1):
         tick = x(dt.date(year, 1, 1))
+        # a year too near the right edge is written left of its line, never cut by the edge
+        place = (f'x="{tick + 2}"' if tick + 2 + 5 * CHAR <= WIDTH
+                 else f'x="{round(tick - 2, 1)}" text-anchor="end"')  # fmt: skip
         out.append(f'<line x1="{tick}" y1="18" x2="{tick}" y2="{height - 16}" stroke="#ccc"/>'
-                   f'<text x="{tick + 2}" y="14" fill="#555">{year}</text>')  # fmt: skip
+                   f'<text {place} y="14" fill="#555">{year}</text>')  # fmt: skip
     for row, item in enumerate(report.lives):
         y = 24 + row * ROW
         title = item.event.title
