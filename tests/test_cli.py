@@ -242,7 +242,7 @@ def test_show_piped_prints_every_part_as_plain_lines(run):
         "",
         "date\t2025-11-09  381 days ago",
         "expires\t2026-11-27  in 2 days",
-        "confidence\tconfirmed",
+        "confidence\tsources: confirmed",
         "imposed by\tCN",
         "applies to\tUS",
         "minerals\tgallium, germanium, antimony, superhard-materials",

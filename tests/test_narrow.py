@@ -137,7 +137,7 @@ def test_show_at_80_columns_gives_each_link_a_whole_line(screen):
         "kind          unclassified (read as a control on the material)",
         "flow          exports from CN to US",
         "date          2024-12-03  545 days ago",
-        "confidence    confirmed",
+        "confidence    sources: confirmed",
         "imposed by    CN",
         "applies to    US",
         "minerals      gallium, germanium, antimony, superhard-materials",

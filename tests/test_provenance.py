@@ -129,3 +129,25 @@ def test_curated_only_does_not_write(run, tmp_path, monkeypatch):
         2, "", "reetimeline: error: --curated-only reads the curated store alone, and add and "
         "import write to another store: leave out --curated-only\n")  # fmt: skip
     assert not (tmp_path / "data").exists()
+
+
+def test_the_terminal_views_mark_what_is_not_curated(run, stores, monkeypatch):
+    """On a terminal, list, status and countdown mark each event that is not from the curated
+    store after its title; curated rows carry no mark."""
+    monkeypatch.setenv("COLUMNS", "300")  # no title wraps
+    listed = run("--color", "always", "list", "--since", "2026-11").stdout
+    assert "Quote for Tb metal\x1b[3;36m [your store]" in listed
+    reported = "\x1b[3;33m (reported)\x1b[0m"
+    assert f"Bob: Ga ban rumour{reported}\x1b[3;36m [team store bob.toml]" in listed
+    assert (listed.count("[your store]"), listed.count("[team store")) == (1, 1)
+    status = run("--color", "always", "status", "-m", "gallium", "--to", "US",
+                 "--as-of", "2026-11-25").stdout  # fmt: skip
+    assert "Bob: Ga ban rumour\x1b[3;36m [team store bob.toml]" in status
+    assert (status.count("[team store"), status.count("[your store]")) == (1, 0)
+    counted = run("--color", "always", "countdown", "-q", "rumour", "--all",
+                  "--as-of", "2026-11-25").stdout  # fmt: skip
+    assert "[team store bob.toml]" in counted
+    assert "[team store" not in run("--color", "always", "--curated-only", "list").stdout
+    # a store read alone is not marked on every row: the person named it
+    alone = run("--color", "always", "--store", str(stores), "list").stdout
+    assert ("Bob: Ga ban rumour" in alone, "[team store" in alone) == (True, False)

@@ -110,7 +110,7 @@ def countdown_command(
         return
     output(
         rows, json_output=json_output, record=_target_record, view="countdown_table",
-        lines=countdown_lines,
+        lines=countdown_lines, origins=loaded.beside_curated(t.event for t in rows),
     )  # fmt: skip
     _say_horizon(loaded, day, json_output)
 
@@ -233,7 +233,7 @@ def status_command(
     if not left_out:
         say_if_nothing_matched(len(rows), loaded)
     output(rows, json_output=False, record=_status_record, view="status_table",
-           lines=status_lines)  # fmt: skip
+           lines=status_lines, origins=loaded.beside_curated(s.event for s in rows))  # fmt: skip
     if left_out:
         say(left_out_note(left_out))
     _say_horizon(loaded, day, json_output)

@@ -137,15 +137,17 @@ def show(renderable, *, crop: bool = True) -> None:
         out.print(renderable, crop=crop)
 
 
-def output(rows, *, json_output: bool, record, view: str, lines) -> None:
+def output(rows, *, json_output: bool, record, view: str, lines, origins=None) -> None:
     """One result three ways: JSON objects for programs, the Rich `render.<view>` on a
-    terminal, plain `lines(rows)` in a pipe."""
+    terminal (`origins`: where the events not from the curated store come from, marked in the
+    view), plain `lines(rows)` in a pipe."""
     if json_output:
         print_json([record(row) for row in rows])
     elif use_rich():
         from ..output import render
 
-        show(getattr(render, view)(rows))
+        draw = getattr(render, view)
+        show(draw(rows) if origins is None else draw(rows, origins=origins))
     else:
         print_lines(lines(rows))
 

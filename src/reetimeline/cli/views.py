@@ -27,7 +27,7 @@ from ..text import visible
 from . import completion
 from .application import app
 from .completion import completing
-from .loading import event_by_id, load_store, say_if_nothing_matched, selected
+from .loading import event_by_id, load_store, say_if_nothing_matched
 from .options import AsOf, FilterArgs, JsonFlag, Number, Title, as_of_date, with_filters
 from .paths import cache_dir, settings, store_paths
 from .printing import (
@@ -143,14 +143,17 @@ def _list_table(filters: FilterArgs, *, reverse: bool, limit: int | None) -> Non
     from ..output.words import exact_hint
     from ..vocab import MINERALS
 
-    events = selected(filters, reverse=reverse, limit=limit)
+    flt = filters.build()  # usage errors before the store is read
+    loaded = load_store(filters)
+    events = loaded.select(flt, reverse=reverse, limit=limit)
+    say_if_nothing_matched(len(events), loaded)
+    origins = loaded.beside_curated(events)
     if not filters.mineral:
-        show(events_table(events))
+        show(events_table(events, origins=origins))
         return
     asked = query.resolve_names(filters.mineral, MINERALS)
-    flt = filters.build()
     matched = [query.matched_minerals(e, flt, asked) for e in events]
-    show(events_table(events, matched=matched))
+    show(events_table(events, matched=matched, origins=origins))
     hint = "" if filters.exact else exact_hint(asked, matched)
     if hint:
         say(hint)

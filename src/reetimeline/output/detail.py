@@ -15,6 +15,7 @@ from ..engine.states import End, Status, Target
 from ..model import MEASURE_CATEGORIES, Dated, Event, PartialDate
 from ..text import joined, visible
 from .words import (
+    confidence_words,
     describe_days,
     flow_words,
     kind_words,
@@ -118,7 +119,8 @@ def event_detail(
             (f"  ({t.date.precision})" if t.date.precision != "day" else "", "dim"),
             ("  ", ""), (describe_days(t), "dim" if quiet else f"urgency:{urgency(t.days)}"),
             *(_reported(t.confidence) if t.extended_by else ()))  # fmt: skip
-    add("confidence", (event.confidence, "warn" if event.confidence == "reported" else ""))
+    add("confidence", (confidence_words(event.confidence),
+                       "warn" if event.confidence == "reported" else ""))  # fmt: skip
     if event.issuer:
         add("imposed by", (event.issuer, ""))
     for label, items in (("applies to", event.applies_to), ("minerals", event.minerals),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich import box
 from rich.cells import cell_len
@@ -31,9 +31,13 @@ from .words import (
     confidence_words,
     describe_days,
     kind_text,
+    provenance_words,
     status_note,
     urgency,
 )
+
+if TYPE_CHECKING:
+    from ..store import Provenance
 
 # One colour per category, chosen from the 16 standard colours so that they read on dark and
 # light backgrounds alike (no white, no bright yellow).
@@ -67,6 +71,14 @@ def _reported(confidence: str) -> Text:
     return Text(" (reported)", style=REPORTED_STYLE) if confidence == "reported" else Text("")
 
 
+def _origin(event_id: str, origins: Mapping[str, Provenance] | None) -> Text:
+    """The mark of an event that is not from the curated store ("[your store]"), after its
+    title: `origins` holds only those (`Store.provenance`), by id."""
+    source = origins.get(event_id) if origins else None
+    return Text(f" [{provenance_words(source)}]", style=ORIGIN_STYLE) if source else Text("")
+
+
+ORIGIN_STYLE = "italic cyan"
 MARKERS = {"date": "●", "effective": "▶", "expires": "◆"}
 
 
@@ -186,22 +198,26 @@ def _table(**options) -> Table:
 
 
 def events_table(events: Sequence[Event], *,
-                 matched: Sequence[tuple[str, ...]] | None = None) -> Fitted:  # fmt: skip
+                 matched: Sequence[tuple[str, ...]] | None = None,
+                 origins: Mapping[str, Provenance] | None = None) -> Fitted:  # fmt: skip
     """`list`: date as written, category, title, minerals, countries, id (see `_choose`). With
     `matched` (`list -m`: each row's minerals that matched), a `matched` column after the
-    category, kept at every width: the minerals column is the first to give way."""
-    return Fitted(lambda width: _events_table(events, width, matched))
+    category, kept at every width: the minerals column is the first to give way. `origins`:
+    where each event not from the curated store comes from, marked after its title."""
+    return Fitted(lambda width: _events_table(events, width, matched, origins))
 
 
 def _events_table(events: Sequence[Event], width: int,
-                  matched: Sequence[tuple[str, ...]] | None = None) -> Table:  # fmt: skip
+                  matched: Sequence[tuple[str, ...]] | None = None,
+                  origins: Mapping[str, Provenance] | None = None) -> Table:  # fmt: skip
     # the matched minerals wrap between names: a group asked for may match many members
     matches = [Text(joined(m)) for m in matched] if matched is not None else None
     match_width = 0
     if matches is not None:
         match_width = max(min(_widest(matches, len("matched")), 20), _longest_word(matches))
     dates = [str(e.date) for e in events]
-    titles = [Text.assemble(_text(e.title), _reported(e.confidence)) for e in events]
+    titles = [Text.assemble(_text(e.title), _reported(e.confidence), _origin(e.id, origins))
+              for e in events]  # fmt: skip
     kinds = [kind_text(e) for e in events]
     minerals = [joined(e.minerals) for e in events]
     countries = [joined(e.countries) for e in events]
@@ -564,13 +580,15 @@ def picture_html(renderable: RenderableType, *, width: int, title: str) -> str:
     return _record(renderable, width).export_html(theme=_picture_theme(), code_format=template)
 
 
-def countdown_table(targets: Sequence[Target]) -> Fitted:
+def countdown_table(targets: Sequence[Target],
+                    origins: Mapping[str, Provenance] | None = None) -> Fitted:  # fmt: skip
     """`countdown`: date, kind, when, the event's title (notes such as "extended by ..." under
     it), id (see `_choose`)."""
-    return Fitted(lambda width: _countdown_table(targets, width))
+    return Fitted(lambda width: _countdown_table(targets, width, origins))
 
 
-def _countdown_table(targets: Sequence[Target], width: int) -> Table:
+def _countdown_table(targets: Sequence[Target], width: int,
+                     origins: Mapping[str, Provenance] | None = None) -> Table:  # fmt: skip
     whens: list[Text] = []
     titles: list[tuple[Text, Text | None]] = []
     for t in targets:
@@ -579,7 +597,8 @@ def _countdown_table(targets: Sequence[Target], width: int) -> Table:
         if t.superseded or t.unconfirmed or t.never:
             style = "dim"
         whens.append(Text(when, style=style))
-        title = Text.assemble(_text(t.event.title), _reported(t.confidence))
+        title = Text.assemble(_text(t.event.title), _reported(t.confidence),
+                              _origin(t.event.id, origins))  # fmt: skip
         titles.append((title, Text(notes, style="dim") if notes else None))
     id_width = _widest((t.event.id for t in targets), len("id"))
     date_width = _widest((str(t.date) for t in targets), len("date"))
@@ -622,10 +641,11 @@ def _countdown_table(targets: Sequence[Target], width: int) -> Table:
     return table
 
 
-def status_table(statuses: Sequence[Status]) -> Fitted:
+def status_table(statuses: Sequence[Status],
+                 origins: Mapping[str, Provenance] | None = None) -> Fitted:  # fmt: skip
     """`status`: state, since, until, the measure's title, the note, id (see `_choose`: when
     stacked, the id and the note stand under the title)."""
-    return Fitted(lambda width: _status_table(statuses, width))
+    return Fitted(lambda width: _status_table(statuses, width, origins))
 
 
 def _status_note(s: Status) -> Text:
@@ -637,8 +657,10 @@ def _status_note(s: Status) -> Text:
     return Text("")
 
 
-def _status_table(statuses: Sequence[Status], width: int) -> Table:
-    titles = [_text(s.event.title) for s in statuses]
+def _status_table(statuses: Sequence[Status], width: int,
+                  origins: Mapping[str, Provenance] | None = None) -> Table:  # fmt: skip
+    titles = [Text.assemble(_text(s.event.title), _origin(s.event.id, origins))
+              for s in statuses]  # fmt: skip
     notes = [_status_note(s) for s in statuses]
     id_width = _widest((s.event.id for s in statuses), len("id"))
     state_width = _widest((s.state for s in statuses), len("state"))

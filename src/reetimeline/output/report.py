@@ -116,7 +116,7 @@ def make(loaded, flt, as_of: dt.date, filters: str, answers, grid: Matrix, *,
     changes = answers.changes(loaded, flt, as_of, changes_from, as_of)
     shown = [*measures, *events, *(t.event for t in deadlines), *(c.event for c in changes),
              *(c.by for c in changes if c.by is not None)]  # fmt: skip
-    sources = {e.id: where for e in shown if (where := loaded.provenance(e)).kind != "curated"}
+    sources = loaded.not_curated(shown)
     return Report(
         as_of=as_of,
         filters=filters,

@@ -172,6 +172,17 @@ class Store:
             found = self._provenances[path] = _provenance_of(path, self.user_store)
         return found
 
+    def not_curated(self, events: Iterable[Dated]) -> dict[str, Provenance]:
+        """Where each of `events` that is not from the curated store comes from, by id: what a
+        page marks."""
+        return {e.id: where for e in events if (where := self.provenance(e)).kind != "curated"}
+
+    def beside_curated(self, events: Iterable[Dated]) -> dict[str, Provenance]:
+        """`not_curated(events)` when these stores mix the curated store with others, else
+        nothing: what a terminal view marks (read alone, a store needs no mark on every row)."""
+        curated = [_is_curated(str(f)) for f in self.files]
+        return self.not_curated(events) if any(curated) and not all(curated) else {}
+
     def _path_of(self, event_id: str) -> str:
         if self._id_paths is None:  # the first file holding an id wins it, as in `get`
             self._id_paths = {}
