@@ -569,8 +569,9 @@ def import_command(
     gets the id `add` would derive from its date and title. An id that already exists is
     refused, or skipped with --skip-existing (and named in the output). --update replaces the
     events of the store written to whose content changed, adds the new ones and leaves the same
-    ones, in one atomic write (an id that only another store holds, such as the curated one, is
-    refused). CSV may be separated by commas, semicolons or
+    ones, in one atomic write (a row whose id only another store holds, such as the curated one,
+    is left when it equals that event and refused when it differs). A list cell is separated by
+    `;`. CSV may be separated by commas, semicolons or
     tabs (the header row decides; the message names the separator) and start with a byte-order
     mark. Dates are YYYY-MM-DD, YYYY-MM or YYYY; 25.11.2026 is day-first; 25/11/2026 is read
     only with --dayfirst (day and month are never guessed). --into FILE picks the store file, as
