@@ -190,8 +190,19 @@ def test_repeated_source_options_pair_up_in_order(run, tmp_path):
     ]
     titles = _add(run, store, "--source-title", "a", "--source-title", "b", "--id", "two")
     assert titles.exit_code == 0, titles.stderr
+    mixed = _add(run, store, "--source-title", "Letter", "--source-title", "Page", "--source-url",
+                 "", "--source-url", "https://x.example/p", "--source-publisher", "Y & Co",
+                 "--source-publisher", "", "--id", "three")  # fmt: skip
+    assert mixed.exit_code == 0, mixed.stderr
     events = json_of(run("--store", str(store), "list", "--json"))
-    assert events[1]["sources"] == [{"title": "a"}, {"title": "b"}]
+    assert [e["id"] for e in events] == ["2026-11-01-t", "three", "two"]
+    assert [e["sources"] for e in events[2:0:-1]] == [
+        [{"title": "a"}, {"title": "b"}],
+        [
+            {"title": "Letter", "publisher": "Y & Co"},
+            {"title": "Page", "url": "https://x.example/p"},
+        ],
+    ]
 
 
 def test_source_options_that_do_not_pair_up_are_a_usage_error(run, tmp_path):

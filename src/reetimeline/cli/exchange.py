@@ -406,8 +406,8 @@ def add_command(
     Without --id, the id is derived from the date and title and made unique. A source is
     --source-title with --source-url (http, https or mailto:), or --source-title alone: a
     reference to a document without a link. Several sources: repeat --source-title, and
-    --source-url or --source-publisher once for each title (they pair up in order). --into FILE
-    picks
+    --source-url or --source-publisher once for each title (they pair up in order; an empty
+    one, "", is none for that source). --into FILE picks
     the file: in a team folder each person adds to a file of their own
     (reetimeline --store team/ --with-curated add --into team/alice.toml ...).
 
@@ -463,7 +463,8 @@ def add_command(
 def _sources_of(titles: list[str], urls: list[str], publishers: list[str]) -> list[dict]:
     """The sources of `add`'s options: the n-th --source-title with the n-th --source-url and
     --source-publisher, each of which is given once per title or not at all (a title without a
-    URL is a reference to a document); any other count is a usage error, never a silent loss."""
+    URL, or with an empty one, is a reference to a document; an empty publisher is none); any
+    other count is a usage error, never a silent loss."""
     if not titles and (urls or publishers):
         raise UsageError("--source-url and --source-publisher go with --source-title (a "
                          "source is a title, with a link or alone as a reference)")  # fmt: skip
@@ -477,7 +478,7 @@ def _sources_of(titles: list[str], urls: list[str], publishers: list[str]) -> li
     sources: list[dict] = []
     for number, title in enumerate(titles):
         source = {"title": title}
-        if urls:  # without --source-url: a reference to a document
+        if urls and urls[number]:  # without a URL: a reference to a document
             source["url"] = urls[number]
         if publishers and publishers[number]:
             source["publisher"] = publishers[number]
