@@ -368,7 +368,7 @@ def test_import_dry_run_and_skip_existing(run, small_store, tmp_path):
     refused = run("--store", str(small_store), "import", str(exported))
     assert (refused.exit_code, refused.stderr) == (
         1,
-        f"{exported}: event 'embargo': id: already exists in the stores in use "
+        f"{exported}:1: event 'embargo': id: already exists in the stores in use "
         "(use --skip-existing to skip it)\n",
     )
     dry = run("--store", str(small_store), "import", str(exported), "--skip-existing", "--dry-run")

@@ -427,8 +427,8 @@ def test_import_checks_duplicates_once_against_a_cached_store(run, tmp_path):
     rows.write_text("".join(row.format(i=i) for i in ("e3", "new-1", "e7", "new-2")))
     refused = run("--store", str(path), "import", str(rows))
     assert (refused.exit_code, refused.stderr) == (1, (
-        f"{rows}: event 'e3': id: already exists in the stores in use (use --skip-existing to "
-        f"skip it)\n{rows}: event 'e7': id: already exists in the stores in use (use "
+        f"{rows}:1: event 'e3': id: already exists in the stores in use (use --skip-existing to "
+        f"skip it)\n{rows}:3: event 'e7': id: already exists in the stores in use (use "
         "--skip-existing to skip it)\n"))  # fmt: skip
     done = run("--store", str(path), "import", str(rows), "--skip-existing")
     assert done.stderr == (

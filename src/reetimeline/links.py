@@ -10,8 +10,14 @@ import re
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _URL_CHAR = r"[^\s<>\"\\^`{|}\x00-\x1f\x7f"
 GOOD_URL = re.compile(rf"(?i:https?)://{_URL_CHAR}/?#]+(?:[/?#]{_URL_CHAR}]*)?")
-# one address, no query (`?subject=`, `?body=`): what a person writes to, nothing more
-GOOD_MAILTO = re.compile(r"(?i:mailto):[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# `mailto:` one address (RFC 6068 in practice), no headers (`?subject=`, `?body=`): what a person
+# writes to, nothing more. The address is read with its percent-encoding decoded (UTF-8), then
+# must be an addr-spec: a dot-atom local part (RFC 5322 atext, non-ASCII allowed as RFC 6532
+# does), `@`, a domain of two or more dot-separated labels (letters, digits, inner hyphens, any
+# script). `mailto:a%40b@ex.example` is two `@`s: refused; so are quoted local parts.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-]|[^\x00-\x7f\s]"
+_LABEL = r"[^\W_](?:[^\W_]|-)*(?<!-)"
+_ADDR_SPEC = re.compile(rf"(?:{_ATEXT})+(?:\.(?:{_ATEXT})+)*@{_LABEL}(?:\.{_LABEL})+")
 NO_LINK = "the source has no link (a reference by its title)"
 
 
@@ -28,11 +34,23 @@ def check_url(url: str | None) -> str | None:
 
     parts = urlsplit(url)
     if parts.scheme.lower() == "mailto":
-        if GOOD_MAILTO.fullmatch(url):
-            return None
-        return f"{url!r} is not a mailto: link to one address (mailto:name@example.org)"
+        return _mailto_problem(url)
     if parts.scheme not in ("http", "https"):
         return f"{url!r} is not an http, https or mailto: link"
     if not parts.netloc:
         return f"{url!r} has no host"
     return None
+
+
+def _mailto_problem(url: str) -> str | None:
+    """Why `url` (a `mailto:` link) is not one address, or None."""
+    from urllib.parse import unquote
+
+    address = url[len("mailto:") :]
+    try:  # `?` starts headers (`?subject=`): refused, like anything but one address
+        decoded = "" if "?" in address else unquote(address, errors="strict")
+    except UnicodeDecodeError:
+        decoded = ""
+    if not _CONTROL.search(decoded) and _ADDR_SPEC.fullmatch(decoded):
+        return None
+    return f"{url!r} is not a mailto: link to one address (mailto:name@example.org)"

@@ -122,7 +122,10 @@ def _check_references(new: Sequence[Event], taken: _Taken, loaded: Store, where:
         return mine.get(ref) or loaded.get(ref)
 
     problems = reference_problems(
-        new, lambda ref: ref in own or ref in taken, lambda: [*own, *loaded.ids()], where=where,
+        new,
+        lambda ref: ref in own or ref in taken,
+        lambda: [*own, *loaded.ids()],
+        where=where,
         event_of=event_of,
     )
     if problems:
@@ -187,6 +190,9 @@ class ImportResult(NamedTuple):
     how: str = ""  # how the file was read ("CSV separated by semicolons, day-first dates")
     updated: tuple[Event, ...] = ()  # --update: the events replaced
     unchanged: tuple[str, ...] = ()  # --update: the ids left as they were
+    # --update: those of `unchanged` that another store in use holds, equal to the row, with
+    # where they come from (`Provenance.code`: `curated`, `user`, `team:NAME`)
+    elsewhere: tuple[tuple[str, str], ...] = ()
 
 
 def import_events(
@@ -213,20 +219,18 @@ def import_events(
         raise UsageError("--update and --skip-existing do not go together: --update replaces "
                          "the events that exist, --skip-existing leaves them")  # fmt: skip
     loaded = context_for_writing(paths, target, cache_dir)
-    new, how = read(file, fmt, progress=progress, dayfirst=dayfirst)
-    seen: set[str] = set()
-    for event in new:
-        if event.id in seen:
-            raise UsageError(f"{file}: the id '{event.id}' stands twice in the file")
-        seen.add(event.id)
+    imported = read(file, fmt, progress=progress, dayfirst=dayfirst)
+    new, how = imported.events, imported.how
+    rows = _Rows(str(file), imported)
+    _refuse_twice(new, rows)
     taken = _Taken(loaded)
     existing = taken.prefetch([e.id for e in new])
     if update:
-        return _update(file, new, existing, taken, loaded, target, cache_dir, how, dry_run)
+        return _update(rows, new, existing, taken, loaded, target, cache_dir, how, dry_run)
     duplicates = [e.id for e in new if e.id in existing]
     if duplicates and not skip_existing:
         message = "already exists in the stores in use (use --skip-existing to skip it)"
-        raise DataError([Problem(str(file), message, None, None, i, "id") for i in duplicates])
+        raise DataError([rows.problem(i, message) for i in duplicates])
     new = [e for e in new if e.id not in existing]
     _check_references(new, taken, loaded, str(file))
     if dry_run or not new:
@@ -235,8 +239,36 @@ def import_events(
     return ImportResult(new, duplicates, target, True, how)
 
 
+class _Rows:
+    """Where each imported event stands in its file, for problems that name its row."""
+
+    def __init__(self, path: str, imported: Any):
+        self.path, self.unit, self.order = path, imported.unit, imported.numbers
+        self.numbers = dict(zip((e.id for e in imported.events), self.order, strict=False))
+
+    def problem(self, event_id: str, message: str) -> Problem:
+        number = self.numbers.get(event_id)
+        return Problem(self.path, message, number, None, event_id, "id", self.unit)
+
+
+def _refuse_twice(new: Sequence[Event], rows: _Rows) -> None:
+    """Two rows of the file with one id (given in its column: a derived id that repeats gets
+    `-2` as `add` gives it): bad data, naming both rows."""
+    first: dict[str, int] = {}
+    problems = []
+    for event, number in zip(new, rows.order, strict=True):
+        if event.id in first:
+            message = (f"stands twice in the file ({rows.unit}s {first[event.id]} and {number}); "
+                       "give each its own id")  # fmt: skip
+            problems.append(Problem(rows.path, message, number, None, event.id, "id", rows.unit))
+        else:
+            first[event.id] = number
+    if problems:
+        raise DataError(problems)
+
+
 def _update(
-    file: Path,
+    rows: _Rows,
     new: list[Event],
     existing: set[str],
     taken: _Taken,
@@ -247,34 +279,42 @@ def _update(
     dry_run: bool,
 ) -> ImportResult:
     """`import --update`: the events of `target` are replaced, those of other stores are not
-    (the curated store is not the user's to change; a team member's file is theirs): an id that
-    exists only elsewhere is refused, naming it."""
+    (the curated store is not the user's to change; a team member's file is theirs). A row whose
+    id only another store in use holds is left when it equals that event as the store reads it
+    (a sheet `export` wrote, re-imported: counted in `unchanged` and `elsewhere`), and refused,
+    naming its row, when it differs."""
     from ..store.rewrite import update_events
 
     own: set[str] = set()
     if existing and target.exists():
         own = load([target], cache_dir=cache_dir).has(sorted(existing))
-    elsewhere = [e.id for e in new if e.id in existing and e.id not in own]
-    if elsewhere:
-        message = (f"exists in another store in use, not in {target}: --update replaces only "
-                   "events of the store it writes to")  # fmt: skip
-        raise DataError([Problem(str(file), message, None, None, i, "id") for i in elsewhere])
-    _check_references(new, taken, loaded, str(file))
+    others = {e.id: e for e in new if e.id in existing and e.id not in own}
+    held = {i: loaded.get(i) for i in others}
+    same = tuple(i for i, event in others.items() if held[i] == event)
+    changed = [i for i in others if i not in same]
+    where = tuple((i, loaded.provenance(held[i] or others[i]).code) for i in same)
+    if changed:
+        message = (f"exists in another store in use, not in {target}, and differs from it: "
+                   "--update replaces only events of the store it writes to (give the row a new "
+                   "id, or --into/--store the store that holds it if it is yours)")  # fmt: skip
+        raise DataError([rows.problem(i, message) for i in changed])
+    new = [e for e in new if e.id not in others]
+    _check_references(new, taken, loaded, rows.path)
     if not target.exists():
         if dry_run or not new:
-            return ImportResult(new, [], target, False, how)
+            return ImportResult(new, [], target, False, how, unchanged=same, elsewhere=where)
         from ..store.write import append_events
 
         added = append_events(target, new, other_ids=taken, cache=_cache(cache_dir))
-        return ImportResult(added, [], target, True, how)
+        return ImportResult(added, [], target, True, how, unchanged=same, elsewhere=where)
+
     def verify(after: Sequence[Event]) -> None:  # the file's references, with events replaced
         _check_references(after, taken, loaded, str(target))
 
     done = update_events(target, new, verify=verify, dry_run=dry_run)
     written = not dry_run and bool(done.updated or done.added)
-    return ImportResult(
-        done.added, [], target, written, how, tuple(done.updated), tuple(done.unchanged)
-    )
+    return ImportResult(done.added, [], target, written, how, tuple(done.updated),
+                        (*done.unchanged, *same), where)  # fmt: skip
 
 
 def _cache(cache_dir: Path | None):

@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -359,24 +360,30 @@ def add_command(
         ),
     ] = None,
     source_url: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
-            "--source-url", metavar="URL", show_default=False, help="The source's address."
+            "--source-url",
+            metavar="URL",
+            show_default=False,
+            help="The source's address (repeat with --source-title for several sources).",
         ),
     ] = None,
     source_title: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
-            "--source-title", metavar="TEXT", show_default=False, help="The source's title."
+            "--source-title",
+            metavar="TEXT",
+            show_default=False,
+            help="The source's title (repeat for several sources).",
         ),
     ] = None,
     source_publisher: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
             "--source-publisher",
             metavar="TEXT",
             show_default=False,
-            help="Who published the source.",
+            help="Who published the source (repeat with --source-title for several sources).",
         ),
     ] = None,
     event_id: Annotated[
@@ -398,7 +405,9 @@ def add_command(
     Dates here are written as in the store (relative forms are refused: the store keeps facts).
     Without --id, the id is derived from the date and title and made unique. A source is
     --source-title with --source-url (http, https or mailto:), or --source-title alone: a
-    reference to a document without a link. --into FILE picks
+    reference to a document without a link. Several sources: repeat --source-title, and
+    --source-url or --source-publisher once for each title (they pair up in order; an empty
+    one, "", is none for that source). --into FILE picks
     the file: in a team folder each person adds to a file of their own
     (reetimeline --store team/ --with-curated add --into team/alice.toml ...).
 
@@ -409,9 +418,7 @@ def add_command(
     from ..ids import derive_id
 
     require_utf8(ctx)
-    if source_title is None and (source_url is not None or source_publisher is not None):
-        raise UsageError("--source-url and --source-publisher go with --source-title (a "
-                         "source is a title, with a link or alone as a reference)")  # fmt: skip
+    sources = _sources_of(source_title or [], source_url or [], source_publisher or [])
     record: dict[str, Any] = {"date": date, "title": title, "category": category.casefold()}
     optional = {
         "summary": summary,
@@ -434,13 +441,8 @@ def add_command(
     record.update({k: v for k, v in optional.items() if v})
     if confidence is not None:
         record["confidence"] = confidence.casefold()
-    if source_title is not None:  # without --source-url: a reference to a document
-        source = {"title": source_title}
-        if source_url is not None:
-            source["url"] = source_url
-        if source_publisher:
-            source["publisher"] = source_publisher
-        record["sources"] = [source]
+    if sources:
+        record["sources"] = sources
     record["id"] = event_id or derive_id(date, title)
     try:
         result = add_event(record, derived_id=event_id is None, target=writable_store(into),
@@ -458,12 +460,46 @@ def add_command(
     say(f"added '{result.event.id}' to {result.target}")
 
 
+def _sources_of(titles: list[str], urls: list[str], publishers: list[str]) -> list[dict]:
+    """The sources of `add`'s options: the n-th --source-title with the n-th --source-url and
+    --source-publisher, each of which is given once per title or not at all (a title without a
+    URL, or with an empty one, is a reference to a document; an empty publisher is none); any
+    other count is a usage error, never a silent loss."""
+    if not titles and (urls or publishers):
+        raise UsageError("--source-url and --source-publisher go with --source-title (a "
+                         "source is a title, with a link or alone as a reference)")  # fmt: skip
+    for option, given in (("--source-url", urls), ("--source-publisher", publishers)):
+        if given and len(given) != len(titles):
+            raise UsageError(
+                f"{option} is given {counted(len(given), 'time')} and --source-title "
+                f"{counted(len(titles), 'time')}: give {option} once for each --source-title "
+                "(they pair up in order), or not at all"
+            )
+    sources: list[dict] = []
+    for number, title in enumerate(titles):
+        source = {"title": title}
+        if urls and urls[number]:  # without a URL: a reference to a document
+            source["url"] = urls[number]
+        if publishers and publishers[number]:
+            source["publisher"] = publishers[number]
+        sources.append(source)
+    return sources
+
+
+# the part of a source a problem names (`sources[2]: url: ...`), and the option that gives it
+_SOURCE_PART = re.compile(r"sources\[\d+\]: (title|url|publisher)\b")
+_SOURCE_OPTIONS = {"title": "--source-title", "url": "--source-url",
+                   "publisher": "--source-publisher"}  # fmt: skip
+
+
 def _option_error(problem: Any, record: dict[str, Any]) -> str:
     """A problem of `add`'s options as a line naming the option; a list option given two names
     in one (`-m "Ga, Ge"`) gets a hint to repeat the option."""
     from ..output.formats.cells import comma_hint
 
     option = _ADD_OPTIONS.get(problem.field or "", problem.field or "add")
+    if problem.field == "sources" and (part := _SOURCE_PART.match(problem.message)):
+        option = _SOURCE_OPTIONS[part[1]]
 
     def repeated(parts: list[str]) -> str:
         return f"give {option} once for each: " + " ".join(f"{option} {p}" for p in parts)
@@ -534,8 +570,9 @@ def import_command(
     gets the id `add` would derive from its date and title. An id that already exists is
     refused, or skipped with --skip-existing (and named in the output). --update replaces the
     events of the store written to whose content changed, adds the new ones and leaves the same
-    ones, in one atomic write (an id that only another store holds, such as the curated one, is
-    refused). CSV may be separated by commas, semicolons or
+    ones, in one atomic write (a row whose id only another store holds, such as the curated one,
+    is left when it equals that event and refused when it differs). A list cell is separated by
+    `;`. CSV may be separated by commas, semicolons or
     tabs (the header row decides; the message names the separator) and start with a byte-order
     mark. Dates are YYYY-MM-DD, YYYY-MM or YYYY; 25.11.2026 is day-first; 25/11/2026 is read
     only with --dayfirst (day and month are never guessed). --into FILE picks the store file, as
@@ -580,6 +617,10 @@ def _say_updated(result: Any, dry_run: bool) -> None:
     stdout in a dry run, the counts on stderr."""
     counts = (f"updated {len(result.updated)}, added {len(result.added)}, "
               f"unchanged {len(result.unchanged)}")  # fmt: skip
+    if result.elsewhere:  # rows equal to another store's events (a re-imported export)
+        curated = all(code == "curated" for _id, code in result.elsewhere)
+        counts += (f" ({len(result.elsewhere)} of them in "
+                   + ("the curated store)" if curated else "other stores in use)"))  # fmt: skip
     if dry_run:
         print_lines(
             [

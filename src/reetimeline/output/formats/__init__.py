@@ -22,7 +22,7 @@ the rows arrive: the file's size, each cell, the number of rows and the text of 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from importlib import import_module
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -117,6 +117,10 @@ class Imported(NamedTuple):
     # how the file was read, when a person may want to know: "CSV separated by semicolons",
     # "xlsx, day-first dates"; "" for JSON
     how: str
+    # where each event stands in the file (parallel to `events`): its number and the unit
+    # (`row` for CSV and xlsx, `item` for JSON, `line` for JSON Lines), as problems name it
+    numbers: tuple[int, ...] = ()
+    unit: str = "row"
 
 
 def read_events(
@@ -142,11 +146,15 @@ def read(
     rows, unit, how = _rows(path, fmt, text, problems, dayfirst)
     parsed = _bounded(name, rows, problems, unit)
     events: list[Event] = []
+    numbers: list[int] = []
+    ids: set[str] = set()  # the ids of the rows so far: a derived id already there gets `-2`
     total = len(parsed)
     for index in range(total):
         number, raw = parsed[index]
         parsed[index] = None  # type: ignore[call-overload]  # each record freed once validated
-        raw = with_id(raw)
+        raw = with_id(raw, ids)
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            ids.add(raw["id"])
         if progress is not None:
             progress(index + 1, total)
         event, event_problems = parse_event(
@@ -167,9 +175,10 @@ def read(
         )
         if event is not None:
             events.append(event)
+            numbers.append(number)
     if problems:
         raise DataError(sorted(problems, key=lambda p: p.line or 0))
-    return Imported(events, how)
+    return Imported(events, how, tuple(numbers), unit)
 
 
 def _as_is(message: str, *_context: Any) -> str:
@@ -180,18 +189,19 @@ def _value(raw: Any, field: str | None) -> Any:
     return raw.get(field) if isinstance(raw, dict) and field else None
 
 
-def with_id(raw: Any) -> Any:
+def with_id(raw: Any, taken: Container[str] = ()) -> Any:
     """A record without an id (no id column, an empty cell, no `id` key) under the id `add`
-    derives from its date and title (`ids.derive_id`); one without a date or title is left for
-    the validator to name what is missing."""
+    derives from its date and title (`ids.derive_id`), made unique among `taken` (the ids of the
+    file's earlier rows) the way `add` does, with `-2`, `-3`, ...; one without a date or title
+    is left for the validator to name what is missing."""
     if not isinstance(raw, dict) or raw.get("id") not in (None, ""):
         return raw
     date, title = raw.get("date"), raw.get("title")
     if not (isinstance(date, str) and isinstance(title, str) and date.strip() and title.strip()):
         return raw
-    from ...ids import derive_id
+    from ...ids import derive_id, next_free_id
 
-    return {**raw, "id": derive_id(date, title)}
+    return {**raw, "id": next_free_id(derive_id(date, title), taken)}
 
 
 def _rows(path: Path, fmt: str, text: str | None, problems: list[Problem], dayfirst: bool):

@@ -1,9 +1,10 @@
 """An event as the cells of a table row (CSV and the xlsx `events` sheet share them), and the
 bounds on what an import may read.
 
-A row of cells is the text `export` writes: lists joined with `; `, sources as `title <url>`
-(or the title alone, for a reference without a link) joined with ` | ` (their publishers and
-access dates in two parallel columns), dates as written.
+A row of cells is the text `export` writes: lists joined with `; ` (read back split on `;`,
+each item trimmed, empty items dropped: `Ga;Ge` and `Ga ; Ge;` are `Ga; Ge`), sources as
+`title <url>` (or the title alone, for a reference without a link) joined with ` | ` (their
+publishers and access dates in two parallel columns), dates as written.
 `csv_row` makes the cells of an event; `csv_record` turns cells back into a store record, which
 the store's one validator then checks. The `DERIVED_COLUMNS` (a measure's state and end as of
 the export's as-of date) are written and never read back.
@@ -46,7 +47,7 @@ REQUIRED_COLUMNS = ("date", "title", "category")
 WRITTEN_ONLY = (*DERIVED_COLUMNS, "from")
 # the columns made from `event_to_record` (the rest are the sources)
 _RECORD_COLUMNS = CSV_COLUMNS[: CSV_COLUMNS.index("sources")]
-LIST_SEPARATOR = "; "
+LIST_SEPARATOR = "; "  # how lists are written; they are read split on `;` (`split_list`)
 SOURCE_SEPARATOR = " | "
 # the fields that hold dates (sources' `accessed` too, in `source_accessed`)
 _DATE_FIELDS = ("date", "effective", "expires", "current_to")
@@ -134,24 +135,34 @@ def csv_row(
     return row
 
 
+def split_list(cell: str) -> list[str]:
+    """A list cell as its items: split on `;`, each item trimmed, empty items dropped."""
+    return [item.strip() for item in cell.split(";") if item.strip()]
+
+
 def comma_hint(
     message: str, field: str | None, value: Any, written: Callable[[list[str]], str] | None = None
 ) -> str:
     """`message`, a problem of the list field `field` whose `value` was read, with a hint for
     each item that holds commas and is named in the message (`unknown mineral 'Ga, Ge'`): two
     names where one was expected. `written(parts)` says how the items are written where they
-    came from; by default a cell, separated by `;`: "lists are separated by ';': 'Ga; Ge'"."""
+    came from; by default a cell, separated by `;`, and the hint is the whole cell as it reads
+    (`Ga,Ge;Sb`: "lists are separated by ';': 'Ga; Ge; Sb'")."""
     if field not in _LIST_FIELDS or not isinstance(value, list):
         return message
     for item in value:
         if not isinstance(item, str) or "," not in item or f"'{item}'" not in message:
             continue
-        parts = [part.strip() for part in item.split(",") if part.strip()]
         if written is not None:
-            message += f" ({written(parts)})"
+            message += f" ({written(_comma_parts(item))})"
         else:
-            message += f" (lists are separated by ';': '{LIST_SEPARATOR.join(parts)}')"
+            cell = [p for i in value for p in (_comma_parts(i) if isinstance(i, str) else [])]
+            message += f" (lists are separated by ';': '{LIST_SEPARATOR.join(cell)}')"
     return message
+
+
+def _comma_parts(item: str) -> list[str]:
+    return [part.strip() for part in item.split(",") if part.strip()]
 
 
 def _source_cell(title: str, url: str | None) -> str:
@@ -201,7 +212,7 @@ def csv_record(row: dict[str, str], dayfirst: bool = False) -> dict[str, Any]:
         if key.startswith("source") or key in WRITTEN_ONLY or value == "":
             continue
         if key in _LIST_FIELDS:
-            record[key] = value.split(LIST_SEPARATOR)
+            record[key] = split_list(value)
         elif key in _BOOL_FIELDS:  # anything else is left for the validator to name
             record[key] = _BOOLS.get(value.strip().casefold(), value)
         elif key in _DATE_FIELDS:
