@@ -9,7 +9,6 @@ import pytest
 import reetimeline.api as ree
 from reetimeline.errors import UsageError
 
-
 # --- 1. changes look back: a bound after the as-of date is a usage error ------------------------
 
 

@@ -16,8 +16,8 @@ from .options import (
     Title,
     Within,
     as_of_date,
-    parse_date_option,
     describe_filters,
+    parse_date_option,
     with_filters,
 )
 from .printing import output, say
