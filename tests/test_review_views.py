@@ -9,6 +9,8 @@ import pytest
 import reetimeline.api as ree
 from reetimeline.errors import UsageError
 
+from .conftest import json_of
+
 # --- 1. changes look back: a bound after the as-of date is a usage error ------------------------
 
 
@@ -47,3 +49,76 @@ def test_python_changes_refuses_a_last_day_after_as_of():
     assert str(caught.value) == ("last 2027-01-01 is after the as-of date 2026-12-07; changes "
                                  "look back: give as_of 2027-01-01, or see what is scheduled with "
                                  "countdown")  # fmt: skip
+
+
+# --- 2. a reference without a link is its title as text, on the page and in TimelineJS ----------
+
+FIVE_SOURCES = """
+current_to = 2026-12-01
+
+[[events]]
+id = "quota"
+date = 2026-03-02
+title = "Quota"
+category = "export-control"
+minerals = ["gallium"]
+issuer = "CN"
+applies_to = ["all"]
+sources = [
+    { title = "Linked one", url = "https://example.com/one" },
+    { title = "Memo <internal> & notes" },
+    { title = "Linked two", url = "https://example.com/two", publisher = "Ministry" },
+    { title = "Customs circular 12" },
+    { title = "Phone call with supplier" },
+]
+"""
+
+
+def test_report_shows_references_without_a_link_as_text(run, write_store, tmp_path):
+    import re
+
+    store = str(write_store(FIVE_SOURCES))
+    page = tmp_path / "r.html"
+    result = run("--store", store, "report", "--as-of", "2026-12-06", "-o", str(page))
+    assert result.exit_code == 0
+    text = page.read_text()
+    listed = re.search(r'<ol class="sources">(.*?)</ol>', text)
+    assert listed is not None
+    assert listed.group(1) == (
+        '<li><a href="https://example.com/one" rel="noreferrer noopener">Linked one</a></li>'
+        "<li>Memo &lt;internal&gt; &amp; notes</li>"
+        '<li><a href="https://example.com/two" rel="noreferrer noopener">Linked two</a>'
+        " (Ministry)</li>"
+        "<li>Customs circular 12</li>"
+        "<li>Phone call with supplier</li>"
+    )
+    assert '<a href="">' not in text
+
+
+def test_timelinejs_shows_references_without_a_link_as_text(run, write_store):
+    store = str(write_store(FIVE_SOURCES))
+    data = json_of(run("--store", store, "export", "--format", "timelinejs"))
+    (slide,) = [e for e in data["events"] if e["text"]["headline"] == "Quota"]
+    assert slide["text"]["text"] == (
+        '<p>Sources: <a href="https://example.com/one">Linked one</a>; '
+        "Memo &lt;internal&gt; &amp; notes; "
+        '<a href="https://example.com/two">Linked two</a>; Customs circular 12; '
+        "Phone call with supplier</p><p>facts checked to 2026-12-01</p>"
+    )
+
+
+def test_xlsx_source_columns_keep_the_title_of_a_reference_without_a_link(run, write_store,
+                                                                          tmp_path):  # fmt: skip
+    import openpyxl
+
+    store = str(write_store(FIVE_SOURCES))
+    path = tmp_path / "e.xlsx"
+    assert run("--store", store, "export", "--format", "xlsx", "-o", str(path)).exit_code == 0
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    row = sheet[2]
+    cells = [row[header.index(f"source {n}")] for n in range(1, 6)]
+    assert [c.value for c in cells] == ["Linked one", "Memo <internal> & notes", "Linked two",
+                                        "Customs circular 12", "Phone call with supplier"]
+    assert [c.hyperlink.target if c.hyperlink else None for c in cells] == [
+        "https://example.com/one", None, "https://example.com/two", None, None]  # fmt: skip
