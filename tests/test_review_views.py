@@ -122,3 +122,45 @@ def test_xlsx_source_columns_keep_the_title_of_a_reference_without_a_link(run, w
                                         "Customs circular 12", "Phone call with supplier"]
     assert [c.hyperlink.target if c.hyperlink else None for c in cells] == [
         "https://example.com/one", None, "https://example.com/two", None, None]  # fmt: skip
+
+
+# --- 3. runs_until of an ended measure: the day before its end, a date cell in the xlsx ---------
+
+
+def test_export_runs_until_of_a_measure_ended_without_an_expiry(run):
+    import csv
+    import io
+
+    result = run("export", "--format", "csv", "--as-of", "2026-12-06")
+    assert result.exit_code == 0
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(result.stdout, newline=""))}
+    # ended by the Supreme Court ruling, whose collection stop took effect on 2026-02-24
+    tariff = rows["us-fentanyl-tariff-on-china"]
+    assert (tariff["state"], tariff["runs_until"]) == ("ended", "2026-02-23")
+    # a measure nothing bounds has none
+    assert rows["no-46-clause-2-us-ga-ge-sb-ban"]["runs_until"] == ""
+
+
+def test_show_says_the_same_runs_until(run):
+    shown = run("show", "us-fentanyl-tariff-on-china", "--as-of", "2026-12-06")
+    assert "runs until\t2026-02-23 (ended by scotus-ieepa-tariffs-struck-down)\n" in shown.stdout
+    record = json_of(run("show", "us-fentanyl-tariff-on-china", "--as-of", "2026-12-06",
+                         "--json"))  # fmt: skip
+    assert record["runs_until"] == "2026-02-23"
+
+
+def test_export_xlsx_runs_until_is_a_date_cell_for_a_day_and_text_for_a_month(run, tmp_path):
+    import openpyxl
+
+    path = tmp_path / "e.xlsx"
+    assert run("export", "--format", "xlsx", "--as-of", "2026-12-06", "-o",
+               str(path)).exit_code == 0  # fmt: skip
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    cells = {r[header.index("id")].value: r[header.index("runs_until")] for r in
+             sheet.iter_rows(min_row=2)}  # fmt: skip
+    day = cells["us-fentanyl-tariff-on-china"]
+    assert (day.value, day.number_format) == (dt.datetime(2026, 2, 23), "yyyy-mm-dd")
+    month = cells["china-halts-rare-earths-to-japan-2010"]
+    assert (month.value, month.data_type) == ("2010-11", "s")
+    assert cells["no-46-clause-2-us-ga-ge-sb-ban"].value is None
