@@ -164,3 +164,65 @@ def test_export_xlsx_runs_until_is_a_date_cell_for_a_day_and_text_for_a_month(ru
     month = cells["china-halts-rare-earths-to-japan-2010"]
     assert (month.value, month.data_type) == ("2010-11", "s")
     assert cells["no-46-clause-2-us-ga-ge-sb-ban"].value is None
+
+
+# --- 4. the matrix marks a control that rests on press reports, in every form -----------------
+
+FREEZE = "rare-earth-licence-freeze-japan-reports"  # confidence = "reported"
+DY_JP = ("licensing in force; informal restriction in force (reported); + end-use ban in force; "
+         "+ entity listing in force ×2; + technology control in force; + technology control "
+         "unconfirmed ×2; + extraterritorial control unconfirmed")  # fmt: skip
+MATRIX = ("status", "--matrix", "-m", "dysprosium", "--to", "JP", "--as-of", "2026-12-07")
+
+
+def test_piped_matrix_marks_a_reported_control(run):
+    result = run(*MATRIX)
+    assert result.stdout == f"mineral\tJP\ndysprosium\t{DY_JP}\n"
+    with_ids = run(*MATRIX, "--ids").stdout.splitlines()[1].split("; ")
+    assert with_ids[1] == f"informal restriction in force (reported) ({FREEZE})"
+
+
+def test_matrix_json_csv_and_xlsx_text_mark_a_reported_control(run, tmp_path):
+    import csv
+
+    import openpyxl
+
+    (cell,) = json_of(run(*MATRIX, "--json"))["cells"]
+    assert cell["text"] == DY_JP
+    assert run(*MATRIX, "-o", str(tmp_path / "m.csv")).exit_code == 0
+    with open(tmp_path / "m.csv", newline="", encoding="utf-8") as f:
+        (row,) = list(csv.DictReader(f))
+    assert row["text"] == DY_JP
+    assert run(*MATRIX, "-o", str(tmp_path / "m.xlsx")).exit_code == 0
+    sheet = openpyxl.load_workbook(tmp_path / "m.xlsx").worksheets[0]
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(2, header.index("text") + 1).value == DY_JP
+
+
+def test_terminal_matrix_marks_a_reported_control_and_its_legend_says_so():
+    from .test_words import in_pty
+
+    screen, _stderr = in_pty(*MATRIX, "--ids")
+    lines = screen.split("\n")
+    assert lines[:4] == [
+        "mineral      JP",
+        "─" * 55,
+        "dysprosium   licensing in force 1",
+        "             informal restriction in force (reported) 2",
+    ]
+    assert lines[16:19] == [
+        "unknown': an unclassified control, read as one on the material; '(reported)':",
+        "the control rests on press reports (sources: reported); 'unconfirmed' is a state",
+        "(a change was due after the data's horizon and nothing reports it), not how sure",
+    ]
+
+
+def test_report_matrix_marks_a_reported_control(run, tmp_path):
+    page = tmp_path / "r.html"
+    assert run("report", "--as-of", "2026-12-07", "-m", "dysprosium", "--to", "JP", "-o",
+               str(page)).exit_code == 0  # fmt: skip
+    text = page.read_text()
+    assert ('<li class="material"><span class="state state-in-force">in force</span> informal '
+            "restriction in force (reported) "
+            f'<a class="id" href="#{FREEZE}">') in text  # fmt: skip
+    assert "&#x27;(reported)&#x27;: the control rests on press reports (sources: reported)" in text
