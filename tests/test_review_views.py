@@ -226,3 +226,78 @@ def test_report_matrix_marks_a_reported_control(run, tmp_path):
             "restriction in force (reported) "
             f'<a class="id" href="#{FREEZE}">') in text  # fmt: skip
     assert "&#x27;(reported)&#x27;: the control rests on press reports (sources: reported)" in text
+
+
+# --- 5. messages on stderr wrap at spaces on a terminal, one line in a pipe --------------------
+
+
+def in_ptys(*args: str, columns: int = 80) -> tuple[str, str]:
+    """Run the tool with stdout and stderr each on a pseudo-terminal COLUMNS wide (no colour);
+    what each showed."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+
+    masters, slaves = zip(*(pty.openpty() for _ in range(2)), strict=True)
+    env = {**os.environ, "COLUMNS": str(columns)}
+    proc = subprocess.Popen([sys.executable, "-m", "reetimeline", "--color", "never", *args],
+                            stdout=slaves[0], stderr=slaves[1], stdin=subprocess.DEVNULL,
+                            env=env)  # fmt: skip
+    for slave in slaves:
+        os.close(slave)
+    chunks: dict[int, list[bytes]] = {m: [] for m in masters}
+    reading = set(masters)
+    while reading:
+        ready, _, _ = select.select(list(reading), [], [])
+        for fd in ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # the terminal closed: Linux says EIO
+                chunk = b""
+            if chunk:
+                chunks[fd].append(chunk)
+            else:
+                reading.discard(fd)
+                os.close(fd)
+    proc.wait()
+    out, err = (b"".join(chunks[m]).decode().replace("\r\n", "\n") for m in masters)
+    return out, err
+
+
+def test_a_hint_on_a_terminal_wraps_between_words_at_80_columns():
+    _screen, stderr = in_ptys("list", "-m", "ndfeb-magnets")
+    assert stderr.split("\n")[:2] == [
+        "7 of the 9 rows match ndfeb-magnets only through magnets; --exact keeps the 2",
+        "that name ndfeb-magnets",
+    ]
+
+
+def test_an_error_on_a_terminal_wraps_between_words_and_keeps_ids_whole():
+    _screen, stderr = in_ptys("changes", "--as-of", "2026-12-07", "--until", "2027-02-01",
+                              "-m", "dysprosium")  # fmt: skip
+    assert stderr == (
+        "reetimeline: error: --until 2027-02-01 is after the as-of date 2026-12-07;\n"
+        "changes look back: give --as-of 2027-02-01, or see what is scheduled with\n"
+        "countdown\n"
+    )
+    _screen, stderr = in_ptys("status", "-q", "No. 70", "--as-of", "2026-06-01", columns=40)
+    lines = stderr.split("\n")
+    assert lines[:4] == ["-q also matches", "mofcom-suspends-october-measures: the",
+                         "measures it acts on are listed too",
+                         "data: curated store current to"]  # fmt: skip
+    assert max(len(line) for line in lines) <= 40
+
+
+def test_a_hint_in_a_pipe_stays_one_line(run):
+    result = run("changes", "--as-of", "2026-12-07", "--until", "2027-02-01")
+    assert result.stderr.count("\n") == 1
+
+
+def test_wrapped_breaks_only_at_spaces():
+    from reetimeline.cli.printing import wrapped
+
+    assert wrapped("see rare-earth-licence-freeze-japan-reports now", 20) == [
+        "see", "rare-earth-licence-freeze-japan-reports", "now"]  # fmt: skip
+    assert wrapped("", 20) == [""]
