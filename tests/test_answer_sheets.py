@@ -228,8 +228,9 @@ def test_a_json_file_is_exactly_what_json_prints(run, tmp_path, matrix):
     assert path.read_text(encoding="utf-8") == run(*args, "--json").stdout
 
 
-def test_format_wins_over_the_suffix(run, tmp_path):
-    path = tmp_path / "status.csv"
+def test_format_names_the_format_of_a_file_whose_suffix_is_no_format(run, tmp_path):
+    # (a suffix of another format, status.csv with --format xlsx, is refused: see below)
+    path = tmp_path / "status.txt"
     assert (
         run("status", "--as-of", "2026-06-01", "--format", "xlsx", "-o", str(path)).exit_code == 0
     )
@@ -240,7 +241,10 @@ def test_format_wins_over_the_suffix(run, tmp_path):
     ("args", "message"),
     [
         (("-o", "-"), "-o: give a file name; the answer goes to stdout without -o (--json for JSON)"),
-        (("-o", "{dir}/answer"), "-o {dir}/answer: which format?; name the file .csv, .xlsx or .json, or give --format csv, xlsx or json"),
+        (("-o", "{dir}/answer"), "-o {dir}/answer: the name has no suffix to say the format; name the file .csv, .xlsx or .json, or give --format csv, xlsx or json"),
+        (("-o", "{dir}/.csv"), "-o {dir}/.csv: '.csv' is a hidden file with no suffix (the dot starts its name); name it answer.csv, or give --format csv"),
+        (("-o", "{dir}/s.csv", "--format", "xlsx"), "-o {dir}/s.csv: the name says csv but --format says xlsx; name the file .xlsx, or leave out --format"),
+        (("-o", "{dir}/s.ics", "--format", "json"), "-o {dir}/s.ics: the name says ics but --format says json; name the file .json, or leave out --format"),
         (("-o", "{dir}/a.txt"), "-o {dir}/a.txt: '.txt' is not a format of answers; name the file .csv, .xlsx or .json, or give --format csv, xlsx or json"),
         (("-o", "{dir}/a.csv", "--format", "ods"), "--format: unknown format 'ods'; formats: csv, xlsx, json"),
         (("-o", "{dir}/a.xlsx", "--bom"), "--bom goes with csv"),

@@ -169,7 +169,7 @@ def test_matrix_on_a_terminal_with_a_legend_and_numbered_ids(grid):
         "dysprosium   technology only: technology control          technology only: technology control",
         "               in force 6                                   in force 6",
     ]
-    assert " ".join(lines[10:16]) == words.MATRIX_LEGEND
+    assert " ".join(lines[10:17]) == words.MATRIX_LEGEND
     assert lines[-7:] == [
         "measures:",
         "1 us-ban",

@@ -69,7 +69,11 @@ NOT_A_NUMBER = [
      "--alarm: 'a week' is not a number of days; write --alarm 7"),
     (["list", "-n", "ten"], "--limit: 'ten' is not a whole number; write --limit 10"),
     (["timeline", "--width", "wide"], "--width: 'wide' is not a whole number; write --width 100"),
-    (["stats", "--top", "1.5"], "--top: '1.5' is not a whole number; write --top 10"),
+    (["stats", "--top", "1.5"], "--top: '1.5' is not a whole number; write --top 1"),
+    (["countdown", "--within", "3.5"],
+     "--within: '3.5' is not a whole number of days; write --within 3"),
+    (["countdown", "--within", ""], "--within: give a number of days, e.g. --within 30"),
+    (["list", "-n", " "], "--limit: give a whole number, e.g. --limit 10"),
     (["update", "--timeout", "1m"], "--timeout: '1m' is not a number; write --timeout 30"),
 ]  # fmt: skip
 

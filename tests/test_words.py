@@ -98,7 +98,8 @@ def test_the_matrix_legend_says_unconfirmed_is_a_state():
 KINDS = "|".join(re.escape(w) for w in sorted({*words.KIND_WORDS.values(), words.KIND_UNKNOWN},
                                               key=len, reverse=True))  # fmt: skip
 STATES = "announced|in force|suspended|expired|ended|unconfirmed"
-CONTROL = re.compile(rf"(\+ |technology only: )?({KINDS}) ({STATES})(, in part suspended)?( ×\d+)?")
+CONTROL = re.compile(rf"(\+ |technology only: )?({KINDS}) ({STATES})(, in part suspended)?"
+                     rf"( {re.escape(words.REPORTED_MARK)})?( ×\d+)?")  # fmt: skip
 
 
 def _matrix_rows(screen: str) -> list[tuple[str, str, str]]:
@@ -137,7 +138,7 @@ def test_status_matrix_at_80_columns_never_splits_a_state_or_a_kind():
         "magnets               US    licensing in force",
         "                            + technology control in force",
         "                      JP    licensing in force",
-        "                            informal restriction in force",
+        "                            informal restriction in force (reported)",
         "                            + technology control in force",
         "                      KR    licensing in force",
     ]
@@ -147,7 +148,7 @@ def test_status_matrix_at_80_columns_never_splits_a_state_or_a_kind():
         "                            + technology control in force",
         "                            + technology control unconfirmed ×2",
         "                            + extraterritorial control unconfirmed",
-        "                      JP    informal restriction in force",
+        "                      JP    informal restriction in force (reported)",
         "                            + end-use ban in force",
     ]
     rows = _matrix_rows(screen)

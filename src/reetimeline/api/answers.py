@@ -28,7 +28,7 @@ from ..model import MEASURE_CATEGORIES, Dated, Event, PartialDate
 from ..store import CURATED, Store
 
 __all__ = ["Today", "acting_matches", "changes", "countdown", "horizon", "knowledge",
-           "measures_of", "packages", "parts", "status", "today"]
+           "measures_of", "packages", "parts", "status", "today", "window"]
 
 _Row = TypeVar("_Row")  # a status or a change: a named tuple with the horizon that applies
 
@@ -175,6 +175,30 @@ def countdown(
     known = knowledge(store, as_of, confirmed=flt.confirmed)
     return count_down(candidates, as_of, known, horizon(store), flt=flt, within=within,
                       recent=recent, show_all=show_all)  # fmt: skip
+
+
+def window(as_of: dt.date, first: dt.date | PartialDate | None,
+           last: dt.date | PartialDate | None,
+           names: tuple[str, str, str] = ("--since", "--until", "--as-of"),
+           ) -> tuple[dt.date, dt.date]:
+    """The window of `changes`: from `first` to `last`, both included, a month or a year
+    reaching from its first to its last day (default: the 7 days before `last`, which defaults
+    to `as_of`). Changes look back from the as-of date: a bound that starts after it is a usage
+    error (never cut silently into a backwards window); a month or year that holds the as-of
+    date ends on it. `names` are the bounds and the as-of date as the caller spells them."""
+    from ..errors import UsageError
+
+    # the later bound first: the as-of date it suggests covers the whole window
+    for name, bound in ((names[1], last), (names[0], first)):
+        start = bound.first() if isinstance(bound, PartialDate) else bound
+        if start is not None and start > as_of:
+            raise UsageError(f"{name} {bound} is after the as-of date {as_of}; changes look "
+                             f"back: give {names[2]} {start}, or see what is scheduled with "
+                             "countdown")  # fmt: skip
+    end = last.last() if isinstance(last, PartialDate) else last
+    end = min(end, as_of) if end is not None else as_of
+    begin = first.first() if isinstance(first, PartialDate) else first
+    return begin or end - dt.timedelta(days=7), end
 
 
 def changes(store: Store, flt: query.Filter, as_of: dt.date, first: dt.date, last: dt.date):

@@ -383,11 +383,11 @@ def changes(stores: Store | None = None, *, as_of: dt.date, first: dt.date | Non
             last: dt.date | None = None, flt: Filter | None = None,
             **filters: Any) -> list[ChangeRow]:  # fmt: skip
     """What changed from `first` to `last`, both included (default: the 7 days before `as_of`
-    to `as_of`), as known on `as_of` (`reetimeline changes`)."""
+    to `as_of`), as known on `as_of` (`reetimeline changes`); `first` or `last` after `as_of`
+    is a `UsageError` (changes look back)."""
+    first, last = answers.window(as_of, first, last, names=("first", "last", "as_of"))
     stores, flt = _ask(stores, flt, filters)
-    last = last or as_of
-    first = first or last - dt.timedelta(days=7)
-    return [change_row(c) for c in answers.changes(stores, flt, as_of, first, min(last, as_of))]
+    return [change_row(c) for c in answers.changes(stores, flt, as_of, first, last)]
 
 
 def matrix_grid(stores: Store, flt: Filter, as_of: dt.date, *,

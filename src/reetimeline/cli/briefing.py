@@ -1,6 +1,5 @@
 """The weekly briefing: what changed between two dates, and a page to share."""
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +17,7 @@ from .options import (
     Within,
     as_of_date,
     describe_filters,
+    parse_date_option,
     with_filters,
 )
 from .printing import output, say
@@ -52,12 +52,12 @@ def changes_command(
     day = as_of_date(as_of)
     sheet = sheet_format(output_path, fmt, bom, json_output)
     flt = filters.build(day)
-    end = flt.until or day
-    start = flt.since or end - dt.timedelta(days=7)
+    start, end = answers.window(day, parse_date_option(filters.since, "--since", day),
+                                parse_date_option(filters.until, "--until", day))
     loaded = load_store()
-    rows = answers.changes(loaded, flt, day, start, min(end, day))
+    rows = answers.changes(loaded, flt, day, start, end)
     if not rows and not loaded.is_empty():
-        say(f"no changes from {start} to {min(end, day)}")
+        say(f"no changes from {start} to {end}")
     if sheet is not None and output_path is not None:
         from .. import api
         from ..api.public import sheet as api_sheet
@@ -66,7 +66,7 @@ def changes_command(
 
         horizon = answers.horizon(loaded)
         facts = about("changes", day, describe_filters(filters), horizon, len(rows),
-                      ("window", f"{start} to {min(end, day)}"))  # fmt: skip
+                      ("window", f"{start} to {end}"))  # fmt: skip
         table = api_sheet("changes", api.ChangeRow, [api.change_row(c) for c in rows],
                           about=facts)  # fmt: skip
         write_sheet(output_path, sheet, table, bom=bom, day=day, note=horizon_note(horizon, day))

@@ -100,21 +100,39 @@ class Number(StringParamType):
             return self.kind(text.strip())
         except ValueError:
             pass
+        whole = self.kind is int
         if self.unit == "days":
-            what = "a number of days"
+            what = "a whole number of days" if whole and _decimal(text) else "a number of days"
         else:
-            what = "a whole number" if self.kind is int else "a number"
+            what = "a whole number" if whole else "a number"
+        if not text.strip():
+            raise UsageError(f"{option}: give {what}, e.g. {option} {self.example}")
         raise UsageError(f"{option}: {visible(repr(text))} is not {what}; "
                          f"write {option} {self._example(text)}")  # fmt: skip
 
     def _example(self, text: str) -> float:
-        """`2m` as days (60) when the option counts days; else the option's example."""
+        """`2m` as days (60) when the option counts days, `3.5` as its whole part (3) when the
+        option takes whole numbers; else the option's example."""
         typed = _WITH_UNIT.fullmatch(text)
         if self.unit == "days" and typed:
             days = int(typed[1]) * _DAYS_IN[typed[2][0].lower()]
             if self.low <= days <= self.high:
                 return days
+        decimal = _decimal(text)
+        if self.kind is int and decimal is not None and self.low <= int(decimal) <= self.high:
+            return int(decimal)
         return self.example
+
+
+def _decimal(text: str) -> float | None:
+    """`text` as a finite number that `int()` does not read (`3.5`, `3.0`), else None."""
+    import math
+
+    try:
+        number = float(text.strip())
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def days(high: int, example: int = 30) -> Number:

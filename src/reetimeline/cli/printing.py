@@ -11,9 +11,43 @@ from .paths import settings
 
 
 def say(message: str) -> None:
-    """A message for the person, on stderr: one line, with anything a terminal would act on
-    (from a store, a file name, the command line) shown as an escape."""
-    print(visible(message), file=sys.stderr)
+    """A message for the person, on stderr (every hint, note and error goes through here), with
+    anything a terminal would act on (from a store, a file name, the command line) shown as an
+    escape. On a terminal it is wrapped to the terminal's width at spaces (`wrapped`); in a
+    pipe or a file it stays one line, for grep and logs."""
+    text = visible(message)
+    if _stderr_is_terminal():
+        text = "\n".join(wrapped(text, _stderr_width()))
+    print(text, file=sys.stderr)
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    """`text` on lines of at most `width` characters, broken only at spaces: never inside a
+    word, and never inside an id (not even at its hyphens, so it can be copied whole); a word
+    longer than `width` stands on a line of its own."""
+    import textwrap
+
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced or closed
+        return False
+
+
+def _stderr_width() -> int:
+    """COLUMNS when it holds a sane width, else the width of the terminal stderr is on, else
+    80."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and 20 <= int(columns) <= MAX_COLUMNS:
+        return int(columns)
+    try:
+        width = os.get_terminal_size(sys.stderr.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return 80
+    return width if 20 <= width <= MAX_COLUMNS else 80
 
 
 def stdout_is_terminal() -> bool:

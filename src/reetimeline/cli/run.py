@@ -184,7 +184,9 @@ def _flushed(out: Any, code: int, *, during: bool = False) -> int:
     if failed.errno == errno.EPIPE:
         return EXIT_PIPE_CLOSED if during else code
     reason = failed.strerror or str(failed)
-    print(f"reetimeline: error: cannot write the output: {reason}", file=sys.stderr)
+    from .printing import say
+
+    say(f"reetimeline: error: cannot write the output: {reason}")
     return code or EXIT_OUTPUT
 
 

@@ -33,7 +33,8 @@ SheetFormat = Annotated[
     typer.Option(
         "--format",
         metavar="FORMAT",
-        help="With -o: csv, xlsx or json, whatever FILE's suffix.",
+        help="With -o: csv, xlsx or json, for a FILE whose suffix says no format (a suffix "
+        "of another format is refused).",
         click_type=completing(completion.sheet_formats),
         show_default=False,
     ),
@@ -60,20 +61,39 @@ def sheet_format(path: Path | None, fmt: str | None, bom: bool, json_output: boo
     if json_output:
         raise UsageError("--json prints to stdout; with -o FILE give --format json or a .json "
                          "file")  # fmt: skip
+    named = path.suffix.casefold().lstrip(".")
     if fmt is not None:
         chosen = fmt.casefold()
         if chosen not in SHEET_WRITERS:
             raise UsageError(f"--format: unknown format '{fmt}'; formats: "
                              f"{', '.join(SHEET_WRITERS)}")  # fmt: skip
+        if named != chosen and named in _KNOWN_SUFFIXES:
+            # a file named .csv holding an xlsx opens as garbage
+            raise UsageError(f"-o {path}: the name says {named} but --format says {chosen}; "
+                             f"name the file .{chosen}, or leave out --format")  # fmt: skip
     else:
-        chosen = path.suffix.casefold().lstrip(".")
+        chosen = named
         if chosen not in SHEET_WRITERS:
-            said = f"'{path.suffix}' is not a format of answers" if path.suffix else "which format?"
-            raise UsageError(f"-o {path}: {said}; name the file .csv, .xlsx or .json, or give "
-                             "--format csv, xlsx or json")  # fmt: skip
+            raise UsageError(f"-o {path}: {_no_format(path)}")
     if bom and chosen != "csv":
         raise UsageError("--bom goes with csv")
     return chosen
+
+
+# the suffixes of the tool's formats (answers and exports): a file named so says its format
+_KNOWN_SUFFIXES = ("csv", "xlsx", "json", "jsonl", "ics", "md", "html", "svg")
+
+
+def _no_format(path: Path) -> str:
+    """Why the name of `path` says no format of answers, and how to say one."""
+    fix = "name the file .csv, .xlsx or .json, or give --format csv, xlsx or json"
+    if path.suffix:
+        return f"'{path.suffix}' is not a format of answers; {fix}"
+    hidden = path.name[1:].casefold()
+    if path.name.startswith(".") and hidden in ("csv", "xlsx", "json"):
+        return (f"'{path.name}' is a hidden file with no suffix (the dot starts its name); "
+                f"name it answer.{hidden}, or give --format {hidden}")  # fmt: skip
+    return f"the name has no suffix to say the format; {fix}"
 
 
 def about(answer: str, day: dt.date, filters: str, horizon: Any, rows: int,

@@ -341,7 +341,7 @@ def show_command(
     state = None
     if event.category in MEASURE_CATEGORIES and knowledge.knows(event) and not parts:
         state = status_of(event, knowledge, horizon)
-    end = end_of(event, knowledge) if event.expires is not None else None
+    end = end_of(event, knowledge)
     if json_output:
         record = event_to_record(event)
         record["suspended_by"] = [e.id for e in acting if event.id in e.suspends]

@@ -318,9 +318,10 @@ def end_of(event: Dated, knowledge: Knowledge) -> End:
 
 
 def runs_until(event: Dated, knowledge: Knowledge) -> PartialDate | None:
-    """The last day of an event with an expiry, as known (`end_of`); None without an expiry
-    (`show`'s "runs until", `export`'s `runs_until`)."""
-    return end_of(event, knowledge).date if event.expires is not None else None
+    """The last day of an event, as known (`end_of`): its expiry after extensions, or the day
+    before an event that ends it takes effect (with or without an expiry); None when nothing
+    bounds it (`show`'s "runs until", `show --json`'s and `export`'s `runs_until`)."""
+    return end_of(event, knowledge).date
 
 
 # --- the life of a measure -------------------------------------------------------------------

@@ -104,12 +104,13 @@ def event_detail(
         # its store's horizon, when it is not the one the data note names
         add("checked to", (str(event.current_to), ""))
     if end is not None and end.date is not None and (end.chain or end.ended_by):
-        how = (f"ended early by {end.ended_by.id}" if end.ended_by else
+        early = "early " if event.expires is not None else ""
+        how = (f"ended {early}by {end.ended_by.id}" if end.ended_by else
                f"extended by {end.chain[-1].id}")  # fmt: skip
         reported = any(x.confidence == "reported" for x in end.chain)
+        was = f"; originally {event.expires}" if event.expires is not None else ""
         add("runs until", (f"{end.date} ({how}", ""),
-            (", reported" if reported else "", "reported"),
-            (f"; originally {event.expires})", ""))  # fmt: skip
+            (", reported" if reported else "", "reported"), (f"{was})", ""))  # fmt: skip
     for t in targets:
         role = {"date": "date", "effective": "takes effect", "expires": "expires"}[t.kind]
         if t.kind == "expires" and (t.superseded or t.extended_by):

@@ -295,6 +295,14 @@ def _not_curated_note(report: Report) -> str:
             f"{'it' if count == 1 else 'them'} out.</p>")  # fmt: skip
 
 
+def _cited(title: str, url: str | None) -> str:
+    """A source: its title linked to its URL, or the title alone (escaped) when it has no link
+    to write (a document reference, or a link a page must not follow)."""
+    if url is not None and check_url(url) is None and visible(url) == url:
+        return f'<a href="{_e(url)}" rel="noreferrer noopener">{_e(title)}</a>'
+    return _e(title)
+
+
 def _legend(report: Report) -> str:
     items = "".join(
         f'<li><span class="swatch swatch-{s}"></span>{_e(STATE_LABELS[s])}</li>'
@@ -423,9 +431,9 @@ def _events(report: Report) -> str:
         dates = [f"takes effect {event.effective}"] if event.effective else []
         dates += [f"expires {event.expires}"] if event.expires else []
         links = "".join(
-            f'<li><a href="{_e(s.url)}" rel="noreferrer noopener">{_e(s.title)}</a>'
+            f"<li>{_cited(s.title, s.url)}"
             + (f" ({_e(s.publisher)})" if s.publisher else "") + "</li>"
-            for s in event.sources if check_url(s.url) is None
+            for s in event.sources
         )  # fmt: skip
         parts.append(
             f'<li id="{_e(event.id)}"><strong>{_e(event.date)}</strong> · {_e(event.category)}'

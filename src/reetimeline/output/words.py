@@ -249,14 +249,19 @@ def change_note(c: Change) -> str:
 
 # --- the matrix: what restricts a mineral to a destination, by kind ----------------------------
 
+# after a control whose sources are press reports, in every matrix (terminal, piped, sheets,
+# JSON, the page): the one place it is made is `control_atoms`
+REPORTED_MARK = "(reported)"
+
 MATRIX_LEGEND = (
     "each cell: the controls on the material itself (ban, licensing, informal; every buyer), "
     "strictest first, each with its state; '+' marks controls that hit only named entities or "
     "military users (end-use ban, entity listing) and controls on technology or foreign-made "
     "items (technology, extraterritorial), never the mineral's own state; 'technology only': "
     "no control on the material; 'kind unknown': an unclassified control, read as one on the "
-    "material; 'unconfirmed' is a state (a change was due after the data's horizon and nothing "
-    "reports it), not how sure the sources are"
+    f"material; '{REPORTED_MARK}': the control rests on press reports "
+    f"({confidence_words('reported')}); 'unconfirmed' is a state (a change was due after the "
+    "data's horizon and nothing reports it), not how sure the sources are"
 )
 
 
@@ -273,12 +278,16 @@ def state_words(state: str) -> str:
 
 def control_atoms(control) -> tuple[str, ...]:
     """One control of a matrix cell in atoms: ("licensing", "in force"), ("ban",
-    "unconfirmed"), ("licensing", "in force,", "in part suspended")."""
+    "unconfirmed"), ("licensing", "in force,", "in part suspended"), and `REPORTED_MARK` after
+    a control that rests on press reports: ("informal", "restriction", "in force",
+    "(reported)")."""
     status = control.status
     atoms = [*kind_words(control.kind).split(" "), state_words(status.state)]
     if status.state == "in-force" and getattr(status, "partial_by", None) is not None:
         atoms[-1] += ","
         atoms.append("in part suspended")
+    if status.confidence == "reported":
+        atoms.append(REPORTED_MARK)
     return tuple(atoms)
 
 

@@ -33,10 +33,12 @@ def _tl_text(event: Event) -> str:
     parts = []
     if event.summary:
         parts.append(f"<p>{_html(event.summary)}</p>")
+    # a reference without a link to write (a document by its title) is its title as text
     links = [
         f'<a href="{_html(s.url)}">{_html(s.title)}</a>'
-        for s in event.sources
         if s.url is not None and check_url(s.url) is None and visible(s.url) == s.url
+        else _html(s.title)
+        for s in event.sources
     ]
     if links:
         parts.append("<p>Sources: " + "; ".join(links) + "</p>")

@@ -11,7 +11,8 @@ the same names and the same text (lists joined with `; `, sources as `title <url
   29 February 1900 that never was);
 - `source 1`, `source 2`, ... after the CSV columns: each source's title, linked to its URL.
 
-(The CSV columns end with `state` and `runs_until`, a measure's as of the export's as-of date.)
+(The CSV columns end with `state` and `runs_until`, a measure's as of the export's as-of date;
+`runs_until` is a date cell when it is a full day, as in the answers' sheets, else its text.)
 An answer written with `-o` (`sheet_to_xlsx`) is a table of its `--json` records and an `about`
 sheet; see that function.
 
@@ -74,6 +75,8 @@ DAY_COLUMNS = {"date": "date (day)", "effective": "effective (day)", "expires": 
 _LINK_COLUMN = re.compile(r"source (\d+)")
 # Excel's first unambiguous day: serial numbers before it disagree between Excel and the rest
 FIRST_DATE_CELL = dt.date(1900, 3, 1)
+# the derived columns that hold a date: a full day is a date cell, a month or a year its text
+DERIVED_DAYS = ("runs_until",)
 MAX_CELL = MAX_XLSX_CELL  # characters a cell holds in Excel
 _WIDEST = {"title": 60, "summary": 60, "sources": 50}
 # characters an XML file cannot hold, a carriage return (XML turns it into a line feed), and a
@@ -148,7 +151,9 @@ def to_xlsx(
                                         event_id=event.id, field=name))  # fmt: skip
         row: list[Any] = []
         for name in header:
-            if name in texts:
+            if name in DERIVED_DAYS and texts[name]:
+                row.append(_typed(texts[name], date=True))  # a full day as a date cell
+            elif name in texts:
                 row.append(escape(texts[name]) or None)  # an empty cell, not an empty text
             elif name in DAY_COLUMNS.values():
                 date = getattr(event, name.split()[0])
