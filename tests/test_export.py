@@ -205,10 +205,15 @@ def events(draw, references: bool = True):
     """Random valid events; with `references`, they name ids that need not exist (an export
     and its import do not check references; a store does)."""
     date = draw(dates)
-    expires = draw(st.none() | dates.filter(lambda d: d.last() >= date.first()))
+    # an expiry on or after the date, drawn without filtering (filtering half the draws away
+    # fails Hypothesis's health check)
+    expires = draw(st.none() | dates)
+    if expires is not None and expires.last() < date.first():
+        expires = date
     minerals = st.lists(st.sampled_from(["gallium", "dysprosium", "rare-earths"]), unique=True)
     countries = st.lists(st.sampled_from(["US", "CN", "G7"]), unique=True)
-    tags = st.lists(st.from_regex(r"[a-z][a-z ]{0,8}[a-z]", fullmatch=True), unique=True)
+    tags = st.lists(st.from_regex(r"[a-z][a-z ]{0,8}[a-z]", fullmatch=True), unique=True,
+                    max_size=2)  # fmt: skip
     formulas = st.sampled_from(["=1+1", "+x", "-y", "@z", "'=q", 'a, "b"'])
     category = draw(st.sampled_from(CATEGORIES))
     ids = st.lists(st.from_regex(r"[a-z][a-z0-9\-]{0,10}", fullmatch=True), unique=True,
@@ -219,7 +224,7 @@ def events(draw, references: bool = True):
     if not references:
         ids = st.just([])
     suspends = tuple(draw(ids))
-    day = dates.filter(lambda d: d.precision == "day")
+    day = st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)).map(PartialDate.from_date)
     return Event(
         id=draw(st.from_regex(r"[a-z0-9][a-z0-9\-]{0,20}", fullmatch=True)),
         date=date,
@@ -234,9 +239,9 @@ def events(draw, references: bool = True):
         confirms=tuple(draw(ids)),
         current_to=draw(st.none() | day),
         summary=draw(st.none() | text),
-        minerals=tuple(draw(minerals.filter(lambda m: len(m) <= 3))),
+        minerals=tuple(draw(minerals)),
         countries=tuple(draw(countries)),
-        tags=tuple(draw(tags.filter(lambda t: len(t) <= 2))),
+        tags=tuple(draw(tags)),
         effective=draw(st.none() | dates),
         expires=expires,
         confidence=draw(st.sampled_from(["confirmed", "reported"])),
