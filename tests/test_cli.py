@@ -94,7 +94,7 @@ def test_nothing_matches_is_success_said_on_stderr(run, small_store):
         (
             ["show", "busan-trump-xi-sumit"],
             "reetimeline: error: no event 'busan-trump-xi-sumit' "
-            "(did you mean 'busan-trump-xi-summit'? or trump-xi-beijing-summit); `reetimeline "
+            "(did you mean 'busan-trump-xi-summit' or 'trump-xi-beijing-summit'?); `reetimeline "
             "list -q WORDS` searches "
             "titles, summaries, ids, tags and sources\n",
         ),

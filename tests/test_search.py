@@ -61,11 +61,28 @@ def test_an_unknown_id_suggests_the_closest_and_search(run):
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.startswith(
         "reetimeline: error: no event 'october9' (did you mean "
-        "'october-9-export-control-package'? or october-9-"
+        "'october-9-export-control-package', 'october-9-"
     )
     assert result.stderr.endswith(
         "; `reetimeline list -q WORDS` searches titles, summaries, ids, tags and sources\n"
     )
+
+
+def test_a_phrase_given_as_an_id_suggests_the_event_whose_title_has_it(run):
+    """`show 'Announcement No. 70'`: the words are searched, and the event whose title holds
+    them comes first (the October-9 parts only mention No. 70 in their summaries)."""
+    result = run("show", "Announcement No. 70")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("reetimeline: error: no event 'Announcement No. 70' (did you "
+                                    "mean 'mofcom-suspends-october-measures', 'october-9-")
+
+
+def test_a_number_in_a_query_is_a_whole_word(run):
+    """`70` finds "No. 70", not "225.7018" (the DFARS rule) or 1970."""
+    ids = [line.split("\t")[-1] for line in run("list", "-q", "no.70").stdout.splitlines()[1:]]
+    assert "mofcom-suspends-october-measures" in ids
+    assert "dfars-magnet-sourcing-rule" not in ids
+    assert "dfars-magnet-sourcing-rule" in run("list", "-q", "7018").stdout
 
 
 def test_an_unknown_id_made_of_words_suggests_what_they_find(run, small_store):
@@ -128,7 +145,7 @@ def test_status_of_an_event_that_is_no_measure_is_a_usage_error(run):
     )  # fmt: skip
     unknown = run("status", "october9")
     assert unknown.exit_code == 2
-    assert "(did you mean 'october-9-export-control-package'?" in unknown.stderr
+    assert "(did you mean 'october-9-export-control-package', " in unknown.stderr
 
 
 def test_countdown_takes_an_id_prefix(run):

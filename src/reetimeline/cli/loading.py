@@ -85,15 +85,18 @@ def say_if_nothing_matched(count: int, loaded: store.Store) -> None:
 def _no_such_event(event_id: str, loaded: store.Store) -> UsageError:
     """ "no event 'october9' (did you mean 'october-9-export-control-package'?); ..." with the
     closest ids (compared without punctuation or case) and a hint to search."""
-    from ..engine.query import Filter
+    from ..engine.query import Filter, title_matches
     from ..vocab import closest_ids, hint
 
-    close = closest_ids(event_id, loaded.ids())
-    if not close:  # words, as in 'Announcement No. 70': the events they find
-        close = [e.id for e in loaded.select(Filter(text=event_id), limit=3)]
+    close = [] if " " in event_id.strip() else closest_ids(event_id, loaded.ids())
+    if not close:  # words, as in 'Announcement No. 70': the events they find, those whose
+        found = loaded.select(Filter(text=event_id))  # title has them first
+        found.sort(key=lambda e: not title_matches(event_id, e))
+        close = [e.id for e in found[:3]] or closest_ids(event_id, loaded.ids())
     suggestion = hint(close[0] if close else None)
     if len(close) > 1:
-        suggestion = suggestion[:-1] + f" or {', '.join(close[1:])})"
+        named = [f"'{i}'" for i in close]
+        suggestion = f" (did you mean {', '.join(named[:-1])} or {named[-1]}?)"
     return UsageError(f"no event '{event_id}'{suggestion}; `reetimeline list -q WORDS` searches "
                       "titles, summaries, ids, tags and sources")  # fmt: skip
 

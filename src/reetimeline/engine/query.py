@@ -174,13 +174,26 @@ def query_words(text: str) -> tuple[str, ...]:
 
 def text_matches(text: str, event: Event) -> bool:
     """Whether every word of `text` starts a word of the event's `searchable` text, in any
-    order (`Announcement 70` finds "Announcement No. 70"; `suspen` finds "suspends"). A query
-    with no letter or digit is matched as it is, case-blind, in the text."""
+    order (`Announcement 70` finds "Announcement No. 70"; `suspen` finds "suspends"); a
+    number is a whole word (`70` does not find "7018" or "1970"). A query with no letter or
+    digit is matched as it is, case-blind, in the text."""
     words = query_words(text)
     if not words:
         return fold(text) in fold(_search_text(event))
-    haystack = " " + searchable(event)
-    return all(" " + word in haystack for word in words)
+    return _all_start_words(words, searchable(event))
+
+
+def title_matches(text: str, event: Event) -> bool:
+    """Whether every word of `text` starts a word of the event's title (as `text_matches`
+    compares them): the events a phrase names rather than mentions."""
+    return _all_start_words(query_words(text), " ".join(search_words(event.title)))
+
+
+def _all_start_words(words: Iterable[str], text: str) -> bool:
+    """Whether each of `words` starts a word of `text` (search words joined by spaces); a
+    number must be the whole word."""
+    haystack = " " + text + " "
+    return all((" " + word + " " if word.isdigit() else " " + word) in haystack for word in words)
 
 
 def matched_minerals(event: Event, flt: Filter, asked: Iterable[str]) -> tuple[str, ...]:
