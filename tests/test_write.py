@@ -137,7 +137,8 @@ def test_add_with_a_long_title_derives_a_short_stable_unique_id(run, tmp_path):
     first = run("--store", str(path), "add", "--date", "2026-12-05", "--title", title)
     second = run("--store", str(path), "add", "--date", "2026-12-05", "--title", title)
     assert (first.exit_code, second.exit_code) == (0, 0)
-    derived = "2026-12-05-provisional-measures-on-the-export-of"
+    # cut between words, less the little word "of" that would end it
+    derived = "2026-12-05-provisional-measures-on-the-export"
     assert (first.stdout, second.stdout) == (f"{derived}\n", f"{derived}-2\n")
     words_part = derived.removeprefix("2026-12-05-")
     assert len(words_part) <= 40 and title.casefold().replace(" ", "-").startswith(words_part)
@@ -436,3 +437,16 @@ def test_import_checks_duplicates_once_against_a_cached_store(run, tmp_path):
         f"added 2 events to {path}, skipped 2\n"
     )
     assert run("--store", str(path), "check").stdout == f"ok: 53 events in {path}\n"
+
+
+def test_a_derived_id_keeps_hyphenated_words_whole_and_ends_on_a_word_that_says_something():
+    from reetimeline.ids import derive_id
+
+    title = "Vietnam imposes export licensing on rare-earth concentrates and oxides"
+    assert derive_id("2026-12-01", title) == "2026-12-01-vietnam-imposes-export-licensing"
+    # "...-oxide-from-the" fits in 40 characters; its little words go
+    assert derive_id("2026-12-01", "Quotation for dysprosium oxide from the trader") == (
+        "2026-12-01-quotation-for-dysprosium-oxide")  # fmt: skip
+    assert derive_id("2026-12-01", "Price of terbium metal in Rotterdam for the week of") == (
+        "2026-12-01-price-of-terbium-metal-in-rotterdam")  # fmt: skip
+    assert derive_id("2026-12-01", "China's ban") == "2026-12-01-chinas-ban"
