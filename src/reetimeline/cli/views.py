@@ -256,6 +256,7 @@ def timeline_command(
                 )
             write_text_atomically(path, draw(shown, width=width or 100,
                                                  title=title or "Critical-minerals timeline"))
+            say(f"wrote the timeline to {visible(str(path))}")
 
 
 def _caption(filters: FilterArgs) -> str:
