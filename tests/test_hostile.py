@@ -443,7 +443,7 @@ def test_a_hostile_store_file_name_reaches_no_output_raw(run, tmp_path):
         result = run("--store", str(path), *args)
         assert result.exit_code == 0, result.stderr
         outputs[args[0]] = result.stdout + result.stderr
-    files = {"report": ("report", "-o"), "svg": ("timeline", "--svg"),
+    files = {"report": ("report", "--history", "all", "-o"), "svg": ("timeline", "--svg"),
              "timelinejs": ("export", "-f", "timelinejs", "-o")}  # fmt: skip
     for name, args in files.items():
         out = tmp_path / f"out.{name}"
@@ -484,8 +484,8 @@ def test_control_and_bidi_characters_in_titles_and_links_reach_no_page(run, tmp_
         assert run("--store", str(path), "export", "-f", fmt, "-o", str(out)).exit_code == 0
         outputs[fmt] = out.read_text(encoding="utf-8")
     report = tmp_path / "report.html"
-    assert run("--store", str(path), "report", "-o", str(report), "--as-of", "2026-12-06"
-               ).exit_code == 0  # fmt: skip
+    assert run("--store", str(path), "report", "-o", str(report), "--as-of", "2026-12-06",
+               "--history", "all").exit_code == 0  # fmt: skip
     outputs["report"] = report.read_text(encoding="utf-8")
     for name, text in outputs.items():
         assert not {"\x1b", "\x07", "\u202e"} & set(text), name

@@ -211,17 +211,18 @@ def test_the_report_draws_the_same_cells(grid):
     row = re.search(r'<tr><th scope="row">dysprosium</th>(.*?)</tr>', html)
     assert row is not None
     assert row.group(1) == "".join(
-        f'<td data-label="{destination}"><ul class="ids"><li class="technology">technology '
-        'only: technology control in force <a class="id" href="#tech">tech</a></li></ul></td>'
+        f'<td data-label="{destination}"><span class="count">+ 1 control</span><ul class="ids">'
+        '<li class="technology">technology only: technology control in force <a class="id" '
+        'href="#tech">tech</a></li></ul></td>'
         for destination in ("US", "JP")
     )
     gallium = re.search(r'<tr><th scope="row">gallium</th><td data-label="US">(.*?)</td>', html)
     assert gallium is not None
     assert gallium.group(1) == (
-        '<ul class="ids"><li class="material"><span class="state state-suspended">suspended'
-        '</span> ban suspended <a class="id" href="#us-ban">us-<wbr>ban</a></li>'
-        '<li class="material"><span class="state state-in-force">in force</span> licensing in '
-        'force <a class="id" href="#licensing">licensing</a></li>'
+        '<span class="state state-suspended">suspended</span> <span class="count">3 controls'
+        '</span><ul class="ids"><li class="material">ban <a class="id" href="#us-ban">us-<wbr>'
+        'ban</a></li><li class="material">licensing in force <a class="id" href="#licensing">'
+        "licensing</a></li>"
         '<li class="targeted">+ end-use ban in force <a class="id" href="#military">military</a>'
         "</li></ul>"
     )

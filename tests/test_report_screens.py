@@ -19,7 +19,8 @@ NOTE = "Supplier Y quote: Tb metal USD 1,450/kg"
 NOTE_ID = "2026-11-20-supplier-y-quote-tb-metal-usd-1-450-kg"
 
 # Run inside the page copy (the page itself allows no script): every element's box against the
-# viewport, the life chart shown at this width, its as-of label and the size of its text.
+# viewport, the life chart shown at this width, its as-of label and the size of its text, and
+# the page's whole height.
 MEASURE = """<script>
 (function () {
   var width = document.documentElement.clientWidth;
@@ -46,7 +47,8 @@ MEASURE = """<script>
     inside: at.left >= box.left && at.right <= box.right && at.top >= box.top &&
             at.bottom <= box.bottom,
     label: label.textContent, smallest_text: Math.round(smallest * 10) / 10,
-    first_year: chart.querySelector("text").textContent
+    first_year: chart.querySelector("text").textContent,
+    height: document.documentElement.scrollHeight
   });
   parent.document.body.appendChild(out);  // the frame's page: --dump-dom prints the top one
 })();
@@ -155,11 +157,16 @@ def test_the_report_on_a_phone_and_a_desktop(pages, tmp_path):
     assert (phone["inside"], phone["label"]) == (True, f"as of {AS_OF}")
     assert phone["first_year"] == "2025"  # the recent years, not 2022 onwards
     assert phone["smallest_text"] >= 11
+    # a briefing to scroll on a phone: 18,959 px measured for this page (the curated one:
+    # 18,531), 71,999 before the history was cut to a year, the matrix to badges and counts,
+    # and each event's summary and sources folded
+    assert 16_000 < phone["height"] < 20_000, phone["height"]
     desktop = _measured(page, 1280, tmp_path)
     assert (desktop["width"], desktop["wider"], desktop["charts"]) == (1280, [], 1)
     assert desktop["chart_class"] == "life"
     assert (desktop["inside"], desktop["label"]) == (True, f"as of {AS_OF}")
     assert desktop["smallest_text"] >= 11
+    assert 18_000 < desktop["height"] < 22_000, desktop["height"]  # 20,689 px (was 34,335)
 
 
 def test_sections_run_by_what_matters_this_week_and_measures_by_state(run, tmp_path):
@@ -175,12 +182,24 @@ def test_sections_run_by_what_matters_this_week_and_measures_by_state(run, tmp_p
         "unconfirmed: a change was due after the data&#x27;s horizon (7)",
         "ended or expired (3)",
     ]
-    # the 2010 embargo ended more than a year before: it is in the history, counted here
+    # the 2010 embargo ended more than a year before: left out here and, with the history
+    # cut to a year, there too, counted here
+    assert (
+        "1 measure that expired or ended more than a year ago is left out; reetimeline report "
+        "--history all shows it in the history" in states
+    )
+    assert "china-halts-rare-earths-to-japan-2010" not in text
+    history = text[text.index('<section id="events">') :]
+    assert re.findall(r"<h3>([^<]*)</h3>", history) == ["2026", "2025"]
+    assert "48 older events are left out" in history
+    every = tmp_path / "every.html"
+    assert run("report", "--as-of", AS_OF, "-o", str(every), "--history", "all").exit_code == 0
+    text = every.read_text(encoding="utf-8")
+    states = text[text.index('<section id="states">') : text.index('<section id="life">')]
     assert (
         "1 measure that expired or ended more than a year ago is only in the history below"
         in states
     )
-    assert "china-halts-rare-earths-to-japan-2010" not in states
     history = text[text.index('<section id="events">') :]
     assert re.findall(r"<h3>([^<]*)</h3>", history) == ["2026", "2025", "2024", "2023", "2014",
                                                        "2010"]  # fmt: skip

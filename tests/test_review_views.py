@@ -222,8 +222,11 @@ def test_report_matrix_marks_a_reported_control(run, tmp_path):
     assert run("report", "--as-of", "2026-12-07", "-m", "dysprosium", "--to", "JP", "-o",
                str(page)).exit_code == 0  # fmt: skip
     text = page.read_text()
-    assert ('<li class="material"><span class="state state-in-force">in force</span> informal '
-            "restriction in force (reported) "
+    # the cell's badge says "in force"; the control's line does not say it again
+    assert ('<td data-label="JP"><span class="state state-in-force">in force</span> <span '
+            'class="count">9 controls</span><ul class="ids"><li class="material">licensing '
+            '<span class="id">seven-<wbr>medium-<wbr>heavy-<wbr>ree-<wbr>controls</span></li>'
+            '<li class="material">informal restriction (reported) '
             f'<a class="id" href="#{FREEZE}">') in text  # fmt: skip
     assert "&#x27;(reported)&#x27;: the control rests on press reports (sources: reported)" in text
 

@@ -71,7 +71,10 @@ def test_report_answers_from_the_valid_files(run, user_store, tmp_path):
         f"left out: {user_store} (1 problem); run `reetimeline check`",
         f"wrote the briefing as of 2026-11-25 to {tmp_path / 'page.html'}",
     ]
-    assert "busan-trump-xi-summit" in (tmp_path / "page.html").read_text(encoding="utf-8")
+    # a curated deadline (the history of the last year does not reach back to its event)
+    assert "busan-<wbr>trump-<wbr>xi-<wbr>summit" in (tmp_path / "page.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_a_folder_answers_without_its_broken_file(run, tmp_path):

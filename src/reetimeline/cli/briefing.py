@@ -6,16 +6,20 @@ from typing import Annotated, Any
 import typer
 
 from ..api import answers
+from ..errors import UsageError
 from .application import app
 from .loading import load_store, matrix_of
 from .options import (
+    MAX_WITHIN_DAYS,
     AsOf,
     FilterArgs,
     JsonFlag,
+    Number,
     Recent,
     Title,
     Within,
     as_of_date,
+    days,
     describe_filters,
     parse_date_option,
     with_filters,
@@ -87,6 +91,32 @@ def _change_record(c) -> dict[str, Any]:
     return api.record(api.change_row(c))
 
 
+class _HistoryDays(Number):
+    """`--history`: `all`, or a number of days as every option that counts days takes it."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, str) and value.strip().casefold() == "all":
+            return "all"
+        try:
+            return super().convert(value, param, ctx)
+        except UsageError as error:
+            raise UsageError(f"{error}, or --history all") from None
+
+
+_days = days(MAX_WITHIN_DAYS, example=365)
+History = Annotated[
+    str | None,
+    typer.Option(
+        "--history",
+        click_type=_HistoryDays(_days.low, _days.high, _days.unit, _days.example),
+        metavar="DAYS|all",
+        help="The events of the last DAYS up to the as-of date in the page's history "
+        "(default 365; `all`: every event). Today's measures and the chart are the same.",
+        show_default=False,
+    ),
+]
+
+
 @app.command("report")
 @with_filters
 def report_command(
@@ -100,13 +130,15 @@ def report_command(
     title: Title = None,
     within: Within = None,
     recent: Recent = None,
+    history: History = None,
 ) -> None:  # fmt: skip
     """Write a briefing page to share: one self-contained HTML file (no request to any other
     address; readable on a phone and with JavaScript off) with the as-of date, the filters and
     how current the data is, then the deadlines of the next 90 days (--within DAYS), what
     changed in the last 30 days (--recent DAYS), what restricts which minerals where, every
     measure's state today (in force, suspended, unconfirmed, announced, then ended), a chart of
-    every measure's life, and the events by year, newest first, with their sources as links.
+    every measure's life, and the events of the last 12 months, newest first, with their sources
+    as links (--history DAYS for another reach, --history all for every event).
 
     Every event that is not from the curated store is marked with the store it comes from;
     `reetimeline report --curated-only` leaves them out (a page safe to forward).
@@ -114,13 +146,14 @@ def report_command(
     Example: reetimeline report -o briefing.html -m gallium -m germanium
     """
     from ..output.formats import write_text_atomically
-    from ..output.report import make, render
+    from ..output.report import HISTORY_DAYS, make, render
 
     day = as_of_date(as_of)
     flt = filters.build(day)
     loaded = load_store()
     grid = matrix_of(loaded, filters, day)
+    reach = HISTORY_DAYS if history is None else None if history == "all" else int(history)
     page = render(make(loaded, flt, day, describe_filters(filters), answers, grid, title=title,
-                       within=within, recent=recent))  # fmt: skip
+                       within=within, recent=recent, history=reach))  # fmt: skip
     write_text_atomically(output_path, page)
     say(f"wrote the briefing as of {day} to {output_path}")

@@ -17,14 +17,16 @@ from ..model import Event
 from ..text import visible
 from .words import (
     MATRIX_LEGEND,
-    cell_pieces,
+    cell_piece_atoms,
     change_note,
     describe_days,
     flow_words,
     history_note,
     horizon_note,
     kind_text,
+    older_note,
     provenance_words,
+    state_words,
     status_note,
 )
 
@@ -73,12 +75,19 @@ class Report(NamedTuple):
     within: int = 90  # the deadlines' reach, in days after the as-of date
     # where each event on the page that is not from the curated store comes from, by id
     sources: Mapping[str, Provenance] = {}
-    # the measures that expired or ended more than a year before the as-of date (in the history)
+    # the measures that expired or ended more than a year before the as-of date (left out of
+    # today's measures and of the life chart)
     left_out: int = 0
+    # the history's reach: the events of that many days up to the as-of date (None: every
+    # event), and how many older events it leaves out
+    history: int | None = None
+    older: int = 0
+    old_in_history: bool = True  # whether the history shows the `left_out` measures
 
 
 DEADLINE_DAYS = 90
 CHANGE_DAYS = 30
+HISTORY_DAYS = 365  # the history's default reach: the last twelve months
 TITLE = "Critical-minerals briefing"
 # today's measures, in groups by state: what binds now first, what is over last
 STATE_GROUPS = (
@@ -91,25 +100,30 @@ STATE_GROUPS = (
 
 
 def make(loaded, flt, as_of: dt.date, filters: str, answers, grid: Matrix, *,
-         title: str | None = None, within: int | None = None,
-         recent: int | None = None) -> Report:  # fmt: skip
+         title: str | None = None, within: int | None = None, recent: int | None = None,
+         history: int | None = HISTORY_DAYS) -> Report:  # fmt: skip
     """Everything the page shows, from a loaded store and a filter (`answers`: the module
     api.answers, passed in by the command: the output layer does not import upward; `grid`:
     the matrix, the one `status --matrix` draws with the same options). `within`: the
     deadlines from the as-of date to that many days after it (default 90); `recent`: what
-    changed in that many days up to the as-of date (default 30)."""
+    changed in that many days up to the as-of date (default 30); `history`: the events dated
+    in that many days up to the as-of date, newest first (default a year; None: every event).
+    The life chart draws the measures today's list shows (the old ones left out)."""
     from ..engine.briefing import lives
 
     within = DEADLINE_DAYS if within is None else within
     recent = CHANGE_DAYS if recent is None else recent
     knowledge = answers.knowledge(loaded, as_of, confirmed=flt.confirmed)
     horizon = answers.horizon(loaded)
-    every = answers.today(loaded, flt, as_of, show_all=True).rows
     today = answers.today(loaded, flt, as_of)
-    events = loaded.select(flt, reverse=True)
-    measures = [s.event for s in every]
-    chart_start = min((m.date.first() for m in measures), default=as_of)
-    chart_start = dt.date(max(chart_start.year, as_of.year - 4), 1, 1)
+    old = {s.event.id for s in answers.today(loaded, flt, as_of, show_all=True).rows}
+    old -= {s.event.id for s in today.rows}
+    every = loaded.select(flt, reverse=True)
+    events = every if history is None else _recent(every, as_of, history)
+    measures = [s.event for s in today.rows]
+    # the chart starts a month before the earliest measure it draws, at most four years back
+    earliest = min((m.date.first() for m in measures), default=as_of)
+    chart_start = max(earliest - dt.timedelta(days=30), dt.date(as_of.year - 4, 1, 1))
     chart_end = as_of + dt.timedelta(days=max(within, 60))
     changes_from = as_of - dt.timedelta(days=recent)
     deadlines = answers.countdown(loaded, flt, as_of, within=within)
@@ -134,7 +148,17 @@ def make(loaded, flt, as_of: dt.date, filters: str, answers, grid: Matrix, *,
         within=within,
         sources=sources,
         left_out=today.left_out,
+        history=history,
+        older=len(every) - len(events),
+        old_in_history=old <= {e.id for e in events},
     )
+
+
+def _recent(events: Sequence[Event], as_of: dt.date, days: int) -> list[Event]:
+    """The events whose date reaches into the `days` days up to the as-of date (a month or a
+    year by its last day), or after it."""
+    after = as_of - dt.timedelta(days=days)
+    return [e for e in events if e.date.last() > after]
 
 
 def _e(text: object) -> str:
@@ -169,7 +193,9 @@ td.days { text-align: right; }
         border: 1px dashed #7a4d00; color: #7a4d00; background: #fff6e0; }
 ul.ids { margin: .2rem 0 0; padding-left: 1rem; font-size: .8rem; color: var(--muted); }
 details summary { cursor: pointer; font-size: .8rem; color: var(--muted); }
+details.more p { margin: .25rem 0; }
 #matrix td { min-width: 6.5rem; }
+#matrix .count { display: none; }
 #matrix th[scope="row"] { position: sticky; left: 0; background: #fff; }
 code, .id { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .85em;
             overflow-wrap: break-word; }
@@ -200,6 +226,20 @@ footer { margin: 2rem 0 1rem; color: var(--muted); font-size: .85rem; }
   table.cards td.days { text-align: left; }
   table.cards td.date { white-space: normal; }
   #matrix th[scope="row"] { position: static; font-size: 1.05rem; }
+  /* a phone's matrix: each destination's badge and number of controls on a line or two */
+  #matrix tr { display: grid; grid-template-columns: 1fr 1fr; gap: .1rem .6rem; }
+  #matrix th[scope="row"] { grid-column: 1 / -1; }
+  #matrix tr { padding: .3rem .5rem; }
+  #matrix td { width: auto; min-width: 0; }
+  #matrix td[data-label]::before { min-width: 1.5rem; margin-right: .25rem; }
+  #matrix .count { display: inline; font-size: .8rem; color: var(--muted); white-space: nowrap; }
+  #matrix ul.ids { display: none; }
+  /* a phone's card of a measure: state, dates and kind side by side above the measure */
+  #states table.cards td:not([data-label="measure"]) { display: inline-block; width: auto;
+    margin-right: .9rem; }
+  #states table.cards td:not([data-label="measure"])::before { min-width: 0; }
+  #states table.cards td:empty { display: none; }
+  #states table.cards td[data-label="measure"]::before { display: none; }
   svg.life:not(.narrow) { display: none; }
   svg.life.narrow { display: block; }
 }
@@ -227,8 +267,18 @@ def _breakable(event_id: str) -> str:
     return "-<wbr>".join(_e(part) for part in event_id.split("-"))
 
 
-def _id(event_id: str) -> str:
+def _id(event_id: str, linked: bool = True) -> str:
+    """An id, linked to its event in the history when the history shows it."""
+    if not linked:
+        return f'<span class="id">{_breakable(event_id)}</span>'
     return f'<a class="id" href="#{_e(event_id)}">{_breakable(event_id)}</a>'
+
+
+def _in_history(report: Report) -> Callable[[str], str]:
+    """The page's id: linked to the history when the event is in it (not when `--history`
+    left it out)."""
+    shown = {event.id for event in report.events}
+    return lambda event_id: _id(event_id, event_id in shown)
 
 
 def _mine(report: Report, event_id: str) -> str:
@@ -270,8 +320,13 @@ def render(report: Report) -> str:
         _legend(report),
         _deadlines(report),
         _changes(report),
-        _matrix(report.matrix, lambda event_id: _mine(report, event_id)),
-        _states(report.statuses, lambda event_id: _mine(report, event_id), report.left_out),
+        _matrix(report.matrix, lambda event_id: _mine(report, event_id), _in_history(report)),
+        _states(
+            report.statuses,
+            lambda event_id: _mine(report, event_id),
+            _old_note(report),
+            _in_history(report),
+        ),
         _life_chart(report),
         _events(report),
         "<footer>Made by reetimeline from its sourced store. Every event lists its sources; "
@@ -315,25 +370,24 @@ def _legend(report: Report) -> str:
     return f'<section aria-label="legend"><ul class="legend">{items}</ul></section>'
 
 
-def _matrix(grid: Matrix, mark: Callable[[str], str] = lambda _id: "") -> str:
+def _matrix(grid: Matrix, mark: Callable[[str], str] = lambda _id: "",
+            ident: Callable[[str], str] = _id) -> str:  # fmt: skip
+    """Minerals by destinations. Each cell: the badge of its headline state (the strictest
+    control on the material itself), how many controls apply, then each control (a line says
+    its state only when it differs from the badge); a phone shows the badges and counts."""
     rows = []
     for mineral in grid.minerals:
         cells = []
         for destination in grid.destinations:
             cell = grid.cells[mineral, destination]
-            controls = [*cell.material, *cell.targeted, *cell.technology]
-            lines = []
-            for (group, words, measure_id), control in zip(cell_pieces(cell), controls,
-                                                           strict=True):  # fmt: skip
-                state = control.status.state
-                badge = _state(state, short=True) + " " if group == "material" else ""
-                lines.append(f'<li class="{group}">{badge}{_e(words)} {_id(measure_id)}'
-                             f"{mark(measure_id)}</li>")  # fmt: skip
-            body = f'<ul class="ids">{"".join(lines)}</ul>' if lines else _state("none")
-            cells.append(f'<td data-label="{_e(destination)}">{body}</td>')
+            cells.append(f'<td data-label="{_e(destination)}">{_cell(cell, mark, ident)}</td>')
         rows.append(f'<tr><th scope="row">{_e(mineral)}</th>{"".join(cells)}</tr>')
-    intro = (f'<p class="meta">Exports of each mineral to each destination (naming it, a group '
-             f"holding it, or all): {_e(MATRIX_LEGEND)}.</p>")  # fmt: skip
+    intro = ('<p class="meta">Exports of each mineral to each destination (naming it, a group '
+             "holding it, or all). The badge: the state of the strictest control on the "
+             "material itself; a control says its own state only when it differs from the "
+             "badge; no badge: no control on the material.</p>"
+             '<details class="legend-more"><summary>how to read a cell</summary>'
+             f'<p class="meta">{_e(MATRIX_LEGEND)}.</p></details>')  # fmt: skip
     return _section(
         "matrix",
         "What restricts what, where",
@@ -342,6 +396,27 @@ def _matrix(grid: Matrix, mark: Callable[[str], str] = lambda _id: "") -> str:
         "no measures",
         intro,
     )
+
+
+def _cell(cell, mark: Callable[[str], str], ident: Callable[[str], str]) -> str:
+    controls = [*cell.material, *cell.targeted, *cell.technology]
+    if not controls:
+        return _state("none", short=True)
+    headline = cell.state
+    lines = []
+    for (group, atoms, measure_id), control in zip(cell_piece_atoms(cell), controls,
+                                                   strict=True):  # fmt: skip
+        if control.status.state == headline:
+            atoms = tuple(a for a in atoms if a != state_words(headline))
+        lines.append(f'<li class="{group}">{_e(" ".join(atoms))} {ident(measure_id)}'
+                     f"{mark(measure_id)}</li>")  # fmt: skip
+    count = len(controls)
+    counted = f"{count} control{'s' if count != 1 else ''}"
+    if headline is None:
+        counted = "+ " + counted  # none on the material: the legend's '+'
+    badge = _state(headline, short=True) + " " if headline is not None else ""
+    return (f'{badge}<span class="count">{counted}</span>'
+            f'<ul class="ids">{"".join(lines)}</ul>')  # fmt: skip
 
 
 def _row(cells: Sequence[tuple[str, str, str]]) -> str:
@@ -370,40 +445,49 @@ def _section(section: str, heading: str, columns: Sequence[str], rows: Sequence[
 
 
 def _deadlines(report: Report) -> str:
+    ident = _in_history(report)
     return _section("deadlines", "Next deadlines", ("date", "days", "when", "what"), [
         _row([("date", "date", _e(t.date)), ("days", "days", str(t.days)),
               ("when", "", _e(describe_days(t))),
               ("what", "", f"{_e(t.kind)}: {_e(t.event.title)}{_reported(t.confidence)} "
-                           f"{_id(t.event.id)}{_mine(report, t.event.id)}")])
+                           f"{ident(t.event.id)}{_mine(report, t.event.id)}")])
         for t in report.deadlines
     ], f"no deadlines in the next {report.within} days")  # fmt: skip
 
 
 def _changes(report: Report) -> str:
     heading = f"What changed, {report.changes_from.isoformat()} to {report.as_of.isoformat()}"
+    ident = _in_history(report)
     return _section("changes", heading, ("date", "change", "what", "by", "cited"), [
         _row([("date", "date", c.date.isoformat()), ("change", "", _e(c.change)),
-              ("what", "", f"{_e(c.event.title)}{_reported(c.confidence)} {_id(c.event.id)}"
+              ("what", "", f"{_e(c.event.title)}{_reported(c.confidence)} {ident(c.event.id)}"
                            f"{_mine(report, c.event.id)}"
                + (f"<br><small>{_e(note)}</small>" if (note := change_note(c)) else "")),
-              ("by", "", _id(c.by.id) + _mine(report, c.by.id) if c.by else ""),
+              ("by", "", ident(c.by.id) + _mine(report, c.by.id) if c.by else ""),
               ("cited", "days", str(len(c.event.sources)))])
         for c in report.changes
     ], "no changes")  # fmt: skip
 
 
+def _old_note(report: Report) -> str:
+    """The line saying how many old measures today's list and the chart leave out."""
+    if not report.left_out:
+        return ""
+    return history_note(report.left_out, report.old_in_history)
+
+
 def _states(statuses: Sequence[Status], mark: Callable[[str], str] = lambda _id: "",
-            left_out: int = 0) -> str:  # fmt: skip
+            old_note: str = "", ident: Callable[[str], str] = _id) -> str:  # fmt: skip
     """Today's measures, in groups by state (`STATE_GROUPS`), each in the order given; `mark`:
     the mark after a measure's id (where it comes from, when not the curated store);
-    `left_out`: how many that expired or ended more than a year ago are only in the history."""
+    `old_note`: how many that expired or ended more than a year ago are left out."""
     columns = ("state", "since", "until", "kind", "measure")
     parts = ['<section id="states"><h2>Every measure today</h2>']
     for heading, states in STATE_GROUPS:
         rows = [
             _row([("state", "", _state(s.state)), ("since", "date", _e(s.since or "")),
                   ("until", "date", _e(s.until or "")), ("kind", "", _e(kind_text(s.event))),
-                  ("measure", "", f"{_e(s.event.title)} {_id(s.event.id)}{mark(s.event.id)}"
+                  ("measure", "", f"{_e(s.event.title)} {ident(s.event.id)}{mark(s.event.id)}"
                                   f"<br><small>{_e(flow_words(s.event))}</small>"
                                   f"<br><small>{_e(status_note(s))}</small>"
                                   f"{_reported(s.confidence)}")])
@@ -413,14 +497,37 @@ def _states(statuses: Sequence[Status], mark: Callable[[str], str] = lambda _id:
             parts.append(f"<h3>{_e(heading)} ({len(rows)})</h3>{_table(columns, rows, '')}")
     if len(parts) == 1:
         parts.append(f"<p>{_e('no measures')}</p>")
-    if left_out:
-        parts.append(f"<p><small>{_e(history_note(left_out))}</small></p>")
+    if old_note:
+        parts.append(f"<p><small>{_e(old_note)}</small></p>")
     parts.append("</section>")
     return "".join(parts)
 
 
+def _more(event: Event) -> str:
+    """An event's summary and sources, folded under one line: the history lists titles, a tap
+    opens one."""
+    links = "".join(
+        f"<li>{_cited(s.title, s.url)}" + (f" ({_e(s.publisher)})" if s.publisher else "")
+        + "</li>"
+        for s in event.sources
+    )  # fmt: skip
+    count = len(event.sources)
+    said = [*(["summary"] if event.summary else []),
+            *([f"{count} source{'s' if count != 1 else ''}"] if count else [])]  # fmt: skip
+    if not said:
+        return ""
+    return (f'<details class="more"><summary>{" and ".join(said)}</summary>'
+            + (f"<p>{_e(event.summary)}</p>" if event.summary else "")
+            + (f'<ol class="sources">{links}</ol>' if links else "")
+            + "</details>")  # fmt: skip
+
+
 def _events(report: Report) -> str:
-    parts = ['<section id="events"><h2>Events by year, newest first</h2>']
+    if report.history is None:
+        parts = ['<section id="events"><h2>Events by year, newest first</h2>']
+    else:
+        since = report.as_of - dt.timedelta(days=report.history)
+        parts = [f'<section id="events"><h2>Events after {since.isoformat()}, newest first</h2>']
     year = None
     for event in report.events:
         if event.date.year != year:
@@ -430,21 +537,17 @@ def _events(report: Report) -> str:
             parts.append(f'<h3>{year}</h3><ul class="events">')
         dates = [f"takes effect {event.effective}"] if event.effective else []
         dates += [f"expires {event.expires}"] if event.expires else []
-        links = "".join(
-            f"<li>{_cited(s.title, s.url)}"
-            + (f" ({_e(s.publisher)})" if s.publisher else "") + "</li>"
-            for s in event.sources
-        )  # fmt: skip
         parts.append(
             f'<li id="{_e(event.id)}"><strong>{_e(event.date)}</strong> · {_e(event.category)}'
             f" · {_e(event.title)}{_reported(event.confidence)}{_mine(report, event.id)}"
             + (f" <small>({_e(', '.join(dates))})</small>" if dates else "")
-            + (f"<br>{_e(event.summary)}" if event.summary else "")
-            + (f'<ol class="sources">{links}</ol>' if links else "")
+            + _more(event)
             + "</li>"
         )
     if year is not None:
         parts.append("</ul>")
+    if report.older:
+        parts.append(f'<p class="meta">{_e(older_note(report.older, report.history))}</p>')
     parts.append("</section>")
     return "".join(parts)
 
@@ -455,7 +558,8 @@ def _events(report: Report) -> str:
 # drawn at about the size they are shown so that their text stays 11 px or more.
 
 ROW = 22
-LABEL = 260
+LABEL = 260  # the label column's least width in the wide chart
+MAX_LABEL = 430  # and its most: the plot keeps at least 520 px
 WIDTH = 960
 NARROW_WIDTH = 360
 NARROW_ROW = 34
@@ -513,23 +617,41 @@ def _as_of_line(as_of: dt.date, line: float, top: float, bottom: float, width: f
 
 
 def _chart_label(report: Report, event, label: str, x: float, y: float) -> str:
-    """A measure's label, linked to the event in the history, its whole title as a tooltip; in
+    """A measure's label, linked to the event in the history when it shows it, its whole title
+    as a tooltip; in
     the not-curated mark's colour, saying where it comes from, for an event of another
     store."""
     where = report.sources.get(event.id)
     look = ' fill="#1b1b1b"' if where is None else ' fill="#7a4d00" font-style="italic"'
     note = "" if where is None else f" (not curated: {provenance_words(where)})"
-    return (f'<a href="#{_e(event.id)}"><text x="{x}" y="{y}"{look}><title>'
-            f"{_e(event.title + note)}</title>{_e(label)}</text></a>")  # fmt: skip
+    text = (f'<text x="{x}" y="{y}"{look}><title>{_e(event.title + note)}</title>'
+            f"{_e(label)}</text>")  # fmt: skip
+    if all(shown.id != event.id for shown in report.events):
+        return text  # the history does not show it (--history)
+    return f'<a href="#{_e(event.id)}">{text}</a>'
+
+
+def _cut(title: str, room: int) -> str:
+    """A title in at most `room` characters: whole, or cut after a word with "…" (mid-word only
+    when its first word alone is longer than the room)."""
+    if len(title) <= room:
+        return title
+    head = title[: room - 1]
+    if title[room - 1] != " " and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:-") + "…"
 
 
 def _wide_chart(report: Report) -> str:
     start, end = report.chart_start, report.chart_end
     span = max((end - start).days, 1)
-    plot = WIDTH - LABEL - 10
+    longest = max((len(item.event.title) for item in report.lives), default=0)
+    label = min(max(LABEL, round(longest * CHAR) + 8), MAX_LABEL)
+    room = int((label - 8) / CHAR)
+    plot = WIDTH - label - 10
 
     def x(day: dt.date) -> float:
-        return round(LABEL + plot * (day - start).days / span, 1)
+        return round(label + plot * (day - start).days / span, 1)
 
     height = 30 + ROW * len(report.lives) + 20
     out = [
@@ -547,9 +669,7 @@ def _wide_chart(report: Report) -> str:
                    f'<text {place} y="14" fill="#555">{year}</text>')  # fmt: skip
     for row, item in enumerate(report.lives):
         y = 24 + row * ROW
-        title = item.event.title
-        label = title if len(title) <= 38 else title[:37] + "…"
-        out.append(_chart_label(report, item.event, label, 0, y + 13))
+        out.append(_chart_label(report, item.event, _cut(item.event.title, room), 0, y + 13))
         out += _bands(item, start, x, y, ROW - 6)
     out.append(_as_of_line(report.as_of, x(report.as_of), 18, height - 16, WIDTH, height - 3))
     out.append("</svg>")
@@ -588,9 +708,9 @@ def _narrow_chart(report: Report) -> str:
     per_line = int((NARROW_WIDTH - 2 * margin) / CHAR)
     for row, item in enumerate(shown):
         y = 36 + row * NARROW_ROW
-        title = item.event.title
-        label = title if len(title) <= per_line else title[: per_line - 1] + "…"
-        out.append(_chart_label(report, item.event, label, margin, y + 10))
+        out.append(
+            _chart_label(report, item.event, _cut(item.event.title, per_line), margin, y + 10)
+        )
         out += _bands(item, start, x, y + 14, 12)
     out.append(_as_of_line(report.as_of, x(report.as_of), 16, height - 4, NARROW_WIDTH, 28))
     out.append("</svg>")
@@ -602,6 +722,8 @@ def _life_chart(report: Report) -> str:
             "hatched purple: a change was due after the data's horizon and nothing reports it; "
             "dashed outline: the stretch rests on press reports"
             + ("; a label in brown italics: not curated" if report.sources else "")
+            + ". The chart draws the measures of today's list"
+            + (f"; {_e(_old_note(report))}" if report.left_out else "")
             + ".</p>")  # fmt: skip
     return (f'<section id="life"><h2>The life of each measure</h2>{note}{_patterns()}'
             f"{_wide_chart(report)}{_narrow_chart(report)}</section>")  # fmt: skip

@@ -372,10 +372,24 @@ def cell_text(cell, *, show_ids: bool = False) -> str:
     return "; ".join(lines) if lines else "none"
 
 
-def history_note(count: int) -> str:
-    """The page's line under today's measures: "2 measures that expired or ended more than a year
-    ago are only in the history below"."""
-    return f"{_old_measures(count)} only in the history below"
+def history_note(count: int, in_history: bool = True) -> str:
+    """The page's line under today's measures and the life chart: "2 measures that expired or
+    ended more than a year ago are only in the history below", or, when the history does not
+    reach back to them, "... are left out; reetimeline report --history all shows them"."""
+    if in_history:
+        return f"{_old_measures(count)} only in the history below"
+    return (f"{_old_measures(count)} left out; reetimeline report --history all shows "
+            f"{'it' if count == 1 else 'them'} in the history")  # fmt: skip
+
+
+def older_note(count: int, days: int | None) -> str:
+    """The page's line under a history cut to its last `days` days: "48 older events are left
+    out; reetimeline report --history all shows every event, --history DAYS those of the last
+    DAYS days"."""
+    events = "1 older event is" if count == 1 else f"{count} older events are"
+    return (f"{events} left out (the history shows {days} days up to the as-of date); "
+            "reetimeline report --history all shows every event, --history DAYS those of "
+            "the last DAYS days")  # fmt: skip
 
 
 def _old_measures(count: int) -> str:
