@@ -1,0 +1,64 @@
+"""The second reviewer's findings on the merged tool: who replaced an end, the order of the
+countdown by the day it counts, runs_until of every event with an end in the export, and where
+each event comes from in every answer and export."""
+
+from __future__ import annotations
+
+from .conftest import json_of
+
+# a measure, its suspension, and two extensions of the suspension (the second replaces the
+# end the first set)
+TWO_EXTENSIONS = """
+[[events]]
+id = "m1"
+date = 2026-01-05
+title = "Measure one"
+category = "export-control"
+issuer = "CN"
+applies_to = ["US"]
+
+[[events]]
+id = "s1"
+date = 2026-02-01
+expires = 2026-06-01
+title = "Suspension one"
+category = "suspension"
+suspends = ["m1"]
+
+[[events]]
+id = "x1"
+date = 2026-05-01
+expires = 2026-09-01
+title = "Extension one"
+category = "suspension"
+extends = ["s1"]
+
+[[events]]
+id = "x2"
+date = 2026-08-01
+expires = 2027-03-01
+title = "Extension two"
+category = "suspension"
+extends = ["s1"]
+"""
+
+
+def test_each_replaced_end_names_the_extension_that_replaced_it(run, write_store):
+    """x1 replaced the suspension's own end (2026-06-01), x2 replaced x1's (2026-09-01): in
+    the JSON, the piped words and `show`."""
+    store = write_store(TWO_EXTENSIONS)
+    rows = json_of(run("--store", str(store), "countdown", "--all", "--as-of", "2026-12-06",
+                       "--json"))  # fmt: skip
+    assert [(r["date"], r["days"], r["superseded"], r["extended_by"], r["replaced_by"], r["when"])
+            for r in rows if r["kind"] == "expires"] == [
+        ("2026-06-01", -188, True, None, "x1", "due 188 days ago, replaced by x1"),
+        ("2026-09-01", -96, True, "x1", "x2", "due 96 days ago, extended by x1, replaced by x2"),
+        ("2027-03-01", 85, False, "x2", None, "in 85 days, extended by x2"),
+    ]  # fmt: skip
+    piped = run("--store", str(store), "countdown", "--all", "--as-of", "2026-12-06").stdout
+    assert ("2026-06-01\texpires\t-188\tdue 188 days ago, replaced by x1\tsources: confirmed\t"
+            "Suspension one\ts1") in piped.splitlines()
+    shown = run("--store", str(store), "show", "s1", "--as-of", "2026-12-06").stdout
+    assert "was to end\t2026-06-01  due 188 days ago, replaced by x1" in shown.splitlines()
+    assert ("was to end\t2026-09-01  due 96 days ago, extended by x1, replaced by x2"
+            in shown.splitlines())
