@@ -62,3 +62,67 @@ def test_each_replaced_end_names_the_extension_that_replaced_it(run, write_store
     assert "was to end\t2026-06-01  due 188 days ago, replaced by x1" in shown.splitlines()
     assert ("was to end\t2026-09-01  due 96 days ago, extended by x1, replaced by x2"
             in shown.splitlines())
+
+
+PERIODS = """
+[[events]]
+id = "a-year"
+date = "2010"
+title = "A year"
+category = "other"
+
+[[events]]
+id = "a-month"
+date = "2010-07"
+title = "A month"
+category = "other"
+
+[[events]]
+id = "b-month"
+date = "2025-12"
+title = "B month"
+category = "other"
+
+[[events]]
+id = "b-day"
+date = 2025-12-08
+title = "B day"
+category = "other"
+
+[[events]]
+id = "c-month"
+date = "2026-12"
+title = "C month, around the as-of date"
+category = "other"
+
+[[events]]
+id = "c-day"
+date = 2026-12-01
+title = "C day"
+category = "other"
+"""
+
+
+def test_countdown_lists_targets_in_the_order_of_their_day_counts(run, write_store):
+    """A month or year behind counts from its last day, one ahead to its first, one around the
+    as-of date is 0: the list runs by that count, so the order and the days agree."""
+    store = write_store(PERIODS)
+    rows = json_of(run("--store", str(store), "countdown", "--all", "--as-of", "2026-12-06",
+                       "--json"))  # fmt: skip
+    assert [(r["id"], r["date"], r["days"]) for r in rows] == [
+        ("a-month", "2010-07", -5972),
+        ("a-year", "2010", -5819),
+        ("b-day", "2025-12-08", -363),
+        ("b-month", "2025-12", -340),
+        ("c-day", "2026-12-01", -5),
+        ("c-month", "2026-12", 0),
+    ]
+    piped = run("--store", str(store), "countdown", "--all", "--as-of", "2026-12-06").stdout
+    assert [line.split("\t")[:3] for line in piped.splitlines()[1:]] == [
+        ["2010-07", "date", "-5972"],
+        ["2010", "date", "-5819"],
+        ["2025-12-08", "date", "-363"],
+        ["2025-12", "date", "-340"],
+        ["2026-12-01", "date", "-5"],
+        ["2026-12", "date", "0"],
+    ]

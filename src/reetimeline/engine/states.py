@@ -672,6 +672,9 @@ def today_view(rows: Iterable[Status[D]], as_of: dt.date, *,
 # --- countdown -------------------------------------------------------------------------------
 
 
+_TargetKey = tuple[int, tuple[dt.date, int], str, str, bool]
+
+
 class Target(NamedTuple, Generic[D]):
     """One dated target of an event, counted from the as-of date in calendar days."""
 
@@ -686,7 +689,7 @@ class Target(NamedTuple, Generic[D]):
     unconfirmed: bool = False  # a scheduled date after the horizon, now passed, not reported
     never: bool = False  # an effective date the measure never reached (suspended before)
 
-    def sort_key(self) -> tuple[tuple[dt.date, int], str, str, bool]:
+    def sort_key(self) -> _TargetKey:
         return _target_order(self)
 
 
@@ -696,7 +699,7 @@ def targets(
     knowledge: Knowledge | None = None,
     horizon: Horizon = NO_HORIZON,
 ) -> list[Target[D]]:
-    """Every dated target of `events` with its day count, by date. With `knowledge`, an
+    """Every dated target of `events` with its day count, in `_target_order`. With `knowledge`, an
     extended expiry moves, once however long the chain of extensions (the original and every
     end a later extension or an end replaced stay, each once, marked superseded: see
     `_replaced_ends`), an expiry cut short by an end is superseded, a known extension's own
@@ -708,13 +711,13 @@ def targets(
     chosen = list(events)
     ids = {e.id for e in chosen}
     # rows with their order: sorting by a ready key is cheaper than calling a key function
-    out: list[tuple[tuple[tuple[dt.date, int], str, str, bool], Target[D]]] = []
+    out: list[tuple[_TargetKey, Target[D]]] = []
     acted_on = knowledge.extenders.keys() | knowledge.enders.keys()
     for event in chosen:
         date = event.date
         # an event's own date is a fact, never unconfirmed: its row is the simplest
         row = Target(event, "date", date, date.days_from(as_of), event.confidence)
-        out.append(((date.sort_key(), event.id, "date", False), row))
+        out.append((_target_order(row), row))
         if event.effective is None and event.expires is None:
             continue
         # a known extension of chosen events: its end, and what became of it, is shown on them
@@ -807,8 +810,11 @@ def _replaced_ends(event: D, end: End, replacers: list[tuple[Dated, Dated | None
     return rows
 
 
-def _target_order(target: Target[Any]) -> tuple[tuple[dt.date, int], str, str, bool]:
-    return (target.date.sort_key(), target.event.id, target.kind, target.superseded)
+def _target_order(target: Target[Any]) -> _TargetKey:
+    """By the day the count uses (`PartialDate.days_from`: a month or year ahead counts to its
+    first day, one behind from its last, one around the as-of date is 0), so that the list and
+    its day counts agree; ties by the date (a coarser one first), the event's id and the kind."""
+    return (target.days, target.date.sort_key(), target.event.id, target.kind, target.superseded)
 
 
 def _unconfirmed(row: Target[D], as_of: dt.date, knowledge: Knowledge) -> Target[D]:
