@@ -56,12 +56,16 @@ def test_each_replaced_end_names_the_extension_that_replaced_it(run, write_store
         ("2027-03-01", 85, False, "x2", None, "in 85 days, extended by x2"),
     ]  # fmt: skip
     piped = run("--store", str(store), "countdown", "--all", "--as-of", "2026-12-06").stdout
-    assert ("2026-06-01\texpires\t-188\tdue 188 days ago, replaced by x1\tsources: confirmed\t"
-            "Suspension one\ts1") in piped.splitlines()
+    assert (
+        "2026-06-01\texpires\t-188\tdue 188 days ago, replaced by x1\tsources: confirmed\t"
+        "Suspension one\ts1"
+    ) in piped.splitlines()
     shown = run("--store", str(store), "show", "s1", "--as-of", "2026-12-06").stdout
     assert "was to end\t2026-06-01  due 188 days ago, replaced by x1" in shown.splitlines()
-    assert ("was to end\t2026-09-01  due 96 days ago, extended by x1, replaced by x2"
-            in shown.splitlines())
+    assert (
+        "was to end\t2026-09-01  due 96 days ago, extended by x1, replaced by x2"
+        in shown.splitlines()
+    )
 
 
 PERIODS = """
