@@ -325,11 +325,11 @@ def exported(run, *args: str) -> dict[str, dict[str, str]]:
     [
         ("2026-06-01", {"us-section-122-surcharge": ("in-force", "2026-07-24"),
                         "no-46-clause-2-us-ga-ge-sb-ban": ("suspended", ""),
-                        "mofcom-suspends-us-ga-ge-sb-ban": ("", ""),
+                        "mofcom-suspends-us-ga-ge-sb-ban": ("", "2026-11-27"),
                         "china-halts-rare-earths-to-japan-2010": ("expired", "2010-11")}),
         ("2026-12-06", {"us-section-122-surcharge": ("expired", "2026-07-24"),
                         "no-46-clause-2-us-ga-ge-sb-ban": ("unconfirmed", ""),
-                        "mofcom-suspends-us-ga-ge-sb-ban": ("", ""),
+                        "mofcom-suspends-us-ga-ge-sb-ban": ("", "2026-11-27"),
                         "china-halts-rare-earths-to-japan-2010": ("expired", "2010-11")}),
     ],
 )  # fmt: skip

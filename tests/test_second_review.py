@@ -130,3 +130,40 @@ def test_countdown_lists_targets_in_the_order_of_their_day_counts(run, write_sto
         ["2026-12-01", "date", "-5"],
         ["2026-12", "date", "0"],
     ]
+
+
+def exported_csv(run, *args: str) -> dict[str, dict[str, str]]:
+    import csv
+    import io
+
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    return {r["id"]: r for r in csv.DictReader(io.StringIO(result.stdout, newline=""))}
+
+
+def test_export_gives_every_event_with_an_end_its_runs_until_as_show_says_it(run):
+    """Truces and suspensions (extensions applied) have their last day in `runs_until`, the
+    same as `show --json`; `state` stays for measures."""
+    rows = exported_csv(run, "--curated-only", "export", "--format", "csv", "--as-of",
+                        "2026-11-25")  # fmt: skip
+    expected = {
+        "busan-trump-xi-summit": ("truce", "", "2027-01-10"),
+        "geneva-joint-statement": ("truce", "", "2025-11-10"),
+        "mofcom-suspends-october-measures": ("suspension", "", "2026-11-10"),
+        "mofcom-suspends-us-ga-ge-sb-ban": ("suspension", "", "2026-11-27"),
+        "us-section-122-surcharge": ("tariff", "expired", "2026-07-24"),
+        "ga-ge-export-licensing": ("export-control", "in-force", ""),
+    }
+    assert {i: (rows[i]["category"], rows[i]["state"], rows[i]["runs_until"])
+            for i in expected} == expected  # fmt: skip
+    for event_id in ("busan-trump-xi-summit", "mofcom-suspends-october-measures"):
+        record = json_of(run("--curated-only", "show", event_id, "--as-of", "2026-11-25",
+                             "--json"))  # fmt: skip
+        assert record["runs_until"] == rows[event_id]["runs_until"]
+
+
+def test_an_event_dated_after_the_as_of_date_has_no_runs_until_yet(run):
+    rows = exported_csv(run, "--curated-only", "export", "--format", "csv", "--as-of",
+                        "2025-01-01")  # fmt: skip
+    assert (rows["busan-trump-xi-summit"]["state"],
+            rows["busan-trump-xi-summit"]["runs_until"]) == ("", "")  # fmt: skip
