@@ -221,7 +221,9 @@ def export(store: Store, flt: query.Filter, fmt: str, *, as_of: dt.date,
     """The matching events in a format of `reetimeline export` (csv, json, jsonl, ics, md,
     timelinejs: text; xlsx: bytes). `stamp` is the time the file says it was made (default:
     midnight UTC of `as_of`); ICS expiries are as known on `as_of`, with a reminder
-    `alarm_days` before each target of a kind in `alarm_on`."""
+    `alarm_days` before each target of a kind in `alarm_on`. Where each event comes from goes
+    to every format: its `Provenance.code` as a column or field (`sources`), and for md, ics
+    and timelinejs, which mark the events that are not curated, `origins` (by id)."""
     from ..errors import UsageError
     from ..output.formats import EXPORTERS, with_bom
     from ..output.words import horizon_note
@@ -246,7 +248,8 @@ def export(store: Store, flt: query.Filter, fmt: str, *, as_of: dt.date,
     text = exporter.write(events, stamp=stamp, alarm_days=alarm_days, alarm_on=tuple(alarm_on),
                           targets=rows,
                           data_note=horizon_note(known, as_of), derived=derived,
-                          sources=lambda e: store.provenance(e).code)  # fmt: skip
+                          sources=lambda e: store.provenance(e).code,
+                          origins=store.not_curated(events))  # fmt: skip
     return with_bom(text) if bom else text
 
 
