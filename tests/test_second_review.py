@@ -4,6 +4,10 @@ each event comes from in every answer and export."""
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from .conftest import json_of
 
 # a measure, its suspension, and two extensions of the suspension (the second replaces the
@@ -167,3 +171,133 @@ def test_an_event_dated_after_the_as_of_date_has_no_runs_until_yet(run):
                         "2025-01-01")  # fmt: skip
     assert (rows["busan-trump-xi-summit"]["state"],
             rows["busan-trump-xi-summit"]["runs_until"]) == ("", "")  # fmt: skip
+
+
+# --- where each event comes from, in every answer and export ---------------------------------
+
+TEAM = """
+[[events]]
+id = "bob-ga-ban"
+date = 2026-11-02
+expires = 2026-12-31
+title = "Bob: Ga ban rumour"
+category = "export-control"
+minerals = ["gallium"]
+issuer = "CN"
+applies_to = ["US"]
+confidence = "reported"
+sources = [{ title = "Call with a trader", url = "https://example.com/call" }]
+"""
+
+MINE = "2026-11-20-quote-for-tb-metal"
+
+
+@pytest.fixture
+def stores(run, write_store, tmp_path, monkeypatch):
+    """The curated store, a team store from the config file and a note in the user store."""
+    team = write_store(TEAM, name="bob.toml", folder=tmp_path / "team")
+    config = tmp_path / "config" / "reetimeline" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f"stores = [{json.dumps(str(team))}]\n", encoding="utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    added = run("add", "--date", "2026-11-20", "--title", "Quote for Tb metal", "-k", "price",
+                "-m", "terbium", "--source-title", "E-mail", "--source-url",
+                "https://example.com/quote")  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    return team
+
+
+def test_countdown_json_says_where_each_event_comes_from_in_its_last_field(run, stores):
+    rows = json_of(run("countdown", "--as-of", "2026-11-25", "--json"))
+    froms = {(r["id"], r["kind"]): r["from"] for r in rows}
+    assert froms.pop(("bob-ga-ban", "date")) == "team:bob.toml"
+    assert froms.pop(("bob-ga-ban", "expires")) == "team:bob.toml"
+    assert froms.pop((MINE, "date")) == "user"
+    assert set(froms.values()) == {"curated"}
+    assert {list(r)[-1] for r in rows} == {"from"}
+
+
+def test_changes_json_says_where_each_event_comes_from_in_its_last_field(run, stores):
+    rows = json_of(run("changes", "--since", "2026-11-01", "--until", "2026-11-25", "--as-of",
+                       "2026-11-25", "--json"))  # fmt: skip
+    mine = [(r["date"], r["change"], r["from"]) for r in rows
+            if r["id"] in (MINE, "bob-ga-ban")]  # fmt: skip
+    assert mine == [("2026-11-02", "took-effect", "team:bob.toml"),
+                    ("2026-11-20", "event", "user")]  # fmt: skip
+    assert {r["from"] for r in rows if r["id"] not in (MINE, "bob-ga-ban")} == {"curated"}
+    assert {list(r)[-1] for r in rows} == {"from"}
+
+
+def test_the_countdown_and_changes_sheets_end_with_from(run, stores, tmp_path):
+    import csv
+
+    path = tmp_path / "c.csv"
+    result = run("countdown", "--as-of", "2026-11-25", "-q", "rumour", "-o", str(path))
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+    assert rows[0][-1] == "from"
+    assert [(r[0], r[3], r[-1]) for r in rows[1:]] == [
+        ("bob-ga-ban", "date", "team:bob.toml"),
+        ("bob-ga-ban", "expires", "team:bob.toml"),
+    ]
+    path = tmp_path / "ch.csv"
+    result = run("changes", "--since", "2026-11-20", "--until", "2026-11-20", "--as-of",
+                 "2026-11-25", "-o", str(path))  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+    assert rows[0][-1] == "from"
+    assert [(r[1], r[-1]) for r in rows[1:]] == [(MINE, "user")]
+
+
+def test_the_python_api_rows_say_where_each_event_comes_from(stores, tmp_path):
+    import datetime as dt
+
+    from reetimeline import api
+
+    loaded = api.load(str(stores))
+    rows = api.countdown(loaded, as_of=dt.date(2026, 11, 25), text="rumour")
+    assert [(r.kind, r.from_) for r in rows] == [("date", "team:bob.toml"),
+                                                 ("expires", "team:bob.toml")]  # fmt: skip
+
+
+def test_the_markdown_export_marks_what_is_not_curated(run, stores):
+    text = run("export", "--format", "md", "--since", "2026-11-01", "--until",
+               "2026-11-20").stdout  # fmt: skip
+    lines = [line for line in text.splitlines() if line.startswith("- **")]
+    assert "- **2026-11-20** · price · your store · Quote for Tb metal[^" in "\n".join(lines)
+    assert (
+        "- **2026-11-02** · export-control · team store bob.toml · Bob: Ga ban rumour "
+        "(expires 2026-12-31, imposed by CN on US, reported)[^"
+    ) in "\n".join(lines)
+    marked = [line for line in lines if "store" in line.split(" · ")[2]]
+    assert len(marked) == 2
+
+
+def test_the_ics_export_says_from_your_store_in_the_description(run, stores):
+    import icalendar
+
+    text = run("export", "--format", "ics", "--since", "2026-11-10", "--until", "2026-11-20",
+               "--as-of", "2026-11-25").stdout  # fmt: skip
+    calendar = icalendar.Calendar.from_ical(text)
+    descriptions = {str(v["uid"]): str(v["description"]) for v in calendar.walk("VEVENT")}
+    assert descriptions[f"{MINE}-date@reetimeline"] == (
+        "Sources:\n[1] E-mail https://example.com/quote\n\nFrom: your store\n\n"
+        f"reetimeline id: {MINE} (price, confirmed)"
+    )
+    # the curated events in the window say nothing of where they come from
+    curated = [uid for uid, d in descriptions.items() if "From:" not in d]
+    assert curated == ["busan-trump-xi-summit-expires-original@reetimeline",
+                       "china-tariff-commission-suspension-expires@reetimeline",
+                       "mofcom-suspends-october-measures-expires@reetimeline",
+                       "us-executive-orders-tariff-cut-expires-original@reetimeline"]  # fmt: skip
+
+
+def test_the_timelinejs_export_says_where_it_comes_from_in_the_text(run, stores):
+    document = json.loads(run("export", "--format", "timelinejs", "--since", "2026-11-01",
+                              "--until", "2026-11-20").stdout)  # fmt: skip
+    texts = {s["unique_id"]: s["text"]["text"] for s in document["events"]}
+    assert texts[MINE] == ('<p>Sources: <a href="https://example.com/quote">E-mail</a></p>'
+                           "<p>From: your store</p>")  # fmt: skip
+    assert texts["bob-ga-ban"].endswith("<p>From: team store bob.toml</p>")
+    assert [i for i, t in texts.items() if "From:" in t] == ["bob-ga-ban", MINE]

@@ -67,8 +67,10 @@ def to_timelinejs(events: Sequence[Event], *, data_note: str = "",
         slide = {
             "unique_id": visible(event.id),
             "start_date": _tl_date(event.date),
-            "text": {"headline": _html(event.title),
-                     "text": _tl_text(event, (origins or {}).get(event.id))},
+            "text": {
+                "headline": _html(event.title),
+                "text": _tl_text(event, (origins or {}).get(event.id)),
+            },
             "group": visible(event.category),
         }
         if event.expires is not None:
