@@ -249,7 +249,7 @@ def export(store: Store, flt: query.Filter, fmt: str, *, as_of: dt.date,
                           targets=rows,
                           data_note=horizon_note(known, as_of), derived=derived,
                           sources=lambda e: store.provenance(e).code,
-                          origins=store.not_curated(events))  # fmt: skip
+                          origins=store.beside_curated(events))  # fmt: skip
     return with_bom(text) if bom else text
 
 
