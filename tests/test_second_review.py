@@ -166,6 +166,25 @@ def test_export_gives_every_event_with_an_end_its_runs_until_as_show_says_it(run
         assert record["runs_until"] == rows[event_id]["runs_until"]
 
 
+def test_export_xlsx_runs_until_of_a_truce_is_a_date_cell(run, tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    path = tmp_path / "e.xlsx"
+    result = run("--curated-only", "export", "--format", "xlsx", "--as-of", "2026-11-25", "-o",
+                 str(path))  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    cells = {r[header.index("id")].value: (r[header.index("state")].value,
+                                           r[header.index("runs_until")])
+             for r in sheet.iter_rows(min_row=2)}  # fmt: skip
+    state, until = cells["busan-trump-xi-summit"]
+    assert (state, until.value, until.number_format) == (
+        None, dt.datetime(2027, 1, 10), "yyyy-mm-dd")  # fmt: skip
+
+
 def test_an_event_dated_after_the_as_of_date_has_no_runs_until_yet(run):
     rows = exported_csv(run, "--curated-only", "export", "--format", "csv", "--as-of",
                         "2025-01-01")  # fmt: skip
@@ -248,6 +267,12 @@ def test_the_countdown_and_changes_sheets_end_with_from(run, stores, tmp_path):
     rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
     assert rows[0][-1] == "from"
     assert [(r[1], r[-1]) for r in rows[1:]] == [(MINE, "user")]
+
+
+def test_show_json_targets_say_where_the_event_comes_from(run, stores):
+    record = json_of(run("show", "bob-ga-ban", "--as-of", "2026-11-25", "--json"))
+    assert [(t["kind"], t["from"]) for t in record["targets"]] == [
+        ("date", "team:bob.toml"), ("expires", "team:bob.toml")]  # fmt: skip
 
 
 def test_the_python_api_rows_say_where_each_event_comes_from(stores, tmp_path):
