@@ -326,3 +326,27 @@ def test_the_timelinejs_export_says_where_it_comes_from_in_the_text(run, stores)
                            "<p>From: your store</p>")  # fmt: skip
     assert texts["bob-ga-ban"].endswith("<p>From: team store bob.toml</p>")
     assert [i for i, t in texts.items() if "From:" in t] == ["bob-ga-ban", MINE]
+
+
+def test_three_extensions_of_one_suspension_replace_one_another_in_turn(run, write_store):
+    store = write_store(
+        TWO_EXTENSIONS
+        + """
+[[events]]
+id = "x3"
+date = 2026-11-01
+expires = 2027-06-01
+title = "Extension three"
+category = "suspension"
+extends = ["s1"]
+"""
+    )
+    rows = json_of(run("--store", str(store), "countdown", "--all", "--as-of", "2026-12-06",
+                       "--json"))  # fmt: skip
+    assert [(r["date"], r["superseded"], r["extended_by"], r["replaced_by"])
+            for r in rows if r["kind"] == "expires"] == [
+        ("2026-06-01", True, None, "x1"),
+        ("2026-09-01", True, "x1", "x2"),
+        ("2027-03-01", True, "x2", "x3"),
+        ("2027-06-01", False, "x3", None),
+    ]  # fmt: skip
