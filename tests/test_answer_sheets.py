@@ -21,9 +21,10 @@ STATUS_HEADER = [
     "current_to", "note", "history", "from",
 ]  # fmt: skip
 CHANGES_HEADER = ["date", "id", "title", "category", "change", "by", "confidence", "cited",
-                  "note"]  # fmt: skip
+                  "note", "from"]  # fmt: skip
 COUNTDOWN_HEADER = ["id", "title", "category", "kind", "date", "precision", "days", "when",
-                    "confidence", "extended_by", "superseded", "replaced_by", "unconfirmed"]  # fmt: skip
+                    "confidence", "extended_by", "superseded", "replaced_by", "unconfirmed",
+                    "from"]  # fmt: skip
 MATRIX_HEADER = ["mineral", "destination", "state", "material", "targeted", "technology", "text"]
 CHANGES = ("--since", "2025-11-01", "--until", "2025-11-30", "--as-of", "2026-11-25")
 DATA = "curated store current to 2026-10-08"
@@ -128,7 +129,7 @@ def test_changes_as_csv_with_a_bom_is_the_json_records_in_one_plain_table(run, t
             "2026-11-25", "48 days ago")  # fmt: skip
     data = path.read_bytes()
     assert data.startswith(
-        b"\xef\xbb\xbfdate,id,title,category,change,by,confidence,cited,note\r\n"
+        b"\xef\xbb\xbfdate,id,title,category,change,by,confidence,cited,note,from\r\n"
     )
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert rows[0] == CHANGES_HEADER
@@ -325,11 +326,11 @@ def exported(run, *args: str) -> dict[str, dict[str, str]]:
     [
         ("2026-06-01", {"us-section-122-surcharge": ("in-force", "2026-07-24"),
                         "no-46-clause-2-us-ga-ge-sb-ban": ("suspended", ""),
-                        "mofcom-suspends-us-ga-ge-sb-ban": ("", ""),
+                        "mofcom-suspends-us-ga-ge-sb-ban": ("", "2026-11-27"),
                         "china-halts-rare-earths-to-japan-2010": ("expired", "2010-11")}),
         ("2026-12-06", {"us-section-122-surcharge": ("expired", "2026-07-24"),
                         "no-46-clause-2-us-ga-ge-sb-ban": ("unconfirmed", ""),
-                        "mofcom-suspends-us-ga-ge-sb-ban": ("", ""),
+                        "mofcom-suspends-us-ga-ge-sb-ban": ("", "2026-11-27"),
                         "china-halts-rare-earths-to-japan-2010": ("expired", "2010-11")}),
     ],
 )  # fmt: skip

@@ -204,6 +204,7 @@ def test_countdown_json_shape_and_wording(run):
         "superseded": False,
         "replaced_by": None,
         "unconfirmed": False,
+        "from": "curated",
     }
 
 

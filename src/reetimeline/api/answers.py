@@ -221,7 +221,9 @@ def export(store: Store, flt: query.Filter, fmt: str, *, as_of: dt.date,
     """The matching events in a format of `reetimeline export` (csv, json, jsonl, ics, md,
     timelinejs: text; xlsx: bytes). `stamp` is the time the file says it was made (default:
     midnight UTC of `as_of`); ICS expiries are as known on `as_of`, with a reminder
-    `alarm_days` before each target of a kind in `alarm_on`."""
+    `alarm_days` before each target of a kind in `alarm_on`. Where each event comes from goes
+    to every format: its `Provenance.code` as a column or field (`sources`), and for md, ics
+    and timelinejs, which mark the events that are not curated, `origins` (by id)."""
     from ..errors import UsageError
     from ..output.formats import EXPORTERS, with_bom
     from ..output.words import horizon_note
@@ -240,27 +242,35 @@ def export(store: Store, flt: query.Filter, fmt: str, *, as_of: dt.date,
                            known, flt=flt, show_all=True)  # fmt: skip
     derived = None
     if fmt.casefold() in ("csv", "xlsx"):
-        derived = _measure_columns(events, knowledge(store, as_of, confirmed=flt.confirmed), known)
+        derived = _derived_columns(events, knowledge(store, as_of, confirmed=flt.confirmed), known)
     if stamp is None:
         stamp = dt.datetime.combine(as_of, dt.time(), dt.UTC)
     text = exporter.write(events, stamp=stamp, alarm_days=alarm_days, alarm_on=tuple(alarm_on),
                           targets=rows,
                           data_note=horizon_note(known, as_of), derived=derived,
-                          sources=lambda e: store.provenance(e).code)  # fmt: skip
+                          sources=lambda e: store.provenance(e).code,
+                          origins=store.beside_curated(events))  # fmt: skip
     return with_bom(text) if bom else text
 
 
-def _measure_columns(events: Sequence[Event], known: Knowledge,
+def _derived_columns(events: Sequence[Event], known: Knowledge,
                      horizon_: Horizon) -> dict[str, dict[str, str]]:  # fmt: skip
-    """The `state` and `runs_until` columns of `export`, by id: each measure known on the as-of
-    date (a package has no state: its parts do), in the engine's words (`status`'s state,
-    `show`'s "runs until")."""
+    """The `state` and `runs_until` columns of `export`, by id, as known on the as-of date:
+    `state` for each measure known then (`status`'s state), `runs_until` for every event known
+    then that has an end (a measure, a suspension, a truce, an extension: `show`'s "runs
+    until", extensions and ends applied). A package has neither: its parts do."""
     from ..engine.states import runs_until
 
-    found = statuses(events, known, horizon_)
-    return {s.event.id: {"state": s.state,
-                         "runs_until": str(runs_until(s.event, known) or "")}
-            for s in found}  # fmt: skip
+    states = {s.event.id: s.state for s in statuses(events, known, horizon_)}
+    columns: dict[str, dict[str, str]] = {}
+    for event in events:
+        if not known.knows(event) or known.is_package(event.id):
+            continue
+        until = runs_until(event, known)
+        state = states.get(event.id, "")
+        if until is not None or state:
+            columns[event.id] = {"state": state, "runs_until": str(until or "")}
+    return columns
 
 
 def _followers(store: Store, chosen: list[Event], *, confirmed: bool) -> list[Event]:

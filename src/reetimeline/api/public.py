@@ -101,7 +101,9 @@ class StatusRow:
 @dataclass(frozen=True)
 class TargetRow:
     """One dated target, counted in calendar days from the as-of date (`countdown --json`):
-    `kind` is date, effective or expires; `days` is negative for a date that has passed."""
+    `kind` is date, effective or expires; `days` is negative for a date that has passed;
+    `from_` (`from` in JSON) where the event comes from (`Provenance.code`: `curated`, `user`,
+    `team:NAME`)."""
 
     id: str
     title: str
@@ -116,6 +118,7 @@ class TargetRow:
     superseded: bool
     replaced_by: str | None
     unconfirmed: bool
+    from_: str | None = None
 
     DATES: ClassVar[tuple[str, ...]] = ("date",)
 
@@ -123,7 +126,8 @@ class TargetRow:
 @dataclass(frozen=True)
 class ChangeRow:
     """One change on one day of a window (`changes --json`): `confidence` how sure the sources
-    are, `cited` how many sources the event cites."""
+    are, `cited` how many sources the event cites, `from_` (`from` in JSON) where the event
+    comes from (`Provenance.code`)."""
 
     date: dt.date
     id: str
@@ -134,6 +138,7 @@ class ChangeRow:
     confidence: str
     cited: int
     note: str
+    from_: str | None = None
 
     DATES: ClassVar[tuple[str, ...]] = ("date",)
 
@@ -262,23 +267,24 @@ def matrix_cell(mineral: str, destination: str, cell: Any) -> MatrixCell:
                       tuple(control_row(c) for c in cell.technology), cell_text(cell))  # fmt: skip
 
 
-def target_row(t: Any) -> TargetRow:
-    """The engine's dated target as a row."""
+def target_row(t: Any, source: str | None = None) -> TargetRow:
+    """The engine's dated target as a row; `source` where its event comes from
+    (`Provenance.code`)."""
     from ..output.words import describe_days
 
     return TargetRow(
         t.event.id, t.event.title, t.event.category, t.kind, str(t.date), t.date.precision,
         t.days, describe_days(t), t.confidence, _id(t.extended_by), t.superseded,
-        _id(t.replaced_by), t.unconfirmed,
+        _id(t.replaced_by), t.unconfirmed, source,
     )  # fmt: skip
 
 
-def change_row(c: Any) -> ChangeRow:
-    """The engine's change as a row."""
+def change_row(c: Any, source: str | None = None) -> ChangeRow:
+    """The engine's change as a row; `source` where its event comes from (`Provenance.code`)."""
     from ..output.words import change_note
 
     return ChangeRow(c.date, c.event.id, c.event.title, c.event.category, c.change, _id(c.by),
-                     c.confidence, len(c.event.sources), change_note(c))  # fmt: skip
+                     c.confidence, len(c.event.sources), change_note(c), source)  # fmt: skip
 
 
 # --- loading and filtering ---------------------------------------------------------------------
@@ -376,7 +382,7 @@ def countdown(stores: Store | None = None, *, as_of: dt.date, within: int | None
     stores, flt = _ask(stores, flt, filters)
     rows = answers.countdown(stores, flt, as_of, within=within, recent=recent,
                              show_all=show_all)  # fmt: skip
-    return [target_row(t) for t in rows]
+    return [target_row(t, stores.provenance(t.event).code) for t in rows]
 
 
 def changes(stores: Store | None = None, *, as_of: dt.date, first: dt.date | None = None,
@@ -387,7 +393,8 @@ def changes(stores: Store | None = None, *, as_of: dt.date, first: dt.date | Non
     is a `UsageError` (changes look back)."""
     first, last = answers.window(as_of, first, last, names=("first", "last", "as_of"))
     stores, flt = _ask(stores, flt, filters)
-    return [change_row(c) for c in answers.changes(stores, flt, as_of, first, last)]
+    return [change_row(c, stores.provenance(c.event).code)
+            for c in answers.changes(stores, flt, as_of, first, last)]
 
 
 def matrix_grid(stores: Store, flt: Filter, as_of: dt.date, *,

@@ -71,11 +71,12 @@ def changes_command(
         horizon = answers.horizon(loaded)
         facts = about("changes", day, describe_filters(filters), horizon, len(rows),
                       ("window", f"{start} to {end}"))  # fmt: skip
-        table = api_sheet("changes", api.ChangeRow, [api.change_row(c) for c in rows],
-                          about=facts)  # fmt: skip
+        found = [api.change_row(c, loaded.provenance(c.event).code) for c in rows]
+        table = api_sheet("changes", api.ChangeRow, found, about=facts)
         write_sheet(output_path, sheet, table, bom=bom, day=day, note=horizon_note(horizon, day))
         return
-    output(rows, json_output=json_output, record=_change_record, view="changes_table",
+    output(rows, json_output=json_output, record=lambda c: _change_record(c, loaded),
+           view="changes_table",
            lines=_change_lines)  # fmt: skip
 
 
@@ -85,10 +86,10 @@ def _change_lines(rows):
     return changes_lines(rows)
 
 
-def _change_record(c) -> dict[str, Any]:
+def _change_record(c, loaded) -> dict[str, Any]:
     from .. import api
 
-    return api.record(api.change_row(c))
+    return api.record(api.change_row(c, loaded.provenance(c.event).code))
 
 
 class _HistoryDays(Number):

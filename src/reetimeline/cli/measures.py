@@ -31,10 +31,10 @@ from .sheets import Bom, OutputFile, SheetFormat, about, sheet_format, write_she
 from .update import say_if_stale
 
 
-def _target_record(t: Target) -> dict[str, Any]:
+def _target_record(t: Target, loaded: store.Store) -> dict[str, Any]:
     from .. import api
 
-    return api.record(api.target_row(t))
+    return api.record(api.target_row(t, loaded.provenance(t.event).code))
 
 
 @app.command("countdown")
@@ -103,13 +103,14 @@ def countdown_command(
             recent is not None) + ["--all"] * show_all  # fmt: skip
         given = describe_filters(filters, *options, *([event_id] if event_id else []))
         facts = about("countdown", day, given, answers.horizon(loaded), len(rows))
-        table = api_sheet("countdown", api.TargetRow, [api.target_row(t) for t in rows],
-                          about=facts)  # fmt: skip
+        found = [api.target_row(t, loaded.provenance(t.event).code) for t in rows]
+        table = api_sheet("countdown", api.TargetRow, found, about=facts)
         write_sheet(output_path, sheet, table, bom=bom, day=day,
                     note=horizon_note(answers.horizon(loaded), day))  # fmt: skip
         return
     output(
-        rows, json_output=json_output, record=_target_record, view="countdown_table",
+        rows, json_output=json_output, record=lambda t: _target_record(t, loaded),
+        view="countdown_table",
         lines=countdown_lines, origins=loaded.beside_curated(t.event for t in rows),
     )  # fmt: skip
     _say_horizon(loaded, day, json_output)

@@ -350,7 +350,8 @@ def show_command(
         record["ended_by"] = [e.id for e in acting if event.id in e.ends]
         record["runs_until"] = str(until) if (until := runs_until(event, knowledge)) else None
         record["state"] = api.record(api.status_row(state)) if state is not None else None
-        record["targets"] = [api.record(api.target_row(t)) for t in rows]
+        record["targets"] = [api.record(api.target_row(t, loaded.provenance(t.event).code))
+                             for t in rows]  # fmt: skip
         record.update(kind=event.kind, flow=flow_words(event), partial=event.partial,
                       part_of=event.part_of, confirms=list(event.confirms))  # fmt: skip
         record["parts"] = [api.record(api.status_row(p)) for p in parts]

@@ -672,6 +672,9 @@ def today_view(rows: Iterable[Status[D]], as_of: dt.date, *,
 # --- countdown -------------------------------------------------------------------------------
 
 
+_TargetKey = tuple[int, tuple[dt.date, int], str, str, bool]
+
+
 class Target(NamedTuple, Generic[D]):
     """One dated target of an event, counted from the as-of date in calendar days."""
 
@@ -686,7 +689,7 @@ class Target(NamedTuple, Generic[D]):
     unconfirmed: bool = False  # a scheduled date after the horizon, now passed, not reported
     never: bool = False  # an effective date the measure never reached (suspended before)
 
-    def sort_key(self) -> tuple[tuple[dt.date, int], str, str, bool]:
+    def sort_key(self) -> _TargetKey:
         return _target_order(self)
 
 
@@ -696,7 +699,7 @@ def targets(
     knowledge: Knowledge | None = None,
     horizon: Horizon = NO_HORIZON,
 ) -> list[Target[D]]:
-    """Every dated target of `events` with its day count, by date. With `knowledge`, an
+    """Every dated target of `events` with its day count, in `_target_order`. With `knowledge`, an
     extended expiry moves, once however long the chain of extensions (the original and every
     end a later extension or an end replaced stay, each once, marked superseded: see
     `_replaced_ends`), an expiry cut short by an end is superseded, a known extension's own
@@ -708,13 +711,13 @@ def targets(
     chosen = list(events)
     ids = {e.id for e in chosen}
     # rows with their order: sorting by a ready key is cheaper than calling a key function
-    out: list[tuple[tuple[tuple[dt.date, int], str, str, bool], Target[D]]] = []
+    out: list[tuple[_TargetKey, Target[D]]] = []
     acted_on = knowledge.extenders.keys() | knowledge.enders.keys()
     for event in chosen:
         date = event.date
         # an event's own date is a fact, never unconfirmed: its row is the simplest
         row = Target(event, "date", date, date.days_from(as_of), event.confidence)
-        out.append(((date.sort_key(), event.id, "date", False), row))
+        out.append((_target_order(row), row))
         if event.effective is None and event.expires is None:
             continue
         # a known extension of chosen events: its end, and what became of it, is shown on them
@@ -722,8 +725,10 @@ def targets(
                              and knowledge.knows(event))  # fmt: skip
         # an end that nothing extends or ends is the event's own `expires`: no row changes
         end = None
+        replacers: list[tuple[Dated, Dated | None]] = []
         if event.expires is not None and event.id in acted_on and not shown_on_extended:
             end = end_of(event, knowledge)
+            replacers = _replacers(event, end, knowledge)
         never = False
         if (event.category in MEASURE_CATEGORIES and event.effective is not None
                 and event.id in knowledge.suspenders):  # fmt: skip
@@ -736,12 +741,11 @@ def targets(
             row = Target(event, kind, date, date.days_from(as_of), event.confidence, None, False,
                          None, False, never and kind == "effective")  # fmt: skip
             if kind == "expires" and end is not None and end.date != date:
-                replaced_by = end.chain[0] if end.chain else end.ended_by
-                row = row._replace(superseded=True, replaced_by=replaced_by)
+                row = row._replace(superseded=True, replaced_by=replacers[0][1])
             row = _unconfirmed(row, as_of, knowledge)
             out.append((_target_order(row), row))
         if end is not None and end.chain:
-            for row in _replaced_ends(event, end, knowledge, as_of):
+            for row in _replaced_ends(event, end, replacers, as_of):
                 out.append((_target_order(row), row))
         if end is not None and end.extended_by is not None and end.ended_by is None:
             assert end.date is not None
@@ -755,35 +759,48 @@ def targets(
     return [row for _order, row in out]
 
 
-def _replaced_ends(event: D, end: End, knowledge: Knowledge, as_of: dt.date) -> list[Target[D]]:
+def _succession(event: Dated, knowledge: Knowledge) -> list[Dated]:
+    """`event`, then the extensions (with an end) that reach it, in the order they replaced
+    one another: each extension after what it extends, the extensions of one event by the
+    order `_latest` applies them (date, end, id), each with its own extensions before the next
+    one (a walk in pre-order). The last is the chain's last link, whose end stands."""
+    order: list[Dated] = []
+    seen: set[str] = set()
+    stack = [event]
+    while stack:
+        node = stack.pop()
+        if node.id in seen:
+            continue
+        seen.add(node.id)
+        order.append(node)
+        children = [x for x in knowledge.extenders.get(node.id, ())
+                    if x.expires is not None and x.id not in seen]  # fmt: skip
+        children.sort(key=lambda x: (x.date.sort_key(), _end_key(x), x.id), reverse=True)
+        stack.extend(children)
+    return order
+
+
+def _replacers(event: Dated, end: End, knowledge: Knowledge) -> list[tuple[Dated, Dated | None]]:
+    """`event` and each extension that reaches it, each with the event that replaced its end:
+    the next in `_succession` (for the event's own end, its first extension), and for the last
+    the event that ended it (None when its end stands)."""
+    order = _succession(event, knowledge)
+    after: list[Dated | None] = [*order[1:], end.ended_by]
+    return list(zip(order, after, strict=True))
+
+
+def _replaced_ends(event: D, end: End, replacers: list[tuple[Dated, Dated | None]],
+                   as_of: dt.date) -> list[Target[D]]:  # fmt: skip
     """The ends that extensions of `event` set and that something replaced, as superseded rows
-    of `event` (each `extended_by` the extension that set it): every link of the chain but the
-    one whose end stands (the next link replaced it, or the event that ended it), and every
-    extension the chain passed over (an earlier extension of the event or of a link: the link
-    that applies there replaced it). Each date once, and never the end that stands (nor the
-    event's own, which has its row)."""
-    chain = tuple(end.chain)
-    after = (*chain[1:], end.ended_by)
-    following = {link.id: then for link, then in zip(chain, after, strict=True)}
-    in_chain = set(following)
+    of `event` (each `extended_by` the extension that set it, `replaced_by` the next one in
+    `_replacers`): every extension that reaches the event but the chain's last link (unless an
+    event ended it). Each date once, and never the end that stands (nor the event's own, which
+    has its row)."""
     shown = {event.expires}
     if end.ended_by is None:
         shown.add(end.date)
     rows: list[Target[D]] = []
-    # (an extension reached, what replaced its end): from the event down the extensions
-    todo: list[tuple[Dated, Dated | None]] = []
-    seen = {event.id}
-    nodes: list[tuple[Dated, Dated | None]] = [(event, chain[0] if chain else None)]
-    while nodes:
-        node, replacer = nodes.pop()
-        for x in knowledge.extenders.get(node.id, ()):
-            if x.expires is None or x.id in seen:
-                continue
-            seen.add(x.id)
-            by = following[x.id] if x.id in in_chain else replacer
-            todo.append((x, by))
-            nodes.append((x, by))
-    for x, by in sorted(todo, key=lambda item: (item[0].date.sort_key(), item[0].id)):
+    for x, by in replacers[1:]:
         assert x.expires is not None
         if by is None or x.expires in shown:
             continue
@@ -793,8 +810,11 @@ def _replaced_ends(event: D, end: End, knowledge: Knowledge, as_of: dt.date) -> 
     return rows
 
 
-def _target_order(target: Target[Any]) -> tuple[tuple[dt.date, int], str, str, bool]:
-    return (target.date.sort_key(), target.event.id, target.kind, target.superseded)
+def _target_order(target: Target[Any]) -> _TargetKey:
+    """By the day the count uses (`PartialDate.days_from`: a month or year ahead counts to its
+    first day, one behind from its last, one around the as-of date is 0), so that the list and
+    its day counts agree; ties by the date (a coarser one first), the event's id and the kind."""
+    return (target.days, target.date.sort_key(), target.event.id, target.kind, target.superseded)
 
 
 def _unconfirmed(row: Target[D], as_of: dt.date, knowledge: Knowledge) -> Target[D]:

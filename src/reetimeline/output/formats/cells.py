@@ -6,8 +6,8 @@ each item trimmed, empty items dropped: `Ga;Ge` and `Ga ; Ge;` are `Ga; Ge`), so
 `title <url>` (or the title alone, for a reference without a link) joined with ` | ` (their
 publishers and access dates in two parallel columns), dates as written.
 `csv_row` makes the cells of an event; `csv_record` turns cells back into a store record, which
-the store's one validator then checks. The `DERIVED_COLUMNS` (a measure's state and end as of
-the export's as-of date) are written and never read back.
+the store's one validator then checks. The `DERIVED_COLUMNS` (a measure's state, the end of any
+event that has one, as of the export's as-of date) are written and never read back.
 
 A `Sheet` is an answer (status, the matrix, changes, countdown) as one table for `-o FILE`: the
 columns and records of its `--json`, and `sheet_cell`, the text of one of its values.
@@ -105,7 +105,7 @@ def csv_row(
     Lists are joined with `; `. Sources are `title <url>` joined with ` | `; their publishers
     and access dates stand in two parallel columns joined the same way (empty where unknown).
     `|` and `\\` inside source titles and publishers are escaped with a backslash. `derived`:
-    the event's `DERIVED_COLUMNS` (a measure's state and end as of a day; empty when absent).
+    its `DERIVED_COLUMNS` (a measure's state, an event's end, as of a day; empty if absent).
     """
     record = event_to_record(event)
     row = {}

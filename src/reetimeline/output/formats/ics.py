@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from ...engine.states import Target
 from ...links import check_url
 from ...model import Event
 from ...text import visible
+from ..words import provenance_words
 from .cells import measure_notes
+
+if TYPE_CHECKING:
+    from ...store import Provenance
 
 TARGET_PREFIX = {"date": "", "effective": "Takes effect: ", "expires": "Expires: "}
 
@@ -29,7 +34,8 @@ def _ics_link(event: Event) -> str | None:
     return links[0] if links else None
 
 
-def _description(event: Event, target: Target | None = None) -> str:
+def _description(event: Event, target: Target | None = None,
+                 where: Provenance | None = None) -> str:  # fmt: skip
     parts = []
     if event.summary:
         parts.append(event.summary)
@@ -41,6 +47,8 @@ def _description(event: Event, target: Target | None = None) -> str:
     if target is not None and target.unconfirmed:
         confidence = "not confirmed: after the data's horizon, no source says it happened"
     about = ", ".join([event.category, *measure_notes(event), confidence])
+    if where is not None:
+        parts.append(f"From: {provenance_words(where)}")
     parts.append(f"reetimeline id: {event.id} ({about})")
     return "\n\n".join(parts)
 
@@ -53,6 +61,7 @@ def to_ics(
     alarm_on: Sequence[str] = ("expires",),
     targets: Sequence[Target] | None = None,
     data_note: str = "",
+    origins: Mapping[str, Provenance] | None = None,
     **_options,
 ) -> str:
     """iCalendar (RFC 5545) through the icalendar library: one all-day VEVENT per dated target.
@@ -66,7 +75,9 @@ def to_ics(
     `alarm_on` (`date`, `effective`, `expires`; by default each current `expires`): never
     before an end that was replaced.
     `stamp` is the DTSTAMP of every VEVENT (the time of the export); `data_note` (how current
-    the data is) goes into the calendar's description.
+    the data is) goes into the calendar's description. An event in `origins` (those not from
+    the curated store, by id) says where it comes from in its description ("From: your
+    store").
     """
     import icalendar
 
@@ -94,7 +105,8 @@ def to_ics(
         vevent.add("dtstart", date.first())
         vevent.add("dtend", date.last() + dt.timedelta(days=1))
         vevent.add("summary", _ics_text(_ics_summary(target)))
-        vevent.add("description", _ics_text(_description(event, target)))
+        where = (origins or {}).get(event.id)
+        vevent.add("description", _ics_text(_description(event, target, where)))
         vevent.add("categories", [event.category])
         link = _ics_link(event)
         if link:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from ...links import check_url
 from ...model import Event
 from ...text import visible
+from ..words import provenance_words
 from .cells import measure_notes
+
+if TYPE_CHECKING:
+    from ...store import Provenance
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~])")
 # what starts a block at the start of a line: a list item (`-`, `1.`, `1)`), a setext underline
@@ -28,9 +33,12 @@ def md_escape(text: str) -> str:
     return _MD_LINE_START.sub(r"\1\\\2", escaped)  # `1\) x`, `\- x`: the mark escaped
 
 
-def to_md(events: Sequence[Event], *, data_note: str = "", **_options) -> str:
+def to_md(events: Sequence[Event], *, data_note: str = "",
+          origins: Mapping[str, Provenance] | None = None, **_options) -> str:  # fmt: skip
     """A briefing: events by year, each with its dates and summary, sources as footnotes;
-    `data_note` (how current the data is) under the heading."""
+    `data_note` (how current the data is) under the heading; an event in `origins` (those not
+    from the curated store, by id) says where it comes from after its category."""
+    origins = origins or {}
     lines = ["# Critical-minerals briefing", ""]
     if data_note:
         lines += [f"Data: {md_escape(data_note)}.", ""]
@@ -60,8 +68,10 @@ def to_md(events: Sequence[Event], *, data_note: str = "", **_options) -> str:
         extra += measure_notes(event)
         extra += ["reported"] if event.confidence == "reported" else []
         tail = f" ({', '.join(extra)})" if extra else ""
+        where = origins.get(event.id)
+        mark = f" · {md_escape(provenance_words(where))}" if where is not None else ""
         lines.append(
-            f"- **{event.date}** · {event.category} · {md_escape(event.title)}{tail}{refs}"
+            f"- **{event.date}** · {event.category}{mark} · {md_escape(event.title)}{tail}{refs}"
         )
         if event.summary:
             lines.append("")

@@ -6,12 +6,17 @@ is an http(s) link with nothing to escape."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from ...links import check_url
 from ...model import Event, PartialDate
 from ...text import visible
+from ..words import provenance_words
 from .cells import measure_notes
+
+if TYPE_CHECKING:
+    from ...store import Provenance
 
 
 def _html(text: str) -> str:
@@ -29,7 +34,7 @@ def _tl_date(date: PartialDate) -> dict[str, int]:
     return out
 
 
-def _tl_text(event: Event) -> str:
+def _tl_text(event: Event, where: Provenance | None = None) -> str:
     parts = []
     if event.summary:
         parts.append(f"<p>{_html(event.summary)}</p>")
@@ -44,12 +49,16 @@ def _tl_text(event: Event) -> str:
         parts.append("<p>Sources: " + "; ".join(links) + "</p>")
     if notes := measure_notes(event):
         parts.append(f"<p>{_html('; '.join(notes))}</p>")
+    if where is not None:
+        parts.append(f"<p>From: {_html(provenance_words(where))}</p>")
     return "".join(parts)
 
 
-def to_timelinejs(events: Sequence[Event], *, data_note: str = "", **_options) -> str:
+def to_timelinejs(events: Sequence[Event], *, data_note: str = "",
+                  origins: Mapping[str, Provenance] | None = None, **_options) -> str:  # fmt: skip
     """The JSON that TimelineJS3 reads: a slide per event with precision-correct dates, grouped
-    by category; suspension windows as eras."""
+    by category; suspension windows as eras. An event in `origins` (those not from the curated
+    store, by id) says where it comes from in its text."""
     import json
 
     slides = []
@@ -58,7 +67,10 @@ def to_timelinejs(events: Sequence[Event], *, data_note: str = "", **_options) -
         slide = {
             "unique_id": visible(event.id),
             "start_date": _tl_date(event.date),
-            "text": {"headline": _html(event.title), "text": _tl_text(event)},
+            "text": {
+                "headline": _html(event.title),
+                "text": _tl_text(event, (origins or {}).get(event.id)),
+            },
             "group": visible(event.category),
         }
         if event.expires is not None:

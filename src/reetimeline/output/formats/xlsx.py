@@ -11,7 +11,7 @@ the same names and the same text (lists joined with `; `, sources as `title <url
   29 February 1900 that never was);
 - `source 1`, `source 2`, ... after the CSV columns: each source's title, linked to its URL.
 
-(The CSV columns end with `state` and `runs_until`, a measure's as of the export's as-of date;
+(The CSV columns end with `state` and `runs_until`, as of the export's as-of date;
 `runs_until` is a date cell when it is a full day, as in the answers' sheets, else its text.)
 An answer written with `-o` (`sheet_to_xlsx`) is a table of its `--json` records and an `about`
 sheet; see that function.
