@@ -18,9 +18,9 @@ from typing import NamedTuple
 
 from ..errors import DataError, Problem, WriteError
 from ..model import Event, PartialDate
-from .files import MAX_STORE_BYTES, read_store_bytes
-from .parse import decode, header_offsets, parse_toml, read_document
-from .write import locked_store, render_events_toml, replace_file, with_horizon
+from .files import MAX_STORE_BYTES
+from .parse import header_offsets, parse_toml, read_document
+from .write import locked_store, read_whole, render_events_toml, replace_file, with_horizon
 
 
 class Rewritten(NamedTuple):
@@ -45,18 +45,7 @@ def update_events(
     target = Path(os.path.realpath(path))
     name = str(path)
     with locked_store(target):
-        source, problem = read_store_bytes(target)
-        if problem or source is None:
-            raise DataError([problem._replace(path=name)] if problem else [])
-        text, problem = decode(name, source.data)
-        if problem:
-            raise DataError([problem])
-        document, problem = parse_toml(name, text)
-        if problem:
-            raise DataError([problem])
-        old, problems, info = read_document(name, text, document)
-        if problems:
-            raise DataError(problems)
+        source, text, document, old, info = read_whole(target, name)
         horizon = PartialDate.parse(info.current_to) if info.current_to else None
         index = {e.id: i for i, e in enumerate(old)}
         updated: dict[int, Event] = {}

@@ -16,7 +16,7 @@ from ..errors import DataError, Problem, WriteError
 from ..model import Event, Origin, PartialDate
 from ..safefile import Changed
 from .cache import Cache, CachedFile, Unreadable, crc_of_file
-from .files import MAX_STORE_BYTES, Fingerprint, read_store_bytes
+from .files import MAX_STORE_BYTES, Fingerprint, StoreBytes, read_store_bytes
 from .parse import (
     NEW_STORE_HEADER,
     EventRecord,
@@ -270,6 +270,27 @@ def _old_content(target: Path, name: str, cache: Cache | None) -> _Old:
         meta = cached.meta
         return _Old(_CachedIds(cached), True, meta.newline, meta.crc, meta.fingerprint, None,
                     cached, read_at)  # fmt: skip
+    source, _text, _document, events, info_ = read_whole(target, name)
+    import zlib
+
+    return _Old({e.id for e in events}, info_.appendable, info_.newline,
+                zlib.crc32(source.data), source.fingerprint, events, None,
+                source.read_at_ns, info_)  # fmt: skip
+
+
+class WholeFile(NamedTuple):
+    """A store file read whole and validated, for a writer that replaces it."""
+
+    source: StoreBytes  # the bytes, when they were read, the fingerprint
+    text: str
+    document: dict
+    events: list[Event]
+    info: FileInfo
+
+
+def read_whole(target: Path, name: str) -> WholeFile:
+    """The store file at `target` read, decoded, parsed and validated; any problem is a
+    DataError naming the file as `name` (as the person gave it)."""
     source, problem = read_store_bytes(target)
     if problem or source is None:
         raise DataError([problem._replace(path=name)] if problem else [])
@@ -279,14 +300,10 @@ def _old_content(target: Path, name: str, cache: Cache | None) -> _Old:
     document, problem = parse_toml(name, text)
     if problem:
         raise DataError([problem])
-    events, problems, info_ = read_document(name, text, document)
+    events, problems, info = read_document(name, text, document)
     if problems:
         raise DataError(problems)
-    import zlib
-
-    return _Old({e.id for e in events}, info_.appendable, info_.newline,
-                zlib.crc32(source.data), source.fingerprint, events, None,
-                source.read_at_ns, info_)  # fmt: skip
+    return WholeFile(source, text, document, events, info)
 
 
 def _tail_of(target: Path) -> tuple[str, int, int]:
