@@ -262,8 +262,8 @@ _FILTER_PARAMS = [
         "-q",
         kind=str | None,
         metavar="WORDS",
-        help="Every word starts a word of the title, summary, id, tags or source titles, in any "
-        "order, blind to case, accents and punctuation.",
+        help="Every word starts a word (a number is a whole word) of the title, summary, id, tags "
+        "or source titles, in any order, blind to case, accents and punctuation.",
     ),
     _option(
         "--since",
