@@ -447,3 +447,23 @@ def test_update_reads_back_as_the_events_expected_and_keeps_untouched_tables(
     text = path.read_text(encoding="utf-8")
     for i, table in enumerate(tables):
         assert (table.rstrip("\n") in text) == (i not in changed)
+
+
+def test_update_replaces_a_table_whose_string_ends_with_comment_like_lines(run, write_store,
+                                                                            tmp_path):  # fmt: skip
+    """A summary whose last lines look like a comment (`# heading`) and a blank line is the
+    table's own text: replacing the event leaves none of it behind."""
+    store = write_store(
+        '[[events]]\nid = "note"\ndate = 2026-11-01\ntitle = "Old"\ncategory = "other"\n'
+        'summary = """\ntext\n\n# heading"""\n\n# the next event\n[[events]]\nid = "other"\n'
+        'date = 2026-11-02\ntitle = "Other"\ncategory = "other"\n'
+    )  # fmt: skip
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("id,date,title,category\nnote,2026-11-01,New,other\n", encoding="utf-8")
+    result = run("--store", str(store), "import", str(sheet), "--update")
+    assert result.exit_code == 0, result.stderr
+    assert store.read_text(encoding="utf-8") == (
+        '[[events]]\nid = "note"\ndate = 2026-11-01\ntitle = "New"\ncategory = "other"\n\n'
+        '# the next event\n[[events]]\nid = "other"\ndate = 2026-11-02\ntitle = "Other"\n'
+        'category = "other"\n'
+    )  # fmt: skip

@@ -161,7 +161,7 @@ _BASIC_END = re.compile(r'(?:[^"\\]+|\\[\s\S]|"(?!""))*"""(?:"{0,2})')
 _LITERAL_END = re.compile(r"(?:[^']+|'(?!''))*'''(?:'{0,2})")
 
 
-def _string_spans(text: str) -> list[tuple[int, int]]:
+def string_spans(text: str) -> list[tuple[int, int]]:
     """Where the multi-line strings of a valid TOML text are (start and end offsets)."""
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -192,7 +192,7 @@ def header_offsets(text: str) -> list[int]:
         if not text[start:begin].strip(" \t") and rest(text, end):
             offsets.append(start)
     if offsets and ('"""' in text or "'''" in text):
-        spans = _string_spans(text)
+        spans = string_spans(text)
         import bisect
 
         starts = [s for s, _e in spans]

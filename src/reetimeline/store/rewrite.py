@@ -19,7 +19,7 @@ from typing import NamedTuple
 from ..errors import DataError, Problem, WriteError
 from ..model import Event, PartialDate
 from .files import MAX_STORE_BYTES
-from .parse import header_offsets, parse_toml, read_document
+from .parse import header_offsets, parse_toml, read_document, string_spans
 from .write import locked_store, read_whole, render_events_toml, replace_file, with_horizon
 
 
@@ -113,12 +113,17 @@ def _replaced(
 
 def _table_length(span: str) -> int:
     """How much of `span` (a table's text up to the next header) is the table itself: the
-    blank and comment lines at its end belong to what follows (the next event's comments)."""
+    blank and comment lines at its end belong to what follows (the next event's comments),
+    unless they are inside a multi-line string of the table."""
+    strings = string_spans(span)
+    last_string_end = strings[-1][1] if strings else 0
     lines = span.splitlines(keepends=True)
+    length = len(span)
     while lines and (not lines[-1].strip() or lines[-1].lstrip().startswith("#")):
-        lines.pop()
-    kept = "".join(lines)
-    return len(kept.rstrip("\r\n"))
+        if length - len(lines[-1]) < last_string_end:
+            break
+        length -= len(lines.pop())
+    return len(span[:length].rstrip("\r\n"))
 
 
 def _appended(text: str, added: Sequence[Event], horizon: PartialDate | None, newline: str) -> str:
