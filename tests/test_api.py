@@ -180,3 +180,11 @@ def test_the_console_script_does_not_load_the_api(args):
     loaded = {line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines()}
     assert "reetimeline.cli.run" in loaded
     assert "reetimeline.api.public" not in loaded
+
+
+def test_changes_refuses_a_backwards_window_as_the_command_line_does():
+    from reetimeline.errors import UsageError
+
+    with pytest.raises(UsageError, match="first 2026-12-05 is after last 2026-12-01"):
+        reetimeline.api.changes(reetimeline.api.load(), first=dt.date(2026, 12, 5),
+                                last=dt.date(2026, 12, 1), as_of=dt.date(2026, 12, 6))

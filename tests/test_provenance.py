@@ -87,7 +87,10 @@ def test_show_says_where_the_event_comes_from(run, stores):
     assert "from\tyour store" in mine.stdout.splitlines()
     curated = run("show", "busan-trump-xi-summit")
     assert "from\tcurated store" in curated.stdout.splitlines()
-    assert json.loads(run("show", "bob-ga-ban", "--json").stdout)["from"] == "team:bob.toml"
+    record = json.loads(run("show", "bob-ga-ban", "--json", "--as-of", "2026-11-25").stdout)
+    assert (record["from"], record["state"]["from"]) == ("team:bob.toml", "team:bob.toml")
+    package = json.loads(run("show", "october-9-export-control-package", "--json").stdout)
+    assert {p["from"] for p in package["parts"]} == {"curated"}
 
 
 def test_the_csv_export_ends_with_a_from_column_that_import_leaves_out(run, stores, tmp_path):

@@ -198,6 +198,9 @@ def window(as_of: dt.date, first: dt.date | PartialDate | None,
     end = last.last() if isinstance(last, PartialDate) else last
     end = min(end, as_of) if end is not None else as_of
     begin = first.first() if isinstance(first, PartialDate) else first
+    if begin is not None and begin > end:
+        raise UsageError(f"{names[0]} {first} is after {names[1]} {last}: the window runs "
+                         "backwards")  # fmt: skip
     return begin or end - dt.timedelta(days=7), end
 
 

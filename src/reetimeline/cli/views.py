@@ -11,7 +11,6 @@ from ..engine import query
 from ..engine.states import (
     countdown,
     end_of,
-    runs_until,
     status_of,
     targets,
 )
@@ -348,13 +347,15 @@ def show_command(
         record["suspended_by"] = [e.id for e in acting if event.id in e.suspends]
         record["extended_by"] = [e.id for e in acting if event.id in e.extends]
         record["ended_by"] = [e.id for e in acting if event.id in e.ends]
-        record["runs_until"] = str(until) if (until := runs_until(event, knowledge)) else None
-        record["state"] = api.record(api.status_row(state)) if state is not None else None
+        record["runs_until"] = str(end.date) if end.date else None
+        source = loaded.provenance
+        record["state"] = (api.record(api.status_row(state, source(state.event).code))
+                           if state is not None else None)  # fmt: skip
         record["targets"] = [api.record(api.target_row(t, loaded.provenance(t.event).code))
                              for t in rows]  # fmt: skip
         record.update(kind=event.kind, flow=flow_words(event), partial=event.partial,
                       part_of=event.part_of, confirms=list(event.confirms))  # fmt: skip
-        record["parts"] = [api.record(api.status_row(p)) for p in parts]
+        record["parts"] = [api.record(api.status_row(p, source(p.event).code)) for p in parts]
         # the horizon that applies to this event: its own (its store's), else the data's
         current = event.current_to or horizon.date
         record["current_to"] = str(current) if current else None
