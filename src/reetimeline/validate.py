@@ -16,7 +16,6 @@ gathered only when a rule fails. There is no second, quicker copy of the rules.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import attrgetter
@@ -236,6 +235,8 @@ def _strings(value: Any) -> list[str]:
             return value
     if isinstance(value, str):  # the example splits the text where a list was meant: "Ga, Ge"
         items = [item.strip() for item in re.split("[,;]", value) if item.strip()] or [value]
+        import json
+
         raise _Invalid(f"must be a list of text, like {json.dumps(items, ensure_ascii=False)}")
     if type(value) is list:
         number, item = next((n, v) for n, v in enumerate(value, 1) if not isinstance(v, str))

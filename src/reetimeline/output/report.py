@@ -71,6 +71,7 @@ class Report(NamedTuple):
     chart_end: dt.date
     statuses: Sequence[Status]  # today first (`states.today_first`), the old history left out
     events: Sequence[Event]  # newest first
+    history_ids: frozenset[str]  # the ids of `events`: what the page's ids link to
     title: str = "Critical-minerals briefing"
     within: int = 90  # the deadlines' reach, in days after the as-of date
     # where each event on the page that is not from the curated store comes from, by id
@@ -110,14 +111,15 @@ def make(loaded, flt, as_of: dt.date, filters: str, answers, grid: Matrix, *,
     in that many days up to the as-of date, newest first (default a year; None: every event).
     The life chart draws the measures today's list shows (the old ones left out)."""
     from ..engine.briefing import lives
+    from ..engine.states import is_history, today_view
 
     within = DEADLINE_DAYS if within is None else within
     recent = CHANGE_DAYS if recent is None else recent
     knowledge = answers.knowledge(loaded, as_of, confirmed=flt.confirmed)
     horizon = answers.horizon(loaded)
-    today = answers.today(loaded, flt, as_of)
-    old = {s.event.id for s in answers.today(loaded, flt, as_of, show_all=True).rows}
-    old -= {s.event.id for s in today.rows}
+    every_state = answers.today(loaded, flt, as_of, show_all=True).rows  # computed once
+    today = answers.Today(*today_view(every_state, as_of))
+    old = {s.event.id for s in every_state if is_history(s, as_of)}
     every = loaded.select(flt, reverse=True)
     events = every if history is None else _recent(every, as_of, history)
     measures = [s.event for s in today.rows]
@@ -144,6 +146,7 @@ def make(loaded, flt, as_of: dt.date, filters: str, answers, grid: Matrix, *,
         chart_end=chart_end,
         statuses=today.rows,
         events=events,
+        history_ids=frozenset(e.id for e in events),
         title=title or TITLE,
         within=within,
         sources=sources,
@@ -277,8 +280,7 @@ def _id(event_id: str, linked: bool = True) -> str:
 def _in_history(report: Report) -> Callable[[str], str]:
     """The page's id: linked to the history when the event is in it (not when `--history`
     left it out)."""
-    shown = {event.id for event in report.events}
-    return lambda event_id: _id(event_id, event_id in shown)
+    return lambda event_id: _id(event_id, event_id in report.history_ids)
 
 
 def _mine(report: Report, event_id: str) -> str:
@@ -626,7 +628,7 @@ def _chart_label(report: Report, event, label: str, x: float, y: float) -> str:
     note = "" if where is None else f" (not curated: {provenance_words(where)})"
     text = (f'<text x="{x}" y="{y}"{look}><title>{_e(event.title + note)}</title>'
             f"{_e(label)}</text>")  # fmt: skip
-    if all(shown.id != event.id for shown in report.events):
+    if event.id not in report.history_ids:
         return text  # the history does not show it (--history)
     return f'<a href="#{_e(event.id)}">{text}</a>'
 

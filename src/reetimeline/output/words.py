@@ -291,12 +291,6 @@ def control_atoms(control) -> tuple[str, ...]:
     return tuple(atoms)
 
 
-def control_words(control) -> str:
-    """One control of a matrix cell: "licensing in force", "ban unconfirmed", "licensing in
-    force, in part suspended"."""
-    return " ".join(control_atoms(control))
-
-
 def _marked(atoms: tuple[str, ...]) -> tuple[str, ...]:
     return (f"+ {atoms[0]}", *atoms[1:])
 
