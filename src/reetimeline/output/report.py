@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ..engine.briefing import CELL_STATES, Change, Life, Matrix
 from ..engine.states import Status, Target
-from ..links import check_url
 from ..model import Event
 from ..text import visible
+from .linking import writable
 from .words import (
     MATRIX_LEGEND,
     cell_piece_atoms,
@@ -355,7 +355,7 @@ def _not_curated_note(report: Report) -> str:
 def _cited(title: str, url: str | None) -> str:
     """A source: its title linked to its URL, or the title alone (escaped) when it has no link
     to write (a document reference, or a link a page must not follow)."""
-    if url is not None and check_url(url) is None and visible(url) == url:
+    if writable(url):
         return f'<a href="{_e(url)}" rel="noreferrer noopener">{_e(title)}</a>'
     return _e(title)
 

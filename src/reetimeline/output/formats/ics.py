@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ...engine.states import Target
-from ...links import check_url
 from ...model import Event
 from ...text import visible
+from ..linking import writable
 from ..words import provenance_words
 from .cells import measure_notes
 
@@ -29,7 +29,7 @@ def _ics_link(event: Event) -> str | None:
     links = [
         s.url
         for s in event.sources
-        if s.url is not None and check_url(s.url) is None and visible(s.url) == s.url
+        if writable(s.url)
     ]
     return links[0] if links else None
 

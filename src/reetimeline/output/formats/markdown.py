@@ -6,9 +6,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ...links import check_url
 from ...model import Event
 from ...text import visible
+from ..linking import writable
 from ..words import provenance_words
 from .cells import measure_notes
 
@@ -50,12 +50,10 @@ def to_md(events: Sequence[Event], *, data_note: str = "",
             lines += [f"## {year}", ""]
         refs = ""
         for source in event.sources:
-            if source.url is None:  # a reference by its title: a footnote without a link
-                cited = md_escape(source.title)
-            elif check_url(source.url) is not None or visible(source.url) != source.url:
-                continue
-            else:
+            if writable(source.url):
                 cited = f"[{md_escape(source.title)}](<{source.url}>)"
+            else:  # a reference by its title, or a link not to write: the title alone
+                cited = md_escape(source.title)
             notes.append(
                 f"[^{len(notes) + 1}]: {cited}"
                 + (f", {md_escape(source.publisher)}" if source.publisher else "")

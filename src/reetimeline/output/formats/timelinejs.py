@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ...links import check_url
 from ...model import Event, PartialDate
 from ...text import visible
+from ..linking import writable
 from ..words import provenance_words
 from .cells import measure_notes
 
@@ -41,7 +41,7 @@ def _tl_text(event: Event, where: Provenance | None = None) -> str:
     # a reference without a link to write (a document by its title) is its title as text
     links = [
         f'<a href="{_html(s.url)}">{_html(s.title)}</a>'
-        if s.url is not None and check_url(s.url) is None and visible(s.url) == s.url
+        if writable(s.url)
         else _html(s.title)
         for s in event.sources
     ]

@@ -51,9 +51,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ...errors import DataError, Problem
-from ...links import check_url
 from ...model import Event, PartialDate
-from ...text import visible
+from ..linking import writable
 from .cells import (
     CSV_COLUMNS,
     MAX_IMPORT_BYTES,
@@ -178,7 +177,7 @@ def to_xlsx(
                 widths[index - 1] = max(widths[index - 1], 10)
             if (match := _LINK_COLUMN.fullmatch(name)) and value is not None:
                 url = event.sources[int(match.group(1)) - 1].url
-                if url is not None and check_url(url) is None and visible(url) == url:
+                if writable(url):
                     cell.hyperlink = url
                     cell.style = "Hyperlink"
     if problems:
