@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..engine.briefing import CELL_STATES, Change, Life, Matrix
-from ..engine.states import Status, Target
+from ..engine.states import TODAY_ORDER, Status, Target
 from ..model import Event
 from ..text import visible
 from .linking import writable
@@ -91,12 +91,19 @@ CHANGE_DAYS = 30
 HISTORY_DAYS = 365  # the history's default reach: the last twelve months
 TITLE = "Critical-minerals briefing"
 # today's measures, in groups by state: what binds now first, what is over last
-STATE_GROUPS = (
-    ("in force", ("in-force",)),
-    ("suspended", ("suspended",)),
-    ("unconfirmed: a change was due after the data's horizon", ("unconfirmed",)),
-    ("announced, not yet in force", ("announced",)),
-    ("ended or expired", ("ended", "expired")),
+# the heading of each state's group of today's measures; the groups run in the order of every
+# view of today (`states.TODAY_ORDER`), the two past states in one group
+STATE_HEADINGS = {
+    "in-force": "in force",
+    "suspended": "suspended",
+    "unconfirmed": "unconfirmed: a change was due after the data's horizon",
+    "announced": "announced, not yet in force",
+    "ended": "ended or expired",
+    "expired": "ended or expired",
+}
+STATE_GROUPS = tuple(
+    (heading, tuple(s for s in TODAY_ORDER if STATE_HEADINGS[s] == heading))
+    for heading in dict.fromkeys(STATE_HEADINGS[s] for s in TODAY_ORDER)
 )
 
 
