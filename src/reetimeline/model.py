@@ -29,6 +29,7 @@ RESTRICTION_CATEGORIES: tuple[str, ...] = ("export-control", "tariff", "suspensi
 ALL_DESTINATIONS = "all"
 CONFIDENCES: tuple[str, ...] = ("confirmed", "reported")
 TARGET_KINDS: tuple[str, ...] = ("date", "effective", "expires")
+ALARM_ON: tuple[str, ...] = ("expires",)  # the targets an alarm reminds of unless told (ICS)
 # What a measure restricts and whom it hits (`kind`), after the OECD Inventory of Export
 # Restrictions on Industrial Raw Materials and Global Trade Alert (docs/store-format.md).
 KINDS: tuple[str, ...] = (

@@ -24,7 +24,7 @@ from ..engine.states import (
 from ..engine.states import (
     countdown as count_down,
 )
-from ..model import MEASURE_CATEGORIES, Dated, Event, PartialDate
+from ..model import ALARM_ON, MEASURE_CATEGORIES, Dated, Event, PartialDate
 from ..store import CURATED, Store
 
 __all__ = ["Today", "acting_matches", "changes", "countdown", "horizon", "knowledge",
@@ -220,7 +220,7 @@ def changes(store: Store, flt: query.Filter, as_of: dt.date, first: dt.date, las
 
 def export(store: Store, flt: query.Filter, fmt: str, *, as_of: dt.date,
            stamp: dt.datetime | None = None, alarm_days: int | None = None,
-           bom: bool = False, alarm_on: Sequence[str] = ("expires",)) -> str | bytes:  # fmt: skip
+           bom: bool = False, alarm_on: Sequence[str] = ALARM_ON) -> str | bytes:  # fmt: skip
     """The matching events in a format of `reetimeline export` (csv, json, jsonl, ics, md,
     timelinejs: text; xlsx: bytes). `stamp` is the time the file says it was made (default:
     midnight UTC of `as_of`); ICS expiries are as known on `as_of`, with a reminder

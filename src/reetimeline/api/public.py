@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ..model import ALARM_ON
 from . import answers
 
 if TYPE_CHECKING:
@@ -443,7 +444,7 @@ def matrix(stores: Store | None = None, *, as_of: dt.date, destinations: Sequenc
 
 def export(stores: Store | None = None, fmt: str = "csv", *, as_of: dt.date,
            stamp: dt.datetime | None = None, alarm_days: int | None = None, bom: bool = False,
-           alarm_on: Sequence[str] = ("expires",), flt: Filter | None = None,
+           alarm_on: Sequence[str] = ALARM_ON, flt: Filter | None = None,
            **filters: Any) -> str | bytes:  # fmt: skip
     """The matching events in a format of `reetimeline export` (csv, json, jsonl, ics, md,
     timelinejs: text; xlsx: bytes). `stamp` is the time the file says it was made (default:

@@ -11,7 +11,7 @@ import typer
 
 from ..api import answers
 from ..errors import DataError, UsageError
-from ..model import CATEGORIES, event_to_record
+from ..model import ALARM_ON, CATEGORIES, event_to_record
 from ..output.words import counted
 from ..text import visible
 from . import completion, printing
@@ -129,7 +129,7 @@ def export_command(
     count = loaded.count_matching(flt)
     say_if_nothing_matched(count, loaded)
     text = answers.export(loaded, flt, fmt, as_of=day, alarm_days=alarm, bom=bom,
-                          alarm_on=alarm_kinds or ("expires",),
+                          alarm_on=alarm_kinds or ALARM_ON,
                           stamp=dt.datetime.now(dt.UTC).replace(microsecond=0))  # fmt: skip
     note = horizon_note(answers.horizon(loaded), day)
     if output is None and isinstance(text, bytes):

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ...engine.states import Target
-from ...model import Event
+from ...model import ALARM_ON, Event
 from ...text import visible
 from ..linking import writable
 from ..words import provenance_words
@@ -58,7 +58,7 @@ def to_ics(
     *,
     stamp: dt.datetime,
     alarm_days: int | None = None,
-    alarm_on: Sequence[str] = ("expires",),
+    alarm_on: Sequence[str] = ALARM_ON,
     targets: Sequence[Target] | None = None,
     data_note: str = "",
     origins: Mapping[str, Provenance] | None = None,
