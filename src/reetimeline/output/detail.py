@@ -15,6 +15,7 @@ from ..engine.states import End, Status, Target
 from ..model import MEASURE_CATEGORIES, Dated, Event, PartialDate
 from ..text import joined, visible
 from .words import (
+    REPORTED_MARK,
     confidence_words,
     describe_days,
     flow_words,
@@ -45,7 +46,7 @@ class Detail(NamedTuple):
 
 def _reported(confidence: str) -> tuple[Piece, ...]:
     """The mark of a fact that rests on reports: shown wherever the fact is."""
-    return ((" (reported)", "reported"),) if confidence == "reported" else ()
+    return ((f" {REPORTED_MARK}", "reported"),) if confidence == "reported" else ()
 
 
 def event_detail(

@@ -24,6 +24,7 @@ from ..text import joined, visible
 from .detail import Detail
 from .words import (
     MATRIX_LEGEND,
+    REPORTED_MARK,
     cell_entries,
     cell_line_atoms,
     cell_piece_atoms,
@@ -68,7 +69,7 @@ REPORTED_STYLE = "italic yellow"
 
 def _reported(confidence: str) -> Text:
     """The mark of a fact that rests on reports: shown wherever the fact is."""
-    return Text(" (reported)", style=REPORTED_STYLE) if confidence == "reported" else Text("")
+    return Text(f" {REPORTED_MARK}", style=REPORTED_STYLE) if confidence == "reported" else Text("")
 
 
 def _origin(event_id: str, origins: Mapping[str, Provenance] | None) -> Text:

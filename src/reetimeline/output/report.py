@@ -17,6 +17,7 @@ from ..text import visible
 from .linking import writable
 from .words import (
     MATRIX_LEGEND,
+    REPORTED_MARK,
     cell_piece_atoms,
     change_note,
     describe_days,
@@ -268,7 +269,7 @@ def _state(state: str, *, short: bool = False) -> str:
 
 
 def _reported(confidence: str) -> str:
-    return ' <span class="reported">(reported)</span>' if confidence == "reported" else ""
+    return f' <span class="reported">{REPORTED_MARK}</span>' if confidence == "reported" else ""
 
 
 def _breakable(event_id: str) -> str:
@@ -323,7 +324,7 @@ def render(report: Report) -> str:
         f"filters: {_e(report.filters)}.</p>",
         f'<p class="meta">Data: {_e(report.data_note or "no store says up to when its facts were checked")}.'  # noqa: E501
         " A change due after that day that no event reports is shown as <em>unconfirmed</em>;"
-        " facts that rest on press reports are marked <em>(reported)</em>.</p>",
+        f" facts that rest on press reports are marked <em>{REPORTED_MARK}</em>.</p>",
         _not_curated_note(report),
         "</header>",
         _legend(report),
@@ -372,7 +373,7 @@ def _legend(report: Report) -> str:
         f'<li><span class="swatch swatch-{s}"></span>{_e(STATE_LABELS[s])}</li>'
         for s in ("announced", "in-force", "suspended", "unconfirmed", "expired", "ended")
     )
-    items += '<li><span class="reported">(reported)</span> rests on press reports</li>'
+    items += f'<li><span class="reported">{REPORTED_MARK}</span> rests on press reports</li>'
     if report.sources:
         items += ('<li><span class="mine">not curated</span> from a store other than the '
                   "curated one</li>")  # fmt: skip
