@@ -25,7 +25,7 @@ from .options import (
     with_filters,
 )
 from .printing import output, say
-from .sheets import Bom, OutputFile, SheetFormat, sheet_format
+from .sheets import Bom, OutputFile, SheetFormat, sheet_format, write_answer
 
 
 @app.command("changes")
@@ -64,16 +64,12 @@ def changes_command(
         say(f"no changes from {start} to {end}")
     if sheet is not None and output_path is not None:
         from .. import api
-        from ..api.public import sheet as api_sheet
-        from ..output.words import horizon_note
-        from .sheets import about, write_sheet
 
-        horizon = answers.horizon(loaded)
-        facts = about("changes", day, describe_filters(filters), horizon, len(rows),
-                      ("window", f"{start} to {end}"))  # fmt: skip
-        found = [api.change_row(c, loaded.provenance(c.event).code) for c in rows]
-        table = api_sheet("changes", api.ChangeRow, found, about=facts)
-        write_sheet(output_path, sheet, table, bom=bom, day=day, note=horizon_note(horizon, day))
+        write_answer(output_path, sheet, bom=bom, day=day, answer="changes", sheet="changes",
+                     filters=describe_filters(filters), horizon=answers.horizon(loaded),
+                     row_type=api.ChangeRow,
+                     rows=[api.change_row(c, loaded.provenance(c.event).code) for c in rows],
+                     extra=[("window", f"{start} to {end}")])  # fmt: skip
         return
     output(rows, json_output=json_output, record=lambda c: _change_record(c, loaded),
            view="changes_table",

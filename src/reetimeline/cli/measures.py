@@ -27,7 +27,7 @@ from .options import (
     with_filters,
 )
 from .printing import output, print_json, print_lines, say, show, use_rich
-from .sheets import Bom, OutputFile, SheetFormat, about, sheet_format, write_sheet
+from .sheets import Bom, OutputFile, SheetFormat, sheet_format, write_answer
 from .update import say_if_stale
 
 
@@ -97,16 +97,13 @@ def countdown_command(
         say(NO_TARGETS)
     if sheet is not None and output_path is not None:
         from .. import api
-        from ..api.public import sheet as api_sheet
 
         options = [f"--within {within}"] * (within is not None) + [f"--recent {recent}"] * (
             recent is not None) + ["--all"] * show_all  # fmt: skip
-        given = describe_filters(filters, *options, *([event_id] if event_id else []))
-        facts = about("countdown", day, given, answers.horizon(loaded), len(rows))
-        found = [api.target_row(t, loaded.provenance(t.event).code) for t in rows]
-        table = api_sheet("countdown", api.TargetRow, found, about=facts)
-        write_sheet(output_path, sheet, table, bom=bom, day=day,
-                    note=horizon_note(answers.horizon(loaded), day))  # fmt: skip
+        write_answer(output_path, sheet, bom=bom, day=day, answer="countdown", sheet="countdown",
+                     filters=describe_filters(filters, *options, *([event_id] if event_id else [])),
+                     horizon=answers.horizon(loaded), row_type=api.TargetRow,
+                     rows=[api.target_row(t, loaded.provenance(t.event).code) for t in rows])
         return
     output(
         rows, json_output=json_output, record=lambda t: _target_record(t, loaded),
@@ -217,16 +214,16 @@ def status_command(
     flt, ids = _status_selection(loaded, flt, day, event_id)
     if json_output or target is not None:
         from .. import api
-        from ..api.public import sheet as api_sheet
 
         answer = api.status(loaded, as_of=day, flt=flt, ids=ids)
         say_if_nothing_matched(len(answer), loaded)
         if target is None:
             print_json([api.record(row) for row in answer])
             return
-        given = describe_filters(filters, *([event_id] if event_id else []))
-        facts = about("status", day, given, answers.horizon(loaded), len(answer))
-        _write(target, api_sheet("status", api.StatusRow, answer, about=facts), loaded, day)
+        path, fmt, bom = target
+        write_answer(path, fmt, bom=bom, day=day, answer="status", sheet="status",
+                     filters=describe_filters(filters, *([event_id] if event_id else [])),
+                     horizon=answers.horizon(loaded), row_type=api.StatusRow, rows=answer)
         return
     # what the person named (an ID) is shown whenever it ended
     rows, left_out = answers.today(loaded, flt, day, ids=ids,
@@ -272,7 +269,6 @@ def _status_selection(loaded: store.Store, flt: query.Filter, day, event_id: str
 def _status_matrix(filters: FilterArgs, day, *, show_ids: bool, json_output: bool,
                    target: tuple | None) -> None:  # fmt: skip
     from .. import api
-    from ..api.public import sheet as api_sheet
 
     loaded = load_store()
     grid = matrix_of(loaded, filters, day)
@@ -291,10 +287,10 @@ def _status_matrix(filters: FilterArgs, day, *, show_ids: bool, json_output: boo
         if target is None:
             print_json(document)
             return
-        given = describe_filters(filters, *["--ids"] * show_ids)
-        facts = about("status --matrix", day, given, horizon, len(cells))
-        _write(target, api_sheet("matrix", api.MatrixCell, cells, about=facts,
-                                        document=document), loaded, day)  # fmt: skip
+        path, fmt, bom = target
+        write_answer(path, fmt, bom=bom, day=day, answer="status --matrix", sheet="matrix",
+                     filters=describe_filters(filters, *["--ids"] * show_ids), horizon=horizon,
+                     row_type=api.MatrixCell, rows=cells, document=document)
         return
     if not grid.minerals:
         say("no measures match")
@@ -307,11 +303,6 @@ def _status_matrix(filters: FilterArgs, day, *, show_ids: bool, json_output: boo
 
         print_lines(matrix_lines(grid, show_ids=show_ids))
     _say_horizon(loaded, day, json_output)
-
-
-def _write(target: tuple, sheet: Any, loaded: store.Store, day) -> None:
-    path, fmt, bom = target
-    write_sheet(path, fmt, sheet, bom=bom, day=day, note=horizon_note(answers.horizon(loaded), day))
 
 
 def _status_record(s: Status) -> dict[str, Any]:

@@ -7,6 +7,7 @@ message on stderr says the as-of date and how current the data is for every form
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -96,31 +97,31 @@ def _no_format(path: Path) -> str:
     return f"the name has no suffix to say the format; {fix}"
 
 
-def about(answer: str, day: dt.date, filters: str, horizon: Any, rows: int,
-          *extra: tuple[str, Any]) -> list[tuple[str, Any]]:  # fmt: skip
-    """The about sheet's facts: the answer, the as-of date, the filters as given, the extra
-    facts (a window), the rows, the data's horizon (`current_to` and in words), the tool."""
+def write_answer(path: Path, fmt: str, *, bom: bool, day: dt.date, answer: str, sheet: str,
+                 filters: str, horizon: Any, row_type: type, rows: Sequence[Any],
+                 extra: Sequence[tuple[str, Any]] = (), document: Any = None) -> None:  # fmt: skip
+    """Write an answer's rows (`row_type`, the Python API's row class: its fields are the
+    columns) to `path` atomically as the sheet `sheet`, with the about facts (the answer, the
+    as-of date, the filters as given, the `extra` facts such as a window, the rows, the data's
+    horizon, the tool), and say so on stderr."""
     from .. import __version__
-    from ..output.words import horizon_note
+    from ..api.public import sheet as api_sheet
+    from ..output.formats import SHEET_WRITERS, with_bom, write_text_atomically
+    from ..output.words import counted, horizon_note
 
-    return [
+    note = horizon_note(horizon, day)
+    about = [
         ("answer", answer),
         ("as of", day),
         ("filters", filters),
         *extra,
-        ("rows", rows),
+        ("rows", len(rows)),
         ("current to", str(horizon.date) if horizon.date else None),
-        ("data", horizon_note(horizon, day) or "no store says up to when its facts were checked"),
+        ("data", note or "no store says up to when its facts were checked"),
         ("tool", f"reetimeline {__version__}"),
     ]
-
-
-def write_sheet(path: Path, fmt: str, sheet: Any, *, bom: bool, day: dt.date, note: str) -> None:
-    """Write an answer's sheet to `path` atomically, and say so on stderr."""
-    from ..output.formats import SHEET_WRITERS, with_bom, write_text_atomically
-    from ..output.words import counted
-
-    text = SHEET_WRITERS[fmt].write(sheet, stamp=dt.datetime.combine(day, dt.time(), dt.UTC))
+    table = api_sheet(sheet, row_type, rows, about=about, document=document)
+    text = SHEET_WRITERS[fmt].write(table, stamp=dt.datetime.combine(day, dt.time(), dt.UTC))
     write_text_atomically(path, with_bom(text) if bom else text)
     said = f"as of {day}" + (f"; data: {note}" if note else "")
-    say(f"wrote {counted(len(sheet.records), 'row')} to {path} ({said})")
+    say(f"wrote {counted(len(table.records), 'row')} to {path} ({said})")
