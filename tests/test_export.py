@@ -256,3 +256,23 @@ def test_random_events_round_trip_through_csv_json_and_jsonl(tmp_path_factory, b
     for fmt in ("csv", "json", "jsonl"):
         written = EXPORTERS[fmt].write(batch, stamp=STAMP)
         assert read_events(tmp_path_factory.getbasetemp() / f"x.{fmt}", fmt, text=written) == batch
+
+
+def test_export_takes_its_format_from_the_file_name_and_refuses_a_name_that_says_another(
+    run, tmp_path
+):
+    """`export -o f.xlsx` writes a workbook (it once wrote CSV into it); a name that says one
+    format and a --format that says another is a usage error, and nothing is written."""
+    book = tmp_path / "f.xlsx"
+    assert run("export", "-o", str(book)).exit_code == 0
+    assert book.read_bytes()[:2] == b"PK"  # a zip: the workbook
+    for name, first in (("f.ics", "BEGIN:VCALENDAR"), ("f.json", "["), ("f.txt", "id,date,")):
+        assert run("export", "-o", str(tmp_path / name)).exit_code == 0
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith(first), name
+    wrong = tmp_path / "g.csv"
+    result = run("export", "-o", str(wrong), "--format", "xlsx")
+    assert (result.exit_code, result.stderr, wrong.exists()) == (
+        2, f"reetimeline: error: -o {wrong}: the name says csv but --format says xlsx; name the "
+           "file .xlsx, or give the --format its name says\n", False)  # fmt: skip
+    timeline = tmp_path / "t.json"
+    assert run("export", "-o", str(timeline), "--format", "timelinejs").exit_code == 0

@@ -41,15 +41,17 @@ MAX_ALARM_DAYS = 3660  # ten years and a bit: any reminder a calendar could usef
 def export_command(
     filters: FilterArgs,
     fmt: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="csv, json, jsonl, ics, md, timelinejs or xlsx.",
+            help="csv, json, jsonl, ics, md, timelinejs or xlsx (default: from the -o file's "
+            "name, else csv).",
+            show_default=False,
             click_type=completing(completion.export_formats),
         ),
-    ] = "csv",
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -103,6 +105,10 @@ def export_command(
     from ..output.formats import EXPORTERS, write_text_atomically
     from ..output.words import horizon_note
 
+    named = output.suffix.casefold() if output is not None else ""
+    if fmt is None:  # the file's name says it (a .json file is JSON, not TimelineJS), else csv
+        by_suffix = {e.suffix: name for name, e in reversed(EXPORTERS.items())}
+        fmt = by_suffix.get(named, "csv")
     fmt = fmt.casefold()
     exporter = EXPORTERS.get(fmt)
     if exporter is None:
@@ -119,6 +125,11 @@ def export_command(
         raise UsageError("--alarm-on goes with --alarm DAYS")
     if bom and fmt != "csv":
         raise UsageError("--bom goes with --format csv")
+    if named != exporter.suffix and named in {e.suffix for e in EXPORTERS.values()}:
+        # a file named .csv holding an xlsx opens as garbage
+        raise UsageError(f"-o {visible(str(output))}: the name says {named.lstrip('.')} but "
+                         f"--format says {fmt}; name the file {exporter.suffix}, or give the "
+                         "--format its name says")  # fmt: skip
     # looked up now: tests pretend to be a terminal
     if exporter.binary and output is None and printing.stdout_is_terminal():
         raise UsageError(f"--format {fmt} writes a binary file: give -o FILE (or redirect "
